@@ -1,0 +1,26 @@
+// The guest programs strata embeds, assembled from assets/guests/*.S at
+// build time. Each is a flat binary linked to run at its load address.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#define STRATA_GUEST_IMAGE(name)                                                      \
+    extern "C" const std::uint8_t strata_guest_##name##_start[];                      \
+    extern "C" const std::uint8_t strata_guest_##name##_end[];                        \
+    namespace strata::guests {                                                        \
+    inline std::span<const std::uint8_t> name() {                                     \
+        return {strata_guest_##name##_start, strata_guest_##name##_end};              \
+    }                                                                                 \
+    }
+
+// Real-mode guests, loaded at guest-physical 0x1000.
+STRATA_GUEST_IMAGE(hello)
+STRATA_GUEST_IMAGE(loop)
+STRATA_GUEST_IMAGE(triple_fault)
+
+#undef STRATA_GUEST_IMAGE
+
+namespace strata::guests {
+inline constexpr std::uint64_t real_mode_load_address = 0x1000;
+}

@@ -1,0 +1,170 @@
+#include "backends/kvm/ioctl.hpp"
+
+#include <array>
+#include <cerrno>
+#include <utility>
+
+#include <fmt/format.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+
+namespace strata::kvm {
+
+namespace {
+
+// Kernel constants in one table, shared by the calls and the UI labels.
+const std::array<std::pair<unsigned long, std::string_view>, 43> kIoctlNames = {{
+    {KVM_GET_API_VERSION, "KVM_GET_API_VERSION"},
+    {KVM_CREATE_VM, "KVM_CREATE_VM"},
+    {KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION"},
+    {KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE"},
+    {KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID"},
+    {KVM_GET_MSR_INDEX_LIST, "KVM_GET_MSR_INDEX_LIST"},
+    {KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION"},
+    {KVM_CREATE_VCPU, "KVM_CREATE_VCPU"},
+    {KVM_SET_TSS_ADDR, "KVM_SET_TSS_ADDR"},
+    {KVM_SET_IDENTITY_MAP_ADDR, "KVM_SET_IDENTITY_MAP_ADDR"},
+    {KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP"},
+    {KVM_CREATE_PIT2, "KVM_CREATE_PIT2"},
+    {KVM_IRQ_LINE, "KVM_IRQ_LINE"},
+    {KVM_GET_DIRTY_LOG, "KVM_GET_DIRTY_LOG"},
+    {KVM_IOEVENTFD, "KVM_IOEVENTFD"},
+    {KVM_IRQFD, "KVM_IRQFD"},
+    {KVM_RUN, "KVM_RUN"},
+    {KVM_GET_REGS, "KVM_GET_REGS"},
+    {KVM_SET_REGS, "KVM_SET_REGS"},
+    {KVM_GET_SREGS, "KVM_GET_SREGS"},
+    {KVM_SET_SREGS, "KVM_SET_SREGS"},
+    {KVM_TRANSLATE, "KVM_TRANSLATE"},
+    {KVM_INTERRUPT, "KVM_INTERRUPT"},
+    {KVM_GET_MSRS, "KVM_GET_MSRS"},
+    {KVM_SET_MSRS, "KVM_SET_MSRS"},
+    {KVM_SET_CPUID2, "KVM_SET_CPUID2"},
+    {KVM_GET_CPUID2, "KVM_GET_CPUID2"},
+    {KVM_GET_FPU, "KVM_GET_FPU"},
+    {KVM_SET_FPU, "KVM_SET_FPU"},
+    {KVM_GET_LAPIC, "KVM_GET_LAPIC"},
+    {KVM_SET_LAPIC, "KVM_SET_LAPIC"},
+    {KVM_GET_VCPU_EVENTS, "KVM_GET_VCPU_EVENTS"},
+    {KVM_SET_VCPU_EVENTS, "KVM_SET_VCPU_EVENTS"},
+    {KVM_GET_DEBUGREGS, "KVM_GET_DEBUGREGS"},
+    {KVM_SET_DEBUGREGS, "KVM_SET_DEBUGREGS"},
+    {KVM_GET_XSAVE, "KVM_GET_XSAVE"},
+    {KVM_SET_XSAVE, "KVM_SET_XSAVE"},
+    {KVM_GET_XCRS, "KVM_GET_XCRS"},
+    {KVM_SET_XCRS, "KVM_SET_XCRS"},
+    {KVM_GET_MP_STATE, "KVM_GET_MP_STATE"},
+    {KVM_SET_MP_STATE, "KVM_SET_MP_STATE"},
+    {KVM_SET_GUEST_DEBUG, "KVM_SET_GUEST_DEBUG"},
+    {KVM_GET_CLOCK, "KVM_GET_CLOCK"},
+}};
+
+}  // namespace
+
+std::string_view ioctl_name(unsigned long request) {
+    for (const auto& [number, name] : kIoctlNames)
+        if (number == request) return name;
+    return "KVM ioctl";
+}
+
+std::vector<LayerId> ioctl_layers(unsigned long request) {
+    switch (request) {
+        case KVM_SET_USER_MEMORY_REGION:
+        case KVM_GET_DIRTY_LOG:
+            return {LayerId::vmm, LayerId::kvm, LayerId::ram};
+        case KVM_CREATE_VCPU:
+        case KVM_GET_REGS:
+        case KVM_SET_REGS:
+        case KVM_GET_SREGS:
+        case KVM_SET_SREGS:
+        case KVM_TRANSLATE:
+        case KVM_INTERRUPT:
+        case KVM_GET_MSRS:
+        case KVM_SET_MSRS:
+        case KVM_SET_CPUID2:
+        case KVM_GET_FPU:
+        case KVM_SET_FPU:
+        case KVM_GET_VCPU_EVENTS:
+        case KVM_SET_VCPU_EVENTS:
+        case KVM_GET_DEBUGREGS:
+        case KVM_SET_DEBUGREGS:
+        case KVM_GET_XSAVE:
+        case KVM_SET_XSAVE:
+        case KVM_GET_XCRS:
+        case KVM_SET_XCRS:
+        case KVM_GET_MP_STATE:
+        case KVM_SET_MP_STATE:
+        case KVM_SET_GUEST_DEBUG:
+            return {LayerId::vmm, LayerId::kvm, LayerId::cpu_virt};
+        default:
+            return {LayerId::vmm, LayerId::kvm};
+    }
+}
+
+std::string ioctl_hint(unsigned long request, int e) {
+    switch (e) {
+        case ENOTTY:
+            return "the fd does not accept this ioctl: it is not a KVM fd of the right kind "
+                   "(system, VM or vCPU), or this kernel's KVM does not know the request";
+        case EFAULT:
+            return "KVM could not read or write the structure passed to it";
+        case ENOMEM:
+            return "the kernel ran out of memory for KVM's own structures";
+        case EINTR:
+            return request == KVM_RUN ? "a signal interrupted the vCPU (strata's watchdog or a cancel)"
+                                      : "a signal interrupted the call";
+        case EEXIST:
+            return request == KVM_CREATE_VCPU ? "a vCPU with this id already exists in the VM"
+                   : request == KVM_SET_USER_MEMORY_REGION
+                       ? "the memory slot overlaps another slot's guest-physical range"
+                       : "";
+        case EINVAL:
+            if (request == KVM_SET_USER_MEMORY_REGION)
+                return "guest-physical address, size and host address must be page-aligned, "
+                       "and the slot number within KVM's limit";
+            if (request == KVM_SET_SREGS)
+                return "KVM refused these segment/control registers as an inconsistent CPU state";
+            if (request == KVM_CREATE_VCPU) return "the vCPU id is above KVM's limit (KVM_CAP_MAX_VCPU_ID)";
+            return "KVM rejected an argument";
+        case EBUSY:
+            return "the resource is in use (for example an irqchip that already exists)";
+        case E2BIG:
+            return "the list passed is larger than KVM accepts";
+        default:
+            return "";
+    }
+}
+
+namespace {
+Result<int> record_call(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
+                        unsigned long request, unsigned long arg, std::initializer_list<EventArg> args) {
+    engine::Span span(recorder, kind, fmt::format("ioctl({})", ioctl_name(request)), std::move(layers));
+    for (const auto& a : args) span.arg(a.name, a.value);
+    const int result = ::ioctl(fd, request, arg);
+    const int error = result < 0 ? errno : 0;
+    std::string hint = error ? ioctl_hint(request, error) : std::string{};
+    if (error) span.detail(hint);
+    span.finish(result, error);
+    if (result < 0)
+        return engine::errno_error(fmt::format("ioctl({})", ioctl_name(request)), error, {}, std::move(hint));
+    return result;
+}
+}  // namespace
+
+Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, unsigned long arg,
+                         std::initializer_list<EventArg> args) {
+    return record_call(recorder, engine::EventKind::ioctl, ioctl_layers(request), fd, request, arg, args);
+}
+
+Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, void* arg,
+                         std::initializer_list<EventArg> args) {
+    return record_call(recorder, engine::EventKind::ioctl, ioctl_layers(request), fd, request,
+                       reinterpret_cast<unsigned long>(arg), args);
+}
+
+Result<int> traced_ioctl_as(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
+                            unsigned long request, unsigned long arg, std::initializer_list<EventArg> args) {
+    return record_call(recorder, kind, std::move(layers), fd, request, arg, args);
+}
+
+}  // namespace strata::kvm

@@ -1,0 +1,40 @@
+// The one wrapper every KVM ioctl goes through: it makes the call, records
+// a TraceEvent (name, decoded arguments, result or errno, layers crossed)
+// and builds an Error that names the ioctl and explains the errno.
+#pragma once
+
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/recorder.hpp"
+
+namespace strata::kvm {
+
+using engine::EventArg;
+using engine::LayerId;
+using engine::Recorder;
+using engine::Result;
+
+// "KVM_CREATE_VM" for its request number; "ioctl 0x…" when unknown.
+std::string_view ioctl_name(unsigned long request);
+// Which layers a request crosses (the VMM always, then KVM, then the CPU's
+// virtualization state or RAM, depending on what the ioctl touches).
+std::vector<LayerId> ioctl_layers(unsigned long request);
+// Why this ioctl fails with this errno, for a learner (may be empty).
+std::string ioctl_hint(unsigned long request, int errno_value);
+
+// Makes ioctl(fd, request, arg), records it, returns its result.
+Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, unsigned long arg,
+                         std::initializer_list<EventArg> args = {});
+Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, void* arg,
+                         std::initializer_list<EventArg> args = {});
+
+// The same, recorded with a given kind and layers: KVM_RUN is recorded as a
+// VM entry that crosses into the guest, not as a plain ioctl.
+Result<int> traced_ioctl_as(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers,
+                            int fd, unsigned long request, unsigned long arg,
+                            std::initializer_list<EventArg> args = {});
+
+}  // namespace strata::kvm

@@ -1,0 +1,186 @@
+#include "backends/kvm/vcpu_runner.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <linux/kvm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace strata::kvm {
+
+namespace {
+
+// The kvm_run page of the vCPU this thread is running, for the handler.
+thread_local kvm_run* current_run = nullptr;
+
+int kick_signal() { return SIGRTMIN + 1; }
+
+void on_kick_signal(int) {
+    // Async-signal-safe: one store. If the signal lands just before KVM_RUN
+    // enters the guest, immediate_exit makes KVM return EINTR at once.
+    if (kvm_run* run = current_run) run->immediate_exit = 1;
+}
+
+void install_kick_handler() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction action {};
+        action.sa_handler = on_kick_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0;  // no SA_RESTART: KVM_RUN must return EINTR
+        ::sigaction(kick_signal(), &action, nullptr);
+    });
+}
+
+// A one-shot timer that signals this thread when the run's time is up.
+class WatchdogTimer {
+public:
+    explicit WatchdogTimer(std::chrono::milliseconds timeout) {
+        sigevent event{};
+        event.sigev_notify = SIGEV_THREAD_ID;
+        event.sigev_signo = kick_signal();
+        event._sigev_un._tid = static_cast<pid_t>(::syscall(SYS_gettid));
+        if (::timer_create(CLOCK_MONOTONIC, &event, &timer_) != 0) return;
+        armed_ = true;
+        itimerspec spec{};
+        spec.it_value.tv_sec = timeout.count() / 1000;
+        spec.it_value.tv_nsec = (timeout.count() % 1000) * 1'000'000;
+        // Repeat, in case the first signal lands between two KVM_RUNs
+        // while immediate_exit is being cleared.
+        spec.it_interval.tv_nsec = 10'000'000;
+        ::timer_settime(timer_, 0, &spec, nullptr);
+    }
+    ~WatchdogTimer() {
+        if (armed_) ::timer_delete(timer_);
+    }
+    WatchdogTimer(const WatchdogTimer&) = delete;
+    WatchdogTimer& operator=(const WatchdogTimer&) = delete;
+    bool armed() const { return armed_; }
+
+private:
+    timer_t timer_{};
+    bool armed_ = false;
+};
+
+std::string exit_kind(const ExitInfo& exit) {
+    if (auto* io = std::get_if<IoExit>(&exit)) return io->out ? "IO out" : "IO in";
+    if (auto* mmio = std::get_if<MmioExit>(&exit)) return mmio->write ? "MMIO write" : "MMIO read";
+    auto text = describe_exit(exit);
+    return text.substr(0, text.find(' '));
+}
+
+}  // namespace
+
+std::string_view run_stop_name(RunStop stop) {
+    switch (stop) {
+        case RunStop::halted: return "halted";
+        case RunStop::stopped: return "stopped";
+        case RunStop::watchdog: return "watchdog";
+        case RunStop::exit_limit: return "exit-limit";
+        case RunStop::cancelled: return "cancelled";
+    }
+    return "";
+}
+
+VcpuRunner::VcpuRunner(Vcpu& vcpu, Devices& devices) : vcpu_(vcpu), devices_(devices) {
+    install_kick_handler();
+}
+
+void VcpuRunner::kick() {
+    kicked_ = true;
+    vcpu_.request_immediate_exit(true);
+    if (running_) ::pthread_kill(thread_, kick_signal());
+}
+
+engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
+    RunReport report;
+    auto& recorder = vcpu_.recorder();
+    auto* run_area = reinterpret_cast<kvm_run*>(vcpu_.run_page().data());
+    current_run = run_area;
+    thread_ = ::pthread_self();
+    running_ = true;
+    struct Done {
+        VcpuRunner& self;
+        ~Done() {
+            self.running_ = false;
+            current_run = nullptr;
+            self.vcpu_.request_immediate_exit(false);
+        }
+    } done{*this};
+
+    const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
+    WatchdogTimer watchdog(limits.timeout);
+    if (!watchdog.armed())
+        return engine::errno_error("timer_create", errno, "cannot arm the vCPU watchdog");
+
+    auto stop_with = [&](RunStop stop, std::string why) {
+        report.stop = stop;
+        report.description = std::move(why);
+    };
+
+    for (;;) {
+        if (kicked_) {
+            stop_with(RunStop::cancelled, "cancelled");
+            break;
+        }
+        const auto entered = recorder.now();
+        auto entry = vcpu_.enter();
+        report.in_guest += recorder.now() - entered;
+        if (!entry) {
+            if (entry.error().errno_value != EINTR) return std::unexpected(entry.error());
+            if (kicked_) {
+                stop_with(RunStop::cancelled, "cancelled");
+                break;
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                stop_with(RunStop::watchdog,
+                          fmt::format("the guest ran for {} ms without finishing; strata's watchdog stopped it",
+                                      limits.timeout.count()));
+                break;
+            }
+            run_area->immediate_exit = 0;  // a stray signal: go on
+            continue;
+        }
+
+        const auto handled = recorder.now();
+        ExitOutcome outcome = dispatch_exit(vcpu_.run_page(), devices_);
+        engine::TraceEvent event;
+        event.kind = engine::EventKind::vm_exit;
+        event.name = outcome.name;
+        event.args = std::move(outcome.args);
+        event.layers = outcome.layers;
+        event.start = handled;
+        event.duration = recorder.now() - handled;
+        event.detail = outcome.problem;
+        recorder.record(std::move(event));
+
+        ++report.exits;
+        ++report.exits_by_kind[exit_kind(outcome.exit)];
+        if (outcome.action == ExitAction::halt) {
+            stop_with(RunStop::halted, "the guest executed HLT");
+            break;
+        }
+        if (outcome.action == ExitAction::stop) {
+            stop_with(RunStop::stopped, outcome.problem);
+            break;
+        }
+        if (report.exits >= limits.max_exits) {
+            stop_with(RunStop::exit_limit,
+                      fmt::format("the guest caused {} exits without finishing; strata stopped it", report.exits));
+            break;
+        }
+    }
+
+    // Where the guest stood when it stopped: worth showing for every stop.
+    if (auto regs = vcpu_.get_registers()) {
+        report.registers = *regs;
+        if (report.stop != RunStop::halted) report.description += fmt::format(" (RIP {:#x})", regs->rip);
+    }
+    return report;
+}
+
+}  // namespace strata::kvm

@@ -1,0 +1,70 @@
+// VcpuRunner: the VMM's run loop for one vCPU.
+//
+// KVM_RUN, decode the exit, hand it to a device, again — until the guest
+// halts, fails, or strata stops it. A watchdog (a POSIX timer that signals
+// the vCPU thread, whose handler sets kvm_run.immediate_exit) bounds every
+// run, so a guest that never exits cannot hang strata; kick() does the same
+// from another thread for Cancel. Every entry and exit is recorded.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <pthread.h>
+
+#include "backends/kvm/device.hpp"
+#include "backends/kvm/exit_dispatch.hpp"
+#include "backends/kvm/registers.hpp"
+#include "backends/kvm/vcpu.hpp"
+
+namespace strata::kvm {
+
+struct RunLimits {
+    std::chrono::milliseconds timeout{2000};  // wall time for the whole run
+    std::uint64_t max_exits = 100'000;        // a guest flooding a device
+};
+
+enum class RunStop {
+    halted,     // HLT: the normal end of a simple guest
+    stopped,    // an exit the guest cannot continue from (shutdown, error, ...)
+    watchdog,   // the timeout passed
+    exit_limit, // too many exits
+    cancelled,  // kick()
+};
+std::string_view run_stop_name(RunStop stop);
+
+struct RunReport {
+    RunStop stop = RunStop::halted;
+    std::string description;   // for a learner: what happened, with RIP
+    std::uint64_t exits = 0;
+    std::map<std::string, std::uint64_t> exits_by_kind;  // "IO out", "HLT", ...
+    std::optional<Registers> registers;  // at the stop, when they could be read
+    std::chrono::nanoseconds in_guest{};  // total time inside KVM_RUN
+
+    bool ok() const { return stop == RunStop::halted; }
+};
+
+class VcpuRunner {
+public:
+    VcpuRunner(Vcpu& vcpu, Devices& devices);
+
+    // Runs until a stop. Errors are reserved for KVM_RUN itself failing
+    // (not for what the guest did, which is in the report).
+    engine::Result<RunReport> run(RunLimits limits = {});
+    // Stops a run in progress (or the next one) within a bounded time.
+    // Thread-safe; the Session's cancel calls it.
+    void kick();
+
+private:
+    Vcpu& vcpu_;
+    Devices& devices_;
+    std::atomic<bool> kicked_{false};
+    std::atomic<bool> running_{false};
+    pthread_t thread_{};
+};
+
+}  // namespace strata::kvm

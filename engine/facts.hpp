@@ -1,0 +1,52 @@
+// Facts: what a lesson step found out, for the inspectors to show.
+//
+// A lesson fills these from real reads (registers from KVM_GET_REGS, a mount
+// table from /proc/self/mountinfo, ...). They are plain values so the engine
+// needs no backend types and the views need no backends.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace strata::engine {
+
+struct RegisterView {
+    std::string title;  // "vCPU 0"
+    std::vector<std::pair<std::string, std::uint64_t>> registers;  // in display order
+};
+
+struct MemoryView {
+    std::string title;              // "guest code"
+    std::uint64_t guest_physical = 0;
+    std::uint64_t host_virtual = 0;
+    std::vector<std::uint8_t> bytes;
+};
+
+struct TableView {
+    std::string title;  // "namespaces: host vs container"
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<bool> row_marked;  // rows to emphasise (differences), may be empty
+};
+
+struct SeriesView {
+    std::string title;  // "cpu throttled (ms)"
+    std::string x_label, y_label;
+    std::vector<std::pair<double, double>> points;
+};
+
+struct Facts {
+    std::vector<RegisterView> registers;
+    std::vector<MemoryView> memory;
+    std::vector<TableView> tables;
+    std::vector<SeriesView> series;
+    std::vector<std::pair<std::string, std::string>> values;  // "KVM API version" -> "12"
+
+    void set_value(const std::string& key, std::string value);
+    void set_registers(RegisterView view);  // replaces the view with the same title
+    void set_table(TableView view);         // replaces the table with the same title
+};
+
+}  // namespace strata::engine

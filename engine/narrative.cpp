@@ -1,0 +1,78 @@
+#include "engine/narrative.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace strata::engine {
+
+const NarrativeSection* Narrative::section(std::string_view id) const {
+    for (const auto& s : sections)
+        if (s.id == id) return &s;
+    return nullptr;
+}
+
+Narrative parse_narrative(std::string_view text) {
+    Narrative n;
+    std::string* body = &n.introduction;
+    bool in_fence = false;  // a "## " inside a code block is not a heading
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+
+        if (line.starts_with("```") || line.starts_with("~~~")) in_fence = !in_fence;
+        if (!in_fence && line.starts_with("# ") && n.title.empty() && n.sections.empty()) {
+            n.title = std::string(line.substr(2));
+            continue;
+        }
+        if (!in_fence && line.starts_with("## ")) {
+            NarrativeSection s;
+            std::string_view heading = line.substr(3);
+            auto open = heading.rfind("{#");
+            if (open != std::string_view::npos && heading.ends_with("}")) {
+                s.id = std::string(heading.substr(open + 2, heading.size() - open - 3));
+                heading = heading.substr(0, open);
+            }
+            while (!heading.empty() && heading.back() == ' ') heading.remove_suffix(1);
+            s.title = std::string(heading);
+            n.sections.push_back(std::move(s));
+            body = &n.sections.back().markdown;
+            continue;
+        }
+        body->append(line);
+        body->push_back('\n');
+    }
+    return n;
+}
+
+Result<Narrative> load_narrative(const std::filesystem::path& assets, std::string_view lesson_id) {
+    const auto path = assets / "lessons" / (std::string(lesson_id) + ".md");
+    std::ifstream in(path);
+    if (!in) return errno_error("open " + path.string(), errno, "the lesson's narrative is missing",
+                                "set STRATA_ASSETS to strata's assets directory");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parse_narrative(buffer.str());
+}
+
+std::filesystem::path asset_dir() {
+    if (const char* env = std::getenv("STRATA_ASSETS"); env && *env) return env;
+    std::error_code ec;
+#ifdef STRATA_SOURCE_ASSET_DIR
+    if (std::filesystem::is_directory(STRATA_SOURCE_ASSET_DIR, ec)) return STRATA_SOURCE_ASSET_DIR;
+#endif
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto installed = exe.parent_path().parent_path() / "share" / "strata" / "assets";
+        if (std::filesystem::is_directory(installed, ec)) return installed;
+    }
+    return "assets";
+}
+
+}  // namespace strata::engine

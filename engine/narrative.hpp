@@ -1,0 +1,36 @@
+// A lesson's narrative: assets/lessons/<lesson id>.md, Markdown with one
+// `## Title {#step-id}` section per step. The text before the first
+// section is the introduction.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/error.hpp"
+
+namespace strata::engine {
+
+struct NarrativeSection {
+    std::string id;        // the step id, from {#...}
+    std::string title;     // the heading without the id
+    std::string markdown;  // the body, without the heading line
+};
+
+struct Narrative {
+    std::string title;         // the document's `# ` heading
+    std::string introduction;  // Markdown before the first section
+    std::vector<NarrativeSection> sections;
+
+    const NarrativeSection* section(std::string_view id) const;
+};
+
+Narrative parse_narrative(std::string_view markdown);
+Result<Narrative> load_narrative(const std::filesystem::path& assets, std::string_view lesson_id);
+
+// Where strata's assets are: $STRATA_ASSETS, else the build's source tree,
+// else <prefix>/share/strata/assets next to the installed binary.
+std::filesystem::path asset_dir();
+
+}  // namespace strata::engine

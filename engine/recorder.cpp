@@ -1,0 +1,76 @@
+#include "engine/recorder.hpp"
+
+namespace strata::engine {
+
+Recorder::Recorder() : epoch_(Clock::now()) {}
+
+void Recorder::record(TraceEvent event) {
+    Listener listener;
+    {
+        std::lock_guard lock(mutex_);
+        event.sequence = events_.size();
+        if (event.step < 0) event.step = step_;
+        events_.push_back(event);
+        listener = listener_;
+    }
+    // Outside the lock: a listener may print or take its time.
+    if (listener) listener(event);
+}
+
+std::chrono::nanoseconds Recorder::now() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch_);
+}
+
+void Recorder::set_step(int step) {
+    std::lock_guard lock(mutex_);
+    step_ = step;
+}
+
+void Recorder::set_listener(Listener listener) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(listener);
+}
+
+std::vector<TraceEvent> Recorder::events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+}
+
+std::size_t Recorder::size() const {
+    std::lock_guard lock(mutex_);
+    return events_.size();
+}
+
+void Recorder::clear() {
+    std::lock_guard lock(mutex_);
+    events_.clear();
+    epoch_ = Clock::now();
+    step_ = -1;
+}
+
+Span::Span(Recorder& recorder, EventKind kind, std::string name, std::vector<LayerId> layers)
+    : recorder_(recorder) {
+    event_.kind = kind;
+    event_.name = std::move(name);
+    event_.layers = std::move(layers);
+    event_.start = recorder_.now();
+}
+
+Span& Span::arg(std::string name, std::string value) {
+    event_.args.push_back({std::move(name), std::move(value)});
+    return *this;
+}
+
+Span& Span::detail(std::string text) {
+    event_.detail = std::move(text);
+    return *this;
+}
+
+void Span::finish(std::int64_t result, int error) {
+    event_.duration = recorder_.now() - event_.start;
+    event_.result = result;
+    event_.error = error;
+    recorder_.record(std::move(event_));
+}
+
+}  // namespace strata::engine

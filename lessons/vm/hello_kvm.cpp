@@ -1,0 +1,175 @@
+// vm/hello-kvm: a virtual machine from nothing, with the real KVM API.
+//
+// Open /dev/kvm, create a VM, give it memory with our code in it, create a
+// vCPU, set its registers to real mode, and run it until it halts. Every
+// call below goes through backends/kvm, which records it.
+#include <fmt/format.h>
+
+#include "assets/guests/images.hpp"
+#include "backends/kvm/console_port.hpp"
+#include "backends/kvm/guest_memory.hpp"
+#include "backends/kvm/real_mode.hpp"
+#include "backends/kvm/system.hpp"
+#include "backends/kvm/vcpu.hpp"
+#include "backends/kvm/vcpu_runner.hpp"
+#include "backends/kvm/vm.hpp"
+#include "lessons/vm/hello_kvm.hpp"
+
+namespace strata::lessons {
+
+namespace {
+
+using engine::Context;
+using engine::LayerId;
+using engine::Result;
+using engine::StepOutcome;
+
+constexpr std::uint64_t kGuestRamSize = 64 * 1024;  // plenty for real mode code
+constexpr std::uint16_t kConsolePort = 0x3f8;       // where PCs put COM1
+constexpr std::uint16_t kStackTop = 0x8000;
+
+struct HelloState final : engine::LessonState {
+    std::span<const std::uint8_t> image;
+    std::string image_name;
+    // Declaration order is release order reversed: the vCPU goes first,
+    // then the VM, its memory, and /dev/kvm last.
+    std::optional<kvm::Kvm> kvm;
+    std::optional<kvm::GuestMemory> memory;
+    std::optional<kvm::Vm> vm;
+    std::optional<kvm::Vcpu> vcpu;
+    kvm::Devices devices;
+    std::unique_ptr<kvm::ConsolePort> console;
+};
+
+std::span<const std::uint8_t> guest_named(const std::string& name) {
+    if (name == "loop") return guests::loop();
+    if (name == "triple-fault") return guests::triple_fault();
+    return guests::hello();
+}
+
+// Each step checks what it needs: running a step out of order is a
+// programming error, reported rather than crashing.
+engine::Result<void> need(bool ok, const char* what) {
+    if (ok) return {};
+    return engine::plain_error("hello-kvm", std::string(what) + " does not exist yet");
+}
+
+Result<StepOutcome> open_kvm(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    auto kvm = kvm::Kvm::open(ctx.recorder());
+    if (!kvm) return std::unexpected(kvm.error());
+    s.kvm.emplace(std::move(*kvm));
+    auto version = s.kvm->api_version();
+    if (!version) return std::unexpected(version.error());
+    ctx.facts().set_value("KVM API version", std::to_string(*version));
+    if (*version != 12)
+        return engine::plain_error("KVM_GET_API_VERSION",
+                                   fmt::format("KVM answered API version {}, strata speaks version 12", *version));
+    return StepOutcome{fmt::format("/dev/kvm is open; KVM API version {}", *version)};
+}
+
+Result<StepOutcome> create_vm(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    if (auto ok = need(s.kvm.has_value(), "/dev/kvm"); !ok) return std::unexpected(ok.error());
+    auto vm = s.kvm->create_vm();
+    if (!vm) return std::unexpected(vm.error());
+    s.vm.emplace(std::move(*vm));
+    return StepOutcome{fmt::format("KVM made an empty VM: fd {}, no memory, no vCPU yet", s.vm->fd())};
+}
+
+Result<StepOutcome> give_memory(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    if (auto ok = need(s.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    auto memory = kvm::GuestMemory::allocate(ctx.recorder(), 0, kGuestRamSize);
+    if (!memory) return std::unexpected(memory.error());
+    s.memory.emplace(std::move(*memory));
+    if (auto r = s.memory->write(guests::real_mode_load_address, s.image); !r) return std::unexpected(r.error());
+    if (auto r = s.vm->map_memory(0, *s.memory); !r) return std::unexpected(r.error());
+
+    auto code = s.memory->bytes(guests::real_mode_load_address, s.image.size());
+    ctx.facts().memory.push_back(engine::MemoryView{"guest code (" + s.image_name + ")",
+                                                    guests::real_mode_load_address,
+                                                    *s.memory->host_address(guests::real_mode_load_address),
+                                                    {code->begin(), code->end()}});
+    return StepOutcome{fmt::format("{} KiB of host memory at {:#x} is now guest-physical 0x0; the {} byte "
+                                   "program sits at guest-physical {:#x}",
+                                   kGuestRamSize / 1024, s.memory->host_base(), s.image.size(),
+                                   guests::real_mode_load_address)};
+}
+
+Result<StepOutcome> create_vcpu(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    if (auto ok = need(s.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    auto vcpu = s.vm->create_vcpu(0);
+    if (!vcpu) return std::unexpected(vcpu.error());
+    s.vcpu.emplace(std::move(*vcpu));
+    ctx.facts().set_value("kvm_run size", std::to_string(s.vcpu->run_page().size()));
+    return StepOutcome{fmt::format("vCPU 0 exists (fd {}); its kvm_run area ({} bytes) is mapped into strata",
+                                   s.vcpu->fd(), s.vcpu->run_page().size())};
+}
+
+Result<StepOutcome> set_registers(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    if (auto ok = need(s.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+    if (auto r = kvm::enter_real_mode(*s.vcpu, guests::real_mode_load_address, kStackTop); !r)
+        return std::unexpected(r.error());
+    auto regs = s.vcpu->get_registers();
+    auto sregs = s.vcpu->get_special_registers();
+    if (!regs) return std::unexpected(regs.error());
+    if (!sregs) return std::unexpected(sregs.error());
+    ctx.facts().set_registers(kvm::register_view("vCPU 0", *regs, &*sregs));
+    return StepOutcome{fmt::format("real mode: CS=0, IP={:#x}, SP={:#x}, interrupts off", regs->rip, regs->rsp)};
+}
+
+Result<StepOutcome> run_guest(Context& ctx) {
+    auto& s = ctx.state<HelloState>();
+    if (auto ok = need(s.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+    s.console = std::make_unique<kvm::ConsolePort>(ctx.recorder(), [&ctx](std::string_view text) {
+        ctx.console_write(text);
+    });
+    if (auto r = s.devices.pio.attach(kConsolePort, 1, *s.console); !r) return std::unexpected(r.error());
+
+    kvm::VcpuRunner runner(*s.vcpu, s.devices);
+    ctx.set_canceller([&runner] { runner.kick(); });
+    auto report = runner.run();
+    ctx.set_canceller(nullptr);
+    if (!report) return std::unexpected(report.error());
+
+    if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
+    ctx.facts().set_value("VM exits", std::to_string(report->exits));
+    for (const auto& [kind, count] : report->exits_by_kind) ctx.facts().set_value("exits: " + kind, std::to_string(count));
+    if (!report->ok())
+        return engine::plain_error("KVM_RUN", fmt::format("{}: {}", kvm::run_stop_name(report->stop), report->description));
+    return StepOutcome{fmt::format("the guest printed {:?} in {} VM exits and halted",
+                                   s.console->output(), report->exits)};
+}
+
+}  // namespace
+
+engine::Lesson hello_kvm_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = "vm/hello-kvm";
+    lesson.title = "Hello, KVM";
+    lesson.track = "vm";
+    lesson.summary = "Create a virtual machine with the real KVM API and run your first guest code.";
+    lesson.requirements = {engine::Requirement::kvm};
+    lesson.options = {{"guest", "which guest program to run", {"hello", "loop", "triple-fault"}}};
+    lesson.make_state = [](const engine::LessonOptions& options) {
+        auto state = std::make_unique<HelloState>();
+        state->image_name = options.at("guest");
+        state->image = guest_named(state->image_name);
+        return state;
+    };
+    lesson.steps = {
+        {"open-kvm", "Open /dev/kvm", open_kvm, {L::vmm, L::kvm}},
+        {"create-vm", "Create a VM", create_vm, {L::vmm, L::kvm}},
+        {"guest-memory", "Give it memory", give_memory, {L::vmm, L::kvm, L::ram}},
+        {"create-vcpu", "Create a vCPU", create_vcpu, {L::vmm, L::kvm, L::cpu_virt}},
+        {"set-registers", "Point it at the code", set_registers, {L::vmm, L::kvm, L::cpu_virt}},
+        {"run", "Run it", run_guest, {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons
