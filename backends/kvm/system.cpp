@@ -21,8 +21,7 @@ std::string open_kvm_hint(int e) {
         case ENXIO:
             return "there is no KVM device. Enable virtualization (VT-x/AMD-V) in the "
                    "firmware and load the module (`modprobe kvm_intel` or `kvm_amd`); inside "
-                   "a VM, the outer hypervisor must offer nested virtualization. Until then, "
-                   "lessons play recordings of real runs (`strata run ID --replay`).";
+                   "a VM, the outer hypervisor must offer nested virtualization.";
         case EBUSY:
             return "another hypervisor (VirtualBox, VMware) holds the CPU's virtualization "
                    "extensions; close it and try again.";

@@ -1,0 +1,41 @@
+#include "app/cli/cli.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "app/cli/commands.hpp"
+
+namespace strata::cli {
+
+int main(int argc, char** argv) {
+    CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
+    app.set_version_flag("--version", "strata 0.1.0");
+    app.require_subcommand(0, 1);
+
+    std::map<CLI::App*, Command> commands;
+    auto add = [&](const char* name, auto adder) {
+        CLI::App* sub = nullptr;
+        Command run = adder(app);
+        for (CLI::App* s : app.get_subcommands({}))
+            if (s->get_name() == name) sub = s;
+        commands[sub] = std::move(run);
+    };
+    add("list", add_list);
+    add("run", add_run);
+    add("doctor", add_doctor);
+    add("trace", add_trace);
+    add("bench", add_bench);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 prints help for --help (exit 0) and the error otherwise.
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_usage;
+    }
+    for (auto& [sub, run] : commands)
+        if (sub && sub->parsed()) return run();
+    return run_tour();
+}
+
+}  // namespace strata::cli

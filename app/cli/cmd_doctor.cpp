@@ -1,0 +1,48 @@
+// `strata doctor`: what this machine can do, each check with a fix.
+#include <cstdio>
+
+#include <unistd.h>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/commands.hpp"
+#include "backends/probe/machine_report.hpp"
+
+namespace strata::cli {
+
+namespace {
+
+const char* mark(probe::Status s, bool color) {
+    switch (s) {
+        case probe::Status::ok: return color ? "\x1b[32m✓\x1b[0m" : "✓";
+        case probe::Status::warning: return color ? "\x1b[33m!\x1b[0m" : "!";
+        case probe::Status::missing: return color ? "\x1b[31m✗\x1b[0m" : "✗";
+        case probe::Status::info: return "·";
+    }
+    return " ";
+}
+
+}  // namespace
+
+Command add_doctor(CLI::App& app) {
+    auto json = std::make_shared<bool>(false);
+    auto* sub = app.add_subcommand("doctor", "Check what this machine can do for the lessons, with fixes");
+    sub->add_flag("--json", *json, "Print JSON");
+    return [json]() {
+        const auto report = probe::probe_machine();
+        if (*json) {
+            std::printf("%s\n", probe::report_to_json(report).dump(2).c_str());
+        } else {
+            const bool color = ::isatty(STDOUT_FILENO) != 0;
+            for (const auto& check : report.checks) {
+                std::printf("%s %-22s %s\n", mark(check.status, color), check.title.c_str(), check.detail.c_str());
+                if (!check.fix.empty() && check.status != probe::Status::ok)
+                    std::printf("  %-22s fix: %s\n", "", check.fix.c_str());
+            }
+            std::printf("\n%s\n", report.ready() ? "Every lesson can run live on this machine."
+                                                 : "Some lessons cannot run live here (✗ above); `strata list` shows which.");
+        }
+        return static_cast<int>(report.ready() ? exit_ok : exit_requirement);
+    };
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,49 @@
+// `strata list`: every lesson, with whether it can run live here.
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/cli.hpp"
+#include "app/cli/commands.hpp"
+#include "backends/probe/machine_report.hpp"
+#include "lessons/catalogue.hpp"
+
+namespace strata::cli {
+
+Command add_list(CLI::App& app) {
+    auto json = std::make_shared<bool>(false);
+    auto* sub = app.add_subcommand("list", "List the lessons and whether each can run live on this machine");
+    sub->add_flag("--json", *json, "Print JSON");
+    return [json]() {
+        const auto report = probe::probe_machine();
+        nlohmann::json out = nlohmann::json::array();
+        std::string track;
+        for (const auto& lesson : lessons::catalogue().lessons()) {
+            std::string availability = "live";
+            std::string why;
+            for (auto r : lesson.requirements)
+                if (auto missing = report.missing(r)) {
+                    availability = fmt::format("needs {}", engine::requirement_key(r));
+                    why = *missing;
+                    break;
+                }
+            if (*json) {
+                out.push_back({{"id", lesson.id}, {"title", lesson.title}, {"track", lesson.track},
+                               {"steps", lesson.steps.size()}, {"availability", availability}, {"why", why}});
+                continue;
+            }
+            if (lesson.track != track) {
+                track = lesson.track;
+                std::printf("%sTrack %s\n", out.empty() && track == lessons::catalogue().lessons().front().track ? "" : "\n",
+                            track.c_str());
+            }
+            std::printf("  %-26s %-30s %-16s%s\n", lesson.id.c_str(), lesson.title.c_str(), availability.c_str(),
+                        why.empty() ? "" : ("  (" + why + ")").c_str());
+        }
+        if (*json) std::printf("%s\n", out.dump(2).c_str());
+        return static_cast<int>(exit_ok);
+    };
+}
+
+}  // namespace strata::cli

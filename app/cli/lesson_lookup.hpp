@@ -1,0 +1,17 @@
+// Finding a lesson by id for a command, with suggestions when mistyped,
+// and checking that this machine can run it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/lesson.hpp"
+
+namespace strata::cli {
+
+// The lesson, or null after printing "unknown lesson" with suggestions.
+const engine::Lesson* find_lesson_or_explain(const std::string& id);
+// Why this machine cannot run `lesson` live (nothing when it can).
+std::optional<std::string> missing_requirement(const engine::Lesson& lesson);
+
+}  // namespace strata::cli

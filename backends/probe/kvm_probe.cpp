@@ -1,0 +1,128 @@
+// KVM checks: the device, its permissions, the API, the capabilities the
+// lessons use, and whether virtualization is hardware-assisted.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/kvm/capabilities.hpp"
+#include "backends/kvm/system.hpp"
+#include "backends/probe/machine_report.hpp"
+
+namespace strata::probe {
+
+namespace {
+
+std::string cpu_flags() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.starts_with("flags")) return " " + line.substr(line.find(':') + 1) + " ";
+    return {};
+}
+
+bool module_loaded(const std::string& name) { return std::filesystem::exists("/sys/module/" + name); }
+
+std::string group_name(gid_t gid) {
+    if (const group* g = ::getgrgid(gid)) return g->gr_name;
+    return std::to_string(gid);
+}
+
+bool in_group(gid_t gid) {
+    if (::getegid() == gid) return true;
+    int n = ::getgroups(0, nullptr);
+    std::vector<gid_t> groups(static_cast<std::size_t>(std::max(n, 0)));
+    n = ::getgroups(n, groups.data());
+    for (int i = 0; i < n; ++i)
+        if (groups[static_cast<std::size_t>(i)] == gid) return true;
+    return false;
+}
+
+}  // namespace
+
+void probe_kvm(MachineReport& report, const std::string& path) {
+    auto& facts = report.facts;
+    const std::string flags = cpu_flags();
+    const bool vmx = flags.find(" vmx ") != std::string::npos;
+    const bool svm = flags.find(" svm ") != std::string::npos;
+    const bool pvm = module_loaded("kvm_pvm");
+
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        std::string why = pvm && !vmx && !svm
+            ? "the kvm_pvm module is loaded but offers no /dev/kvm: this kernel is itself running "
+              "as a PVM guest, and PVM does not nest further"
+            : (vmx || svm) ? "the CPU has virtualization extensions but the KVM module is not loaded"
+                           : "the CPU shows no virtualization extensions (vmx/svm) and no KVM module is loaded";
+        report.checks.push_back({"kvm.device", path, Status::missing, why,
+                                 (vmx || svm) ? "load the module: `sudo modprobe kvm_intel` (Intel) or "
+                                                "`sudo modprobe kvm_amd` (AMD)"
+                                              : "enable VT-x/AMD-V in the firmware, or in a VM turn on nested "
+                                                "virtualization for it"});
+        facts.kvm_kind = KvmKind::unavailable;
+        return;
+    }
+    const std::string group = group_name(st.st_gid);
+    engine::Recorder scratch;  // the probe's calls are not part of a lesson
+    auto kvm = kvm::Kvm::open(scratch, path);
+    if (!kvm) {
+        const bool denied = kvm.error().errno_value == EACCES || kvm.error().errno_value == EPERM;
+        report.checks.push_back(
+            {"kvm.device", path, Status::missing,
+             fmt::format("cannot open it: {} (owner group: {}{})", kvm.error().describe(), group,
+                         denied && !in_group(st.st_gid) ? ", and you are not in it" : ""),
+             denied ? fmt::format("`sudo usermod -aG {} $USER`, then log out and back in", group)
+                    : kvm.error().hint});
+        facts.kvm_kind = KvmKind::unavailable;
+        return;
+    }
+    report.checks.push_back({"kvm.device", path, Status::ok,
+                             fmt::format("opened read-write (group {}, mode {:o})", group, st.st_mode & 07777), ""});
+
+    auto version = kvm->api_version();
+    if (version) facts.kvm_api_version = *version;
+    report.checks.push_back({"kvm.api", "KVM API version", version && *version == 12 ? Status::ok : Status::missing,
+                             version ? std::to_string(*version) : version.error().describe(),
+                             version && *version == 12 ? "" : "strata needs KVM API version 12"});
+
+    std::string present, absent;
+    for (const auto& cap : kvm::lesson_capabilities()) {
+        auto r = kvm->check_extension(cap.number);
+        std::string& list = (r && *r > 0) ? present : absent;
+        list += (list.empty() ? "" : ", ") + std::string(cap.name);
+        if (!(r && *r > 0))
+            report.checks.push_back({fmt::format("kvm.cap.{}", cap.name), std::string(cap.name), Status::warning,
+                                     "absent", fmt::format("needed for {}; that step is skipped", cap.used_for)});
+    }
+    report.checks.push_back({"kvm.capabilities", "KVM capabilities", Status::info, present, ""});
+
+    if (vmx || svm) {
+        facts.kvm_kind = KvmKind::hardware;
+        report.checks.push_back({"kvm.kind", "virtualization", Status::ok,
+                                 fmt::format("hardware-assisted ({}): guest code, kernel and user alike, runs "
+                                             "directly on the CPU until it exits",
+                                             vmx ? "Intel VT-x" : "AMD-V"),
+                                 ""});
+    } else if (pvm) {
+        facts.kvm_kind = KvmKind::software_nested;
+        report.checks.push_back(
+            {"kvm.kind", "virtualization", Status::warning,
+             "software-nested (kvm_pvm module, no vmx/svm CPU flag): guest user-mode code runs natively, "
+             "but guest kernel-mode code is emulated instruction by instruction (~1000x slower), and VM exits "
+             "cost more. Every lesson works; timings differ from a lab PC's",
+             "nothing to fix; compare/guest-speed measures the difference"});
+    } else {
+        facts.kvm_kind = KvmKind::unknown;
+        report.checks.push_back({"kvm.kind", "virtualization", Status::info,
+                                 "KVM works, but the CPU shows no vmx/svm flag and no known nested hypervisor "
+                                 "module: strata cannot tell how guest code is run",
+                                 ""});
+    }
+}
+
+}  // namespace strata::probe

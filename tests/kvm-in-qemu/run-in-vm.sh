@@ -1,0 +1,462 @@
+#!/usr/bin/env bash
+# run-in-vm.sh - run a test binary against a real /dev/kvm inside a QEMU VM.
+#
+# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] -- /path/to/binary [args...]
+#
+# For hosts without /dev/kvm (e.g. CI machines that are themselves guests without
+# nested virtualisation).  QEMU emulates the whole machine in software (TCG) with an
+# emulated AMD SVM CPU, so a stock Debian kernel inside it can load kvm-amd and offer
+# a real /dev/kvm.  The binary runs there as root, in /tmp (a tmpfs), with stdin from
+# /dev/null.
+#
+#   * The guest kernel is the Debian package linux-image-amd64 points to, fetched with
+#     `apt-get download` and unpacked into the cache dir (nothing is installed on the
+#     host).  Later runs reuse it and download nothing.
+#   * The initramfs carries busybox-static, kvm.ko + kvm-amd.ko and their deps, the
+#     binary and the shared libraries ldd reports.  Libraries loaded with dlopen() and
+#     files the binary reads from the host are NOT there.
+#   * Four emulated serial ports: ttyS0 carries the binary's stdout to our stdout,
+#     ttyS1 its stderr to our stderr, so kernel messages never mix into them; ttyS2 is
+#     the kernel console, logged and shown with --verbose or when something goes
+#     wrong; ttyS3 carries only /init's STRATA-* marker lines (exit status, timings),
+#     so neither the binary nor a kernel message can garble or fake them.
+#
+# Exit status: the binary's own, or 125 when the VM could not be booted, KVM could not
+# be set up in it, or the run hit --timeout.
+#
+# --timeout covers the whole VM run (about 3 s of boot, then the binary).
+#
+# Environment overrides: STRATA_VM_CPU, space-separated QEMU -cpu models tried in turn
+# until the guest sees the svm flag (default "max qemu64,+svm"); STRATA_VM_MEMORY,
+# guest RAM in MiB (default 1024); STRATA_VM_SMP, guest CPUs (default 1; KVM reports
+# KVM_CAP_NR_VCPUS = this number).
+set -euo pipefail
+
+readonly PROG=run-in-vm.sh
+readonly SETUP_FAILED=125
+
+cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strata/kvm-in-qemu"
+timeout_s=300
+verbose=0
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { log "error: $*"; exit "$SETUP_FAILED"; }
+usage() {
+    sed -n 's/^# \{0,1\}Usage: /usage: /p' "$0" >&2
+    exit "$SETUP_FAILED"
+}
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --cache) [[ $# -ge 2 ]] || usage; cache_dir="$2"; shift 2 ;;
+        --cache=*) cache_dir="${1#*=}"; shift ;;
+        --timeout) [[ $# -ge 2 ]] || usage; timeout_s="$2"; shift 2 ;;
+        --timeout=*) timeout_s="${1#*=}"; shift ;;
+        -v|--verbose) verbose=1; shift ;;
+        -h|--help) usage ;;
+        --) shift; break ;;
+        *) log "unknown argument: $1"; usage ;;
+    esac
+done
+[[ $# -ge 1 ]] || usage
+[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || die "--timeout must be a positive number of seconds, got '$timeout_s'"
+binary="$1"; shift
+[[ -f "$binary" && -x "$binary" ]] || die "not an executable file: $binary"
+binary="$(realpath "$binary")"
+
+t_start=$(date +%s.%N)
+
+# ---------------------------------------------------------------------------
+# Temp dir and cleanup.  Everything we start is killed by pid on the way out.
+# ---------------------------------------------------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/strata-kvm-vm.XXXXXX")"
+bg_pids=()
+# shellcheck disable=SC2317  # only called from the EXIT trap
+cleanup() {
+    local pid
+    for pid in "${bg_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${bg_pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated"; exit 143' TERM
+
+# ---------------------------------------------------------------------------
+# Host tools.  apt-get waits for a concurrent dpkg run instead of failing at once.
+# ---------------------------------------------------------------------------
+apt_opts=(-q -o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root)
+
+apt_install() {
+    [[ $EUID -eq 0 ]] || die "need the packages '$*'; install them (as root): apt-get install $*"
+    log "installing $* with apt-get"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_opts[@]}" "$@" >&2; then
+        apt-get update "${apt_opts[@]}" >&2 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${apt_opts[@]}" "$@" >&2 \
+            || die "apt-get install $* failed"
+    fi
+}
+
+pkg_installed() {
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]
+}
+
+missing=()
+command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+# The initramfs needs a *static* busybox; the plain "busybox" package's binary is dynamic.
+pkg_installed busybox-static || missing+=(busybox-static)
+[[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
+busybox=/bin/busybox
+[[ -x "$busybox" ]] || die "$busybox missing although busybox-static is installed"
+
+# ---------------------------------------------------------------------------
+# Guest kernel: the package linux-image-amd64 depends on, unpacked into the cache.
+# A lock keeps parallel runs (ctest -j) from unpacking it twice.
+# ---------------------------------------------------------------------------
+mkdir -p "$cache_dir"
+cache_dir="$(realpath "$cache_dir")"
+
+# Prints "<package> <version>" for the kernel linux-image-amd64 depends on, e.g.
+# "linux-image-6.1.0-56-amd64 6.1.192-2" (from "Depends: linux-image-... (= 6.1.192-2)").
+# One apt-cache call: each one re-reads all package lists, about a second here.
+resolve_kernel_pkg() {
+    apt-cache show --no-all-versions linux-image-amd64 2>/dev/null | awk '
+        !found && $1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ && $3 == "(=" {
+            sub(/\)$/, "", $4); print $2, $4; found = 1
+        }'
+}
+
+# Writes the uncompressed ELF vmlinux embedded in bzImage $1 to $2.  QEMU boots such
+# a kernel directly through its PVH entry point, which skips the in-guest
+# decompression: under TCG that saves about 2.5 s per boot.
+extract_vmlinux() {
+    local bz="$1" out="$2" entry tool off
+    # "<decompressor>:<magic>" for the payload formats bzImage may use.  The payload is
+    # followed by other data, hence xz --single-stream and ignoring the exit status.
+    for entry in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+        tool="${entry%%:*}"
+        command -v "$tool" >/dev/null || continue
+        while read -r off; do
+            case "$tool" in
+                xz) tail -c +"$((off + 1))" "$bz" | xz -dc --single-stream > "$out" 2>/dev/null || true ;;
+                *)  tail -c +"$((off + 1))" "$bz" | "$tool" -dc > "$out" 2>/dev/null || true ;;
+            esac
+            [[ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" == '177ELF' ]] && return 0
+        done < <(LC_ALL=C grep -obUaP "${entry#*:}" "$bz" | cut -d: -f1)
+    done
+    rm -f "$out"
+    return 1
+}
+
+prepare_kernel() {
+    local pkg ver dir tmp deb resolved
+    resolved="$(resolve_kernel_pkg)"
+    if [[ -z "$resolved" ]]; then
+        # No apt lists: use what is cached rather than going to the network.
+        dir="$(find "$cache_dir" -mindepth 2 -maxdepth 2 -name .complete -printf '%h\n' | sort -V | tail -n 1)"
+        if [[ -n "$dir" ]]; then
+            echo "$dir"; return
+        fi
+        apt-get update "${apt_opts[@]}" >&2 || die "apt-get update failed"
+        resolved="$(resolve_kernel_pkg)"
+        [[ -n "$resolved" ]] || die "cannot resolve the kernel package of linux-image-amd64"
+    fi
+    read -r pkg ver <<< "$resolved"
+    dir="$cache_dir/${pkg}_${ver}"
+    if [[ -f "$dir/.complete" ]]; then
+        echo "$dir"; return
+    fi
+
+    log "downloading guest kernel $pkg $ver into $cache_dir"
+    tmp="$(mktemp -d "$cache_dir/.dl.XXXXXX")"
+    if ! (cd "$tmp" && apt-get download "${apt_opts[@]}" "$pkg=$ver" >&2); then
+        log "apt-get download failed; running apt-get update and retrying"
+        apt-get update "${apt_opts[@]}" >&2 || true
+        (cd "$tmp" && apt-get download "${apt_opts[@]}" "$pkg=$ver" >&2) \
+            || { rm -rf "$tmp"; die "apt-get download $pkg=$ver failed"; }
+    fi
+    deb="$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n 1)"
+    mkdir "$tmp/root"
+    dpkg-deb -x "$deb" "$tmp/root"
+    rm -f "$deb"
+    # The package ships no modules.dep (depmod runs at install time), so make one.
+    local kver
+    kver="$(basename "$(find "$tmp/root/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)")"
+    if [[ ! -f "$tmp/root/lib/modules/$kver/modules.dep" ]]; then
+        if command -v depmod >/dev/null; then
+            depmod -b "$tmp/root" "$kver"
+        else
+            "$busybox" depmod -b "$tmp/root" "$kver"
+        fi
+    fi
+    if grep -qx 'CONFIG_PVH=y' "$tmp/root/boot/config-$kver" 2>/dev/null; then
+        extract_vmlinux "$tmp/root/boot/vmlinuz-$kver" "$tmp/root/boot/vmlinux-$kver" \
+            || log "warning: could not extract vmlinux; booting the compressed kernel (slower)"
+    fi
+    rm -rf "$dir"
+    mv "$tmp/root" "$dir"
+    rmdir "$tmp"
+    touch "$dir/.complete"
+    echo "$dir"
+}
+
+exec 9>"$cache_dir/.lock"
+flock 9
+kroot="$(prepare_kernel)"
+flock -u 9
+exec 9>&-
+
+vmlinuz="$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)"
+[[ -n "$vmlinuz" ]] || die "no vmlinuz in $kroot/boot"
+kver="${vmlinuz##*/vmlinuz-}"
+kernel="$vmlinuz"
+[[ -f "$kroot/boot/vmlinux-$kver" ]] && kernel="$kroot/boot/vmlinux-$kver"
+moddir="$kroot/lib/modules/$kver"
+[[ -f "$moddir/modules.dep" ]] || die "no modules.dep in $moddir"
+
+# ---------------------------------------------------------------------------
+# Initramfs.
+# ---------------------------------------------------------------------------
+root="$work/root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,strata}
+
+# Applet symlinks are made by busybox --install at the start of /init: creating ~270
+# of them here with ln costs over a second per run on a slow host.
+cp "$busybox" "$root/bin/busybox"
+
+# Modules in load order: every module after its dependencies (modules.dep lists the
+# whole dependency closure of a module, in no useful order, so we recurse).
+declare -A moddeps=() loaded=()
+while IFS= read -r line; do
+    moddeps["${line%%:*}"]="${line#*:}"
+done < "$moddir/modules.dep"
+
+modpath() {  # kernel/arch/x86/kvm/kvm.ko(.xz) for a module name such as kvm-amd
+    local name="$1" key
+    for key in "${!moddeps[@]}"; do
+        case "$key" in
+            */"$name".ko|*/"$name".ko.xz|*/"$name".ko.zst|*/"$name".ko.gz) echo "$key"; return ;;
+        esac
+    done
+    die "module $name not found in $moddir/modules.dep"
+}
+
+load_order=()
+add_module() {
+    local key="$1" dep
+    [[ -z "${loaded[$key]:-}" ]] || return 0
+    loaded["$key"]=1
+    for dep in ${moddeps[$key]}; do
+        add_module "$dep"
+    done
+    load_order+=("$key")
+}
+for name in kvm kvm-amd; do
+    key="$(modpath "$name")"
+    add_module "$key"
+done
+
+mkdir -p "$root/lib/modules"
+: > "$root/strata/modules"
+for key in "${load_order[@]}"; do
+    out="$root/lib/modules/$(basename "${key%.ko*}").ko"
+    # busybox insmod cannot read compressed modules: decompress here on the host.
+    case "$key" in
+        *.ko.xz)  xz -dc "$moddir/$key" > "$out" ;;
+        *.ko.zst) zstd -qdc "$moddir/$key" > "$out" ;;
+        *.ko.gz)  gzip -dc "$moddir/$key" > "$out" ;;
+        *)        cp "$moddir/$key" "$out" ;;
+    esac
+    echo "/lib/modules/${out##*/}" >> "$root/strata/modules"
+done
+
+# The binary and the libraries it links, each at the path ldd reports (the dynamic
+# loader must be at the exact path written into the binary).
+cp "$binary" "$root/strata/${binary##*/}"
+libdirs=()
+if ldd_out="$(ldd "$binary" 2>/dev/null)"; then
+    while read -r lib; do
+        [[ -e "$root$lib" ]] && continue
+        mkdir -p "$root${lib%/*}"
+        cp -L "$lib" "$root$lib"
+        libdirs+=("${lib%/*}")
+    done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<< "$ldd_out")
+fi
+ld_library_path="$(printf '%s\n' "${libdirs[@]}" | sort -u | paste -sd:)"
+
+# POSIX single quoting, for writing values into the guest's shell scripts.
+shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+# The binary's argument list, as a shell fragment the guest's /init sources.
+{
+    printf 'set --'
+    for arg in "$@"; do
+        printf ' %s' "$(shquote "$arg")"
+    done
+    printf '\n'
+} > "$root/strata/args"
+
+cat > "$root/init" <<EOF
+#!/bin/busybox sh
+# Generated by $PROG.  ttyS0: binary stdout, ttyS1: binary stderr, ttyS2: console,
+# ttyS3: marker lines for the host.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/tmp TMPDIR=/tmp
+export LD_LIBRARY_PATH=$(shquote "$ld_library_path")
+BIN=$(shquote "/strata/${binary##*/}")
+EOF
+cat >> "$root/init" <<'EOF'
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s      # needs /proc (it reads /proc/self/exe)
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+exec </dev/null >/dev/console 2>&1
+mark() { echo "$*"; echo "$*" > /dev/ttyS3; }   # console for people, ttyS3 for the host
+now_up() { cut -d' ' -f1 /proc/uptime; }
+mark "STRATA-INIT: $(now_up)"
+
+# Wait until the serial output has actually left the guest: stty's tcsetattr uses
+# TCSADRAIN, so this returns only once ttyS0..3 are empty.  Without it poweroff -f
+# can drop the last bytes still queued in the UART buffers.
+drain() { for t in /dev/ttyS0 /dev/ttyS1 /dev/ttyS2 /dev/ttyS3; do stty -F "$t" -opost 2>/dev/null; done; }
+finish() {
+    mark "$1"
+    drain
+    poweroff -f
+}
+setup_failed() {
+    dmesg | tail -n 30
+    finish "STRATA-SETUP-FAILED: $*"
+}
+
+grep -qw svm /proc/cpuinfo || setup_failed "guest CPU has no svm flag"
+while read -r mod; do
+    insmod "$mod" || setup_failed "insmod $mod failed"
+done < /strata/modules
+[ -c /dev/kvm ] || mknod /dev/kvm c 10 232 || setup_failed "cannot create /dev/kvm"
+[ -c /dev/kvm ] || setup_failed "/dev/kvm missing after loading kvm-amd"
+
+# Raw ttys: no \n -> \r\n translation, no echo.
+stty -F /dev/ttyS0 raw -echo && stty -F /dev/ttyS1 raw -echo || setup_failed "cannot set up serial ports"
+. /strata/args
+cd /tmp
+mark "STRATA-START: $(now_up)"
+"$BIN" "$@" >/dev/ttyS0 2>/dev/ttyS1
+rc=$?
+mark "STRATA-END: $(now_up)"
+finish "STRATA-EXIT-STATUS: $rc"
+EOF
+chmod 755 "$root/init"
+
+initrd="$work/initramfs.cpio.gz"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | "$busybox" cpio -o -H newc 2>/dev/null) \
+    | gzip -1 > "$initrd"
+
+# ---------------------------------------------------------------------------
+# Boot.  Serial ports are connected to FIFOs read by background cats, so QEMU never
+# touches our terminal; the binary's output streams as it is produced.
+# ---------------------------------------------------------------------------
+mkfifo "$work/out" "$work/err" "$work/con"
+console_log="$work/console.log"
+control_log="$work/control.log"    # ttyS3: read only after QEMU exits, so a plain file
+qemu_log="$work/qemu.log"
+
+start_readers() {
+    cat < "$work/out" &
+    bg_pids+=($!)
+    cat < "$work/err" >&2 &
+    bg_pids+=($!)
+    if [[ $verbose -eq 1 ]]; then
+        tee "$console_log" < "$work/con" | sed -u 's/\r$//; s/^/[vm] /' >&2 &
+    else
+        cat < "$work/con" > "$console_log" &
+    fi
+    bg_pids+=($!)
+}
+
+# A reader blocked in open() (QEMU died before opening its FIFO) would wait forever:
+# open the FIFO for writing once, without blocking, so it sees EOF.  A reader that is
+# still draining data is not affected.
+stop_readers() {
+    local f pid
+    for f in out err con; do
+        dd if=/dev/null of="$work/$f" oflag=nonblock conv=notrunc status=none 2>/dev/null || true
+    done
+    for pid in "${bg_pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    bg_pids=()
+}
+
+boot() {  # boot <cpu model>; sets qemu_rc
+    local cpu="$1"
+    start_readers
+    : > "$control_log"
+    qemu_rc=0
+    timeout --kill-after=10 "$timeout_s" \
+        qemu-system-x86_64 \
+            -accel tcg -cpu "$cpu" -m "${STRATA_VM_MEMORY:-1024}" -smp "${STRATA_VM_SMP:-1}" \
+            -nodefaults -no-user-config -display none -monitor none -no-reboot \
+            -chardev file,id=out,path="$work/out" -serial chardev:out \
+            -chardev file,id=err,path="$work/err" -serial chardev:err \
+            -chardev file,id=con,path="$work/con" -serial chardev:con \
+            -chardev file,id=ctl,path="$control_log" -serial chardev:ctl \
+            -kernel "$kernel" -initrd "$initrd" \
+            -append "console=ttyS2 quiet loglevel=3 panic=-1 mitigations=off" \
+            </dev/null >"$qemu_log" 2>&1 &
+    bg_pids+=($!)
+    wait "$!" || qemu_rc=$?
+    stop_readers
+}
+
+t_boot=$(date +%s.%N)
+read -ra cpus <<< "${STRATA_VM_CPU:-max qemu64,+svm}"
+[[ ${#cpus[@]} -gt 0 ]] || die "STRATA_VM_CPU is empty"
+for i in "${!cpus[@]}"; do
+    cpu="${cpus[$i]}"
+    boot "$cpu"
+    # Only a missing svm flag is worth a retry with another CPU model.
+    grep -q 'STRATA-SETUP-FAILED: guest CPU has no svm flag' "$control_log" || break
+    [[ $((i + 1)) -lt ${#cpus[@]} ]] && log "-cpu $cpu: guest sees no svm flag, trying -cpu ${cpus[$((i + 1))]}"
+done
+t_end=$(date +%s.%N)
+
+show_console() {
+    log "---- VM console (last 40 lines) ----"
+    tr -d '\r' < "$console_log" | tail -n 40 >&2
+    if [[ -s "$qemu_log" ]]; then
+        log "---- qemu output ----"
+        cat "$qemu_log" >&2
+    fi
+}
+
+marker() { tr -d '\r' < "$control_log" | sed -n "s/^$1: //p" | tail -n 1; }
+
+if [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
+    show_console
+    log "error: timed out after ${timeout_s}s; the VM was killed (use --timeout to allow more)"
+    exit "$SETUP_FAILED"
+fi
+failed="$(marker STRATA-SETUP-FAILED)"
+if [[ -n "$failed" ]]; then
+    show_console
+    log "error: KVM could not be set up in the VM: $failed"
+    exit "$SETUP_FAILED"
+fi
+status="$(marker STRATA-EXIT-STATUS)"
+if [[ ! "$status" =~ ^[0-9]+$ ]]; then
+    show_console
+    log "error: the VM did not report an exit status (qemu exit code $qemu_rc): boot failure or guest crash"
+    exit "$SETUP_FAILED"
+fi
+
+init_up="$(marker 'STRATA-INIT')"; start_up="$(marker 'STRATA-START')"; end_up="$(marker 'STRATA-END')"
+awk -v t0="$t_start" -v tb="$t_boot" -v te="$t_end" -v i="$init_up" \
+    -v s="$start_up" -v e="$end_up" -v rc="$status" -v cpu="$cpu" -v k="${kroot##*/}" \
+    'BEGIN { printf "%s: exit %d; prepare %.1fs, VM %.1fs (kernel %s, -cpu %s; guest: /init at %.2fs, binary %.2fs)\n",
+             "run-in-vm.sh", rc, tb - t0, te - tb, k, cpu, i, e - s }' >&2
+exit "$status"

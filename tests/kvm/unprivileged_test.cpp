@@ -1,0 +1,72 @@
+// What a student without access to /dev/kvm sees: EACCES with the fix,
+// and exit code 3 from the CLI.
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <cstring>
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "app/cli/cli.hpp"
+#include "engine/session.hpp"
+#include "lessons/catalogue.hpp"
+
+using namespace strata;
+
+namespace {
+
+constexpr uid_t kNobody = 65534;
+
+// Runs `body` as nobody in a child; returns its exit status.
+template <class Body>
+int as_nobody(Body body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+            ::setresuid(kNobody, kNobody, kNobody) != 0)
+            ::_exit(100);
+        ::_exit(body());
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
+}
+
+}  // namespace
+
+TEST_CASE("A user who may not open /dev/kvm is told why and how to fix it", "[kvm][root]") {
+    if (::geteuid() != 0) {
+        WARN("not root: cannot switch to an unprivileged user here");
+        return;
+    }
+    struct stat st {};
+    REQUIRE(::stat("/dev/kvm", &st) == 0);
+    if (st.st_mode & S_IROTH && st.st_mode & S_IWOTH) {
+        WARN("/dev/kvm is world-accessible on this machine: nobody is not denied");
+        return;
+    }
+
+    SECTION("the first step fails with EACCES and names the kvm group") {
+        const int status = as_nobody([] {
+            const auto* lesson = lessons::catalogue().find("vm/hello-kvm");
+            engine::Session session(*lesson);
+            auto result = session.step();
+            if (result) return 1;
+            if (result.error().errno_value != EACCES) return 2;
+            if (result.error().hint.find("group") == std::string::npos) return 3;
+            return 0;
+        });
+        CHECK(status == 0);
+    }
+    SECTION("the CLI exits with 3, requirement missing") {
+        const int status = as_nobody([] {
+            char arg0[] = "strata", arg1[] = "run", arg2[] = "vm/hello-kvm";
+            char* argv[] = {arg0, arg1, arg2, nullptr};
+            return cli::main(3, argv);
+        });
+        CHECK(status == 3);
+    }
+}
