@@ -8,6 +8,11 @@ void Recorder::record(TraceEvent event) {
     Listener listener;
     {
         std::lock_guard lock(mutex_);
+        if (holding_) {
+            if (event.step < 0) event.step = step_;
+            held_.push_back(std::move(event));
+            return;
+        }
         event.sequence = events_.size();
         if (event.step < 0) event.step = step_;
         events_.push_back(event);
@@ -24,6 +29,22 @@ std::chrono::nanoseconds Recorder::now() const {
 void Recorder::set_step(int step) {
     std::lock_guard lock(mutex_);
     step_ = step;
+}
+
+void Recorder::hold() {
+    std::lock_guard lock(mutex_);
+    holding_ = true;
+}
+
+void Recorder::release_after(TraceEvent lead) {
+    std::vector<TraceEvent> held;
+    {
+        std::lock_guard lock(mutex_);
+        holding_ = false;
+        held.swap(held_);
+    }
+    record(std::move(lead));
+    for (auto& event : held) record(std::move(event));
 }
 
 void Recorder::set_listener(Listener listener) {
@@ -44,6 +65,8 @@ std::size_t Recorder::size() const {
 void Recorder::clear() {
     std::lock_guard lock(mutex_);
     events_.clear();
+    held_.clear();
+    holding_ = false;
     epoch_ = Clock::now();
     step_ = -1;
 }

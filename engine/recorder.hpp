@@ -31,6 +31,13 @@ public:
     Clock::time_point epoch() const { return epoch_; }
 
     void set_step(int step);
+
+    // Holds the events recorded from now on; release_after() records
+    // `lead` and then them. The VMM uses it so that what a device did while
+    // handling an exit (console output, say) is listed after the exit that
+    // caused it, although the exit's own event is complete only later.
+    void hold();
+    void release_after(TraceEvent lead);
     void set_listener(Listener listener);
 
     std::vector<TraceEvent> events() const;
@@ -44,6 +51,8 @@ private:
     Clock::time_point epoch_;
     int step_ = -1;
     Listener listener_;
+    bool holding_ = false;
+    std::vector<TraceEvent> held_;
 };
 
 // Times one call: construct before the call, fill in the rest, finish().

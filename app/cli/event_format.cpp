@@ -36,8 +36,10 @@ std::string format_event(const engine::TraceEvent& e, const Style& style) {
         result = e.error ? paint(style, "31", fmt::format("  = -1 {}", engine::errno_name(e.error)))
                          : fmt::format("  = {}", e.result);
     }
-    std::string line = fmt::format("  {:>10} {:>9}  {:<34} {}{}{}", "+" + format_duration(e.start),
-                                   format_duration(e.duration), paint(style, "2", layer_path(e.layers)),
+    // Pad before painting: escape codes would count as width.
+    std::string line = fmt::format("  {:>10} {:>9}  {} {}{}{}", "+" + format_duration(e.start),
+                                   format_duration(e.duration),
+                                   paint(style, "2", fmt::format("{:<34}", layer_path(e.layers))),
                                    e.replayed ? "[replay] " : "", call, result);
     if (e.error && !e.detail.empty()) line += "\n" + paint(style, "33", "      why: " + e.detail);
     return line;

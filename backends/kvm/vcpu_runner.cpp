@@ -147,6 +147,7 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         }
 
         const auto handled = recorder.now();
+        recorder.hold();  // device events are listed after the exit below
         ExitOutcome outcome = dispatch_exit(vcpu_.run_page(), devices_);
         engine::TraceEvent event;
         event.kind = engine::EventKind::vm_exit;
@@ -156,7 +157,7 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         event.start = handled;
         event.duration = recorder.now() - handled;
         event.detail = outcome.problem;
-        recorder.record(std::move(event));
+        recorder.release_after(std::move(event));
 
         ++report.exits;
         ++report.exits_by_kind[exit_kind(outcome.exit)];

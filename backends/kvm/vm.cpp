@@ -47,7 +47,7 @@ Result<Vcpu> Vm::create_vcpu(int id) {
     span.arg("length", std::to_string(*size)).arg("fd", "vcpu " + std::to_string(id));
     void* run = ::mmap(nullptr, *size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd.get(), 0);
     const int error = run == MAP_FAILED ? errno : 0;
-    span.finish(run == MAP_FAILED ? -1 : 0, error);
+    span.finish(run == MAP_FAILED ? -1 : static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(run)), error);
     if (run == MAP_FAILED) return engine::errno_error("mmap kvm_run", error);
     return Vcpu(*recorder_, id, std::move(vcpu_fd), sys::Mapping(run, *size));
 }

@@ -76,8 +76,11 @@ void probe_kvm(MachineReport& report, const std::string& path) {
             {"kvm.device", path, Status::missing,
              fmt::format("cannot open it: {} (owner group: {}{})", kvm.error().describe(), group,
                          denied && !in_group(st.st_gid) ? ", and you are not in it" : ""),
-             denied ? fmt::format("`sudo usermod -aG {} $USER`, then log out and back in", group)
-                    : kvm.error().hint});
+             !denied ? kvm.error().hint
+             : st.st_gid == 0
+                 ? "/dev/kvm belongs to root alone here: the admin should give it to group kvm (Debian's udev "
+                   "rules do: `sudo apt install qemu-system-x86` or `udevadm trigger`), then add you to kvm"
+                 : fmt::format("`sudo usermod -aG {} $USER`, then log out and back in", group)});
         facts.kvm_kind = KvmKind::unavailable;
         return;
     }

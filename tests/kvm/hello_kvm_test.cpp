@@ -48,6 +48,10 @@ TEST_CASE("vm/hello-kvm runs for real: the guest prints through VM exits and hal
             }
             CHECK(io_exits == snap.console.size());
             CHECK(outputs == snap.console.size());
+            // Each byte is listed right after the exit that carried it.
+            for (std::size_t i = 1; i < snap.events->size(); ++i)
+                if ((*snap.events)[i].kind == EventKind::guest_output)
+                    CHECK((*snap.events)[i - 1].name == "exit: IO out port 0x3f8");
             CHECK(snap.events->back().name == "ioctl(KVM_GET_REGS)");  // read after the stop
         }
 

@@ -167,3 +167,21 @@ TEST_CASE("Every layer key maps back to its layer", "[unit][engine]") {
     }
     CHECK_FALSE(layer_from_key("nope"));
 }
+
+TEST_CASE("Held events are recorded after the event that caused them", "[unit][engine]") {
+    Recorder recorder;
+    recorder.hold();
+    TraceEvent output;
+    output.name = "console output";
+    recorder.record(output);
+    CHECK(recorder.size() == 0);
+    TraceEvent exit;
+    exit.name = "exit: IO out port 0x3f8";
+    recorder.release_after(exit);
+    const auto events = recorder.events();
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].name == "exit: IO out port 0x3f8");
+    CHECK(events[1].name == "console output");
+    CHECK(events[0].sequence == 0);
+    CHECK(events[1].sequence == 1);
+}
