@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # run-in-vm.sh - run a test binary against a real /dev/kvm inside a QEMU VM.
 #
-# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] -- /path/to/binary [args...]
+# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... -- /path/to/binary [args...]
+#
+# --with FILE puts another program (with its libraries) next to the binary in the
+# guest, e.g. a helper the binary finds as a sibling of /proc/self/exe.
 #
 # For hosts without /dev/kvm (e.g. CI machines that are themselves guests without
 # nested virtualisation).  QEMU emulates the whole machine in software (TCG) with an
@@ -38,6 +41,7 @@ readonly SETUP_FAILED=125
 cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strata/kvm-in-qemu"
 timeout_s=300
 verbose=0
+extra_files=()
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { log "error: $*"; exit "$SETUP_FAILED"; }
@@ -53,6 +57,7 @@ while [[ $# -gt 0 ]]; do
         --timeout) [[ $# -ge 2 ]] || usage; timeout_s="$2"; shift 2 ;;
         --timeout=*) timeout_s="${1#*=}"; shift ;;
         -v|--verbose) verbose=1; shift ;;
+        --with) [[ $# -ge 2 ]] || usage; extra_files+=("$(realpath "$2")"); shift 2 ;;
         -h|--help) usage ;;
         --) shift; break ;;
         *) log "unknown argument: $1"; usage ;;
@@ -276,16 +281,23 @@ done
 
 # The binary and the libraries it links, each at the path ldd reports (the dynamic
 # loader must be at the exact path written into the binary).
-cp "$binary" "$root/strata/${binary##*/}"
 libdirs=()
-if ldd_out="$(ldd "$binary" 2>/dev/null)"; then
-    while read -r lib; do
-        [[ -e "$root$lib" ]] && continue
-        mkdir -p "$root${lib%/*}"
-        cp -L "$lib" "$root$lib"
-        libdirs+=("${lib%/*}")
-    done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<< "$ldd_out")
-fi
+copy_with_libraries() {
+    local program=$1 ldd_out lib
+    cp "$program" "$root/strata/${program##*/}"
+    if ldd_out="$(ldd "$program" 2>/dev/null)"; then
+        while read -r lib; do
+            [[ -e "$root$lib" ]] && continue
+            mkdir -p "$root${lib%/*}"
+            cp -L "$lib" "$root$lib"
+            libdirs+=("${lib%/*}")
+        done < <(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<< "$ldd_out")
+    fi
+}
+copy_with_libraries "$binary"
+for extra in "${extra_files[@]}"; do
+    copy_with_libraries "$extra"
+done
 ld_library_path="$(printf '%s\n' "${libdirs[@]}" | sort -u | paste -sd:)"
 
 # POSIX single quoting, for writing values into the guest's shell scripts.

@@ -1,0 +1,102 @@
+// The strata binary as a user runs it: exit codes, messages, JSON.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct Run {
+    int status = -1;
+    std::string output;  // stdout and stderr together
+};
+
+Run strata(const std::string& args) {
+    const std::string command = std::string(STRATA_BINARY) + " " + args + " 2>&1 </dev/null";
+    Run run;
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    REQUIRE(pipe);
+    std::array<char, 4096> buffer{};
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) run.output.append(buffer.data(), n);
+    const int status = ::pclose(pipe.release());
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+bool kvm_usable() {
+    const int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return false;
+    ::close(fd);
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("An unknown lesson id is a usage error with the closest ids suggested", "[cli]") {
+    const auto run = strata("run vm/helo-kvm");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("unknown lesson 'vm/helo-kvm'") != std::string::npos);
+    CHECK(run.output.find("Did you mean vm/hello-kvm?") != std::string::npos);
+}
+
+TEST_CASE("Bad flags and bad lesson options are usage errors", "[cli]") {
+    using Row = std::pair<std::string, std::string>;
+    auto [args, expected] = GENERATE(table<std::string, std::string>({
+        Row{"run", "lesson is required"},
+        Row{"run vm/hello-kvm --no-such-flag", "--no-such-flag"},
+        Row{"frobnicate", "frobnicate"},
+        Row{"run vm/hello-kvm --set guest=nope", "choose one of: hello, loop, triple-fault"},
+        Row{"run vm/hello-kvm --set colour=red", "unknown option 'colour'"},
+        Row{"run vm/hello-kvm --set guest", "--set takes key=value"},
+        Row{"bench nothing", "nothing"},
+    }));
+    CAPTURE(args);
+    const auto run = strata(args);
+    CHECK(run.status == 2);
+    CHECK(run.output.find(expected) != std::string::npos);
+}
+
+TEST_CASE("doctor's JSON says what the exit code says", "[cli]") {
+    const auto run = strata("doctor --json");
+    const auto json = nlohmann::json::parse(run.output, nullptr, false);
+    REQUIRE_FALSE(json.is_discarded());
+    CHECK(run.status == (json["ready"].get<bool>() ? 0 : 3));
+    CHECK(json["facts"]["kvm_kind"].get<std::string>() == (kvm_usable() ? json["facts"]["kvm_kind"].get<std::string>()
+                                                                         : std::string("unavailable")));
+    bool has_kvm_check = false;
+    for (const auto& check : json["checks"]) has_kvm_check |= check["id"] == "kvm.device";
+    CHECK(has_kvm_check);
+}
+
+TEST_CASE("list shows every lesson with its availability here", "[cli]") {
+    const auto run = strata("list --json");
+    REQUIRE(run.status == 0);
+    const auto json = nlohmann::json::parse(run.output, nullptr, false);
+    REQUIRE(json.is_array());
+    bool found = false;
+    for (const auto& lesson : json)
+        if (lesson["id"] == "vm/hello-kvm") {
+            found = true;
+            CHECK(lesson["availability"] == (kvm_usable() ? "live" : "needs kvm"));
+        }
+    CHECK(found);
+}
+
+TEST_CASE("Without a usable /dev/kvm a VM lesson exits 3 with the fix; with one it runs", "[cli]") {
+    const auto run = strata("run vm/hello-kvm --no-narrative");
+    if (kvm_usable()) {
+        CHECK(run.status == 0);
+        CHECK(run.output.find("Hello from the guest!") != std::string::npos);
+    } else {
+        CHECK(run.status == 3);
+        CHECK(run.output.find("cannot run live on this machine") != std::string::npos);
+        CHECK(run.output.find("what to do:") != std::string::npos);
+    }
+}
