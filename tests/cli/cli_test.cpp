@@ -89,7 +89,7 @@ TEST_CASE("list shows every lesson with its availability here", "[cli]") {
     CHECK(found);
 }
 
-TEST_CASE("Without a usable /dev/kvm a VM lesson exits 3 with the fix; with one it runs", "[cli]") {
+TEST_CASE("Without a usable /dev/kvm a VM lesson exits 3 with the fix, and with one it runs", "[cli]") {
     const auto run = strata("run vm/hello-kvm --no-narrative");
     if (kvm_usable()) {
         CHECK(run.status == 0);

@@ -3,7 +3,7 @@ add_executable(strata_cli_tests ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp)
 target_compile_definitions(strata_cli_tests PRIVATE STRATA_BINARY="$<TARGET_FILE:strata>")
 target_link_libraries(strata_cli_tests PRIVATE Catch2::Catch2WithMain nlohmann_json::nlohmann_json)
 add_dependencies(strata_cli_tests strata)
-catch_discover_tests(strata_cli_tests LABELS cli)
+catch_discover_tests(strata_cli_tests PROPERTIES LABELS cli)
 
 # Architecture boundaries (docs/ARCHITECTURE.md): no UI headers below app/,
 # <linux/kvm.h> only in backends/kvm (and the raw floors in bench/).
