@@ -1,5 +1,6 @@
 #include "bench/vm_hello_bench.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -22,6 +23,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Runs whose numbers are thrown away: the first runs page in code and warm
+// the kernel's caches, for strata and for the raw program alike.
+constexpr int kWarmupRuns = 5;
+
+void drop_warmup(StageSamples& samples) {
+    for (auto& [stage, values] : samples)
+        values.erase(values.begin(), values.begin() + std::min<std::ptrdiff_t>(kWarmupRuns, std::ssize(values)));
+}
+
 double ns_between(Clock::time_point a, Clock::time_point b) {
     return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
 }
@@ -36,7 +46,7 @@ const std::vector<std::string>& vm_hello_stages() {
 
 engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
     StageSamples samples;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < runs + kWarmupRuns; ++i) {
         engine::Recorder recorder;  // tracing on, as in a lesson
         const auto t0 = Clock::now();
         auto kvm = kvm::Kvm::open(recorder);
@@ -78,6 +88,7 @@ engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
         samples["first_run"].push_back(ns_between(t_regs, t_exit));
         samples["total"].push_back(ns_between(t0, t_exit));
     }
+    drop_warmup(samples);
     return samples;
 }
 
@@ -106,7 +117,7 @@ engine::Result<StageSamples> parse_stage_lines(const std::string& text) {
 }
 
 engine::Result<StageSamples> measure_raw_vm_hello(const std::string& raw_program, int runs) {
-    const std::string command = fmt::format("'{}' {}", raw_program, runs);
+    const std::string command = fmt::format("'{}' {}", raw_program, runs + kWarmupRuns);
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
     if (!pipe) return engine::errno_error("popen " + raw_program, errno);
     std::string output;
@@ -114,7 +125,9 @@ engine::Result<StageSamples> measure_raw_vm_hello(const std::string& raw_program
     while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
     const int status = ::pclose(pipe.release());
     if (status != 0) return engine::plain_error(raw_program, fmt::format("exited with status {}", status));
-    return parse_stage_lines(output);
+    auto samples = parse_stage_lines(output);
+    if (samples) drop_warmup(*samples);
+    return samples;
 }
 
 void report_vm_hello(const StageSamples& strata, const StageSamples& raw, bool json) {

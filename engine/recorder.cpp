@@ -15,11 +15,15 @@ void Recorder::record(TraceEvent event) {
         }
         event.sequence = events_.size();
         if (event.step < 0) event.step = step_;
-        events_.push_back(event);
         listener = listener_;
+        if (!listener) {
+            events_.push_back(std::move(event));
+            return;
+        }
+        events_.push_back(event);
     }
     // Outside the lock: a listener may print or take its time.
-    if (listener) listener(event);
+    listener(event);
 }
 
 std::chrono::nanoseconds Recorder::now() const {

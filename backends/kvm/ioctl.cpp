@@ -13,57 +13,71 @@ namespace strata::kvm {
 namespace {
 
 // Kernel constants in one table, shared by the calls and the UI labels.
-const std::array<std::pair<unsigned long, std::string_view>, 43> kIoctlNames = {{
-    {KVM_GET_API_VERSION, "KVM_GET_API_VERSION"},
-    {KVM_CREATE_VM, "KVM_CREATE_VM"},
-    {KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION"},
-    {KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE"},
-    {KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID"},
-    {KVM_GET_MSR_INDEX_LIST, "KVM_GET_MSR_INDEX_LIST"},
-    {KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION"},
-    {KVM_CREATE_VCPU, "KVM_CREATE_VCPU"},
-    {KVM_SET_TSS_ADDR, "KVM_SET_TSS_ADDR"},
-    {KVM_SET_IDENTITY_MAP_ADDR, "KVM_SET_IDENTITY_MAP_ADDR"},
-    {KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP"},
-    {KVM_CREATE_PIT2, "KVM_CREATE_PIT2"},
-    {KVM_IRQ_LINE, "KVM_IRQ_LINE"},
-    {KVM_GET_DIRTY_LOG, "KVM_GET_DIRTY_LOG"},
-    {KVM_IOEVENTFD, "KVM_IOEVENTFD"},
-    {KVM_IRQFD, "KVM_IRQFD"},
-    {KVM_RUN, "KVM_RUN"},
-    {KVM_GET_REGS, "KVM_GET_REGS"},
-    {KVM_SET_REGS, "KVM_SET_REGS"},
-    {KVM_GET_SREGS, "KVM_GET_SREGS"},
-    {KVM_SET_SREGS, "KVM_SET_SREGS"},
-    {KVM_TRANSLATE, "KVM_TRANSLATE"},
-    {KVM_INTERRUPT, "KVM_INTERRUPT"},
-    {KVM_GET_MSRS, "KVM_GET_MSRS"},
-    {KVM_SET_MSRS, "KVM_SET_MSRS"},
-    {KVM_SET_CPUID2, "KVM_SET_CPUID2"},
-    {KVM_GET_CPUID2, "KVM_GET_CPUID2"},
-    {KVM_GET_FPU, "KVM_GET_FPU"},
-    {KVM_SET_FPU, "KVM_SET_FPU"},
-    {KVM_GET_LAPIC, "KVM_GET_LAPIC"},
-    {KVM_SET_LAPIC, "KVM_SET_LAPIC"},
-    {KVM_GET_VCPU_EVENTS, "KVM_GET_VCPU_EVENTS"},
-    {KVM_SET_VCPU_EVENTS, "KVM_SET_VCPU_EVENTS"},
-    {KVM_GET_DEBUGREGS, "KVM_GET_DEBUGREGS"},
-    {KVM_SET_DEBUGREGS, "KVM_SET_DEBUGREGS"},
-    {KVM_GET_XSAVE, "KVM_GET_XSAVE"},
-    {KVM_SET_XSAVE, "KVM_SET_XSAVE"},
-    {KVM_GET_XCRS, "KVM_GET_XCRS"},
-    {KVM_SET_XCRS, "KVM_SET_XCRS"},
-    {KVM_GET_MP_STATE, "KVM_GET_MP_STATE"},
-    {KVM_SET_MP_STATE, "KVM_SET_MP_STATE"},
-    {KVM_SET_GUEST_DEBUG, "KVM_SET_GUEST_DEBUG"},
-    {KVM_GET_CLOCK, "KVM_GET_CLOCK"},
+// Each entry: request, its name, and the name as a call ("ioctl(NAME)").
+struct IoctlName {
+    unsigned long request;
+    std::string_view name;
+    std::string_view call;
+};
+#define STRATA_IOCTL(name) IoctlName{name, #name, "ioctl(" #name ")"}
+const std::array<IoctlName, 43> kIoctlNames = {{
+    STRATA_IOCTL(KVM_GET_API_VERSION),
+    STRATA_IOCTL(KVM_CREATE_VM),
+    STRATA_IOCTL(KVM_CHECK_EXTENSION),
+    STRATA_IOCTL(KVM_GET_VCPU_MMAP_SIZE),
+    STRATA_IOCTL(KVM_GET_SUPPORTED_CPUID),
+    STRATA_IOCTL(KVM_GET_MSR_INDEX_LIST),
+    STRATA_IOCTL(KVM_SET_USER_MEMORY_REGION),
+    STRATA_IOCTL(KVM_CREATE_VCPU),
+    STRATA_IOCTL(KVM_SET_TSS_ADDR),
+    STRATA_IOCTL(KVM_SET_IDENTITY_MAP_ADDR),
+    STRATA_IOCTL(KVM_CREATE_IRQCHIP),
+    STRATA_IOCTL(KVM_CREATE_PIT2),
+    STRATA_IOCTL(KVM_IRQ_LINE),
+    STRATA_IOCTL(KVM_GET_DIRTY_LOG),
+    STRATA_IOCTL(KVM_IOEVENTFD),
+    STRATA_IOCTL(KVM_IRQFD),
+    STRATA_IOCTL(KVM_RUN),
+    STRATA_IOCTL(KVM_GET_REGS),
+    STRATA_IOCTL(KVM_SET_REGS),
+    STRATA_IOCTL(KVM_GET_SREGS),
+    STRATA_IOCTL(KVM_SET_SREGS),
+    STRATA_IOCTL(KVM_TRANSLATE),
+    STRATA_IOCTL(KVM_INTERRUPT),
+    STRATA_IOCTL(KVM_GET_MSRS),
+    STRATA_IOCTL(KVM_SET_MSRS),
+    STRATA_IOCTL(KVM_SET_CPUID2),
+    STRATA_IOCTL(KVM_GET_CPUID2),
+    STRATA_IOCTL(KVM_GET_FPU),
+    STRATA_IOCTL(KVM_SET_FPU),
+    STRATA_IOCTL(KVM_GET_LAPIC),
+    STRATA_IOCTL(KVM_SET_LAPIC),
+    STRATA_IOCTL(KVM_GET_VCPU_EVENTS),
+    STRATA_IOCTL(KVM_SET_VCPU_EVENTS),
+    STRATA_IOCTL(KVM_GET_DEBUGREGS),
+    STRATA_IOCTL(KVM_SET_DEBUGREGS),
+    STRATA_IOCTL(KVM_GET_XSAVE),
+    STRATA_IOCTL(KVM_SET_XSAVE),
+    STRATA_IOCTL(KVM_GET_XCRS),
+    STRATA_IOCTL(KVM_SET_XCRS),
+    STRATA_IOCTL(KVM_GET_MP_STATE),
+    STRATA_IOCTL(KVM_SET_MP_STATE),
+    STRATA_IOCTL(KVM_SET_GUEST_DEBUG),
+    STRATA_IOCTL(KVM_GET_CLOCK),
 }};
+#undef STRATA_IOCTL
+
+std::string_view ioctl_call(unsigned long request) {
+    for (const auto& entry : kIoctlNames)
+        if (entry.request == request) return entry.call;
+    return "ioctl(KVM ioctl)";
+}
 
 }  // namespace
 
 std::string_view ioctl_name(unsigned long request) {
-    for (const auto& [number, name] : kIoctlNames)
-        if (number == request) return name;
+    for (const auto& entry : kIoctlNames)
+        if (entry.request == request) return entry.name;
     return "KVM ioctl";
 }
 
@@ -138,7 +152,7 @@ std::string ioctl_hint(unsigned long request, int e) {
 namespace {
 Result<int> record_call(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
                         unsigned long request, unsigned long arg, std::initializer_list<EventArg> args) {
-    engine::Span span(recorder, kind, fmt::format("ioctl({})", ioctl_name(request)), std::move(layers));
+    engine::Span span(recorder, kind, std::string(ioctl_call(request)), std::move(layers));
     for (const auto& a : args) span.arg(a.name, a.value);
     const int result = ::ioctl(fd, request, arg);
     const int error = result < 0 ? errno : 0;
@@ -146,7 +160,7 @@ Result<int> record_call(Recorder& recorder, engine::EventKind kind, std::vector<
     if (error) span.detail(hint);
     span.finish(result, error);
     if (result < 0)
-        return engine::errno_error(fmt::format("ioctl({})", ioctl_name(request)), error, {}, std::move(hint));
+        return engine::errno_error(std::string(ioctl_call(request)), error, {}, std::move(hint));
     return result;
 }
 }  // namespace

@@ -2,6 +2,7 @@
 // read and set them without <linux/kvm.h> (only backends/kvm includes it).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "engine/facts.hpp"
@@ -34,6 +35,9 @@ struct SpecialRegisters {
     Segment cs, ds, es, fs, gs, ss, tr, ldt;
     DescriptorTable gdt, idt;
     std::uint64_t cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0, cr8 = 0, efer = 0, apic_base = 0;
+    // Pending external interrupts, one bit per vector; kept so that a
+    // get-modify-set round trip does not lose them.
+    std::array<std::uint64_t, 4> interrupt_bitmap{};
 };
 
 // For the registers inspector: name -> value in display order.

@@ -1,6 +1,8 @@
 #include "backends/kvm/vcpu.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <linux/kvm.h>
@@ -76,15 +78,14 @@ Result<SpecialRegisters> Vcpu::get_special_registers() {
     s.cr8 = k.cr8;
     s.efer = k.efer;
     s.apic_base = k.apic_base;
+    std::copy(std::begin(k.interrupt_bitmap), std::end(k.interrupt_bitmap), s.interrupt_bitmap.begin());
     return s;
 }
 
 Result<void> Vcpu::set_special_registers(const SpecialRegisters& s) {
-    // Read first so the fields strata does not model (the pending interrupt
-    // bitmap) keep KVM's values.
     kvm_sregs k{};
-    if (auto current = traced_ioctl(*recorder_, fd(), KVM_GET_SREGS, &k); !current)
-        return std::unexpected(current.error());
+    static_assert(sizeof k.interrupt_bitmap == sizeof s.interrupt_bitmap);
+    std::copy(s.interrupt_bitmap.begin(), s.interrupt_bitmap.end(), std::begin(k.interrupt_bitmap));
     k.cs = to_kvm(s.cs);
     k.ds = to_kvm(s.ds);
     k.es = to_kvm(s.es);
