@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,15 @@ struct Lesson {
     // validated value for every option (defaults filled in).
     std::function<std::unique_ptr<LessonState>(const LessonOptions& options)> make_state;
     std::vector<Step> steps;
+    // Optional: after the last step, hand the user an interactive shell
+    // inside the lesson's container on the controlling terminal (`strata run
+    // ID --shell`). Returns the shell's exit status; the container is torn
+    // down when the session's state is released. Empty: no shell offered.
+    std::function<Result<int>(Context&)> interactive_shell;
+    // Set when the steps play back a recording instead of making real calls:
+    // "Replay of a real run on Linux 6.1.0, 2026-11-24, hardware-assisted KVM".
+    // Every view shows it.
+    std::optional<std::string> replay_label;
 
     // Fills in defaults; an unknown key or value is an Error naming the
     // allowed ones.

@@ -1,8 +1,12 @@
 // Track container: a container from scratch (namespaces, mounts, cgroups).
 #include "lessons/catalogue.hpp"
+#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons {
 
-std::vector<engine::Lesson> container_track() { return {}; }
+std::vector<engine::Lesson> container_track() {
+    using namespace container;
+    return {just_a_process_lesson(), uts_lesson(), pid_lesson(), mount_pivot_lesson()};
+}
 
 }  // namespace strata::lessons

@@ -1,0 +1,337 @@
+#include "backends/linux/agent.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backends/linux/agent_child.hpp"
+#include "backends/linux/flags.hpp"
+#include "backends/linux/userns.hpp"
+
+namespace strata::linux {
+
+namespace {
+
+// The kernel's struct clone_args (linux/sched.h), spelled out here so the
+// C library's <sched.h> and the kernel header need not meet.
+struct CloneArgs {
+    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+
+// clone3, falling back to clone for kernels (or seccomp profiles) without it.
+long raw_clone(std::uint64_t flags, const char*& used) {
+    CloneArgs args{};
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    used = "clone3";
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS) {
+        used = "clone";
+        pid = ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    }
+    return pid;
+}
+
+// First thing in the child: keep only the agent's socket (strata's other
+// fds, /dev/kvm included, are none of the container's business), die with
+// strata, then serve.
+[[noreturn]] void agent_entry(int sock) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (sock > 3) ::syscall(SYS_close_range, 3u, unsigned(sock - 1), 0u);
+    ::syscall(SYS_close_range, unsigned(sock + 1), ~0u, 0u);
+    agent_side::serve(sock);
+}
+
+}  // namespace
+
+std::uint64_t userns_if_unprivileged() { return ::geteuid() == 0 ? 0 : CLONE_NEWUSER; }
+
+Result<void> set_string(char (&field)[wire::kStringSize], const std::string& value) {
+    if (value.size() >= wire::kStringSize)
+        return engine::plain_error("agent request", fmt::format("'{}' is longer than {} bytes", value, wire::kStringSize - 1));
+    std::memcpy(field, value.c_str(), value.size() + 1);
+    return {};
+}
+
+Result<Agent> Agent::start(Recorder& recorder, AgentOptions options) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        return engine::errno_error("socketpair", errno, "cannot make the channel to the agent");
+    sys::Fd mine(pair[0]), theirs(pair[1]);
+
+    const std::uint64_t flags = options.clone_flags;
+    CallRecord call;
+    call.start = recorder.now();
+    const char* used = "clone3";
+    const long pid = raw_clone(flags, used);
+    if (pid == 0) agent_entry(theirs.get());
+    call.duration = recorder.now() - call.start;
+    call.error = pid < 0 ? errno : 0;
+    call.result = pid;
+    call.name = fmt::format("{}({})", used, decode_clone_flags(flags | 0));
+    call.args = {{"flags", decode_clone_flags(flags)}, {"for", options.who}};
+    call.layers = {LayerId::runtime, LayerId::processes};
+    if (flags & all_namespace_flags()) call.layers.push_back(LayerId::namespaces);
+    call.detail = pid > 0 ? fmt::format("the {} is host pid {}", options.who, pid) : "";
+    if (auto r = record_call(recorder, std::move(call), used); !r) return std::unexpected(r.error());
+
+    Agent agent;
+    agent.recorder_ = &recorder;
+    agent.flags_ = flags;
+    agent.process_ = std::make_unique<ChildProcess>(pid_t(pid));
+    agent.socket_ = std::move(mine);
+    theirs.reset();
+    if ((flags & CLONE_NEWUSER) && options.map_root) {
+        if (auto r = write_id_maps(recorder, pid_t(pid), ::geteuid(), ::getegid()); !r)
+            return std::unexpected(r.error());
+    }
+    return agent;
+}
+
+Agent::~Agent() {
+    if (!process_) return;
+    // Closing the socket lets the agent leave on its own; SIGKILL makes sure.
+    socket_.reset();
+    process_->kill_and_wait();
+}
+
+Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spec, std::function<void()> tick,
+                               std::chrono::milliseconds every, std::chrono::milliseconds timeout, int pass_fd) {
+    CallRecord record;
+    record.kind = spec.kind;
+    record.name = spec.name;
+    record.args = spec.args;
+    record.layers = spec.layers;
+    record.detail = spec.detail;
+    record.start = recorder_->now();
+
+    auto lost = [&](int e, const char* what) -> Result<AgentReply> {
+        record.error = e;
+        record.result = -1;
+        record.duration = recorder_->now() - record.start;
+        record_call(*recorder_, record, "agent");
+        return engine::errno_error(spec.name, e, what,
+                                   "strata's agent process inside the container stopped answering: it was killed "
+                                   "(cancel, OOM killer) or a call did not return in time");
+    };
+
+    iovec iov{const_cast<wire::Request*>(&request), offsetof(wire::Request, data) + request.data_len};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (pass_fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    if (::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL) < 0) return lost(errno, "sending the request failed");
+
+    auto reply = std::make_unique<wire::Reply>();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) { kill(); return lost(ETIMEDOUT, "the agent did not answer in time"); }
+        pollfd p{socket_.get(), POLLIN, 0};
+        const int wait_ms = int(tick ? std::min(left, every).count() : left.count());
+        const int r = ::poll(&p, 1, wait_ms);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return lost(errno, "poll");
+        if (r == 0) { if (tick) tick(); continue; }
+        const ssize_t n = ::recv(socket_.get(), reply.get(), sizeof *reply, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return lost(ECHILD, "the agent exited");
+        break;
+    }
+    record.result = reply->result;
+    record.error = spec.failure_is_result ? 0 : reply->error;
+    record.duration = recorder_->now() - record.start;
+    record.args.push_back({"inside", fmt::format("{:.1f} us", reply->nanos / 1000.0)});
+    if (reply->error && spec.failure_is_result) {
+        record.args.push_back({"errno", engine::errno_name(reply->error)});
+        record.error = reply->error;  // still shown as failed: the failure is the lesson
+    }
+    if (reply->error && reply->failed_call[0] && spec.syscall != reply->failed_call)
+        record.args.push_back({"failed call", reply->failed_call});
+    const int error = reply->error;
+    auto recorded = record_call(*recorder_, std::move(record), spec.syscall);
+    if (!recorded && !spec.failure_is_result) return std::unexpected(recorded.error());
+    AgentReply out;
+    out.result = error ? -error : reply->result;
+    out.out.assign(reply->out, std::min<std::size_t>(reply->out_len, wire::kOutSize));
+    out.inside = std::chrono::nanoseconds(reply->nanos);
+    return out;
+}
+
+namespace {
+wire::Request request(wire::Op op) {
+    wire::Request r;
+    r.op = op;
+    return r;
+}
+#define STRATA_TRY_STRING(field, value) \
+    if (auto ok_ = set_string(field, value); !ok_) return std::unexpected(ok_.error())
+}  // namespace
+
+Result<AgentReply> Agent::unshare(std::uint64_t flags) {
+    auto rq = request(wire::Op::unshare);
+    rq.n[0] = flags;
+    return call(rq, {fmt::format("unshare({})", decode_clone_flags(flags)), "unshare",
+                     {LayerId::runtime, LayerId::namespaces}, {{"flags", decode_clone_flags(flags)}}});
+}
+
+Result<AgentReply> Agent::setns(pid_t target, std::string_view kind, std::uint64_t nstype) {
+    auto rq = request(wire::Op::setns);
+    STRATA_TRY_STRING(rq.s[0], fmt::format("/proc/{}/ns/{}", target, kind));
+    rq.n[0] = nstype;
+    return call(rq, {fmt::format("setns({})", decode_clone_flags(nstype)), "setns",
+                     {LayerId::runtime, LayerId::namespaces}, {{"namespace", rq.s[0]}}});
+}
+
+Result<AgentReply> Agent::sethostname(const std::string& name, bool failure_expected) {
+    auto rq = request(wire::Op::sethostname);
+    STRATA_TRY_STRING(rq.s[0], name);
+    CallSpec spec{fmt::format("sethostname(\"{}\")", name), "sethostname", {LayerId::runtime, LayerId::namespaces},
+                  {{"name", name}}};
+    spec.failure_is_result = failure_expected;
+    return call(rq, spec);
+}
+
+Result<std::string> Agent::gethostname() {
+    auto r = call(request(wire::Op::gethostname), {"gethostname()", "gethostname", {LayerId::runtime, LayerId::namespaces}});
+    if (!r) return std::unexpected(r.error());
+    return r->out;
+}
+
+Result<AgentReply> Agent::mount(const std::string& source, const std::string& target, const std::string& fstype,
+                                std::uint64_t flags, const std::string& data) {
+    auto rq = request(wire::Op::mount);
+    STRATA_TRY_STRING(rq.s[0], source);
+    STRATA_TRY_STRING(rq.s[1], target);
+    STRATA_TRY_STRING(rq.s[2], fstype);
+    STRATA_TRY_STRING(rq.s[3], data);
+    rq.n[0] = flags;
+    std::vector<EventArg> args = {{"source", source.empty() ? "NULL" : source}, {"target", target},
+                                  {"flags", decode_mount_flags(flags)}};
+    if (!fstype.empty()) args.push_back({"type", fstype});
+    if (!data.empty()) args.push_back({"data", data});
+    const std::string what = !fstype.empty() ? fstype : decode_mount_flags(flags);
+    return call(rq, {fmt::format("mount({}, {})", what, target), "mount", {LayerId::runtime, LayerId::mounts}, args});
+}
+
+Result<AgentReply> Agent::umount2(const std::string& target, std::uint64_t flags) {
+    auto rq = request(wire::Op::umount2);
+    STRATA_TRY_STRING(rq.s[0], target);
+    rq.n[0] = flags;
+    return call(rq, {fmt::format("umount2({}, {})", target, decode_umount_flags(flags)), "umount2",
+                     {LayerId::runtime, LayerId::mounts}, {{"target", target}, {"flags", decode_umount_flags(flags)}}});
+}
+
+Result<AgentReply> Agent::pivot_root(const std::string& new_root, const std::string& put_old) {
+    auto rq = request(wire::Op::pivot_root);
+    STRATA_TRY_STRING(rq.s[0], new_root);
+    STRATA_TRY_STRING(rq.s[1], put_old);
+    return call(rq, {fmt::format("pivot_root({}, {})", new_root, put_old), "pivot_root",
+                     {LayerId::runtime, LayerId::mounts}, {{"new_root", new_root}, {"put_old", put_old}}});
+}
+
+Result<AgentReply> Agent::chdir(const std::string& path) {
+    auto rq = request(wire::Op::chdir);
+    STRATA_TRY_STRING(rq.s[0], path);
+    return call(rq, {fmt::format("chdir({})", path), "chdir", {LayerId::runtime, LayerId::mounts}});
+}
+
+Result<AgentReply> Agent::mkdir(const std::string& path, unsigned mode) {
+    auto rq = request(wire::Op::mkdir);
+    STRATA_TRY_STRING(rq.s[0], path);
+    rq.n[0] = mode;
+    return call(rq, {fmt::format("mkdir({})", path), "mkdir", {LayerId::runtime, LayerId::mounts}});
+}
+
+Result<std::string> Agent::readlink(const std::string& path, std::vector<LayerId> layers) {
+    auto rq = request(wire::Op::readlink);
+    STRATA_TRY_STRING(rq.s[0], path);
+    auto r = call(rq, {fmt::format("readlink({})", path), "readlink", std::move(layers), {}, EventKind::file_read});
+    if (!r) return std::unexpected(r.error());
+    return r->out;
+}
+
+Result<std::string> Agent::read_file(const std::string& path, std::vector<LayerId> layers) {
+    auto rq = request(wire::Op::read_file);
+    STRATA_TRY_STRING(rq.s[0], path);
+    auto r = call(rq, {fmt::format("read {}", path), "read", std::move(layers), {}, EventKind::file_read});
+    if (!r) return std::unexpected(r.error());
+    return r->out;
+}
+
+Result<AgentReply> Agent::write_file(const std::string& path, const std::string& bytes, std::vector<LayerId> layers) {
+    auto rq = request(wire::Op::write_file);
+    STRATA_TRY_STRING(rq.s[0], path);
+    if (bytes.size() > wire::kDataSize) return engine::plain_error("write " + path, "too much data for one request");
+    std::memcpy(rq.data, bytes.data(), bytes.size());
+    rq.data_len = std::uint32_t(bytes.size());
+    rq.n[0] = 1;
+    return call(rq, {fmt::format("write {}", path), "write", std::move(layers), {{"bytes", std::to_string(bytes.size())}}});
+}
+
+Result<std::vector<std::string>> Agent::list_dir(const std::string& path, std::vector<LayerId> layers) {
+    auto rq = request(wire::Op::list_dir);
+    STRATA_TRY_STRING(rq.s[0], path);
+    auto r = call(rq, {fmt::format("getdents64({})", path), "getdents64", std::move(layers), {}, EventKind::file_read});
+    if (!r) return std::unexpected(r.error());
+    std::vector<std::string> names;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < r->out.size(); ++i)
+        if (r->out[i] == '\n') { names.push_back(r->out.substr(start, i - start)); start = i + 1; }
+    return names;
+}
+
+Result<Agent::Ids> Agent::ids(std::vector<LayerId> layers) {
+    auto r = call(request(wire::Op::getids), {"getpid(), getppid(), getuid(), getgid()", "getpid", std::move(layers)});
+    if (!r) return std::unexpected(r.error());
+    Ids ids{};
+    if (std::sscanf(r->out.c_str(), "%ld %ld %ld %ld %ld", &ids.pid, &ids.ppid, &ids.uid, &ids.gid, &ids.euid) != 5)
+        return engine::plain_error("getpid", "the agent's answer was malformed: " + r->out);
+    return ids;
+}
+
+Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    auto rq = request(wire::Op::run);
+    std::string packed, shown;
+    for (const auto& a : argv) {
+        packed += a;
+        packed.push_back('\0');
+        shown += (shown.empty() ? "" : " ") + a;
+    }
+    if (packed.size() > wire::kDataSize) return engine::plain_error("execve", "command line too long");
+    std::memcpy(rq.data, packed.data(), packed.size());
+    rq.data_len = std::uint32_t(packed.size());
+    rq.n[0] = std::uint64_t(timeout.count());
+    auto r = call(rq, {fmt::format("fork + execve({})", shown), "execve",
+                       {LayerId::runtime, LayerId::processes, LayerId::container}, {{"argv", shown}},
+                       EventKind::process},
+                  {}, std::chrono::milliseconds(100), timeout + std::chrono::seconds(2));
+    return r;
+}
+
+Result<AgentReply> Agent::uname(std::vector<LayerId> layers) {
+    CallSpec spec{"uname()", "uname", std::move(layers)};
+    spec.failure_is_result = true;
+    return call(request(wire::Op::uname), spec);
+}
+
+}  // namespace strata::linux

@@ -1,0 +1,107 @@
+// Agent: strata's hand inside a container. Agent::start clones a process
+// into the namespaces asked for; each method then makes one call in that
+// process and records it (name, decoded flags, result or errno, layers).
+//
+// The agent dies with strata: PR_SET_PDEATHSIG, the socket's EOF, and, when
+// it is PID 1 of its own PID namespace, the kernel kills everything inside
+// with it. Destroying an Agent kills and reaps it.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/linux/agent_protocol.hpp"
+#include "backends/linux/child_process.hpp"
+#include "backends/linux/traced.hpp"
+#include "backends/sys/fd.hpp"
+
+namespace strata::linux {
+
+struct AgentReply {
+    std::int64_t result = 0;
+    std::string out;
+    std::chrono::nanoseconds inside{};  // the call's duration, measured in the agent
+};
+
+// How one agent call is recorded.
+struct CallSpec {
+    std::string name;               // "sethostname(\"strata-box\")"
+    std::string syscall;            // for the hint: "sethostname"
+    std::vector<LayerId> layers;
+    std::vector<EventArg> args = {};
+    EventKind kind = EventKind::syscall;
+    std::string detail = {};
+    bool failure_is_result = false;  // an errno is an expected observation, not an error
+};
+
+struct AgentOptions {
+    std::uint64_t clone_flags = 0;
+    // With CLONE_NEWUSER: map uid/gid 0 inside to strata's uid/gid right
+    // away. container/user leaves it off to show the unmapped state first.
+    bool map_root = true;
+    std::string who = "container";  // for labels: "container", "peer"
+};
+
+class Agent {
+public:
+    static Result<Agent> start(Recorder& recorder, AgentOptions options);
+    Agent(Agent&&) noexcept = default;
+    Agent& operator=(Agent&&) noexcept = default;
+    ~Agent();
+
+    pid_t pid() const { return process_->pid(); }  // as the host sees it
+    std::uint64_t clone_flags() const { return flags_; }
+    Recorder& recorder() { return *recorder_; }
+    // Kills the agent (a cancel from another thread); pending calls fail.
+    void kill() const { process_->signal(SIGKILL); }
+
+    // One request, one reply, one event. `tick` runs every `every` while the
+    // call is pending (a step sampling cgroup counters), `timeout` bounds it.
+    Result<AgentReply> call(const wire::Request& request, const CallSpec& spec,
+                            std::function<void()> tick = {},
+                            std::chrono::milliseconds every = std::chrono::milliseconds(100),
+                            std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                            int pass_fd = -1);
+
+    // The calls lessons make, each recorded with its own name and layers.
+    Result<AgentReply> unshare(std::uint64_t flags);
+    Result<AgentReply> setns(pid_t target, std::string_view kind, std::uint64_t nstype);
+    Result<AgentReply> sethostname(const std::string& name, bool failure_expected = false);
+    Result<std::string> gethostname();
+    Result<AgentReply> mount(const std::string& source, const std::string& target, const std::string& fstype,
+                             std::uint64_t flags, const std::string& data = {});
+    Result<AgentReply> umount2(const std::string& target, std::uint64_t flags);
+    Result<AgentReply> pivot_root(const std::string& new_root, const std::string& put_old);
+    Result<AgentReply> chdir(const std::string& path);
+    Result<AgentReply> mkdir(const std::string& path, unsigned mode = 0755);
+    Result<std::string> readlink(const std::string& path, std::vector<LayerId> layers);
+    Result<std::string> read_file(const std::string& path, std::vector<LayerId> layers);
+    Result<AgentReply> write_file(const std::string& path, const std::string& bytes, std::vector<LayerId> layers);
+    Result<std::vector<std::string>> list_dir(const std::string& path, std::vector<LayerId> layers);
+    // "pid ppid uid gid euid" as the agent sees them.
+    struct Ids { long pid, ppid, uid, gid, euid; };
+    Result<Ids> ids(std::vector<LayerId> layers);
+    // Runs a program inside (fork + execve), output captured. result = wait status.
+    Result<AgentReply> run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    Result<AgentReply> uname(std::vector<LayerId> layers);
+
+    std::uint64_t flags_ = 0;
+
+private:
+    Agent() = default;
+    Recorder* recorder_ = nullptr;
+    std::unique_ptr<ChildProcess> process_;
+    sys::Fd socket_;
+};
+
+// CLONE_NEWUSER when strata is not root (rootless operation), else 0.
+std::uint64_t userns_if_unprivileged();
+
+// Fills a request's string field, refusing what does not fit.
+Result<void> set_string(char (&field)[wire::kStringSize], const std::string& value);
+
+}  // namespace strata::linux

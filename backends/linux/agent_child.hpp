@@ -1,0 +1,25 @@
+// The agent's side: what runs inside the new namespaces. Internal to
+// backends/linux (Agent starts it; nothing else should).
+#pragma once
+
+#include "backends/linux/agent_protocol.hpp"
+
+namespace strata::linux::agent_side {
+
+// Serves requests on `sock` until Op::quit or EOF, then _exit()s.
+[[noreturn]] void serve(int sock);
+
+// Helpers shared by the agent's op files. Each fills `reply` and returns.
+void put_out(wire::Reply& reply, const char* text, std::size_t len);
+void put_text(wire::Reply& reply, const char* text);
+void fail(wire::Reply& reply, const char* call, int error);
+
+// Builtin programs the agent forks (builtins.cpp).
+void run_builtin(const wire::Request& request, wire::Reply& reply);
+// Network ops with libnl (net_agent.cpp).
+void run_net(const wire::Request& request, wire::Reply& reply);
+// Capabilities and seccomp (lockdown_agent.cpp).
+void drop_caps(const wire::Request& request, wire::Reply& reply);
+void load_seccomp(const wire::Request& request, wire::Reply& reply);
+
+}  // namespace strata::linux::agent_side

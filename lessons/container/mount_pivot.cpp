@@ -1,0 +1,167 @@
+// container/mount-pivot: a root file system of its own. In a new mount
+// namespace, make every mount private (so nothing propagates back to the
+// host), bind the image onto itself (pivot_root wants a mount point),
+// pivot_root into it and detach the old root. The host's mount table is
+// checked byte for byte afterwards.
+#include <fmt/format.h>
+#include <sched.h>
+#include <sys/mount.h>
+
+#include "backends/linux/host_files.hpp"
+#include "backends/linux/mountinfo.hpp"
+#include "backends/linux/rootfs.hpp"
+#include "backends/linux/shell.hpp"
+#include "lessons/container/common.hpp"
+#include "lessons/container/lessons.hpp"
+
+namespace strata::lessons::container {
+
+namespace {
+
+const std::string kId = "container/mount-pivot";
+
+struct State final : engine::LessonState {
+    std::string rootfs;
+    std::string host_before;  // /proc/self/mountinfo before the lesson touched anything
+    std::optional<linux::Agent> box;
+    bool pivoted = false;
+    bool proc_mounted = false;
+};
+
+Result<StepOutcome> new_mount_ns(Context& ctx) {
+    auto& s = ctx.state<State>();
+    auto rootfs = linux::find_rootfs();
+    if (!rootfs) return std::unexpected(rootfs.error());
+    s.rootfs = *rootfs;
+    auto before = linux::host_read(ctx.recorder(), "/proc/self/mountinfo", {LayerId::runtime, LayerId::mounts});
+    if (!before) return std::unexpected(before.error());
+    s.host_before = *before;
+    // CLONE_NEWPID as well, so the shell at the end can have its own /proc.
+    auto box = start_container(ctx, CLONE_NEWNS | CLONE_NEWPID);
+    if (!box) return std::unexpected(box.error());
+    s.box.emplace(std::move(*box));
+    return StepOutcome{fmt::format("pid {} has a mount namespace: a copy of the host's {} mounts",
+                                   s.box->pid(), linux::parse_mountinfo(s.host_before).size())};
+}
+
+Result<StepOutcome> make_private(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    // Shared mounts would carry every mount we make back to the host.
+    if (auto r = s.box->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
+    return StepOutcome{"every mount in the container's namespace is now private: nothing propagates to the host"};
+}
+
+Result<StepOutcome> bind_rootfs(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.box->mount(s.rootfs, s.rootfs, "", MS_BIND | MS_REC); !r) return std::unexpected(r.error());
+    // The image is shared by every lesson: the container gets it read-only
+    // (container/overlay shows how a container gets a writable layer).
+    if (auto r = s.box->mount("", s.rootfs, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV); !r)
+        return std::unexpected(r.error());
+    return StepOutcome{fmt::format("{} is now a mount point of its own (read-only)", s.rootfs)};
+}
+
+Result<StepOutcome> pivot(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.box->chdir(s.rootfs); !r) return std::unexpected(r.error());
+    if (auto r = s.box->pivot_root(s.rootfs, s.rootfs + "/old-root"); !r) return std::unexpected(r.error());
+    if (auto r = s.box->chdir("/"); !r) return std::unexpected(r.error());
+    s.pivoted = true;
+    auto old = s.box->list_dir("/old-root", {LayerId::runtime, LayerId::mounts});
+    if (!old) return std::unexpected(old.error());
+    return StepOutcome{fmt::format("the image is `/` now; the host's whole tree hangs at /old-root ({} entries)",
+                                   old->size())};
+}
+
+Result<StepOutcome> unmount_old(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.pivoted, kId, "the pivoted root"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.box->umount2("/old-root", MNT_DETACH); !r) return std::unexpected(r.error());
+    auto old = s.box->list_dir("/old-root", {LayerId::runtime, LayerId::mounts});
+    if (!old) return std::unexpected(old.error());
+    ctx.facts().set_value("entries left in /old-root", std::to_string(old->size()));
+    return StepOutcome{fmt::format("the host's tree is gone from the container: /old-root is empty ({} entries)",
+                                   old->size())};
+}
+
+Result<StepOutcome> compare(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.pivoted, kId, "the pivoted root"); !ok) return std::unexpected(ok.error());
+    const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
+    auto inside = linux::host_read(ctx.recorder(), fmt::format("/proc/{}/mountinfo", s.box->pid()), layers);
+    if (!inside) return std::unexpected(inside.error());
+    auto host = linux::host_read(ctx.recorder(), "/proc/self/mountinfo", layers);
+    if (!host) return std::unexpected(host.error());
+    const auto in_rows = linux::parse_mountinfo(*inside);
+    const auto host_rows = linux::parse_mountinfo(*host);
+    engine::TableView table;
+    table.title = "mounts: container vs host";
+    table.columns = {"container: mount point", "type", "host: mount point", "type"};
+    for (std::size_t i = 0; i < std::max(in_rows.size(), host_rows.size()); ++i) {
+        const bool a = i < in_rows.size(), b = i < host_rows.size();
+        table.rows.push_back({a ? in_rows[i].mount_point : "", a ? in_rows[i].fstype : "",
+                              b ? host_rows[i].mount_point : "", b ? host_rows[i].fstype : ""});
+        table.row_marked.push_back(a != b || (a && in_rows[i].mount_point != host_rows[i].mount_point));
+    }
+    ctx.facts().set_table(table);
+    const bool unchanged = *host == s.host_before;
+    ctx.facts().set_value("container mounts", std::to_string(in_rows.size()));
+    ctx.facts().set_value("host mounts", std::to_string(host_rows.size()));
+    ctx.facts().set_value("host mount table unchanged", unchanged ? "yes, byte for byte" : "NO");
+    if (!unchanged) return engine::plain_error("compare mount tables", "the host's mount table changed");
+    return StepOutcome{fmt::format("the container sees {} mount(s), the host still its {} — byte for byte as before",
+                                   in_rows.size(), host_rows.size())};
+}
+
+Result<StepOutcome> look_inside(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.pivoted, kId, "the pivoted root"); !ok) return std::unexpected(ok.error());
+    auto run = s.box->run({"/bin/busybox", "ls", "/"});
+    if (!run) return std::unexpected(run.error());
+    ctx.console_write("inside$ ls /\n" + run->out);
+    std::string flat = trim(run->out);
+    for (auto& c : flat) if (c == '\n') c = ' ';
+    ctx.facts().set_value("ls / inside", flat);
+    return StepOutcome{"`ls /` inside lists the image: " + flat};
+}
+
+Result<int> shell(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.pivoted, kId, "the pivoted root"); !ok) return std::unexpected(ok.error());
+    if (!s.proc_mounted) {
+        if (auto r = s.box->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
+            return std::unexpected(r.error());
+        s.proc_mounted = true;
+    }
+    return linux::run_shell(*s.box, {"/bin/sh"});
+}
+
+}  // namespace
+
+engine::Lesson mount_pivot_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = kId;
+    lesson.title = "A root of its own (mounts and pivot_root)";
+    lesson.track = "container";
+    lesson.summary = "New mount namespace, private propagation, bind the image, pivot_root, detach the old root.";
+    lesson.requirements = {engine::Requirement::userns};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.steps = {
+        {"new-mount-ns", "A new mount namespace", new_mount_ns,
+         {L::runtime, L::mounts, L::processes, L::namespaces, L::security}},
+        {"make-private", "Make / private, recursively", make_private, {L::runtime, L::mounts}},
+        {"bind-rootfs", "Bind the image onto itself", bind_rootfs, {L::runtime, L::mounts}},
+        {"pivot-root", "pivot_root into the image", pivot, {L::runtime, L::mounts}},
+        {"unmount-old-root", "Detach the old root", unmount_old, {L::runtime, L::mounts}},
+        {"compare-mounts", "Mount tables, inside and outside", compare, {L::runtime, L::mounts}},
+        {"look-inside", "Look around inside", look_inside, {L::runtime, L::processes, L::container}},
+    };
+    lesson.interactive_shell = shell;
+    return lesson;
+}
+
+}  // namespace strata::lessons::container

@@ -1,0 +1,119 @@
+// container/pid: clone(CLONE_NEWPID) makes the child PID 1 of a new PID
+// namespace: it sees itself as 1, the host sees another number; a fresh
+// /proc shows only the container's processes; orphans are re-parented to
+// it, and it must reap them like init does.
+#include <fmt/format.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include <sstream>
+
+#include "lessons/container/common.hpp"
+#include "lessons/container/lessons.hpp"
+
+namespace strata::lessons::container {
+
+namespace {
+
+const std::string kId = "container/pid";
+
+struct State final : engine::LessonState {
+    std::optional<linux::Agent> init;
+    long orphan = -1;
+};
+
+Result<StepOutcome> clone_pid(Context& ctx) {
+    auto& s = ctx.state<State>();
+    // A mount namespace too: the fresh /proc of step 3 must not cover the host's.
+    auto init = start_container(ctx, CLONE_NEWPID | CLONE_NEWNS);
+    if (!init) return std::unexpected(init.error());
+    s.init.emplace(std::move(*init));
+    auto ids = s.init->ids({LayerId::runtime, LayerId::processes});
+    if (!ids) return std::unexpected(ids.error());
+    ctx.facts().set_value("pid inside", std::to_string(ids->pid));
+    ctx.facts().set_value("pid outside", std::to_string(s.init->pid()));
+    ctx.facts().set_value("parent pid inside", std::to_string(ids->ppid));
+    return StepOutcome{fmt::format("the child calls itself pid {} (its parent: {}, outside its namespace); the "
+                                   "host knows it as pid {}",
+                                   ids->pid, ids->ppid, s.init->pid())};
+}
+
+Result<StepOutcome> mount_proc(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.init->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
+    if (auto r = s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
+        return std::unexpected(r.error());
+    auto entries = s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes});
+    if (!entries) return std::unexpected(entries.error());
+    std::string pids;
+    for (const auto& e : *entries)
+        if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) pids += (pids.empty() ? "" : " ") + e;
+    ctx.facts().set_value("pids in the container's /proc", pids);
+    return StepOutcome{fmt::format("the new /proc lists only pid(s) {}", pids)};
+}
+
+Result<StepOutcome> ps_inside(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto busybox = image_busybox();
+    if (!busybox) return std::unexpected(busybox.error());
+    auto run = s.init->run({*busybox, "ps", "-o", "pid,ppid,comm"});
+    if (!run) return std::unexpected(run.error());
+    ctx.console_write("inside$ ps\n" + run->out);
+    std::istringstream in(run->out);
+    int lines = -1;  // header
+    for (std::string line; std::getline(in, line);) lines += !line.empty();
+    ctx.facts().set_value("processes ps sees", std::to_string(lines));
+    return StepOutcome{fmt::format("ps inside sees {} processes: init (the agent) and ps itself", lines)};
+}
+
+Result<StepOutcome> orphan(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto made = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
+                             {"fork(); fork(); exit()", "fork", {LayerId::runtime, LayerId::processes}, {},
+                              engine::EventKind::process, "a child forks a grandchild and exits: an orphan"});
+    if (!made) return std::unexpected(made.error());
+    long child = 0, grandchild = 0, ppid = 0;
+    std::sscanf(made->out.c_str(), "%ld %ld %ld", &child, &grandchild, &ppid);
+    auto reaped = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::reap; return r; }(),
+                               {"waitpid(-1)", "waitpid", {LayerId::runtime, LayerId::processes}, {},
+                                engine::EventKind::process, "init collects its adopted children"});
+    if (!reaped) return std::unexpected(reaped.error());
+    long pid = 0, status = 0;
+    std::sscanf(reaped->out.c_str(), "%ld %ld", &pid, &status);
+    s.orphan = grandchild;
+    ctx.facts().set_value("orphan pid", std::to_string(grandchild));
+    ctx.facts().set_value("orphan's new parent", std::to_string(ppid));
+    ctx.facts().set_value("reaped by pid 1", std::to_string(pid));
+    ctx.facts().set_value("orphan exit status", std::to_string(WEXITSTATUS(int(status))));
+    if (ppid != 1 || pid != grandchild)
+        return engine::plain_error("reap orphan", fmt::format("expected pid {} re-parented to 1 and reaped, saw parent "
+                                                              "{} and reaped {}", grandchild, ppid, pid));
+    return StepOutcome{fmt::format("pid {} lost its parent {}, was adopted by pid 1 and reaped by it (exit {})",
+                                   grandchild, child, WEXITSTATUS(int(status)))};
+}
+
+}  // namespace
+
+engine::Lesson pid_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = kId;
+    lesson.title = "PID 1 (PID namespace)";
+    lesson.track = "container";
+    lesson.summary = "clone(CLONE_NEWPID): the child is PID 1, sees only its own processes and reaps orphans.";
+    lesson.requirements = {engine::Requirement::userns};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.steps = {
+        {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid, {L::runtime, L::processes, L::namespaces, L::security}},
+        {"mount-proc", "Mount a fresh /proc", mount_proc, {L::runtime, L::mounts, L::processes}},
+        {"ps", "ps inside", ps_inside, {L::runtime, L::processes, L::container}},
+        {"orphan", "An orphan is reaped by PID 1", orphan, {L::runtime, L::processes}},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons::container

@@ -1,0 +1,12 @@
+# Container track: the lessons run for real, as root and as nobody (the
+# binary runs as root and forks unprivileged children itself), plus unit
+# tests of flag decoding, cgroup paths and narratives that need nothing.
+set(container_dir ${CMAKE_CURRENT_LIST_DIR})
+strata_backend_tests(strata_container_tests userns
+  ${container_dir}/lesson_runner.cpp
+  ${container_dir}/namespace_lessons_test.cpp
+)
+file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)
+add_executable(strata_container_unit_tests ${container_unit_sources})
+target_link_libraries(strata_container_unit_tests PRIVATE Catch2::Catch2WithMain strata_test_support strata_lessons)
+catch_discover_tests(strata_container_unit_tests LABELS unit)
