@@ -102,3 +102,39 @@ TEST_CASE("container/mount-pivot: a private root, the host's mount table untouch
     CHECK(rows[0][0] == "/");
     CHECK(std::stoi(run.value("container mounts")) < std::stoi(run.value("host mounts")));
 }
+
+TEST_CASE("container/overlay: writes land in upper, the image is shared and untouched", "[userns][root]") {
+    const auto who = GENERATE(RunAs::root, RunAs::nobody);
+    CAPTURE(who_name(who));
+    const auto run = run_lesson("container/overlay", who);
+    check_clean(run);
+    CHECK(run.value("upper holds the writes") == "yes");
+    CHECK(run.value("lower untouched") == "yes");
+    CHECK(run.value("B reads the image's files") == "yes");
+    CHECK(run.value("B sees A's files") == "no");
+    // 256 KiB written by A, nothing by B.
+    CHECK(std::stoi(run.value("container A's upper on disk")) >= 256);
+    CHECK(std::stoi(run.value("container B's upper on disk")) < 16);
+    CHECK(run.has_event("mount(overlay, "));
+}
+
+TEST_CASE("container/user: root inside, the invoking user outside", "[userns][root]") {
+    const auto who = GENERATE(RunAs::root, RunAs::nobody);
+    CAPTURE(who_name(who));
+    const auto run = run_lesson("container/user", who);
+    check_clean(run);
+    const std::string outside = who == RunAs::root ? "0" : "65534";
+    CHECK(run.value("uid inside before the map") == "65534");
+    CHECK(run.value("uid_map") .find("0 " ) != std::string::npos);
+    CHECK(run.value("uid inside") == "0");
+    CHECK(run.value("uid outside") == outside);
+    CHECK(run.value("capabilities inside (CapEff)") == "000001ffffffffff");
+    CHECK(run.value("sethostname on the host's UTS namespace") == "EPERM");
+    CHECK(run.value("sethostname on its own UTS namespace") == "allowed");
+    CHECK(run.value("file owner seen from outside") == outside);
+    CHECK(run.index_of("write /proc/") > run.index_of("clone3(CLONE_NEWUSER)"));
+    CHECK(run.index_of("write /proc/") < run.index_of("sethostname(\"not-allowed\")"));
+    // The refused call is recorded as refused, with its errno.
+    REQUIRE(run.failed_events.size() == 1);
+    CHECK(run.failed_events[0] == "sethostname(\"not-allowed\")");
+}

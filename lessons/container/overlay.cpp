@@ -1,0 +1,197 @@
+// container/overlay: how images work. overlayfs stacks a writable "upper"
+// directory on a read-only "lower" one (the image); a write inside lands in
+// upper, the image never changes, and many containers share one image.
+#include <fmt/format.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "backends/linux/host_files.hpp"
+#include "backends/linux/rootfs.hpp"
+#include "backends/linux/temp_dir.hpp"
+#include "lessons/container/common.hpp"
+#include "lessons/container/lessons.hpp"
+
+namespace strata::lessons::container {
+
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kId = "container/overlay";
+// The image belongs to root outside; a rootless container's root cannot
+// change it (root inside is you outside), but anyone may add files in
+// /tmp (mode 1777). Adding a file there makes overlayfs copy /tmp up.
+const std::string kFile = "/tmp/note.txt";
+
+struct Box {
+    std::optional<linux::Agent> agent;
+    fs::path upper, work, merged;
+};
+
+struct State final : engine::LessonState {
+    std::string lower;
+    std::optional<linux::TempDir> dir;
+    Box a, b;
+};
+
+// Disk blocks actually used by a tree (what `du` reports), in KiB.
+std::uint64_t disk_kib(const fs::path& root) {
+    std::uint64_t blocks = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat st{};
+        if (::lstat(it->path().c_str(), &st) == 0) blocks += std::uint64_t(st.st_blocks);
+    }
+    return blocks / 2;  // st_blocks counts 512-byte units
+}
+
+Result<void> make_dirs(State& s, Box& box, const std::string& name) {
+    box.upper = s.dir->path() / (name + "-upper");
+    box.work = s.dir->path() / (name + "-work");
+    box.merged = s.dir->path() / (name + "-merged");
+    std::error_code ec;
+    for (const auto& d : {box.upper, box.work, box.merged})
+        if (!fs::create_directory(d, ec)) return engine::plain_error("mkdir " + d.string(), ec.message());
+    return {};
+}
+
+Result<void> start_and_mount(Context& ctx, State& s, Box& box, const std::string& who) {
+    auto agent = start_container(ctx, CLONE_NEWNS, who);
+    if (!agent) return std::unexpected(agent.error());
+    box.agent.emplace(std::move(*agent));
+    if (auto r = box.agent->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
+    const std::string options =
+        fmt::format("lowerdir={},upperdir={},workdir={}", s.lower, box.upper.string(), box.work.string());
+    if (auto r = box.agent->mount("overlay", box.merged.string(), "overlay", 0, options); !r) {
+        auto e = r.error();
+        if (e.errno_value == EINVAL || e.errno_value == ENODEV || e.errno_value == EPERM)
+            e.hint += "; overlayfs unavailable or refused here: unprivileged overlay mounts need Linux 5.11+, and "
+                      "the upper directory must be on a file system that supports it (not another overlay, not NFS)";
+        return std::unexpected(e);
+    }
+    return {};
+}
+
+Result<StepOutcome> prepare(Context& ctx) {
+    auto& s = ctx.state<State>();
+    auto lower = linux::find_rootfs();
+    if (!lower) return std::unexpected(lower.error());
+    s.lower = *lower;
+    auto dir = linux::TempDir::create("overlay");
+    if (!dir) return std::unexpected(dir.error());
+    s.dir.emplace(std::move(*dir));
+    if (::geteuid() != 0) {
+        // Rootless: overlayfs copies a file up with its owner, and root
+        // inside cannot create files owned by a uid its map lacks (the
+        // image's uid 0 outside): EOVERFLOW. Rootless runtimes keep images
+        // owned by the user for this reason; so does this lesson.
+        const fs::path copy = s.dir->path() / "image";
+        std::error_code ec;
+        fs::copy(s.lower, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+        if (ec) return engine::plain_error("copy image to " + copy.string(), ec.message());
+        linux::record_note(ctx.recorder(), "cp -a image " + copy.string(), {LayerId::runtime, LayerId::mounts},
+                           "rootless: the image must belong to a uid the user namespace maps");
+        s.lower = copy.string();
+    }
+    if (auto r = make_dirs(s, s.a, "a"); !r) return std::unexpected(r.error());
+    if (auto r = make_dirs(s, s.b, "b"); !r) return std::unexpected(r.error());
+    auto listing = linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts});
+    if (!listing) return std::unexpected(listing.error());
+    const auto kib = disk_kib(s.lower);
+    ctx.facts().set_value("image (lower) on disk", fmt::format("{} KiB", kib));
+    return StepOutcome{fmt::format("image {} ({} KiB); per container: an empty upper and work directory", s.lower, kib)};
+}
+
+Result<StepOutcome> mount_a(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.dir.has_value(), kId, "the directories"); !ok) return std::unexpected(ok.error());
+    if (auto r = start_and_mount(ctx, s, s.a, "container A"); !r) return std::unexpected(r.error());
+    auto ls = s.a.agent->list_dir(s.a.merged.string() + "/bin", {LayerId::runtime, LayerId::mounts});
+    if (!ls) return std::unexpected(ls.error());
+    return StepOutcome{fmt::format("container A sees the image through the overlay ({} programs in /bin)", ls->size())};
+}
+
+Result<StepOutcome> write_inside(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.a.agent.has_value(), kId, "container A"); !ok) return std::unexpected(ok.error());
+    const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
+    if (auto r = s.a.agent->write_file(s.a.merged.string() + kFile, "written by container A\n", layers); !r)
+        return std::unexpected(r.error());
+    auto busybox = image_busybox();
+    if (!busybox) return std::unexpected(busybox.error());
+    auto dd = s.a.agent->run({*busybox, "dd", "if=/dev/zero", "of=" + s.a.merged.string() + "/tmp/big", "bs=1024",
+                              "count=256"});
+    if (!dd) return std::unexpected(dd.error());
+    ctx.console_write("container A$ dd if=/dev/zero of=/tmp/big bs=1024 count=256\n" + dd->out);
+    // From outside: where did the bytes go?
+    auto upper = linux::host_read(ctx.recorder(), s.a.upper.string() + kFile, layers);
+    if (!upper) return std::unexpected(upper.error());
+    std::error_code ec;
+    const bool in_upper = *upper == "written by container A\n" && fs::file_size(s.a.upper / "tmp/big", ec) == 256 * 1024;
+    const bool lower_clean = !fs::exists(s.lower + kFile) && !fs::exists(s.lower + "/tmp/big");
+    ctx.facts().set_value("upper holds the writes", in_upper ? "yes" : "no");
+    ctx.facts().set_value("lower untouched", lower_clean ? "yes" : "no");
+    if (!lower_clean) return engine::plain_error(kId, "the image changed: the overlay did not protect it");
+    return StepOutcome{"both files landed in A's upper directory (overlayfs copied /tmp up first); the image's "
+                       "/tmp is still empty"};
+}
+
+Result<StepOutcome> second_container(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.a.agent.has_value(), kId, "container A"); !ok) return std::unexpected(ok.error());
+    if (auto r = start_and_mount(ctx, s, s.b, "container B"); !r) return std::unexpected(r.error());
+    auto entries = s.b.agent->list_dir(s.b.merged.string() + "/tmp", {LayerId::runtime, LayerId::mounts});
+    if (!entries) return std::unexpected(entries.error());
+    auto motd = s.b.agent->read_file(s.b.merged.string() + "/etc/motd", {LayerId::runtime, LayerId::mounts});
+    if (!motd) return std::unexpected(motd.error());
+    ctx.facts().set_value("B reads the image's files", motd->empty() ? "no" : "yes");
+    ctx.facts().set_value("B sees A's files", entries->empty() ? "no" : "yes");
+    return StepOutcome{fmt::format("container B reads the same image (/etc/motd: {:?}) but its /tmp holds {} entries",
+                                   trim(*motd), entries->size())};
+}
+
+Result<StepOutcome> disk_use(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.b.agent.has_value(), kId, "container B"); !ok) return std::unexpected(ok.error());
+    const auto lower = disk_kib(s.lower), a = disk_kib(s.a.upper), b = disk_kib(s.b.upper);
+    linux::record_note(ctx.recorder(), "du lower, upper A, upper B", {LayerId::runtime, LayerId::mounts},
+                       fmt::format("{} KiB, {} KiB, {} KiB", lower, a, b));
+    ctx.facts().set_value("container A's upper on disk", fmt::format("{} KiB", a));
+    ctx.facts().set_value("container B's upper on disk", fmt::format("{} KiB", b));
+    ctx.facts().set_table({"disk use",
+                           {"layer", "KiB", "shared"},
+                           {{"image (lower)", std::to_string(lower), "by both"},
+                            {"container A (upper)", std::to_string(a), "no"},
+                            {"container B (upper)", std::to_string(b), "no"}},
+                           {}});
+    return StepOutcome{fmt::format("two containers cost {} KiB of image once, plus {} and {} KiB of their own",
+                                   lower, a, b)};
+}
+
+}  // namespace
+
+engine::Lesson overlay_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = kId;
+    lesson.title = "Images and copy-on-write (overlayfs)";
+    lesson.track = "container";
+    lesson.summary = "The image as a read-only lower layer, one writable upper per container, disk use measured.";
+    lesson.requirements = {engine::Requirement::userns};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    const std::vector<L> start = {L::runtime, L::processes, L::namespaces, L::security, L::mounts};
+    lesson.steps = {
+        {"prepare", "Image, upper and work directories", prepare, {L::runtime, L::mounts}},
+        {"mount-overlay", "Mount the overlay for container A", mount_a, start},
+        {"write-inside", "Write inside, look outside", write_inside, {L::runtime, L::mounts, L::processes, L::container}},
+        {"second-container", "A second container, the same image", second_container, start},
+        {"disk-use", "Measure disk use", disk_use, {L::runtime, L::mounts}},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons::container
