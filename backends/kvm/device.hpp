@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ private:
 struct Devices {
     Bus pio;
     Bus mmio;
+    // Set by a device (CheckpointPort) while handling an exit to ask the
+    // run loop to pause after it; the dispatcher takes and clears it.
+    std::optional<std::uint32_t> checkpoint;
 };
 
 }  // namespace strata::kvm

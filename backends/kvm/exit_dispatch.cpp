@@ -71,6 +71,15 @@ void handle_mmio(MmioExit& mmio, std::span<std::uint8_t> page, Devices& devices,
     out.args.push_back({"data", hex_bytes(data)});
 }
 
+// A device asked for a pause while handling this exit.
+void take_checkpoint(Devices& devices, ExitOutcome& out) {
+    if (!devices.checkpoint) return;
+    out.action = ExitAction::pause;
+    out.checkpoint = *devices.checkpoint;
+    devices.checkpoint.reset();
+    out.args.push_back({"checkpoint", std::to_string(out.checkpoint)});
+}
+
 }  // namespace
 
 ExitOutcome dispatch_exit(std::span<std::uint8_t> run_page, Devices& devices) {
@@ -82,9 +91,11 @@ ExitOutcome dispatch_exit(std::span<std::uint8_t> run_page, Devices& devices) {
     if (auto* io = std::get_if<IoExit>(&out.exit)) {
         out.layers = {LayerId::guest_program, LayerId::guest_devices, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm};
         handle_io(*io, run_page, devices, out);
+        take_checkpoint(devices, out);
     } else if (auto* mmio = std::get_if<MmioExit>(&out.exit)) {
         out.layers = {LayerId::guest_program, LayerId::guest_devices, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm};
         handle_mmio(*mmio, run_page, devices, out);
+        take_checkpoint(devices, out);
     } else if (std::holds_alternative<HltExit>(out.exit)) {
         out.action = ExitAction::halt;
     } else if (std::holds_alternative<InterruptedExit>(out.exit) || std::holds_alternative<IrqWindowExit>(out.exit)) {
@@ -103,11 +114,14 @@ ExitOutcome dispatch_exit(std::span<std::uint8_t> run_page, Devices& devices) {
         out.problem = internal_error_name(internal->suberror);
         out.args.push_back({"suberror", std::to_string(internal->suberror)});
     } else if (auto* debug = std::get_if<DebugExit>(&out.exit)) {
-        // Debug exits belong to lessons that asked for them; the run loop
-        // stops so the lesson can look at the guest.
+        // Debug exits belong to lessons that asked for them (single step,
+        // breakpoints); the run loop stops so the lesson can look.
         out.action = ExitAction::stop;
-        out.problem = "debug exit";
+        out.problem = fmt::format("debug exit at {:#x}", debug->pc);
         out.args.push_back({"pc", fmt::format("{:#x}", debug->pc)});
+        out.args.push_back({"exception", debug->exception == 1 ? "#DB (1)" : debug->exception == 3 ? "#BP (3)"
+                                                                        : std::to_string(debug->exception)});
+        out.args.push_back({"dr6", fmt::format("{:#x}", debug->dr6)});
     } else if (auto* event = std::get_if<SystemEventExit>(&out.exit)) {
         out.action = ExitAction::stop;
         out.problem = fmt::format("the guest asked for a system event (type {})", event->type);

@@ -18,6 +18,7 @@ namespace strata::kvm {
 enum class ExitAction {
     resume,  // handled; enter the guest again
     halt,    // the guest halted (HLT with no interrupt controller to wake it)
+    pause,   // handled; a device asked the run loop to return (a checkpoint)
     stop,    // the guest cannot go on: shutdown, failed entry, error, malformed exit
 };
 
@@ -28,6 +29,7 @@ struct ExitOutcome {
     std::vector<engine::EventArg> args;     // decoded: port, size, data, device
     std::vector<engine::LayerId> layers;    // guest -> CPU -> KVM -> VMM
     std::string problem;                    // for stop: what happened, for a learner
+    std::uint32_t checkpoint = 0;           // for pause: the number the guest reported
 };
 
 // Decodes the exit in `run_page` and handles it with `devices`. For an IN,

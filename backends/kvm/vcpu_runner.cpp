@@ -82,6 +82,8 @@ std::string_view run_stop_name(RunStop stop) {
         case RunStop::watchdog: return "watchdog";
         case RunStop::exit_limit: return "exit-limit";
         case RunStop::cancelled: return "cancelled";
+        case RunStop::paused: return "paused";
+        case RunStop::debug: return "debug";
     }
     return "";
 }
@@ -127,6 +129,7 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
             stop_with(RunStop::cancelled, "cancelled");
             break;
         }
+        if (before_entry_) before_entry_();
         const auto entered = recorder.now();
         auto entry = vcpu_.enter();
         report.in_guest += recorder.now() - entered;
@@ -161,6 +164,16 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
 
         ++report.exits;
         ++report.exits_by_kind[exit_kind(outcome.exit)];
+        report.last_exit = outcome.exit;
+        if (outcome.action == ExitAction::pause) {
+            report.checkpoint = outcome.checkpoint;
+            stop_with(RunStop::paused, fmt::format("the guest reported checkpoint {}", outcome.checkpoint));
+            break;
+        }
+        if (outcome.action == ExitAction::stop && std::holds_alternative<DebugExit>(outcome.exit)) {
+            stop_with(RunStop::debug, outcome.problem);
+            break;
+        }
         if (outcome.action == ExitAction::halt) {
             stop_with(RunStop::halted, "the guest executed HLT");
             break;
@@ -179,7 +192,13 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     // Where the guest stood when it stopped: worth showing for every stop.
     if (auto regs = vcpu_.get_registers()) {
         report.registers = *regs;
-        if (report.stop != RunStop::halted) report.description += fmt::format(" (RIP {:#x})", regs->rip);
+        if (report.stop != RunStop::halted && report.stop != RunStop::paused) report.description += fmt::format(" (RIP {:#x})", regs->rip);
+        // AMD SVM reinitialises the vCPU on a shutdown intercept, so after a
+        // triple fault there it sits at the reset vector: say so rather than
+        // pass 0xfff0 off as the faulting instruction.
+        if (report.last_exit && std::holds_alternative<ShutdownExit>(*report.last_exit) && regs->rip == 0xfff0)
+            report.description += "; the shutdown reset the vCPU (AMD SVM does), so 0xfff0 is the reset vector, "
+                                  "not the faulting instruction";
     }
     return report;
 }

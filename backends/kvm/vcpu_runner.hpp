@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ enum class RunStop {
     watchdog,   // the timeout passed
     exit_limit, // too many exits
     cancelled,  // kick()
+    paused,     // the guest reported a checkpoint (CheckpointPort); run again to go on
+    debug,      // a debug exit the VMM asked for (single step, breakpoint)
 };
 std::string_view run_stop_name(RunStop stop);
 
@@ -44,8 +47,10 @@ struct RunReport {
     std::map<std::string, std::uint64_t> exits_by_kind;  // "IO out", "HLT", ...
     std::optional<Registers> registers;  // at the stop, when they could be read
     std::chrono::nanoseconds in_guest{};  // total time inside KVM_RUN
+    std::optional<ExitInfo> last_exit;    // the exit that ended the run, if one did
+    std::uint32_t checkpoint = 0;         // for paused: the number the guest reported
 
-    bool ok() const { return stop == RunStop::halted; }
+    bool ok() const { return stop == RunStop::halted || stop == RunStop::paused; }
 };
 
 class VcpuRunner {
@@ -58,8 +63,14 @@ public:
     // Stops a run in progress (or the next one) within a bounded time.
     // Thread-safe; the Session's cancel calls it.
     void kick();
+    // Called on the vCPU thread before every KVM_RUN (after the previous
+    // exit was handled): where a VMM without an in-kernel interrupt
+    // controller injects interrupts (KVM_INTERRUPT) or asks for the
+    // interrupt window.
+    void set_before_entry(std::function<void()> hook) { before_entry_ = std::move(hook); }
 
 private:
+    std::function<void()> before_entry_;
     Vcpu& vcpu_;
     Devices& devices_;
     std::atomic<bool> kicked_{false};

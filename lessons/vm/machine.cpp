@@ -1,0 +1,84 @@
+#include "lessons/vm/machine.hpp"
+
+#include <fmt/format.h>
+
+namespace strata::lessons::vm {
+
+engine::Result<void> need(bool ok, const char* lesson, const char* what) {
+    if (ok) return {};
+    return engine::plain_error(lesson, std::string(what) + " does not exist yet");
+}
+
+engine::Result<void> Machine::open(engine::Context& ctx) {
+    auto k = kvm::Kvm::open(ctx.recorder());
+    if (!k) return std::unexpected(k.error());
+    kvm.emplace(std::move(*k));
+    auto version = kvm->api_version();
+    if (!version) return std::unexpected(version.error());
+    if (*version != 12)
+        return engine::plain_error("KVM_GET_API_VERSION",
+                                   fmt::format("KVM answered API version {}, strata speaks version 12", *version));
+    auto v = kvm->create_vm();
+    if (!v) return std::unexpected(v.error());
+    vm.emplace(std::move(*v));
+    return {};
+}
+
+engine::Result<kvm::GuestMemory*> Machine::add_memory(engine::Context& ctx, std::uint32_t slot,
+                                                      std::uint64_t guest_base, std::size_t size,
+                                                      std::uint32_t flags) {
+    if (auto ok = need(vm.has_value(), "machine", "the VM"); !ok) return std::unexpected(ok.error());
+    auto m = kvm::GuestMemory::allocate(ctx.recorder(), guest_base, size);
+    if (!m) return std::unexpected(m.error());
+    memory.push_back(std::move(*m));
+    if (auto r = vm->map_memory(slot, memory.back(), flags); !r) {
+        memory.pop_back();
+        return std::unexpected(r.error());
+    }
+    return &memory.back();
+}
+
+engine::Result<void> Machine::create_vcpu() {
+    if (auto ok = need(vm.has_value(), "machine", "the VM"); !ok) return ok;
+    auto c = vm->create_vcpu(0);
+    if (!c) return std::unexpected(c.error());
+    vcpu.emplace(std::move(*c));
+    return {};
+}
+
+engine::Result<kvm::CapabilityCheck> Machine::check(kvm::Capability capability) {
+    if (auto ok = need(kvm.has_value(), "machine", "/dev/kvm"); !ok) return std::unexpected(ok.error());
+    return kvm::check_capability(*kvm, capability);
+}
+
+engine::Result<kvm::RunReport> Machine::run(engine::Context& ctx, const std::string& label, kvm::RunLimits limits,
+                                            std::function<void()> hook) {
+    if (auto ok = need(vcpu.has_value(), "machine", "the vCPU"); !ok) return std::unexpected(ok.error());
+    kvm::VcpuRunner runner(*vcpu, devices);
+    if (hook) runner.set_before_entry(std::move(hook));
+    ctx.set_canceller([&runner] { runner.kick(); });
+    auto report = runner.run(limits);
+    ctx.set_canceller(nullptr);
+    if (!report) return std::unexpected(report.error());
+    ctx.facts().set_value(label + ": VM exits", std::to_string(report->exits));
+    for (const auto& [kind, count] : report->exits_by_kind)
+        ctx.facts().set_value(label + ": exits " + kind, std::to_string(count));
+    if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
+    return report;
+}
+
+kvm::GuestMemory* Machine::ram_for(std::uint64_t gpa) {
+    for (auto& m : memory)
+        if (m.contains(gpa, 1)) return &m;
+    return nullptr;
+}
+
+engine::Result<void> expect_stop(const kvm::RunReport& report, std::uint32_t checkpoint) {
+    if (checkpoint == 0 && report.stop == kvm::RunStop::halted) return {};
+    if (checkpoint != 0 && report.stop == kvm::RunStop::paused && report.checkpoint == checkpoint) return {};
+    const std::string wanted = checkpoint ? fmt::format("checkpoint {}", checkpoint) : std::string("HLT");
+    return engine::plain_error("KVM_RUN", fmt::format("the guest should have reached {}, but: {}: {}", wanted,
+                                                      kvm::run_stop_name(report.stop), report.description));
+}
+
+}  // namespace strata::lessons::vm
