@@ -18,9 +18,16 @@
 STRATA_GUEST_IMAGE(hello)
 STRATA_GUEST_IMAGE(loop)
 STRATA_GUEST_IMAGE(triple_fault)
+STRATA_GUEST_IMAGE(devices)
+STRATA_GUEST_IMAGE(timer_ticks)
+STRATA_GUEST_IMAGE(irq_inject)
+// 64-bit guests, loaded at guest-physical 0x4000 (long_mode_load_address).
+STRATA_GUEST_IMAGE(long_mode)
+STRATA_GUEST_IMAGE(null_pointer)
 
 #undef STRATA_GUEST_IMAGE
 
 namespace strata::guests {
 inline constexpr std::uint64_t real_mode_load_address = 0x1000;
+inline constexpr std::uint64_t long_mode_load_address = 0x4000;
 }

@@ -28,6 +28,11 @@ public:
     // KVM_CREATE_VCPU, then mmap() of its kvm_run area.
     Result<Vcpu> create_vcpu(int id);
 
+    // interrupts.cpp: the in-kernel interrupt controllers (PIC, IOAPIC and a
+    // LAPIC per vCPU) and timer (the 8254 PIT). Both before creating vCPUs.
+    Result<void> create_irqchip();
+    Result<void> create_pit2();
+
 private:
     Recorder* recorder_;
     Kvm* kvm_;

@@ -1,9 +1,12 @@
 // Track vm: a hypervisor from scratch (KVM).
 #include "lessons/catalogue.hpp"
+#include "lessons/vm/devices_are_exits.hpp"
 #include "lessons/vm/hello_kvm.hpp"
+#include "lessons/vm/interrupts.hpp"
+#include "lessons/vm/long_mode.hpp"
 
 namespace strata::lessons {
 
-std::vector<engine::Lesson> vm_track() { return {hello_kvm_lesson()}; }
+std::vector<engine::Lesson> vm_track() { return {hello_kvm_lesson(), devices_are_exits_lesson(), long_mode_lesson(), interrupts_lesson()}; }
 
 }  // namespace strata::lessons

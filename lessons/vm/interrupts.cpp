@@ -1,0 +1,170 @@
+// vm/interrupts: who raises a guest's interrupts.
+//
+// First KVM does (in-kernel PIC + PIT): the guest counts 100 timer ticks
+// and the VMM compares the count with the time that passed, having seen a
+// single exit. Then, in a second VM without an irqchip, the VMM injects
+// every interrupt itself with KVM_INTERRUPT, waiting for the interrupt
+// window when the guest has interrupts off.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "assets/guests/images.hpp"
+#include "backends/kvm/checkpoint_port.hpp"
+#include "backends/kvm/irq_injector.hpp"
+#include "backends/kvm/real_mode.hpp"
+#include "lessons/vm/interrupts.hpp"
+#include "lessons/vm/machine.hpp"
+
+namespace strata::lessons {
+
+namespace {
+
+using engine::Context;
+using engine::LayerId;
+using engine::Result;
+using engine::StepOutcome;
+
+constexpr const char* kLesson = "interrupts";
+constexpr std::uint64_t kRamSize = 0x10000;
+constexpr std::uint16_t kStackTop = 0x8000;
+constexpr std::uint64_t kCounter = 0x600;
+constexpr std::uint32_t kTicksWanted = 100;   // timer_ticks.S: WANTED
+constexpr std::uint32_t kInjections = 20;     // irq_inject.S: WANTED
+constexpr std::uint8_t kVector = 0x20;
+
+struct Computer {
+    std::unique_ptr<kvm::CheckpointPort> checkpoint;
+    lessons::vm::Machine machine;
+};
+
+struct InterruptsState final : engine::LessonState {
+    std::optional<Computer> with_irqchip;
+    std::string irqchip_missing;  // the skip message, when a capability is missing
+    std::optional<Computer> without_irqchip;
+};
+
+std::uint32_t counter(lessons::vm::Machine& m) {
+    std::uint32_t v = 0;
+    if (auto* ram = m.ram_for(kCounter))
+        if (auto b = ram->bytes(kCounter, 4)) std::memcpy(&v, b->data(), 4);
+    return v;
+}
+
+// RAM with the guest, one vCPU in real mode, the checkpoint port.
+Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uint8_t> image, bool irqchip) {
+    auto& m = vm.machine;
+    auto ram = m.add_memory(ctx, 0, 0, kRamSize);
+    if (!ram) return std::unexpected(ram.error());
+    if (auto r = (*ram)->write(guests::real_mode_load_address, image); !r) return r;
+    if (auto r = m.create_vcpu(); !r) return r;
+    if (irqchip)
+        if (auto r = m.vcpu->route_pic_through_lapic(); !r) return r;
+    if (auto r = kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, kStackTop); !r) return r;
+    vm.checkpoint = std::make_unique<kvm::CheckpointPort>(m.devices);
+    return m.devices.pio.attach(0x501, 1, *vm.checkpoint);
+}
+
+Result<StepOutcome> build_with_irqchip(Context& ctx) {
+    auto& s = ctx.state<InterruptsState>();
+    auto& vm = s.with_irqchip.emplace();
+    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
+    for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
+        auto check = vm.machine.check(cap);
+        if (!check) return std::unexpected(check.error());
+        ctx.facts().set_value(check->name, check->present ? "present" : "missing");
+        if (!check->present && s.irqchip_missing.empty()) s.irqchip_missing = check->skip_message();
+    }
+    if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
+    // The irqchip must exist before the vCPUs, whose LAPICs it creates.
+    if (auto r = vm.machine.vm->create_irqchip(); !r) return std::unexpected(r.error());
+    if (auto r = vm.machine.vm->create_pit2(); !r) return std::unexpected(r.error());
+    if (auto r = finish_machine(ctx, vm, guests::timer_ticks(), true); !r) return std::unexpected(r.error());
+    return StepOutcome{"KVM now emulates two 8259 PICs, an IOAPIC, the vCPU's local APIC and an 8254 timer in the "
+                       "kernel; LINT0 of the LAPIC is set to ExtINT so the PIC's interrupts reach the vCPU"};
+}
+
+Result<StepOutcome> count_ticks(Context& ctx) {
+    auto& s = ctx.state<InterruptsState>();
+    if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
+    if (auto ok = lessons::vm::need(s.with_irqchip && s.with_irqchip->machine.vcpu, kLesson, "the VM with an irqchip");
+        !ok)
+        return std::unexpected(ok.error());
+    auto& m = s.with_irqchip->machine;
+    const auto started = std::chrono::steady_clock::now();
+    auto report = m.run(ctx, "timer", kvm::RunLimits{std::chrono::milliseconds(5000), 1000});
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    if (!report) return std::unexpected(report.error());
+    if (auto r = lessons::vm::expect_stop(*report, 1); !r) return std::unexpected(r.error());
+    const std::uint32_t ticks = counter(m);
+    const double rate = ticks / (elapsed_ms / 1000.0);
+    ctx.facts().set_value("ticks counted by the guest", std::to_string(ticks));
+    ctx.facts().set_value("elapsed (VMM's clock)", fmt::format("{:.1f} ms", elapsed_ms));
+    ctx.facts().set_value("measured tick rate", fmt::format("{:.0f} Hz (programmed: 1000 Hz)", rate));
+    if (ticks < kTicksWanted)
+        return engine::plain_error(kLesson, fmt::format("the guest reported after {} ticks, expected {}", ticks, kTicksWanted));
+    return StepOutcome{fmt::format("the guest counted {} timer interrupts in {:.1f} ms ({:.0f} Hz against the 1000 Hz "
+                                   "it programmed) and the VMM saw {} exit{} in all: PIC, PIT, interrupts and HLT "
+                                   "stayed inside KVM",
+                                   ticks, elapsed_ms, rate, report->exits, report->exits == 1 ? "" : "s")};
+}
+
+Result<StepOutcome> build_without_irqchip(Context& ctx) {
+    auto& s = ctx.state<InterruptsState>();
+    s.with_irqchip.reset();  // release the first VM before making the second
+    auto& vm = s.without_irqchip.emplace();
+    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
+    if (auto r = finish_machine(ctx, vm, guests::irq_inject(), false); !r) return std::unexpected(r.error());
+    return StepOutcome{"a second VM, this time with no interrupt controller: only strata can interrupt its vCPU"};
+}
+
+Result<StepOutcome> inject(Context& ctx) {
+    auto& s = ctx.state<InterruptsState>();
+    if (auto ok = lessons::vm::need(s.without_irqchip && s.without_irqchip->machine.vcpu, kLesson, "the second VM"); !ok)
+        return std::unexpected(ok.error());
+    auto& m = s.without_irqchip->machine;
+    kvm::IrqInjector injector(*m.vcpu, kVector, kInjections);
+    auto report = m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
+                        [&injector] { injector.before_entry(); });
+    if (!report) return std::unexpected(report.error());
+    if (auto r = lessons::vm::expect_stop(*report, 2); !r) return std::unexpected(r.error());
+    const std::uint32_t handled = counter(m) & 0xffff;
+    const auto windows = report->exits_by_kind.count("IRQ_WINDOW_OPEN") ? report->exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
+    ctx.facts().set_value("interrupts injected (KVM_INTERRUPT)", std::to_string(injector.injected()));
+    ctx.facts().set_value("interrupts the guest's handler counted", std::to_string(handled));
+    ctx.facts().set_value("times the guest could not take one (window requested)", std::to_string(injector.window_requests()));
+    ctx.facts().set_value("KVM_EXIT_IRQ_WINDOW_OPEN exits", std::to_string(windows));
+    if (handled != injector.injected() || handled != kInjections || windows == 0)
+        return engine::plain_error(kLesson, fmt::format("injected {}, the guest counted {}, {} interrupt-window exits "
+                                                        "(expected {} and at least one window)",
+                                                        injector.injected(), handled, windows, kInjections));
+    return StepOutcome{fmt::format("strata injected {} interrupts with KVM_INTERRUPT and the guest's handler counted "
+                                   "{}; {} time{} the guest had interrupts off, so strata requested the interrupt "
+                                   "window and KVM exited with IRQ_WINDOW_OPEN when it opened",
+                                   injector.injected(), handled, windows, windows == 1 ? "" : "s")};
+}
+
+}  // namespace
+
+engine::Lesson interrupts_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = "vm/interrupts";
+    lesson.title = "Interrupts";
+    lesson.track = "vm";
+    lesson.summary = "A timer interrupt handler counting ticks from KVM's in-kernel PIC and PIT, then interrupts "
+                     "injected by the VMM itself with KVM_INTERRUPT and the interrupt window.";
+    lesson.requirements = {engine::Requirement::kvm};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<InterruptsState>(); };
+    const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};
+    lesson.steps = {
+        {"irqchip", "An interrupt controller in the kernel", build_with_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
+        {"timer-ticks", "Count timer ticks", count_ticks, run_layers},
+        {"no-irqchip", "A VM without one", build_without_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
+        {"inject", "The VMM injects interrupts", inject, run_layers},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons
