@@ -4,6 +4,9 @@
 #include <map>
 
 #include "app/cli/commands.hpp"
+#ifdef STRATA_HAVE_GUI
+#include "app/gui/gui_commands.hpp"
+#endif
 
 namespace strata::cli {
 
@@ -25,6 +28,10 @@ int main(int argc, char** argv) {
     add("doctor", add_doctor);
     add("trace", add_trace);
     add("bench", add_bench);
+#ifdef STRATA_HAVE_GUI
+    add("gui", gui::add_gui);
+    add("screenshot", gui::add_screenshot);
+#endif
 
     try {
         app.parse(argc, argv);
@@ -35,6 +42,10 @@ int main(int argc, char** argv) {
     }
     for (auto& [sub, run] : commands)
         if (sub && sub->parsed()) return run();
+#ifdef STRATA_HAVE_GUI
+    // No subcommand: the window when there is a display, else the tour.
+    if (gui::display_present()) return gui::run_gui_default();
+#endif
     return run_tour();
 }
 

@@ -1,0 +1,270 @@
+#include "app/gui/app_shell.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "app/gui/inspector_view.hpp"
+#include "backends/probe/machine_report.hpp"
+#include "engine/trace_json.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+// Places a panel; sizes never go below one pixel, so a tiny window squeezes
+// panels instead of tripping ImGui's asserts.
+bool begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0) {
+    ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)), ImGuiCond_Always);
+    return ImGui::Begin(title, nullptr, kPanel | extra);
+}
+
+}  // namespace
+
+AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Controller::Wake wake)
+    : catalogue_(catalogue), options_(std::move(options)) {
+    settings_ = load_settings(options_.config_dir);
+    if (options_.theme) settings_.theme = *options_.theme;
+    if (options_.font_scale) settings_.font_scale = *options_.font_scale;
+    ImGuiIO& io = ImGui::GetIO();
+    if (options_.config_dir.empty()) io.IniFilename = nullptr;
+    else {
+        std::error_code ec;
+        std::filesystem::create_directories(options_.config_dir, ec);
+        ini_path_ = imgui_ini_file(options_.config_dir).string();
+        io.IniFilename = ini_path_.c_str();
+    }
+    theme_ = make_theme(settings_.theme, ImGui::GetStyle());
+    ImGui::GetStyle().ScaleAllSizes(std::max(1.0f, options_.dpi_scale));
+
+    auto layout = load_diagram_layout(default_diagram_layout_path());
+    if (layout) layout_ = std::move(*layout);
+    else layout_problem_ = layout.error().describe();
+
+    controller_ = std::make_unique<Controller>(catalogue_, wake);
+    const std::string first = !options_.lesson.empty() ? options_.lesson : settings_.last_lesson;
+    if (!first.empty() && catalogue_.find(first)) {
+        current_lesson_ = first;
+        controller_->submit({CommandKind::select_lesson, first});
+    }
+    if (options_.probe_machine) {
+        probe_ = std::thread([this, wake] {
+            // Measured once per launch, off the UI thread: opening /dev/kvm and
+            // forking throwaway namespace children takes a moment.
+            auto report = probe::probe_machine();
+            LessonAvailability result;
+            result.probed = true;
+            for (const auto& lesson : catalogue_.lessons()) {
+                std::optional<std::string> missing;
+                for (auto requirement : lesson.requirements)
+                    if (auto why = report.missing(requirement); why && !missing) missing = *why;
+                result.missing[lesson.id] = missing;
+            }
+            {
+                std::lock_guard lock(availability_mutex_);
+                availability_ = std::move(result);
+            }
+            if (wake) wake();
+        });
+    } else {
+        availability_.skipped = true;
+    }
+    diagram_.loop = options_.loop_animation;
+}
+
+AppShell::~AppShell() {
+    if (probe_.joinable()) probe_.join();
+    controller_.reset();  // cancels and joins the worker before views go
+}
+
+void AppShell::load_fonts() {
+    fonts_ = gui::load_fonts(ImGui::GetIO(), font_pixels(options_.dpi_scale, settings_.font_scale));
+    fonts_dirty_ = false;
+}
+
+std::string AppShell::status_problem() const {
+    std::string text = fonts_.problem;
+    if (!layout_problem_.empty()) text += (text.empty() ? "" : "; ") + layout_problem_;
+    return text;
+}
+
+bool AppShell::availability_ready() const {
+    std::lock_guard lock(availability_mutex_);
+    return availability_.probed || availability_.skipped;
+}
+
+void AppShell::save(int window_width, int window_height) {
+    settings_.window_width = window_width;
+    settings_.window_height = window_height;
+    settings_.last_lesson = current_lesson_;
+    save_settings(options_.config_dir, settings_);
+}
+
+void AppShell::track_snapshot(const std::shared_ptr<const engine::Snapshot>& snapshot) {
+    if (snapshot == shown_) return;
+    const bool same_lesson = snapshot && shown_ && snapshot->lesson == shown_->lesson;
+    if (!snapshot || !same_lesson) previous_facts_ = {};
+    else if (snapshot->current_step != shown_->current_step) previous_facts_ = shown_->facts;
+    if (snapshot && snapshot->lesson) {
+        int done = 0;
+        for (const auto& s : snapshot->steps) done += s.status == engine::StepStatus::done;
+        int& best = settings_.steps_completed[snapshot->lesson->id];
+        best = std::max(best, done);
+    }
+    shown_ = snapshot;
+}
+
+void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
+    if (c.is_lesson_command()) {
+        if (c.kind == CommandKind::select_lesson) {
+            current_lesson_ = c.text;
+            timeline_.filter.layer.reset();
+            autoplay_ = false;
+        }
+        controller_->submit(c);
+        return;
+    }
+    switch (c.kind) {
+        case CommandKind::toggle_autoplay:
+            autoplay_ = !autoplay_;
+            last_auto_step_ = 0;
+            break;
+        case CommandKind::set_autoplay_speed: settings_.autoplay_steps_per_second = std::clamp(c.number, 0.1, 4.0); break;
+        case CommandKind::filter_layer: timeline_.filter.layer = c.layer; break;
+        case CommandKind::export_trace: {
+            if (!snapshot || !snapshot->events || !snapshot->lesson) break;
+            std::ofstream out(c.text);
+            out << engine::to_chrome_trace(*snapshot->events, snapshot->lesson->id).dump(1) << '\n';
+            timeline_.export_message = out ? fmt::format("saved {} events to {}", snapshot->events->size(), c.text)
+                                           : fmt::format("could not write {}", c.text);
+            break;
+        }
+        case CommandKind::font_bigger:
+            settings_.font_scale = std::min(settings_.font_scale * 1.15f, 4.0f);
+            fonts_dirty_ = true;
+            break;
+        case CommandKind::font_smaller:
+            settings_.font_scale = std::max(settings_.font_scale / 1.15f, 0.5f);
+            fonts_dirty_ = true;
+            break;
+        case CommandKind::set_theme:
+            settings_.theme = c.text;
+            theme_ = make_theme(c.text, ImGui::GetStyle());
+            break;
+        default: break;
+    }
+}
+
+void AppShell::menu_bar() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    Commands commands;
+    if (ImGui::BeginMenu("View")) {
+        for (auto key : theme_keys())
+            if (ImGui::MenuItem(std::string(key).c_str(), nullptr, theme_.key == key))
+                commands.push_back({CommandKind::set_theme, std::string(key)});
+        ImGui::Separator();
+        if (ImGui::MenuItem("Larger text", "Ctrl +")) commands.push_back({CommandKind::font_bigger});
+        if (ImGui::MenuItem("Smaller text", "Ctrl -")) commands.push_back({CommandKind::font_smaller});
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        ImGui::TextUnformatted("Space / →   step\n←           step back (restart and replay)\nEnd         run to end\n"
+                               "Home / R    restart\nP           auto-play\nEsc         cancel a running step\n"
+                               "Ctrl + / -  text size");
+        ImGui::EndMenu();
+    }
+    const std::string problem = status_problem() + controller_->last_problem();
+    if (!problem.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.failed);
+        ImGui::TextUnformatted(problem.c_str());
+        ImGui::PopStyleColor();
+    }
+    ImGui::EndMainMenuBar();
+    for (const auto& c : commands) apply(c, shown_.get());
+}
+
+FrameOutcome AppShell::frame(double now) {
+    FrameOutcome outcome;
+    track_snapshot(controller_->snapshot());
+    const engine::Snapshot* snap = shown_.get();
+    const bool busy = controller_->busy();
+    Commands commands;
+
+    menu_bar();
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const float top = ImGui::GetFrameHeight();
+    const float height = std::max(display.y - top, 1.0f);
+    const float left_w = std::clamp(display.x * 0.19f, std::min(display.x * 0.3f, 170.0f), 330.0f);
+    const float right_w = std::max(display.x * 0.31f, 1.0f);
+    const float centre_w = std::max(display.x - left_w - right_w, 1.0f);
+    const float diagram_h = height * 0.58f;
+    const float narrative_h = height * 0.60f;
+
+    if (begin_panel("Lessons", {0, top}, {left_w, height})) {
+        LessonAvailability availability;
+        {
+            std::lock_guard lock(availability_mutex_);
+            availability = availability_;
+        }
+        auto c = navigator_view(catalogue_, availability, settings_.steps_completed, current_lesson_, theme_.palette);
+        commands.insert(commands.end(), c.begin(), c.end());
+    }
+    ImGui::End();
+
+    diagram_frame_ = {};
+    if (begin_panel("Layers", {left_w, top}, {centre_w, diagram_h},
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+        if (layout_) {
+            auto c = diagram_view(snap, *layout_, theme_.palette, diagram_, timeline_.filter.layer, now, &diagram_frame_);
+            commands.insert(commands.end(), c.begin(), c.end());
+        } else {
+            ImGui::TextWrapped("The diagram cannot be drawn: %s", layout_problem_.c_str());
+        }
+    }
+    ImGui::End();
+
+    if (begin_panel("Timeline", {left_w, top + diagram_h}, {centre_w, height - diagram_h})) {
+        auto c = timeline_view(snap, theme_.palette, timeline_);
+        commands.insert(commands.end(), c.begin(), c.end());
+    }
+    ImGui::End();
+
+    const ControlsInput controls{busy, autoplay_, settings_.autoplay_steps_per_second};
+    if (begin_panel("Narrative", {left_w + centre_w, top}, {right_w, narrative_h})) {
+        auto c = controls_view(snap, controls, options_.keys);
+        commands.insert(commands.end(), c.begin(), c.end());
+        ImGui::Separator();
+        if (ImGui::BeginChild("narrative-text")) narrative_view(snap, fonts_, theme_.palette, narrative_);
+        ImGui::EndChild();
+    }
+    ImGui::End();
+
+    if (begin_panel("Inspectors", {left_w + centre_w, top + narrative_h}, {right_w, height - narrative_h}))
+        inspector_view(snap, &previous_facts_, fonts_, theme_.palette);
+    ImGui::End();
+
+    for (const auto& c : commands) apply(c, snap);
+
+    // Auto-play: a step whenever the previous one finished and the interval passed.
+    if (autoplay_ && snap && snap->finished) autoplay_ = false;
+    if (autoplay_ && !busy) {
+        const double interval = 1.0 / std::max(settings_.autoplay_steps_per_second, 0.1);
+        const double due = last_auto_step_ + interval;
+        if (now >= due) {
+            apply({CommandKind::step}, snap);
+            last_auto_step_ = now;
+        } else {
+            outcome.wake_in_seconds = due - now;
+        }
+    }
+    outcome.animating = diagram_frame_.animating;
+    return outcome;
+}
+
+}  // namespace strata::gui

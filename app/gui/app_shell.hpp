@@ -1,0 +1,106 @@
+// The app shell: lays out the panels, runs the views on the latest snapshot
+// and carries out the commands they return. Platform code (app/platform)
+// owns the window and GL and calls frame() between NewFrame and Render.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "app/gui/controller.hpp"
+#include "app/gui/controls_view.hpp"
+#include "app/gui/diagram_layout.hpp"
+#include "app/gui/diagram_view.hpp"
+#include "app/gui/fonts.hpp"
+#include "app/gui/narrative_view.hpp"
+#include "app/gui/navigator_view.hpp"
+#include "app/gui/settings.hpp"
+#include "app/gui/theme.hpp"
+#include "app/gui/timeline_view.hpp"
+
+namespace strata::gui {
+
+struct ShellOptions {
+    std::string lesson;                   // open this lesson first (else the last one)
+    std::optional<std::string> theme;     // overrides the saved theme
+    std::optional<float> font_scale;      // overrides the saved scale
+    float dpi_scale = 1.0f;               // from the platform
+    KeyMap keys;                          // from the platform
+    std::filesystem::path config_dir;     // settings + imgui.ini; empty: remember nothing
+    bool probe_machine = true;            // tests skip the (forking) machine probe
+    bool loop_animation = false;          // the benchmark keeps the diagram moving
+};
+
+// What the platform loop should do after a frame.
+struct FrameOutcome {
+    bool animating = false;       // redraw at display rate
+    double wake_in_seconds = -1;  // redraw after this long even without events (-1: only on events)
+};
+
+class AppShell {
+public:
+    // `wake` must be callable from any thread: it makes the platform's
+    // event wait return (glfwPostEmptyEvent, SDL_PushEvent).
+    AppShell(const engine::Catalogue& catalogue, ShellOptions options, Controller::Wake wake);
+    ~AppShell();
+
+    // (Re)loads the fonts into ImGui's atlas at the current scale; the
+    // platform uploads the atlas afterwards. Needed before the first frame
+    // and whenever fonts_dirty() says so (Ctrl +/-).
+    void load_fonts();
+    bool fonts_dirty() const { return fonts_dirty_; }
+
+    FrameOutcome frame(double now);
+    // Saves settings (theme, font scale, window size, progress).
+    void save(int window_width, int window_height);
+
+    Controller& controller() { return *controller_; }
+    const Palette& palette() const { return theme_.palette; }
+    const FontSet& fonts() const { return fonts_; }
+    const DiagramFrame& last_diagram() const { return diagram_frame_; }
+    const TimelineViewState& timeline() const { return timeline_; }
+    const Settings& settings() const { return settings_; }
+    std::string status_problem() const;  // font or layout problems, for the status line
+    // The machine probe finished (navigator availability is known).
+    bool availability_ready() const;
+    void set_loop_animation(bool loop) { diagram_.loop = loop; }
+    // Diagram drawn as after its animation (screenshots, pixel tests).
+    void set_still_diagram(bool still) { diagram_.still = still; }
+
+private:
+    void apply(const Command& command, const engine::Snapshot* snapshot);
+    void track_snapshot(const std::shared_ptr<const engine::Snapshot>& snapshot);
+    void menu_bar();
+    void start_probe();
+
+    const engine::Catalogue& catalogue_;
+    ShellOptions options_;
+    Settings settings_;
+    std::string ini_path_;  // must outlive ImGui's use of it
+    Theme theme_;
+    FontSet fonts_;
+    bool fonts_dirty_ = true;
+    std::optional<DiagramLayout> layout_;
+    std::string layout_problem_;
+
+    std::unique_ptr<Controller> controller_;
+    std::shared_ptr<const engine::Snapshot> shown_;
+    engine::Facts previous_facts_;  // before the current step
+    std::string current_lesson_;
+
+    DiagramViewState diagram_;
+    DiagramFrame diagram_frame_;
+    TimelineViewState timeline_;
+    NarrativeViewState narrative_;
+    bool autoplay_ = false;
+    double last_auto_step_ = 0;
+
+    mutable std::mutex availability_mutex_;
+    LessonAvailability availability_;
+    std::thread probe_;
+};
+
+}  // namespace strata::gui

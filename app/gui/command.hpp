@@ -1,0 +1,44 @@
+// What views ask for. Views never change the session themselves: they
+// return Commands, and the app shell hands the lesson ones to the
+// Controller (the only owner of the Session) and applies the view-only
+// ones (filters, theme, fonts) to its own state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/layers.hpp"
+
+namespace strata::gui {
+
+enum class CommandKind {
+    // Lesson commands: executed by the Controller on its worker thread.
+    select_lesson,  // text = lesson id
+    step,
+    run_to_end,
+    restart,
+    step_back,
+    cancel,
+    // View commands: applied by the app shell, never touch the session.
+    toggle_autoplay,
+    set_autoplay_speed,   // number = steps per second
+    filter_layer,         // layer = the node clicked (nullopt clears)
+    export_trace,         // text = file path
+    font_bigger,
+    font_smaller,
+    set_theme,            // text = theme key
+};
+
+struct Command {
+    CommandKind kind;
+    std::string text;
+    double number = 0;
+    std::optional<engine::LayerId> layer;
+
+    bool is_lesson_command() const { return kind <= CommandKind::cancel; }
+};
+
+using Commands = std::vector<Command>;
+
+}  // namespace strata::gui

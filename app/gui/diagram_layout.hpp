@@ -1,0 +1,46 @@
+// Where the layer diagram's bands and nodes sit: data loaded from
+// assets/layout/diagram.json, in canvas units. Draw code only scales it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/error.hpp"
+#include "engine/layers.hpp"
+
+namespace strata::gui {
+
+struct CanvasRect {
+    float x = 0, y = 0, width = 0, height = 0;
+    float center_x() const { return x + width / 2; }
+    float center_y() const { return y + height / 2; }
+};
+
+struct DiagramBand {
+    engine::Stratum stratum;
+    std::string title;
+    float y = 0, height = 0;
+};
+
+struct DiagramNode {
+    engine::LayerId layer;
+    CanvasRect rect;
+};
+
+struct DiagramLayout {
+    float width = 0, height = 0;
+    std::vector<DiagramBand> bands;
+    std::vector<DiagramNode> nodes;
+
+    const DiagramNode* node(engine::LayerId layer) const;
+};
+
+// Parses and validates: every node names a known layer, every layer has
+// exactly one node, and sizes are positive. Errors name the bad entry.
+engine::Result<DiagramLayout> parse_diagram_layout(const std::string& json_text);
+engine::Result<DiagramLayout> load_diagram_layout(const std::filesystem::path& file);
+// assets/layout/diagram.json under engine::asset_dir().
+std::filesystem::path default_diagram_layout_path();
+
+}  // namespace strata::gui

@@ -1,0 +1,46 @@
+#include "app/gui/diagram_model.hpp"
+
+namespace strata::gui {
+
+std::string_view crossing_description(CrossingKind kind) {
+    switch (kind) {
+        case CrossingKind::into_kernel: return "system call into the kernel";
+        case CrossingKind::vm_entry: return "VM entry into the guest";
+        case CrossingKind::vm_exit: return "VM exit back to the VMM";
+        case CrossingKind::other: return "event";
+    }
+    return "";
+}
+
+CrossingKind crossing_kind(const engine::TraceEvent& event) {
+    switch (event.kind) {
+        case engine::EventKind::syscall:
+        case engine::EventKind::ioctl: return CrossingKind::into_kernel;
+        case engine::EventKind::vm_entry: return CrossingKind::vm_entry;
+        case engine::EventKind::vm_exit: return CrossingKind::vm_exit;
+        default: return CrossingKind::other;
+    }
+}
+
+DiagramModel build_diagram_model(const engine::Snapshot& snapshot) {
+    DiagramModel model;
+    model.step = snapshot.current_step;
+    model.counts = snapshot.layer_counts;
+    if (model.step < 0) return model;
+    for (const engine::TraceEvent* event : snapshot.events_of_step(model.step)) {
+        for (engine::LayerId layer : event->layers) model.lit.insert(layer);
+        if (!event->layers.empty()) model.crossings.push_back({event, crossing_kind(*event), event->layers});
+    }
+    return model;
+}
+
+std::vector<const engine::TraceEvent*> events_touching(const engine::Snapshot& snapshot, engine::LayerId layer,
+                                                       std::size_t limit) {
+    std::vector<const engine::TraceEvent*> out;
+    if (!snapshot.events) return out;
+    for (auto it = snapshot.events->rbegin(); it != snapshot.events->rend() && out.size() < limit; ++it)
+        if (it->touches(layer)) out.push_back(&*it);
+    return out;
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,46 @@
+// What the layer diagram shows for a snapshot, computed from recorded
+// events only: which nodes the current step touched, the paths its events
+// took through the layers, and per-node counters. A pure function, so tests
+// can check "nothing lights up that was not recorded" without drawing.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string_view>
+#include <vector>
+
+#include "engine/snapshot.hpp"
+
+namespace strata::gui {
+
+enum class CrossingKind {
+    into_kernel,  // a system call or ioctl going down from user space
+    vm_entry,     // the VMM entering the guest
+    vm_exit,      // the guest leaving back to the VMM
+    other,        // output, process events, kernel files read, notes
+};
+std::string_view crossing_description(CrossingKind kind);
+
+// One recorded event's path, in the order TraceEvent::layers lists them.
+struct Crossing {
+    const engine::TraceEvent* event = nullptr;
+    CrossingKind kind = CrossingKind::other;
+    std::vector<engine::LayerId> path;
+};
+
+struct DiagramModel {
+    int step = -1;                      // the step shown (the current one)
+    std::set<engine::LayerId> lit;      // touched by that step's events
+    std::vector<Crossing> crossings;    // that step's events, in order
+    std::map<engine::LayerId, std::size_t> counts;  // whole run so far
+
+    bool is_lit(engine::LayerId layer) const { return lit.count(layer) != 0; }
+};
+
+CrossingKind crossing_kind(const engine::TraceEvent& event);
+DiagramModel build_diagram_model(const engine::Snapshot& snapshot);
+// Events of the run that touched `layer`, most recent first, at most `limit`.
+std::vector<const engine::TraceEvent*> events_touching(const engine::Snapshot& snapshot, engine::LayerId layer,
+                                                       std::size_t limit);
+
+}  // namespace strata::gui

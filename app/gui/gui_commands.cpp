@@ -1,0 +1,175 @@
+#include "app/gui/gui_commands.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "app/platform/bench.hpp"
+#include "app/platform/run_loop.hpp"
+#include "lessons/catalogue.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+using platform::Backend;
+
+struct GuiArgs {
+    std::string platform = "glfw";
+    std::string lesson;
+    std::string theme;
+    float font_scale = 0;
+    std::string size;
+    int bench_frames = 0;
+    double bench_idle = 0;
+};
+
+bool parse_size(const std::string& text, platform::WindowOptions& window) {
+    if (text.empty()) return true;
+    int w = 0, h = 0;
+    if (std::sscanf(text.c_str(), "%dx%d", &w, &h) != 2 || w < 64 || h < 64 || w > 16384 || h > 16384) return false;
+    window.width = w;
+    window.height = h;
+    return true;
+}
+
+void add_common(CLI::App* sub, GuiArgs& args) {
+    sub->add_option("--platform", args.platform, "window system layer: glfw (default) or sdl2")
+        ->check(CLI::IsMember({"glfw", "sdl2"}));
+    sub->add_option("--theme", args.theme, "dark, light or high-contrast")->check(CLI::IsMember({"dark", "light", "high-contrast"}));
+    sub->add_option("--font-scale", args.font_scale, "text size factor (Ctrl +/- in the app)")->check(CLI::Range(0.5, 4.0));
+    sub->add_option("--size", args.size, "window size, WIDTHxHEIGHT (default 1280x800)");
+}
+
+// Opens the window or explains why not; null with the exit code set.
+std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell, bool remember, int& exit_code,
+                                        double* first_frame = nullptr) {
+    const auto started = std::chrono::steady_clock::now();
+    platform::WindowOptions window;
+    if (!parse_size(args.size, window)) {
+        std::fprintf(stderr, "strata: --size wants WIDTHxHEIGHT, e.g. 1280x800 (got %s)\n", args.size.c_str());
+        exit_code = platform::kExitUsage;
+        return nullptr;
+    }
+    if (remember) {
+        shell.config_dir = config_dir();
+        if (args.size.empty()) {
+            const Settings saved = load_settings(shell.config_dir);
+            window.width = std::max(saved.window_width, 320);
+            window.height = std::max(saved.window_height, 240);
+        }
+    }
+    shell.lesson = args.lesson;
+    if (!args.theme.empty()) shell.theme = args.theme;
+    if (args.font_scale > 0) shell.font_scale = args.font_scale;
+    const Backend backend = *platform::backend_from_name(args.platform);
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), backend, window, std::move(shell), failure);
+    if (!gui) {
+        std::fprintf(stderr, "%s\n", failure.message.c_str());
+        exit_code = failure.exit_code;
+        return nullptr;
+    }
+    gui->render_frame();
+    if (first_frame) *first_frame = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return gui;
+}
+
+bool known_lesson(const std::string& id) {
+    if (id.empty() || lessons::catalogue().find(id)) return true;
+    std::fprintf(stderr, "strata: unknown lesson %s", id.c_str());
+    const auto close = lessons::catalogue().closest(id);
+    if (!close.empty()) std::fprintf(stderr, " (did you mean %s?)", close.front().c_str());
+    std::fprintf(stderr, "\n");
+    return false;
+}
+
+// Steps the lesson `steps` times through the controller, the way a user would.
+void step_to(platform::Gui& gui, int steps) {
+    for (int i = 0; i < steps; ++i) {
+        gui.shell().controller().submit({CommandKind::step});
+        gui.shell().controller().wait_idle(std::chrono::seconds(60));
+    }
+}
+
+}  // namespace
+
+bool display_present() { return platform::display_present(); }
+
+int run_gui_default() {
+    GuiArgs args;
+    int code = platform::kExitOk;
+    auto gui = open_gui(args, {}, /*remember=*/true, code);
+    return gui ? gui->run() : code;
+}
+
+cli::Command add_gui(CLI::App& app) {
+    auto args = std::make_shared<GuiArgs>();
+    CLI::App* sub = app.add_subcommand("gui", "open the strata window (the default when a display is present)");
+    add_common(sub, *args);
+    sub->add_option("--lesson", args->lesson, "open this lesson, e.g. container/uts");
+    sub->add_option("--bench-frames", args->bench_frames, "measure: draw N animated frames, print fps, CPU, memory")
+        ->check(CLI::Range(1, 100000));
+    sub->add_option("--bench-idle", args->bench_idle, "with --bench-frames: also measure S seconds idle")
+        ->check(CLI::Range(0.0, 600.0));
+    return [args]() -> int {
+        if (!known_lesson(args->lesson)) return platform::kExitUsage;
+        if (args->bench_frames == 0) {
+            int code = platform::kExitOk;
+            auto gui = open_gui(*args, {}, /*remember=*/true, code);
+            return gui ? gui->run() : code;
+        }
+        ShellOptions shell;
+        shell.loop_animation = true;
+        shell.probe_machine = false;
+        double first_frame = 0;
+        int code = platform::kExitOk;
+        GuiArgs bench_args = *args;
+        if (bench_args.lesson.empty()) bench_args.lesson = "container/uts";
+        if (!lessons::catalogue().find(bench_args.lesson)) {
+            std::fprintf(stderr, "strata: the benchmark needs a lesson (--lesson ID)\n");
+            return platform::kExitUsage;
+        }
+        auto gui = open_gui(bench_args, shell, /*remember=*/false, code, &first_frame);
+        if (!gui) return code;
+        step_to(*gui, 1);
+        gui->settle();
+        return platform::run_bench(*gui, {args->bench_frames, args->bench_idle, first_frame});
+    };
+}
+
+cli::Command add_screenshot(CLI::App& app) {
+    auto args = std::make_shared<GuiArgs>();
+    auto step = std::make_shared<int>(0);
+    auto output = std::make_shared<std::string>();
+    CLI::App* sub = app.add_subcommand("screenshot", "render a lesson after N steps to a PNG file");
+    add_common(sub, *args);
+    sub->add_option("--lesson", args->lesson, "lesson id, e.g. container/uts")->required();
+    sub->add_option("--step", *step, "how many steps to run first (0 = none)")->check(CLI::Range(0, 1000));
+    sub->add_option("-o,--output", *output, "PNG file to write")->required();
+    return [args, step, output]() -> int {
+        if (!known_lesson(args->lesson)) return platform::kExitUsage;
+        ShellOptions shell;
+        int code = platform::kExitOk;
+        // A fresh, unsaved configuration: screenshots look the same on
+        // every machine, whatever the user set.
+        auto gui = open_gui(*args, shell, /*remember=*/false, code);
+        if (!gui) return code;
+        gui->shell().set_still_diagram(true);
+        gui->settle();
+        step_to(*gui, *step);
+        while (!gui->shell().availability_ready() && gui->seconds() < 20) gui->settle(0.05);
+        if (!gui->settle()) std::fprintf(stderr, "strata: the lesson is still running; capturing anyway\n");
+        gui->render_frame(/*capture=*/true);
+        std::string error;
+        if (!platform::write_png(*output, gui->last_capture(), error)) {
+            std::fprintf(stderr, "strata: %s\n", error.c_str());
+            return platform::kExitFailed;
+        }
+        std::printf("wrote %s (%dx%d, %s, after %d step%s)\n", output->c_str(), gui->last_capture().width,
+                    gui->last_capture().height, args->platform.c_str(), *step, *step == 1 ? "" : "s");
+        return platform::kExitOk;
+    };
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,55 @@
+#include "app/gui/inspector_view.hpp"
+
+#include <imgui.h>
+
+#include "app/gui/inspector_widgets.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+const engine::RegisterView* same_title(const engine::Facts* facts, const std::string& title) {
+    if (!facts) return nullptr;
+    for (const auto& v : facts->registers)
+        if (v.title == title) return &v;
+    return nullptr;
+}
+
+}  // namespace
+
+void inspector_view(const engine::Snapshot* snapshot, const engine::Facts* previous, const FontSet& fonts,
+                    const Palette& palette) {
+    if (!snapshot) {
+        ImGui::TextDisabled("What a step finds out (registers, memory, mount tables, cgroup counters) shows here.");
+        return;
+    }
+    const engine::Facts& f = snapshot->facts;
+    if (!ImGui::BeginTabBar("inspectors")) return;
+    if (!f.values.empty() && ImGui::BeginTabItem("Values")) {
+        value_list(f.values);
+        ImGui::EndTabItem();
+    }
+    if (!f.registers.empty() && ImGui::BeginTabItem("Registers")) {
+        for (const auto& view : f.registers) register_table(view, same_title(previous, view.title), fonts, palette);
+        ImGui::EndTabItem();
+    }
+    if (!f.memory.empty() && ImGui::BeginTabItem("Memory")) {
+        for (const auto& view : f.memory) memory_inspector(view, f, fonts, palette);
+        ImGui::EndTabItem();
+    }
+    if (!f.tables.empty() && ImGui::BeginTabItem("Tables")) {
+        for (const auto& view : f.tables) fact_table(view, palette);
+        ImGui::EndTabItem();
+    }
+    if (!f.series.empty() && ImGui::BeginTabItem("Series")) {
+        for (const auto& view : f.series) series_plot(view, palette);
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Console")) {
+        console_view(snapshot->console, fonts);
+        ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,157 @@
+#include "app/gui/inspector_widgets.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "app/gui/disassembly.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+constexpr ImGuiTableFlags kTableFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+
+std::optional<std::uint64_t> find(const engine::RegisterView* view, const std::string& name) {
+    if (!view) return std::nullopt;
+    for (const auto& [n, v] : view->registers)
+        if (n == name) return v;
+    return std::nullopt;
+}
+
+}  // namespace
+
+void register_table(const engine::RegisterView& view, const engine::RegisterView* previous, const FontSet& fonts,
+                    const Palette& palette) {
+    ImGui::TextUnformatted(view.title.c_str());
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    // Two register columns side by side when there is room.
+    const int pairs = ImGui::GetContentRegionAvail().x > ImGui::GetFontSize() * 26 ? 2 : 1;
+    if (ImGui::BeginTable(view.title.c_str(), pairs * 2, kTableFlags)) {
+        for (std::size_t i = 0; i < view.registers.size(); ++i) {
+            const auto& [name, value] = view.registers[i];
+            if (i % static_cast<std::size_t>(pairs) == 0) ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(name.c_str());
+            ImGui::TableNextColumn();
+            const auto before = find(previous, name);
+            const bool changed = before && *before != value;
+            if (changed) ImGui::PushStyleColor(ImGuiCol_Text, palette.changed_value);
+            ImGui::Text("%016llx", static_cast<unsigned long long>(value));
+            if (changed) {
+                ImGui::PopStyleColor();
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("changed in this step; was %016llx", static_cast<unsigned long long>(*before));
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PopFont();
+}
+
+void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts, const FontSet& fonts,
+                      const Palette& palette) {
+    ImGui::Text("%s: %zu bytes", view.title.c_str(), view.bytes.size());
+    ImGui::TextDisabled("guest-physical %#llx = host-virtual %#llx (the same bytes, two addresses)",
+                        static_cast<unsigned long long>(view.guest_physical),
+                        static_cast<unsigned long long>(view.host_virtual));
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    for (std::size_t row = 0; row < view.bytes.size(); row += 16) {
+        std::string hex, ascii;
+        for (std::size_t i = row; i < std::min(row + 16, view.bytes.size()); ++i) {
+            hex += fmt::format("{:02x} ", view.bytes[i]);
+            ascii += (view.bytes[i] >= 0x20 && view.bytes[i] < 0x7f) ? static_cast<char>(view.bytes[i]) : '.';
+        }
+        ImGui::Text("%08llx  %-48s %s", static_cast<unsigned long long>(view.guest_physical + row), hex.c_str(),
+                    ascii.c_str());
+    }
+    ImGui::PopFont();
+
+    const CpuMode mode = guess_cpu_mode(facts);
+    const auto rip = instruction_address(facts, mode);
+    ImGui::Spacing();
+    ImGui::Text("Disassembly (%s)", std::string(cpu_mode_title(mode)).c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Mode from the registers: EFER.LMA -> 64-bit, else CR0.PE -> 32-bit, else real mode.");
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    for (const Instruction& insn : disassemble(view, mode)) {
+        std::string bytes;
+        for (auto b : insn.bytes) bytes += fmt::format("{:02x}", b);
+        const bool at_rip = rip && *rip == insn.address;
+        if (at_rip) ImGui::PushStyleColor(ImGuiCol_Text, palette.changed_value);
+        ImGui::Text("%s %05llx  %-14s %s", at_rip ? "→" : " ", static_cast<unsigned long long>(insn.address), bytes.c_str(),
+                    insn.text.c_str());
+        if (at_rip) ImGui::PopStyleColor();
+    }
+    ImGui::PopFont();
+}
+
+void fact_table(const engine::TableView& view, const Palette& palette) {
+    ImGui::TextUnformatted(view.title.c_str());
+    const int columns = static_cast<int>(std::max<std::size_t>(1, view.columns.size()));
+    if (!ImGui::BeginTable(view.title.c_str(), columns, kTableFlags | ImGuiTableFlags_Resizable)) return;
+    for (const auto& c : view.columns) ImGui::TableSetupColumn(c.c_str());
+    ImGui::TableHeadersRow();
+    for (std::size_t r = 0; r < view.rows.size(); ++r) {
+        ImGui::TableNextRow();
+        const bool marked = r < view.row_marked.size() && view.row_marked[r];
+        if (marked) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette.current_row);
+        for (int c = 0; c < columns; ++c) {
+            ImGui::TableNextColumn();
+            if (static_cast<std::size_t>(c) < view.rows[r].size()) ImGui::TextUnformatted(view.rows[r][static_cast<std::size_t>(c)].c_str());
+        }
+    }
+    ImGui::EndTable();
+    if (!view.row_marked.empty()) ImGui::TextDisabled("highlighted rows differ");
+}
+
+void series_plot(const engine::SeriesView& view, const Palette& palette) {
+    ImGui::Text("%s", view.title.c_str());
+    if (view.points.empty()) {
+        ImGui::TextDisabled("no points yet");
+        return;
+    }
+    auto [xmin_it, xmax_it] = std::minmax_element(view.points.begin(), view.points.end(),
+                                                  [](auto& a, auto& b) { return a.first < b.first; });
+    auto [ymin_it, ymax_it] = std::minmax_element(view.points.begin(), view.points.end(),
+                                                  [](auto& a, auto& b) { return a.second < b.second; });
+    const double x0 = xmin_it->first, x1 = std::max(xmax_it->first, x0 + 1e-9);
+    const double y0 = std::min(0.0, ymin_it->second), y1 = std::max(ymax_it->second, y0 + 1e-9);
+    const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), ImGui::GetFontSize() * 7);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), palette.code_background);
+    auto to_screen = [&](double x, double y) {
+        return ImVec2(p.x + static_cast<float>((x - x0) / (x1 - x0)) * size.x,
+                      p.y + size.y - static_cast<float>((y - y0) / (y1 - y0)) * size.y);
+    };
+    std::vector<ImVec2> pts;
+    for (const auto& [x, y] : view.points) pts.push_back(to_screen(x, y));
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), palette.path_syscall, 0, 2.0f);
+    for (const auto& pt : pts) dl->AddCircleFilled(pt, 2.5f, palette.path_syscall);
+    ImGui::Dummy(size);
+    ImGui::TextDisabled("%s: %g … %g   %s: %g … %g", view.x_label.c_str(), x0, x1, view.y_label.c_str(), y0, y1);
+}
+
+void value_list(const std::vector<std::pair<std::string, std::string>>& values) {
+    if (!ImGui::BeginTable("values", 2, kTableFlags)) return;
+    for (const auto& [k, v] : values) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(k.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(v.c_str());
+    }
+    ImGui::EndTable();
+}
+
+void console_view(const std::string& console, const FontSet& fonts) {
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    if (console.empty()) ImGui::TextDisabled("(nothing written to the console yet)");
+    else ImGui::TextUnformatted(console.c_str());
+    ImGui::PopFont();
+    ImGui::TextDisabled("Output only: typing into a container shell is not supported yet.");
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,219 @@
+#include "app/gui/narrative_view.hpp"
+
+#include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include "app/gui/event_text.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+ImFont* span_font(const MdSpan& span, const FontSet& fonts) {
+    if (span.code) return fonts.or_regular(fonts.mono);
+    if (span.strong) return fonts.or_regular(fonts.bold);
+    if (span.emphasis) return fonts.or_regular(fonts.italic);
+    return fonts.regular;
+}
+
+// Flows spans word by word, wrapping at the right edge: ImGui 1.86 has no
+// rich text, and mixing fonts inside one TextWrapped is not possible.
+void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Palette& palette, float indent) {
+    const float left = ImGui::GetCursorScreenPos().x + indent;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 pen(left, ImGui::GetCursorScreenPos().y);
+    const float line_height = ImGui::GetTextLineHeightWithSpacing();
+    for (const MdSpan& span : spans) {
+        ImFont* font = span_font(span, fonts);
+        const float size = ImGui::GetFontSize();
+        const ImU32 colour = span.link.empty() ? ImGui::GetColorU32(ImGuiCol_Text) : palette.link;
+        std::size_t pos = 0;
+        while (pos < span.text.size()) {
+            if (span.text[pos] == '\n') {
+                pen = ImVec2(left, pen.y + line_height);
+                ++pos;
+                continue;
+            }
+            // A word and the spaces after it.
+            std::size_t end = span.text.find_first_of(" \n", pos);
+            if (end == std::string::npos) end = span.text.size();
+            while (end < span.text.size() && span.text[end] == ' ') ++end;
+            const std::string word = span.text.substr(pos, end - pos);
+            pos = end;
+            const ImVec2 ws = font->CalcTextSizeA(size, FLT_MAX, 0, word.c_str());
+            if (pen.x + ws.x > right && pen.x > left) pen = ImVec2(left, pen.y + line_height);
+            if (span.code) dl->AddRectFilled(pen, ImVec2(pen.x + ws.x, pen.y + ws.y), palette.code_background, 3.0f);
+            dl->AddText(font, size, pen, colour, word.c_str());
+            const ImRect box(pen, ImVec2(pen.x + ws.x, pen.y + ws.y));
+            if (!span.link.empty()) {
+                dl->AddLine(ImVec2(box.Min.x, box.Max.y), box.Max, colour);
+                if (ImGui::IsMouseHoveringRect(box.Min, box.Max)) {
+                    ImGui::SetTooltip("%s\n(click to copy the link)", span.link.c_str());
+                    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ImGui::SetClipboardText(span.link.c_str());
+                }
+            }
+            pen.x += ws.x;
+        }
+    }
+    // Reserve the space the words used so the next item goes below.
+    const ImVec2 start = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(std::max(1.0f, right - start.x), pen.y + line_height - start.y));
+}
+
+}  // namespace
+
+void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette) {
+    for (const MdBlock& block : blocks) {
+        switch (block.kind) {
+            case MdBlockKind::heading: {
+                ImGui::PushFont(fonts.or_regular(block.level <= 2 ? fonts.heading : fonts.bold));
+                std::string text;
+                for (const auto& s : block.spans) text += s.text;
+                ImGui::TextWrapped("%s", text.c_str());
+                ImGui::PopFont();
+                break;
+            }
+            case MdBlockKind::paragraph: draw_spans(block.spans, fonts, palette, 0); break;
+            case MdBlockKind::quote: {
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                draw_spans(block.spans, fonts, palette, ImGui::GetFontSize());
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + 3, ImGui::GetCursorScreenPos().y),
+                                                          palette.muted_text);
+                break;
+            }
+            case MdBlockKind::list_item: {
+                const float indent = ImGui::GetFontSize() * 1.2f * static_cast<float>(std::max(1, block.depth));
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + indent - ImGui::GetFontSize() * 1.1f, p.y),
+                                                    ImGui::GetColorU32(ImGuiCol_Text), block.bullet.c_str());
+                draw_spans(block.spans, fonts, palette, indent);
+                break;
+            }
+            case MdBlockKind::code: {
+                ImGui::PushFont(fonts.or_regular(fonts.mono));
+                const ImVec2 p = ImGui::GetCursorScreenPos();
+                const ImVec2 text = ImGui::CalcTextSize(block.code.c_str());
+                const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(std::max(right, p.x + text.x + 12), p.y + text.y + 8),
+                                                          palette.code_background, 4.0f);
+                ImGui::SetCursorScreenPos(ImVec2(p.x + 6, p.y + 4));
+                ImGui::TextUnformatted(block.code.c_str());
+                ImGui::Dummy(ImVec2(1, 4));
+                ImGui::PopFont();
+                break;
+            }
+            case MdBlockKind::rule: ImGui::Separator(); break;
+        }
+    }
+}
+
+ParsedNarrative parse_lesson_narrative(const engine::Lesson& lesson, const std::filesystem::path& assets) {
+    ParsedNarrative parsed;
+    parsed.lesson_id = lesson.id;
+    parsed.title = lesson.title;
+    auto narrative = engine::load_narrative(assets, lesson.id);
+    if (!narrative) {
+        parsed.problem = narrative.error().describe();
+        return parsed;
+    }
+    parsed.found = true;
+    if (!narrative->title.empty()) parsed.title = narrative->title;
+    parsed.introduction = parse_markdown(narrative->introduction);
+    for (const auto& section : narrative->sections) parsed.sections[section.id] = parse_markdown(section.markdown);
+    return parsed;
+}
+
+namespace {
+
+const char* status_mark(engine::StepStatus s, bool current) {
+    switch (s) {
+        case engine::StepStatus::done: return "✓";
+        case engine::StepStatus::failed: return "✗";
+        case engine::StepStatus::cancelled: return "■";
+        case engine::StepStatus::running: return "▶";
+        case engine::StepStatus::pending: return current ? "▶" : "○";
+    }
+    return "";
+}
+
+void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
+    const auto& record = snap.steps[static_cast<std::size_t>(i)];
+    if (record.status == engine::StepStatus::done) {
+        ImGui::PushStyleColor(ImGuiCol_Text, palette.path_vm_entry);
+        ImGui::TextWrapped("✓ %s  (%s)", record.summary.c_str(), duration_text(record.duration).c_str());
+        ImGui::PopStyleColor();
+        const auto check = snap.check_layers(i);
+        if (!check.ok()) {
+            std::string text = "layers: ";
+            for (auto l : check.missing) text += fmt::format("expected {} (not touched) ", engine::layer_key(l));
+            for (auto l : check.unexpected) text += fmt::format("touched {} (not declared) ", engine::layer_key(l));
+            ImGui::TextDisabled("%s", text.c_str());
+        }
+    } else if (record.error) {
+        ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
+        ImGui::TextWrapped("✗ %s", record.error->describe().c_str());
+        ImGui::PopStyleColor();
+        if (!record.error->hint.empty()) ImGui::TextWrapped("why: %s", record.error->hint.c_str());
+        ImGui::TextDisabled("Restart to try again; the UI keeps working.");
+    } else if (record.status == engine::StepStatus::running) {
+        ImGui::TextDisabled("running… (Esc cancels)");
+    }
+}
+
+}  // namespace
+
+void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
+                    NarrativeViewState& state) {
+    if (!snapshot || !snapshot->lesson) {
+        ImGui::TextWrapped("Choose a lesson on the left. Each step makes real system calls on this machine; "
+                           "the diagram lights up exactly the layers they touched.");
+        return;
+    }
+    const engine::Lesson& lesson = *snapshot->lesson;
+    if (!state.narrative || state.narrative->lesson_id != lesson.id) {
+        state.narrative = std::make_shared<ParsedNarrative>(parse_lesson_narrative(lesson, engine::asset_dir()));
+        state.scrolled_to = -2;
+    }
+    const ParsedNarrative& n = *state.narrative;
+    ImGui::PushFont(fonts.or_regular(fonts.heading));
+    ImGui::TextWrapped("%s", n.title.c_str());
+    ImGui::PopFont();
+    if (snapshot->replay_label) ImGui::TextColored(ImVec4(1, 0.6f, 0, 1), "replay: %s", snapshot->replay_label->c_str());
+    if (!n.found) {
+        ImGui::TextWrapped("%s", lesson.summary.c_str());
+        ImGui::TextDisabled("(no narrative: %s)", n.problem.c_str());
+    } else {
+        draw_markdown(n.introduction, fonts, palette);
+    }
+
+    const int current = snapshot->current_step;
+    for (int i = 0; i < static_cast<int>(lesson.steps.size()); ++i) {
+        const auto& step = lesson.steps[static_cast<std::size_t>(i)];
+        const auto status = snapshot->steps.size() > static_cast<std::size_t>(i)
+                                ? snapshot->steps[static_cast<std::size_t>(i)].status
+                                : engine::StepStatus::pending;
+        ImGui::Spacing();
+        const ImVec2 top = ImGui::GetCursorScreenPos();
+        ImGui::PushFont(fonts.or_regular(fonts.bold));
+        ImGui::Text("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
+                    step.title.c_str());
+        ImGui::PopFont();
+        // Keep the current step in view: scroll once when it changes.
+        const int focus = current < 0 ? 0 : current;
+        if (i == focus && state.scrolled_to != focus) {
+            ImGui::SetScrollHereY(0.1f);
+            state.scrolled_to = focus;
+        }
+        if (auto it = n.sections.find(step.id); it != n.sections.end()) draw_markdown(it->second, fonts, palette);
+        if (i <= current) step_outcome(*snapshot, i, palette);
+        if (i == current) {
+            // A bar beside the current section, in the highlight colour.
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x - 6, top.y), ImVec2(top.x - 3, ImGui::GetCursorScreenPos().y),
+                                                      palette.node_lit);
+        }
+    }
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,42 @@
+// The narrative: the lesson's Markdown (one section per step), rendered
+// with headings, emphasis, code, lists and links; each section shows its
+// step's state and outcome (the error and its explanation when it failed),
+// and the current step's section is kept in view.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/gui/fonts.hpp"
+#include "app/gui/markdown.hpp"
+#include "app/gui/theme.hpp"
+#include "engine/narrative.hpp"
+#include "engine/snapshot.hpp"
+
+namespace strata::gui {
+
+// A lesson's narrative parsed once: Markdown blocks per step id.
+struct ParsedNarrative {
+    std::string lesson_id;
+    bool found = false;
+    std::string problem;  // why there is no narrative file
+    std::string title;
+    std::vector<MdBlock> introduction;
+    std::map<std::string, std::vector<MdBlock>> sections;
+};
+ParsedNarrative parse_lesson_narrative(const engine::Lesson& lesson, const std::filesystem::path& assets);
+
+struct NarrativeViewState {
+    std::shared_ptr<const ParsedNarrative> narrative;
+    int scrolled_to = -2;  // the step last scrolled into view
+};
+
+void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
+                    NarrativeViewState& state);
+
+// Draws Markdown blocks wrapped to the available width (also used by tests).
+void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette);
+
+}  // namespace strata::gui

@@ -1,0 +1,33 @@
+// What strata remembers between runs: theme, font scale, window size, the
+// last lesson and per-lesson progress. Stored as JSON in the XDG config
+// dir ($XDG_CONFIG_HOME/strata, else ~/.config/strata) next to ImGui's own
+// ini (table column widths), never in the working directory.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace strata::gui {
+
+struct Settings {
+    std::string theme = "dark";
+    float font_scale = 1.0f;
+    int window_width = 1280;
+    int window_height = 800;
+    std::string last_lesson;
+    double autoplay_steps_per_second = 0.5;
+    std::map<std::string, int> steps_completed;  // lesson id -> most steps done
+};
+
+// $XDG_CONFIG_HOME/strata or ~/.config/strata (or empty when neither is set).
+std::filesystem::path config_dir();
+std::filesystem::path settings_file(const std::filesystem::path& dir);
+std::filesystem::path imgui_ini_file(const std::filesystem::path& dir);
+
+// Defaults for anything missing or malformed: a broken file never stops the app.
+Settings load_settings(const std::filesystem::path& dir);
+// Creates the directory; returns false (and leaves the old file) on failure.
+bool save_settings(const std::filesystem::path& dir, const Settings& settings);
+
+}  // namespace strata::gui

@@ -1,0 +1,170 @@
+#include "app/gui/theme.hpp"
+
+#include <array>
+
+namespace strata::gui {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kKeys = {"dark", "light", "high-contrast"};
+
+Palette dark_palette() {
+    Palette p{};
+    p.band_fill[0] = IM_COL32(52, 40, 70, 255);
+    p.band_fill[1] = IM_COL32(34, 52, 70, 255);
+    p.band_fill[2] = IM_COL32(40, 58, 46, 255);
+    p.band_fill[3] = IM_COL32(62, 52, 38, 255);
+    p.band_title = IM_COL32(200, 200, 210, 255);
+    p.node_fill = IM_COL32(44, 46, 54, 255);
+    p.node_lit = IM_COL32(255, 196, 0, 255);
+    p.node_border = IM_COL32(110, 112, 125, 255);
+    p.node_lit_border = IM_COL32(255, 240, 180, 255);
+    p.node_text = IM_COL32(215, 215, 222, 255);
+    p.node_lit_text = IM_COL32(20, 20, 20, 255);
+    p.node_filtered = IM_COL32(90, 200, 255, 255);
+    p.counter_fill = IM_COL32(20, 20, 26, 230);
+    p.counter_text = IM_COL32(240, 240, 240, 255);
+    p.path_syscall = IM_COL32(80, 170, 255, 255);
+    p.path_vm_entry = IM_COL32(90, 230, 120, 255);
+    p.path_vm_exit = IM_COL32(255, 140, 60, 255);
+    p.path_other = IM_COL32(200, 150, 255, 255);
+    p.failed = IM_COL32(240, 70, 70, 255);
+    p.current_row = IM_COL32(255, 196, 0, 50);
+    p.link = IM_COL32(110, 180, 255, 255);
+    p.code_background = IM_COL32(30, 32, 38, 255);
+    p.muted_text = IM_COL32(150, 150, 160, 255);
+    p.changed_value = IM_COL32(255, 196, 0, 255);
+    p.window_background = IM_COL32(24, 25, 30, 255);
+    return p;
+}
+
+Palette light_palette() {
+    Palette p{};
+    p.band_fill[0] = IM_COL32(232, 222, 245, 255);
+    p.band_fill[1] = IM_COL32(220, 234, 248, 255);
+    p.band_fill[2] = IM_COL32(222, 242, 226, 255);
+    p.band_fill[3] = IM_COL32(245, 234, 215, 255);
+    p.band_title = IM_COL32(60, 60, 70, 255);
+    p.node_fill = IM_COL32(252, 252, 252, 255);
+    p.node_lit = IM_COL32(255, 176, 0, 255);
+    p.node_border = IM_COL32(150, 150, 160, 255);
+    p.node_lit_border = IM_COL32(150, 90, 0, 255);
+    p.node_text = IM_COL32(30, 30, 35, 255);
+    p.node_lit_text = IM_COL32(10, 10, 10, 255);
+    p.node_filtered = IM_COL32(0, 110, 220, 255);
+    p.counter_fill = IM_COL32(40, 40, 48, 230);
+    p.counter_text = IM_COL32(255, 255, 255, 255);
+    p.path_syscall = IM_COL32(0, 100, 220, 255);
+    p.path_vm_entry = IM_COL32(0, 150, 60, 255);
+    p.path_vm_exit = IM_COL32(220, 100, 0, 255);
+    p.path_other = IM_COL32(130, 60, 200, 255);
+    p.failed = IM_COL32(210, 30, 30, 255);
+    p.current_row = IM_COL32(255, 176, 0, 60);
+    p.link = IM_COL32(0, 90, 200, 255);
+    p.code_background = IM_COL32(235, 236, 240, 255);
+    p.muted_text = IM_COL32(100, 100, 110, 255);
+    p.changed_value = IM_COL32(200, 90, 0, 255);
+    p.window_background = IM_COL32(240, 240, 242, 255);
+    return p;
+}
+
+// For projectors and low vision: black and white, saturated accents, no
+// meaning carried by a subtle shade.
+Palette high_contrast_palette() {
+    Palette p{};
+    for (auto& band : p.band_fill) band = IM_COL32(0, 0, 0, 255);
+    p.band_title = IM_COL32(255, 255, 255, 255);
+    p.node_fill = IM_COL32(0, 0, 0, 255);
+    p.node_lit = IM_COL32(255, 255, 0, 255);
+    p.node_border = IM_COL32(255, 255, 255, 255);
+    p.node_lit_border = IM_COL32(255, 255, 255, 255);
+    p.node_text = IM_COL32(255, 255, 255, 255);
+    p.node_lit_text = IM_COL32(0, 0, 0, 255);
+    p.node_filtered = IM_COL32(0, 255, 255, 255);
+    p.counter_fill = IM_COL32(255, 255, 255, 255);
+    p.counter_text = IM_COL32(0, 0, 0, 255);
+    p.path_syscall = IM_COL32(0, 255, 255, 255);
+    p.path_vm_entry = IM_COL32(0, 255, 0, 255);
+    p.path_vm_exit = IM_COL32(255, 128, 0, 255);
+    p.path_other = IM_COL32(255, 0, 255, 255);
+    p.failed = IM_COL32(255, 40, 40, 255);
+    p.current_row = IM_COL32(255, 255, 0, 90);
+    p.link = IM_COL32(0, 255, 255, 255);
+    p.code_background = IM_COL32(20, 20, 20, 255);
+    p.muted_text = IM_COL32(220, 220, 220, 255);
+    p.changed_value = IM_COL32(255, 255, 0, 255);
+    p.window_background = IM_COL32(0, 0, 0, 255);
+    return p;
+}
+
+void high_contrast_style(ImGuiStyle& style) {
+    ImGui::StyleColorsDark(&style);
+    ImVec4* c = style.Colors;
+    const ImVec4 black(0, 0, 0, 1), white(1, 1, 1, 1), yellow(1, 1, 0, 1), grey(0.25f, 0.25f, 0.25f, 1);
+    c[ImGuiCol_Text] = white;
+    c[ImGuiCol_TextDisabled] = ImVec4(0.8f, 0.8f, 0.8f, 1);
+    c[ImGuiCol_WindowBg] = c[ImGuiCol_ChildBg] = c[ImGuiCol_PopupBg] = black;
+    c[ImGuiCol_Border] = white;
+    c[ImGuiCol_FrameBg] = grey;
+    c[ImGuiCol_FrameBgHovered] = c[ImGuiCol_FrameBgActive] = ImVec4(0.4f, 0.4f, 0.0f, 1);
+    c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = c[ImGuiCol_MenuBarBg] = black;
+    c[ImGuiCol_Button] = ImVec4(0.15f, 0.15f, 0.15f, 1);
+    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(0.5f, 0.5f, 0.0f, 1);
+    c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = yellow;
+    c[ImGuiCol_Header] = ImVec4(0.3f, 0.3f, 0.0f, 1);
+    c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrab] = c[ImGuiCol_SliderGrabActive] = yellow;
+    c[ImGuiCol_Tab] = grey;
+    c[ImGuiCol_TabActive] = c[ImGuiCol_TabHovered] = ImVec4(0.5f, 0.5f, 0.0f, 1);
+    c[ImGuiCol_TableHeaderBg] = grey;
+    c[ImGuiCol_TableRowBg] = black;
+    c[ImGuiCol_TableRowBgAlt] = ImVec4(0.1f, 0.1f, 0.1f, 1);
+    style.FrameBorderSize = 1.0f;
+    style.WindowBorderSize = 2.0f;
+}
+
+}  // namespace
+
+std::span<const std::string_view> theme_keys() { return kKeys; }
+
+Theme make_theme(std::string_view key, ImGuiStyle& style) {
+    Theme theme;
+    if (key == "light") {
+        ImGui::StyleColorsLight(&style);
+        theme = {"light", light_palette()};
+    } else if (key == "high-contrast") {
+        high_contrast_style(style);
+        theme = {"high-contrast", high_contrast_palette()};
+    } else {
+        ImGui::StyleColorsDark(&style);
+        style.FrameBorderSize = 0.0f;
+        style.WindowBorderSize = 1.0f;
+        theme = {"dark", dark_palette()};
+    }
+    style.WindowRounding = 0.0f;
+    style.FrameRounding = 3.0f;
+    return theme;
+}
+
+ImU32 path_colour(const Palette& p, const engine::TraceEvent& event) {
+    if (event.failed()) return p.failed;
+    switch (event.kind) {
+        case engine::EventKind::syscall:
+        case engine::EventKind::ioctl: return p.path_syscall;
+        case engine::EventKind::vm_entry: return p.path_vm_entry;
+        case engine::EventKind::vm_exit: return p.path_vm_exit;
+        default: return p.path_other;
+    }
+}
+
+ImU32 layer_colour(const Palette& p, engine::LayerId layer) {
+    // Layers of one stratum share a hue family, so the chips echo the bands.
+    switch (engine::layer_info(layer).stratum) {
+        case engine::Stratum::guest: return IM_COL32(170, 110, 230, 255);
+        case engine::Stratum::host_user: return IM_COL32(70, 150, 230, 255);
+        case engine::Stratum::host_kernel: return IM_COL32(70, 180, 100, 255);
+        case engine::Stratum::hardware: return IM_COL32(210, 150, 60, 255);
+    }
+    return p.node_border;
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,149 @@
+#include "app/gui/timeline_view.hpp"
+
+#include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "app/gui/event_text.hpp"
+
+namespace strata::gui {
+
+namespace {
+
+void layer_chips(const engine::TraceEvent& e, const Palette& palette) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float h = ImGui::GetTextLineHeight();
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    for (engine::LayerId layer : e.layers) {
+        dl->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + h * 0.6f, p.y + h - 2), layer_colour(palette, layer), 2.0f);
+        p.x += h * 0.6f + 2;
+    }
+    ImGui::Dummy(ImVec2(std::max(1.0f, p.x - ImGui::GetCursorScreenPos().x), h));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layers_text(e).c_str());
+}
+
+void event_tooltip(const engine::TraceEvent& e) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
+    ImGui::Text("#%llu  %s", static_cast<unsigned long long>(e.sequence), std::string(engine::event_kind_key(e.kind)).c_str());
+    ImGui::TextUnformatted(event_call_text(e).c_str());
+    if (!e.layers.empty()) ImGui::Text("layers: %s", layers_text(e).c_str());
+    const std::string result = event_result_text(e);
+    if (!result.empty()) ImGui::Text("result: %s", result.c_str());
+    if (!e.detail.empty()) {
+        ImGui::Separator();
+        ImGui::TextUnformatted(e.detail.c_str());
+    }
+    if (e.replayed) ImGui::TextDisabled("replayed from a recording");
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, const Palette& palette) {
+    Commands commands;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    ImGui::InputTextWithHint("##search", "search calls, args, errors", &state.filter.search);
+    ImGui::SameLine();
+    ImGui::Checkbox("this step", &state.filter.current_step_only);
+    ImGui::SameLine();
+    ImGui::Checkbox("failed", &state.filter.failed_only);
+    if (state.filter.layer) {
+        ImGui::SameLine();
+        const std::string label = fmt::format("layer: {}  ×##clear-layer", engine::layer_info(*state.filter.layer).title);
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette.node_filtered));
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 255));
+        if (ImGui::SmallButton(label.c_str())) commands.push_back({CommandKind::filter_layer});
+        ImGui::PopStyleColor(2);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set by clicking a node in the diagram; click to clear.");
+    }
+    ImGui::SameLine();
+    const bool can_export = snapshot && snapshot->events && !snapshot->events->empty();
+    if (!can_export) ImGui::BeginDisabled();
+    if (ImGui::Button("Export…")) ImGui::OpenPopup("export-trace");
+    if (!can_export) ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("Save the run as a Chrome trace-event JSON file (opens in ui.perfetto.dev).\n"
+                          "CLI twin: strata trace ID -o file.json");
+    if (ImGui::BeginPopup("export-trace")) {
+        ImGui::TextUnformatted("Chrome trace-event JSON file:");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 20);
+        ImGui::InputText("##path", &state.export_path);
+        if (ImGui::Button("Save")) {
+            commands.push_back({CommandKind::export_trace, state.export_path});
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+    if (!state.export_message.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", state.export_message.c_str());
+    }
+    return commands;
+}
+
+}  // namespace
+
+Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state) {
+    Commands commands = toolbar(snapshot, state, palette);
+    state.rows_shown = 0;
+    if (!snapshot || !snapshot->events) {
+        ImGui::TextDisabled("Pick a lesson and press Step: every real call it makes appears here.");
+        return commands;
+    }
+    const auto& events = *snapshot->events;
+    const auto rows = filter_events(events, state.filter, snapshot->current_step);
+    state.rows_shown = rows.size();
+    const bool follow = events.size() > state.seen_events;
+    state.seen_events = events.size();
+
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
+    if (!ImGui::BeginTable("timeline", 7, flags, size)) return commands;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    // Fixed widths from the font: fitting to the first frame's content
+    // would size the columns for an empty table.
+    const float em = ImGui::GetFontSize();
+    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.2f);
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 4.6f);
+    ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
+    ImGui::TableSetupColumn("layers", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
+    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, em * 3.8f);
+    ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("result", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
+    ImGui::TableHeadersRow();
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows.size()));
+    while (clipper.Step()) {
+        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+            const engine::TraceEvent& e = events[rows[static_cast<std::size_t>(r)]];
+            ImGui::TableNextRow();
+            if (e.step == snapshot->current_step && e.step >= 0)
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette.current_row);
+            if (e.failed()) ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", e.step + 1);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(duration_text(e.start).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(duration_text(e.duration).c_str());
+            ImGui::TableNextColumn();
+            layer_chips(e, palette);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(std::string(engine::event_kind_key(e.kind)).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(event_call_text(e).c_str());
+            if (ImGui::IsItemHovered()) event_tooltip(e);
+            if (e.failed() && !e.detail.empty()) ImGui::TextWrapped("why: %s", e.detail.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(event_result_text(e).c_str());
+            if (e.failed()) ImGui::PopStyleColor();
+        }
+    }
+    if (follow) ImGui::SetScrollHereY(1.0f);
+    ImGui::EndTable();
+    return commands;
+}
+
+}  // namespace strata::gui

@@ -1,0 +1,26 @@
+// The event timeline: every recorded event of the run with its time,
+// duration, layers, call and result; filter and search; the current step's
+// events emphasised; failed calls red with their errno and explanation;
+// export to a Chrome trace-event file that Perfetto opens.
+#pragma once
+
+#include <string>
+
+#include "app/gui/command.hpp"
+#include "app/gui/theme.hpp"
+#include "app/gui/timeline_filter.hpp"
+#include "engine/snapshot.hpp"
+
+namespace strata::gui {
+
+struct TimelineViewState {
+    TimelineFilter filter;
+    std::string export_path = "strata-trace.json";
+    std::string export_message;   // result of the last export, shown once
+    std::size_t seen_events = 0;  // to follow new events as they arrive
+    std::size_t rows_shown = 0;   // after filtering, this frame (for tests)
+};
+
+Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state);
+
+}  // namespace strata::gui

@@ -1,0 +1,113 @@
+#include "app/platform/run_loop.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <imgui.h>
+
+namespace strata::platform {
+
+namespace {
+
+double monotonic_seconds() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+constexpr double kFrameInterval = 1.0 / 60.0;
+
+}  // namespace
+
+std::unique_ptr<Gui> Gui::open(const engine::Catalogue& catalogue, Backend backend, const WindowOptions& window,
+                               gui::ShellOptions shell, OpenFailure& failure) {
+    std::unique_ptr<Gui> gui(new Gui);
+    gui->opened_ = monotonic_seconds();
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    gui->platform_ = open_platform(backend, window, failure);
+    if (!gui->platform_) {
+        ImGui::DestroyContext();
+        return nullptr;
+    }
+    Platform* platform = gui->platform_.get();
+    shell.dpi_scale = platform->dpi_scale();
+    shell.keys = platform->key_map();
+    gui->shell_ = std::make_unique<gui::AppShell>(catalogue, std::move(shell), [platform] { platform->wake(); });
+    gui->shell_->load_fonts();
+    if (!gui->shell_->fonts().problem.empty()) std::fprintf(stderr, "strata: %s\n", gui->shell_->fonts().problem.c_str());
+    return gui;
+}
+
+Gui::~Gui() {
+    if (shell_) {
+        const auto [w, h] = platform_->window_size();
+        shell_->save(w, h);
+    }
+    // The shell (and its controller's worker) goes first, then the
+    // backends, then the ImGui context they were attached to.
+    shell_.reset();
+    platform_.reset();
+    if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
+}
+
+double Gui::seconds() const { return monotonic_seconds() - opened_; }
+
+gui::FrameOutcome Gui::render_frame(bool capture) {
+    if (shell_->fonts_dirty()) {
+        shell_->load_fonts();
+        platform_->reload_font_texture();
+    }
+    platform_->new_frame();
+    ImGui::NewFrame();
+    const gui::FrameOutcome outcome = shell_->frame(ImGui::GetTime());
+    ImGui::Render();
+    platform_->render(shell_->palette().window_background);
+    if (capture) {
+        const auto [w, h] = platform_->framebuffer_size();
+        capture_ = read_back_buffer(w, h);
+    }
+    platform_->swap();
+    return outcome;
+}
+
+bool Gui::settle(double timeout_seconds) {
+    const double deadline = seconds() + timeout_seconds;
+    // A few frames after the controller went idle: ImGui lays out new
+    // content on the frame after it first sees it.
+    int quiet_frames = 0;
+    std::uint64_t generation = shell_->controller().generation();
+    while (seconds() < deadline) {
+        platform_->wait_events(0);
+        render_frame();
+        const std::uint64_t now = shell_->controller().generation();
+        const bool idle = !shell_->controller().busy();
+        quiet_frames = (idle && now == generation) ? quiet_frames + 1 : 0;
+        generation = now;
+        if (quiet_frames >= 3) return true;
+        if (!idle) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+}
+
+int Gui::run() {
+    // Redraw only when something happened: input, a wake from the worker,
+    // an animation running, or auto-play due. Otherwise block in the
+    // platform's event wait, so an idle window uses no CPU.
+    int extra_frames = 2;
+    while (!platform_->should_close()) {
+        const double started = seconds();
+        const gui::FrameOutcome outcome = render_frame();
+        if (outcome.animating || extra_frames > 0 || shell_->fonts_dirty()) {
+            if (extra_frames > 0) --extra_frames;
+            // Pace to ~60 fps even when the swap does not block (Xvfb).
+            const double left = kFrameInterval - (seconds() - started);
+            if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));
+            platform_->wait_events(0);
+        } else {
+            platform_->wait_events(outcome.wake_in_seconds);
+            extra_frames = 1;  // ImGui settles hover/click state on the next frame
+        }
+    }
+    return kExitOk;
+}
+
+}  // namespace strata::platform

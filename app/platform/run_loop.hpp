@@ -1,0 +1,48 @@
+// A running strata window: the ImGui context, the platform (GLFW or SDL2)
+// and the app shell, with the loop that waits for events so an idle window
+// costs (almost) nothing. Also what screenshots, the benchmark and the
+// window tests drive frame by frame.
+#pragma once
+
+#include <memory>
+
+#include "app/gui/app_shell.hpp"
+#include "app/platform/platform.hpp"
+#include "app/platform/screenshot.hpp"
+
+namespace strata::platform {
+
+class Gui {
+public:
+    // Null with `failure` filled when no window can be opened.
+    static std::unique_ptr<Gui> open(const engine::Catalogue& catalogue, Backend backend, const WindowOptions& window,
+                                     gui::ShellOptions shell, OpenFailure& failure);
+    ~Gui();
+    Gui(const Gui&) = delete;
+    Gui& operator=(const Gui&) = delete;
+
+    // One whole frame: events already handled, UI built, drawn, and (when
+    // `capture`) read back before the swap.
+    gui::FrameOutcome render_frame(bool capture = false);
+    // Runs until the window closes; returns the exit code.
+    int run();
+    // Handles pending input without waiting.
+    void poll() { platform_->wait_events(0); }
+    // Renders frames until the controller is idle and the picture has
+    // settled (for screenshots and tests). False on timeout.
+    bool settle(double timeout_seconds = 30);
+
+    const Image& last_capture() const { return capture_; }
+    gui::AppShell& shell() { return *shell_; }
+    Platform& platform() { return *platform_; }
+    double seconds() const;  // since open()
+
+private:
+    Gui() = default;
+    std::unique_ptr<Platform> platform_;
+    std::unique_ptr<gui::AppShell> shell_;
+    Image capture_;
+    double opened_ = 0;
+};
+
+}  // namespace strata::platform

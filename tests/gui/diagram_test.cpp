@@ -1,0 +1,123 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "app/gui/diagram_layout.hpp"
+#include "app/gui/diagram_view.hpp"
+#include "tests/gui/fixture_lesson.hpp"
+#include "tests/gui/headless.hpp"
+
+using namespace strata;
+using engine::LayerId;
+
+namespace {
+
+gui::DiagramLayout layout() {
+    auto l = gui::load_diagram_layout(gui::default_diagram_layout_path());
+    REQUIRE(l);
+    return *l;
+}
+
+gui::Palette palette() {
+    ImGuiStyle style;
+    return gui::make_theme("dark", style).palette;
+}
+
+}  // namespace
+
+TEST_CASE("The diagram lights exactly the layers the current step's recorded events touched", "[gui][diagram]") {
+    tests::HeadlessImGui imgui;
+    const auto l = layout();
+    const auto p = palette();
+    const int steps = GENERATE(0, 1, 2, 3);
+    CAPTURE(steps);
+    const auto snap = tests::fixture_snapshot(steps);
+    const auto touched = snap.layers_touched(snap.current_step);
+
+    gui::DiagramViewState state;
+    state.still = true;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0.0, &frame); });
+    REQUIRE(frame.nodes.size() == engine::all_layers().size());
+    for (const auto& [layer, rect] : frame.nodes) {
+        const bool recorded = std::find(touched.begin(), touched.end(), layer) != touched.end();
+        CAPTURE(engine::layer_key(layer));
+        CHECK(tests::HeadlessImGui::drew_colour_in(rect.Min, rect.Max, p.node_lit) == recorded);
+    }
+    if (steps == 0) CHECK(touched.empty());
+}
+
+TEST_CASE("A layer a step declares but never touches does not light up", "[gui][diagram]") {
+    const auto snap = tests::fixture_snapshot(3);  // step "declared-only": declares mounts, records processes
+    const auto model = gui::build_diagram_model(snap);
+    CHECK(model.is_lit(LayerId::processes));
+    CHECK_FALSE(model.is_lit(LayerId::mounts));
+    CHECK(model.lit.size() == 1);
+}
+
+TEST_CASE("Each event of the step becomes a crossing that follows its layers in order", "[gui][diagram]") {
+    const auto snap = tests::fixture_snapshot(2);
+    const auto model = gui::build_diagram_model(snap);
+    REQUIRE(model.crossings.size() == 3);
+    CHECK(model.crossings[0].kind == gui::CrossingKind::into_kernel);
+    CHECK(model.crossings[1].kind == gui::CrossingKind::vm_entry);
+    CHECK(model.crossings[2].kind == gui::CrossingKind::vm_exit);
+    CHECK(model.crossings[2].path ==
+          std::vector<LayerId>{LayerId::guest_program, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm});
+    SECTION("counters count every event of the run, per layer") {
+        CHECK(model.counts.at(LayerId::kvm) == 3);
+        CHECK(model.counts.at(LayerId::namespaces) == 1);
+        CHECK(model.counts.count(LayerId::mounts) == 0);
+    }
+}
+
+TEST_CASE("The diagram animates after a step and then stops, so an idle window can sleep", "[gui][diagram]") {
+    tests::HeadlessImGui imgui;
+    const auto l = layout();
+    const auto p = palette();
+    const auto snap = tests::fixture_snapshot(2);
+    gui::DiagramViewState state;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 10.0, &frame); });
+    CHECK(frame.animating);
+    frame = {};
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 10.0 + gui::animation_length(3) + 0.1, &frame); });
+    CHECK_FALSE(frame.animating);
+}
+
+TEST_CASE("Clicking a node asks to filter the timeline by that layer", "[gui][diagram]") {
+    tests::HeadlessImGui imgui;
+    const auto l = layout();
+    const auto p = palette();
+    const auto snap = tests::fixture_snapshot(2);
+    gui::DiagramViewState state;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0, &frame); });
+    const auto kvm = frame.node_rect(LayerId::kvm);
+    REQUIRE(kvm);
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = kvm->GetCenter();
+    gui::Commands commands;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0, &frame); });  // hover
+    io.MouseDown[0] = true;
+    imgui.frame([&] { commands = gui::diagram_view(&snap, l, p, state, std::nullopt, 0, &frame); });
+    io.MouseDown[0] = false;
+    REQUIRE(commands.size() == 1);
+    CHECK(commands[0].kind == gui::CommandKind::filter_layer);
+    CHECK(commands[0].layer == LayerId::kvm);
+}
+
+TEST_CASE("The diagram geometry is data and is validated", "[gui][diagram]") {
+    SECTION("the shipped layout has a node for every layer") { CHECK(layout().nodes.size() == engine::all_layers().size()); }
+    SECTION("a node for an unknown layer is an error naming it") {
+        auto r = gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},"nodes":[{"layer":"gpu","x":0,"y":0,"width":1,"height":1}]})");
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message, Catch::Contains("gpu"));
+    }
+    SECTION("a layer without a node is an error") {
+        auto r = gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},"nodes":[]})");
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message, Catch::Contains("no node for layer"));
+    }
+    SECTION("malformed JSON is an error, not an exception") { CHECK_FALSE(gui::parse_diagram_layout("{nope")); }
+}

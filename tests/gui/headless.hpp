@@ -1,0 +1,30 @@
+// A bare ImGui context with no window and no GL (GUI-STACK.md): set the
+// display size, build the font atlas, then NewFrame/draw/Render and look at
+// ImDrawData, or feed mouse and keys through io.
+#pragma once
+
+#include <functional>
+
+#include <imgui.h>
+
+namespace strata::tests {
+
+class HeadlessImGui {
+public:
+    explicit HeadlessImGui(float width = 1280, float height = 800);
+    ~HeadlessImGui();
+    HeadlessImGui(const HeadlessImGui&) = delete;
+    HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+
+    // One frame with `body` drawn inside a full-screen window.
+    void frame(const std::function<void()>& body);
+    // One frame where `body` places its own windows.
+    void raw_frame(const std::function<void()>& body);
+
+    // True when some vertex inside [min, max] has colour `colour`.
+    static bool drew_colour_in(ImVec2 min, ImVec2 max, ImU32 colour);
+    // True when any vertex of the last frame has colour `colour`.
+    static bool drew_colour(ImU32 colour);
+};
+
+}  // namespace strata::tests

@@ -1,0 +1,36 @@
+# GUI tests.
+#   strata_gui_view_tests    headless: a bare ImGui context, no window, no GL;
+#                            views get Snapshots of a fixture lesson
+#   strata_gui_window_tests  real windows under Xvfb (GLFW and SDL2), stepping
+#                            a real lesson with simulated input and checking
+#                            pixels; plain add_test so that Catch2's discovery
+#                            never needs a display
+if(TARGET strata_gui)
+  add_library(strata_gui_test_support STATIC gui/fixture_lesson.cpp gui/headless.cpp)
+  target_include_directories(strata_gui_test_support PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(strata_gui_test_support PUBLIC strata_gui_views Catch2::Catch2)
+
+  add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/timeline_test.cpp gui/controls_test.cpp
+                 gui/content_test.cpp gui/shell_test.cpp)
+  target_link_libraries(strata_gui_view_tests PRIVATE Catch2::Catch2WithMain strata_gui_test_support)
+  catch_discover_tests(strata_gui_view_tests PROPERTIES LABELS gui)
+
+  add_executable(strata_gui_window_tests gui/window_test.cpp)
+  target_link_libraries(strata_gui_window_tests PRIVATE strata_gui strata_gui_test_support)
+  find_program(XVFB_RUN xvfb-run)
+  if(XVFB_RUN)
+    foreach(platform glfw sdl2)
+      add_test(NAME "gui window (${platform}): step a real lesson, check pixels"
+               COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
+                       $<TARGET_FILE:strata_gui_window_tests> --platform ${platform}
+                       --screenshots ${CMAKE_BINARY_DIR}/gui-screenshots)
+      set_tests_properties("gui window (${platform}): step a real lesson, check pixels" PROPERTIES
+                           LABELS "gui" SKIP_RETURN_CODE 77 TIMEOUT 90 RESOURCE_LOCK host)
+    endforeach()
+    # Exit code 3 and a pointer to the CLI, checked together.
+    add_test(NAME "gui: no display exits 3 with a message pointing to the CLI"
+             COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" gui 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
+                     $<TARGET_FILE:strata>)
+    set_tests_properties("gui: no display exits 3 with a message pointing to the CLI" PROPERTIES LABELS gui)
+  endif()
+endif()

@@ -1,0 +1,218 @@
+// Real windows under Xvfb, for the platform given on the command line
+// (--platform glfw|sdl2): open strata, step a real container lesson with
+// simulated key presses, read back the pixels and check them. Screenshots
+// are kept (--screenshots DIR) so a person can look at what was checked.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "app/platform/run_loop.hpp"
+#include "backends/probe/machine_report.hpp"
+#include "lessons/catalogue.hpp"
+
+using namespace strata;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string g_platform = "glfw";
+std::string g_screenshots;
+const char* kLesson = "container/uts";
+
+bool near(std::uint32_t a, std::uint32_t b) {
+    for (int shift = 0; shift < 24; shift += 8) {
+        const int ca = static_cast<int>((a >> shift) & 0xff), cb = static_cast<int>((b >> shift) & 0xff);
+        if (std::abs(ca - cb) > 2) return false;
+    }
+    return true;
+}
+
+// Share of the pixels inside `rect` (inset, to skip the border) that have
+// colour `colour`.
+double share_with_colour(const platform::Image& image, const ImRect& rect, ImU32 colour) {
+    int match = 0, total = 0;
+    for (int y = static_cast<int>(rect.Min.y) + 4; y < static_cast<int>(rect.Max.y) - 4; ++y)
+        for (int x = static_cast<int>(rect.Min.x) + 4; x < static_cast<int>(rect.Max.x) - 4; ++x) {
+            ++total;
+            match += near(image.pixel(x, y), colour);
+        }
+    return total ? static_cast<double>(match) / total : 0;
+}
+
+std::size_t distinct_colours(const platform::Image& image) {
+    std::vector<std::uint32_t> seen;
+    for (int y = 0; y < image.height; y += 7)
+        for (int x = 0; x < image.width; x += 7) {
+            const auto p = image.pixel(x, y);
+            if (std::find(seen.begin(), seen.end(), p) == seen.end()) seen.push_back(p);
+            if (seen.size() > 200) return seen.size();
+        }
+    return seen.size();
+}
+
+void save(platform::Gui& gui, const std::string& name) {
+    if (g_screenshots.empty()) return;
+    std::filesystem::create_directories(g_screenshots);
+    std::string error;
+    const std::string path = g_screenshots + "/" + g_platform + "-" + name + ".png";
+    CHECK(platform::write_png(path, gui.last_capture(), error));
+    std::printf("screenshot: %s\n", path.c_str());
+}
+
+// A real key press: down for a frame, then up, as a user would.
+void press(platform::Gui& gui, platform::TestKey key) {
+    gui.platform().inject_key(key, true);
+    gui.poll();
+    gui.render_frame();
+    gui.platform().inject_key(key, false);
+    gui.poll();
+    gui.render_frame();
+}
+
+const engine::Snapshot& settled(platform::Gui& gui) {
+    REQUIRE(gui.shell().controller().wait_idle(30s));
+    REQUIRE(gui.settle(30));
+    gui.render_frame(/*capture=*/true);
+    static std::shared_ptr<const engine::Snapshot> keep;
+    keep = gui.shell().controller().snapshot();
+    REQUIRE(keep);
+    return *keep;
+}
+
+}  // namespace
+
+TEST_CASE("A real window steps a real container lesson and lights exactly its layers", "[gui][window]") {
+    const auto config = std::filesystem::temp_directory_path() / ("strata-window-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(config);
+    const auto cwd_ini = std::filesystem::current_path() / "imgui.ini";
+    const bool ini_before = std::filesystem::exists(cwd_ini);
+    {
+        gui::ShellOptions shell;
+        shell.lesson = kLesson;
+        shell.probe_machine = false;
+        shell.config_dir = config;
+        platform::OpenFailure failure;
+        auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+        REQUIRE(gui);
+        gui->shell().set_still_diagram(true);
+
+        // Before any step: a real picture, and nothing lit.
+        const auto& before = settled(*gui);
+        CHECK(before.current_step == -1);
+        save(*gui, "1-before");
+        const auto& image0 = gui->last_capture();
+        CHECK(image0.width == 1280);
+        CHECK(distinct_colours(image0) > 20);  // not blank
+        const ImU32 lit = gui->shell().palette().node_lit;
+        const auto runtime = gui->shell().last_diagram().node_rect(engine::LayerId::runtime);
+        const auto namespaces = gui->shell().last_diagram().node_rect(engine::LayerId::namespaces);
+        const auto kvm = gui->shell().last_diagram().node_rect(engine::LayerId::kvm);
+        REQUIRE(runtime);
+        REQUIRE(namespaces);
+        REQUIRE(kvm);
+        CHECK(share_with_colour(image0, *runtime, lit) == 0.0);
+        CHECK(share_with_colour(image0, *namespaces, lit) == 0.0);
+
+        // Space: step 1 of the real lesson, on the controller's worker.
+        press(*gui, platform::TestKey::space);
+        const auto& one = settled(*gui);
+        REQUIRE(one.current_step == 0);
+        REQUIRE(one.steps[0].status == engine::StepStatus::done);
+        save(*gui, "2-after-step-1");
+        const auto touched = one.layers_touched(0);
+        REQUIRE_FALSE(touched.empty());
+        for (const auto& [layer, rect] : gui->shell().last_diagram().nodes) {
+            const bool recorded = std::find(touched.begin(), touched.end(), layer) != touched.end();
+            const double share = share_with_colour(gui->last_capture(), rect, lit);
+            CAPTURE(engine::layer_key(layer), share);
+            if (recorded) CHECK(share > 0.5);   // most of the node is the highlight colour
+            else CHECK(share == 0.0);           // not a single highlight pixel
+        }
+
+        // Right arrow: step 2 (unshare(CLONE_NEWUTS) lights namespaces).
+        press(*gui, platform::TestKey::right);
+        const auto& two = settled(*gui);
+        REQUIRE(two.current_step == 1);
+        CHECK(std::find(two.layers_touched(1).begin(), two.layers_touched(1).end(), engine::LayerId::namespaces) !=
+              two.layers_touched(1).end());
+        CHECK(share_with_colour(gui->last_capture(), *namespaces, lit) > 0.5);
+        CHECK(share_with_colour(gui->last_capture(), *kvm, lit) == 0.0);
+        save(*gui, "3-after-step-2");
+
+        // Left arrow: step back = restart and replay to the previous step.
+        press(*gui, platform::TestKey::left);
+        CHECK(settled(*gui).current_step == 0);
+
+        // End: run to the end; every step done.
+        press(*gui, platform::TestKey::end);
+        const auto& end = settled(*gui);
+        CHECK(end.finished);
+        for (const auto& s : end.steps) CHECK(s.status == engine::StepStatus::done);
+        save(*gui, "4-finished");
+
+        // Home: restart; nothing lit again.
+        press(*gui, platform::TestKey::home);
+        CHECK(settled(*gui).current_step == -1);
+        CHECK(share_with_colour(gui->last_capture(), *namespaces, lit) == 0.0);
+    }
+    // Settings went to the config dir, never imgui.ini in the working directory.
+    CHECK(std::filesystem::exists(config / "settings.json"));
+    CHECK(std::filesystem::exists(cwd_ini) == ini_before);
+    std::filesystem::remove_all(config);
+}
+
+TEST_CASE("With /dev/kvm, the window steps vm/hello-kvm into the guest", "[gui][window][kvm]") {
+    auto report = probe::probe_machine({true, false});
+    if (auto missing = report.missing(engine::Requirement::kvm)) {
+        std::printf("SKIPPED part: vm/hello-kvm needs /dev/kvm: %s\n", missing->c_str());
+        return;
+    }
+    gui::ShellOptions shell;
+    shell.lesson = "vm/hello-kvm";
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    settled(*gui);
+    press(*gui, platform::TestKey::end);
+    const auto& end = settled(*gui);
+    CHECK(end.finished);
+    const auto guest = gui->shell().last_diagram().node_rect(engine::LayerId::guest_program);
+    REQUIRE(guest);
+    CHECK(share_with_colour(gui->last_capture(), *guest, gui->shell().palette().node_lit) > 0.5);
+    save(*gui, "5-hello-kvm");
+}
+
+int main(int argc, char** argv) {
+    std::vector<char*> rest{argv[0]};
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--platform") == 0 && i + 1 < argc) g_platform = argv[++i];
+        else if (std::strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc) g_screenshots = argv[++i];
+        else rest.push_back(argv[i]);
+    }
+    const bool listing = std::any_of(rest.begin(), rest.end(), [](char* a) { return std::strncmp(a, "--list", 6) == 0; });
+    if (!listing) {
+        if (!platform::display_present()) {
+            std::printf("SKIPPED: no display (run under xvfb-run -a)\n");
+            return 77;
+        }
+        if (!lessons::catalogue().find(kLesson)) {
+            std::printf("SKIPPED: lesson %s is not built in\n", kLesson);
+            return 77;
+        }
+        auto report = probe::probe_machine({false, true});
+        for (auto r : lessons::catalogue().find(kLesson)->requirements)
+            if (auto missing = report.missing(r)) {
+                std::printf("SKIPPED: %s cannot run here: %s\n", kLesson, missing->c_str());
+                return 77;
+            }
+    }
+    return Catch::Session().run(static_cast<int>(rest.size()), rest.data());
+}
