@@ -121,6 +121,7 @@ void Session::set_listener(Recorder::Listener listener) { recorder_.set_listener
 Snapshot Session::snapshot() const {
     Snapshot snap;
     snap.lesson = &lesson_;
+    snap.replay_label = lesson_.replay_label;
     auto events = std::make_shared<std::vector<TraceEvent>>(recorder_.events());
     for (const auto& e : *events)
         for (LayerId l : e.layers) ++snap.layer_counts[l];

@@ -21,6 +21,8 @@ class Session {
 public:
     // `options` must come from lesson.resolve_options().
     explicit Session(const Lesson& lesson, LessonOptions options = {});
+    // The session keeps a reference: the lesson must outlive it.
+    Session(Lesson&&, LessonOptions = {}) = delete;
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;

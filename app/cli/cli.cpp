@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     add("doctor", add_doctor);
     add("trace", add_trace);
     add("bench", add_bench);
+    add("record", add_record);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);

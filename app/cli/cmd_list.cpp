@@ -1,4 +1,5 @@
 // `strata list`: every lesson, with whether it can run live here.
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "lessons/availability.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::cli {
@@ -19,15 +21,21 @@ Command add_list(CLI::App& app) {
         const auto report = probe::probe_machine();
         nlohmann::json out = nlohmann::json::array();
         std::string track;
+        std::size_t title_width = 0;
+        for (const auto& lesson : lessons::catalogue().lessons()) title_width = std::max(title_width, lesson.title.size());
         for (const auto& lesson : lessons::catalogue().lessons()) {
+            const auto a = lessons::availability(lesson, report);
             std::string availability = "live";
             std::string why;
-            for (auto r : lesson.requirements)
-                if (auto missing = report.missing(r)) {
-                    availability = fmt::format("needs {}", engine::requirement_key(r));
-                    why = *missing;
-                    break;
-                }
+            if (a.mode != lessons::Mode::live) {
+                for (auto r : lesson.requirements)
+                    if (auto missing = report.missing(r)) {
+                        availability = fmt::format("needs {}", engine::requirement_key(r));
+                        why = *missing;
+                        break;
+                    }
+                if (a.mode == lessons::Mode::replay) availability = "replay";
+            }
             if (*json) {
                 out.push_back({{"id", lesson.id}, {"title", lesson.title}, {"track", lesson.track},
                                {"steps", lesson.steps.size()}, {"availability", availability}, {"why", why}});
@@ -38,8 +46,8 @@ Command add_list(CLI::App& app) {
                 std::printf("%sTrack %s\n", out.empty() && track == lessons::catalogue().lessons().front().track ? "" : "\n",
                             track.c_str());
             }
-            std::printf("  %-26s %-30s %-16s%s\n", lesson.id.c_str(), lesson.title.c_str(), availability.c_str(),
-                        why.empty() ? "" : ("  (" + why + ")").c_str());
+            std::printf("  %-26s %-*s  %-10s%s\n", lesson.id.c_str(), static_cast<int>(title_width), lesson.title.c_str(),
+                        availability.c_str(), why.empty() ? "" : ("  (" + why.substr(0, why.find('\n')) + ")").c_str());
         }
         if (*json) std::printf("%s\n", out.dump(2).c_str());
         return static_cast<int>(exit_ok);

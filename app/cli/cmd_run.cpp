@@ -1,6 +1,7 @@
 // `strata run ID`: runs a lesson for real, step by step, printing each
 // step's narrative and every real call it made.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -13,6 +14,8 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
 #include "app/cli/lesson_lookup.hpp"
+#include "backends/probe/machine_report.hpp"
+#include "lessons/availability.hpp"
 #include "engine/narrative.hpp"
 #include "engine/session.hpp"
 #include "engine/trace_json.hpp"
@@ -20,14 +23,6 @@
 namespace strata::cli {
 
 namespace {
-
-struct RunOptions {
-    std::string lesson_id;
-    bool json = false;
-    bool step_by_step = false;
-    bool quiet_narrative = false;
-    std::vector<std::string> settings;  // key=value
-};
 
 void print_section(const engine::Narrative& narrative, const std::string& step_id) {
     if (const auto* section = narrative.section(step_id)) {
@@ -48,95 +43,143 @@ bool wait_for_enter(bool last) {
 
 }  // namespace
 
-int run_lesson(const std::string& id, bool json, bool step_by_step, const engine::LessonOptions& given,
-               bool narrative_text) {
-    const engine::Lesson* lesson = find_lesson_or_explain(id);
-    if (!lesson) return exit_usage;
-    auto options = lesson->resolve_options(given);
+std::optional<std::map<std::string, std::string>> parse_settings(const std::vector<std::string>& settings) {
+    std::map<std::string, std::string> given;
+    for (const auto& setting : settings) {
+        const auto eq = setting.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "strata: --set takes key=value, not '%s'\n", setting.c_str());
+            return std::nullopt;
+        }
+        given[setting.substr(0, eq)] = setting.substr(eq + 1);
+    }
+    return given;
+}
+
+int run_lesson(const RunRequest& request) {
+    const engine::Lesson* found = find_lesson_or_explain(request.lesson_id);
+    if (!found) return exit_usage;
+    auto options = found->resolve_options(request.options);
     if (!options) {
         std::fprintf(stderr, "strata: %s\n  %s\n", options.error().describe().c_str(), options.error().hint.c_str());
         return exit_usage;
     }
-    if (auto why = missing_requirement(*lesson)) {
-        std::fprintf(stderr, "strata: %s cannot run live on this machine: %s\n", lesson->id.c_str(), why->c_str());
-        return exit_requirement;
+
+    // Live when the machine can; otherwise (or when asked) a recording of a
+    // real run, labelled as such on every step.
+    const auto report = probe::probe_machine(lessons::probe_options_for(*found));
+    std::optional<std::filesystem::path> recording;
+    if (request.recording) recording = *request.recording;
+    if (request.live_only) {
+        const auto a = lessons::availability(*found, report);
+        if (a.mode != lessons::Mode::live) {
+            std::fprintf(stderr, "strata: %s cannot run live on this machine: %s\n", found->id.c_str(), a.why.c_str());
+            return exit_requirement;
+        }
+    }
+    auto playable = lessons::choose_playable(*found, report, request.force_replay, recording, request.replay_speed);
+    if (!playable) {
+        std::fprintf(stderr, "strata: %s\n", playable.error().describe().c_str());
+        if (!playable.error().hint.empty()) std::fprintf(stderr, "  what to do: %s\n", playable.error().hint.c_str());
+        return playable.error().operation == found->id && !request.force_replay && !request.recording
+                   ? exit_requirement
+                   : exit_failed;
+    }
+    const engine::Lesson& lesson = *playable->lesson;
+    if (playable->replay && !request.json) {
+        std::printf("▶ %s\n", lesson.replay_label->c_str());
+        if (!request.force_replay && !request.recording)
+            std::printf("  (this machine cannot run it live: %s)\n", lessons::availability(*found, report).why.c_str());
+        std::printf("\n");
     }
 
-    const Style style{!json && ::isatty(STDOUT_FILENO) != 0};
-    engine::Session session(*lesson, *options);
+    const Style style{!request.json && ::isatty(STDOUT_FILENO) != 0};
+    engine::Session session(lesson, *options);
     std::mutex print_mutex;
     session.set_listener([&](const engine::TraceEvent& e) {
         std::lock_guard lock(print_mutex);
-        if (json) std::printf("%s\n", engine::event_to_json(e).dump().c_str());
+        if (request.json) std::printf("%s\n", engine::event_to_json(e).dump().c_str());
         else std::printf("%s\n", format_event(e, style).c_str());
         std::fflush(stdout);
     });
 
     engine::Narrative narrative;
-    if (auto loaded = engine::load_narrative(engine::asset_dir(), lesson->id)) narrative = std::move(*loaded);
-    if (!json) {
-        std::printf("%s — %s\n%s\n\n", lesson->id.c_str(), lesson->title.c_str(), lesson->summary.c_str());
-        if (narrative_text && !narrative.introduction.empty()) std::printf("%s\n", narrative.introduction.c_str());
+    if (auto loaded = engine::load_narrative(engine::asset_dir(), lesson.id)) narrative = std::move(*loaded);
+    if (!request.json) {
+        std::printf("%s — %s\n%s\n\n", lesson.id.c_str(), lesson.title.c_str(), lesson.summary.c_str());
+        if (request.narrative && !narrative.introduction.empty()) std::printf("%s\n", narrative.introduction.c_str());
     }
 
-    const int count = static_cast<int>(lesson->steps.size());
+    const int count = static_cast<int>(lesson.steps.size());
     while (!session.finished()) {
         const int index = session.next_step();
-        const auto& step = lesson->steps[static_cast<std::size_t>(index)];
-        if (!json) {
-            std::printf("── Step %d/%d · %s ──\n", index + 1, count, step.title.c_str());
-            if (narrative_text) print_section(narrative, step.id);
+        const auto& step = lesson.steps[static_cast<std::size_t>(index)];
+        if (!request.json) {
+            std::printf("── Step %d/%d · %s%s ──\n", index + 1, count, step.title.c_str(),
+                        playable->replay ? " (replay)" : "");
+            if (request.narrative) print_section(narrative, step.id);
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
         auto outcome = session.step();
         const auto snap = session.snapshot();
         if (!outcome) {
-            if (!json) std::printf("✗ %s\n", format_error(outcome.error(), style).c_str());
-            else
-                std::fprintf(stderr, "strata: %s\n", outcome.error().describe().c_str());
+            if (!request.json) std::printf("✗ %s\n", format_error(outcome.error(), style).c_str());
+            else std::fprintf(stderr, "strata: %s\n", outcome.error().describe().c_str());
             return exit_failed;
         }
-        if (!json) {
+        if (!request.json) {
             std::printf("✓ %s\n", outcome->summary.c_str());
             std::printf("  %s\n\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
         }
-        if (step_by_step && !json && !wait_for_enter(index + 1 == count)) return exit_ok;
+        if (request.step_by_step && !request.json && !wait_for_enter(index + 1 == count)) return exit_ok;
     }
-    if (!json) {
+    if (!request.json) {
         const auto snap = session.snapshot();
         if (!snap.console.empty()) std::printf("Console output of the run:\n%s\n", snap.console.c_str());
-        std::printf("Lesson complete: %d steps, %zu recorded events.\n", count, snap.events->size());
+        std::printf("Lesson complete: %d steps, %zu recorded events%s.\n", count, snap.events->size(),
+                    playable->replay ? " (replayed)" : "");
     }
     return exit_ok;
 }
 
 Command add_run(CLI::App& app) {
-    auto options = std::make_shared<RunOptions>();
+    struct Options {
+        RunRequest request;
+        std::vector<std::string> settings;
+        std::string recording;
+        bool quiet_narrative = false;
+    };
+    auto options = std::make_shared<Options>();
+    auto& r = options->request;
     auto* sub = app.add_subcommand("run", "Run a lesson for real, printing every call it makes");
-    sub->add_option("lesson", options->lesson_id, "Lesson id, e.g. vm/hello-kvm (see `strata list`)")->required();
-    sub->add_flag("--json", options->json, "Print one JSON object per recorded event (JSON Lines)");
-    sub->add_flag("--step-by-step", options->step_by_step, "Wait for Enter between steps");
+    sub->add_option("lesson", r.lesson_id, "Lesson id, e.g. vm/hello-kvm (see `strata list`)")->required();
+    sub->add_flag("--json", r.json, "Print one JSON object per recorded event (JSON Lines)");
+    sub->add_flag("--step-by-step", r.step_by_step, "Wait for Enter between steps");
     sub->add_flag("--no-narrative", options->quiet_narrative, "Print the calls only, not the lesson text");
     sub->add_option("--set", options->settings, "A lesson option, key=value (e.g. guest=loop)");
+    sub->add_flag("--replay", r.force_replay, "Play the shipped recording of a real run instead of running live");
+    sub->add_flag("--live", r.live_only, "Run live or fail with exit code 3: never play a recording");
+    sub->add_option("--recording", options->recording, "Play this recording (from `strata record`)");
+    sub->add_option("--speed", r.replay_speed, "Replay speed (2 = twice as fast, 0 = no waiting)")
+        ->check(CLI::Range(0.0, 1000.0));
     return [options]() {
-        engine::LessonOptions given;
-        for (const auto& setting : options->settings) {
-            const auto eq = setting.find('=');
-            if (eq == std::string::npos) {
-                std::fprintf(stderr, "strata: --set takes key=value, not '%s'\n", setting.c_str());
-                return static_cast<int>(exit_usage);
-            }
-            given[setting.substr(0, eq)] = setting.substr(eq + 1);
-        }
-        return run_lesson(options->lesson_id, options->json, options->step_by_step, given, !options->quiet_narrative);
+        auto given = parse_settings(options->settings);
+        if (!given) return static_cast<int>(exit_usage);
+        RunRequest request = options->request;
+        request.options = *given;
+        request.narrative = !options->quiet_narrative;
+        if (!options->recording.empty()) request.recording = options->recording;
+        return run_lesson(request);
     };
 }
 
 int run_tour() {
     std::printf("Welcome to strata. This tour runs the first lesson, vm/hello-kvm, for real.\n"
                 "(`strata list` shows every lesson; `strata --help` every command.)\n\n");
-    const bool interactive = ::isatty(STDIN_FILENO) != 0;
-    return run_lesson("vm/hello-kvm", false, interactive, {}, true);
+    RunRequest request;
+    request.lesson_id = "vm/hello-kvm";
+    request.step_by_step = ::isatty(STDIN_FILENO) != 0;
+    return run_lesson(request);
 }
 
 }  // namespace strata::cli

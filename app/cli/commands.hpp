@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -17,9 +19,24 @@ Command add_run(CLI::App& app);
 Command add_doctor(CLI::App& app);
 Command add_trace(CLI::App& app);
 Command add_bench(CLI::App& app);
+Command add_record(CLI::App& app);
+
+// "key=value" settings from --set into lesson options; prints and returns
+// nothing on a malformed one.
+std::optional<std::map<std::string, std::string>> parse_settings(const std::vector<std::string>& settings);
 // Runs a lesson in the terminal (shared by `run` and the tour).
-int run_lesson(const std::string& id, bool json, bool step_by_step, const std::map<std::string, std::string>& options,
-               bool narrative_text);
+struct RunRequest {
+    std::string lesson_id;
+    bool json = false;
+    bool step_by_step = false;
+    bool narrative = true;
+    bool force_replay = false;
+    bool live_only = false;  // never fall back to a recording
+    std::optional<std::string> recording;  // play this file instead of the shipped recording
+    double replay_speed = 1.0;
+    std::map<std::string, std::string> options;
+};
+int run_lesson(const RunRequest& request);
 // The guided tour `make run` starts when there is no display.
 int run_tour();
 

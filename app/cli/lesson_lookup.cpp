@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <chrono>
+#include <fstream>
+
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "backends/probe/machine_report.hpp"
+#include "lessons/availability.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::cli {
@@ -26,21 +31,32 @@ const engine::Lesson* find_lesson_or_explain(const std::string& id) {
 }
 
 std::optional<std::string> missing_requirement(const engine::Lesson& lesson) {
-    const auto& reqs = lesson.requirements;
-    auto needs = [&](engine::Requirement r) { return std::find(reqs.begin(), reqs.end(), r) != reqs.end(); };
+    const auto report = probe::probe_machine(lessons::probe_options_for(lesson));
+    const auto a = lessons::availability(lesson, report);
+    if (a.mode == lessons::Mode::live) return std::nullopt;
+    return a.why;
+}
+
+replay::MachineInfo machine_info() {
     probe::ProbeOptions options;
-    options.kvm = needs(engine::Requirement::kvm);
-    options.containers = needs(engine::Requirement::userns) || needs(engine::Requirement::cgroup_writable);
+    options.containers = false;
     const auto report = probe::probe_machine(options);
-    for (auto r : reqs)
-        if (auto why = report.missing(r)) {
-            // The probe's own check says how to fix it; show the first that failed.
-            for (const auto& check : report.checks)
-                if (check.status == probe::Status::missing && !check.fix.empty())
-                    return fmt::format("{}: {}\n  what to do: {}", *why, check.detail, check.fix);
-            return *why;
-        }
-    return std::nullopt;
+    replay::MachineInfo info;
+    info.kernel_release = report.facts.kernel_release;
+    info.os_name = report.facts.os_name;
+    info.kvm_kind = std::string(probe::kvm_kind_key(report.facts.kvm_kind));
+    if (!report.facts.hypervisor.empty() && report.facts.kvm_kind != probe::KvmKind::unavailable)
+        info.kvm_kind += ", nested under " + probe::hypervisor_name(report.facts.hypervisor);
+    // The hardware (or hypervisor) the run happened on, as firmware names it.
+    std::ifstream vendor("/sys/class/dmi/id/sys_vendor"), product("/sys/class/dmi/id/product_name");
+    std::string vendor_name, product_name;
+    std::getline(vendor, vendor_name);
+    std::getline(product, product_name);
+    info.platform = vendor_name.empty() ? product_name : vendor_name + " " + product_name;
+    const auto now = std::chrono::system_clock::now();
+    info.recorded_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
+    info.strata_version = "0.1.0";
+    return info;
 }
 
 }  // namespace strata::cli

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "backends/replay/recording.hpp"
 #include "engine/lesson.hpp"
 
 namespace strata::cli {
@@ -13,5 +14,7 @@ namespace strata::cli {
 const engine::Lesson* find_lesson_or_explain(const std::string& id);
 // Why this machine cannot run `lesson` live (nothing when it can).
 std::optional<std::string> missing_requirement(const engine::Lesson& lesson);
+// The machine facts a recording is labelled with.
+replay::MachineInfo machine_info();
 
 }  // namespace strata::cli

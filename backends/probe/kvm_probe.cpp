@@ -1,6 +1,7 @@
 // KVM checks: the device, its permissions, the API, the capabilities the
 // lessons use, and whether virtualization is hardware-assisted.
 #include <cerrno>
+#include <cpuid.h>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,30 @@ bool in_group(gid_t gid) {
     return false;
 }
 
+// CPUID leaf 0x40000000 names the hypervisor when the CPU says there is one.
+std::string hypervisor_signature(const std::string& flags) {
+    if (flags.find(" hypervisor ") == std::string::npos) return {};
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    __cpuid(0x40000000, eax, ebx, ecx, edx);
+    char text[13] = {};
+    std::memcpy(text, &ebx, 4);
+    std::memcpy(text + 4, &ecx, 4);
+    std::memcpy(text + 8, &edx, 4);
+    std::string signature(text);
+    while (!signature.empty() && (signature.back() == ' ' || signature.back() == '\0')) signature.pop_back();
+    return signature.empty() ? "unknown hypervisor" : signature;
+}
+
 }  // namespace
+
+std::string hypervisor_name(const std::string& signature) {
+    if (signature.starts_with("KVMKVMKVM")) return "KVM";
+    if (signature.starts_with("TCGTCGTCG")) return "QEMU TCG (software emulation)";
+    if (signature.starts_with("Microsoft Hv")) return "Hyper-V";
+    if (signature.starts_with("VMwareVMware")) return "VMware";
+    if (signature.starts_with("VBoxVBoxVBox")) return "VirtualBox";
+    return signature;
+}
 
 void probe_kvm(MachineReport& report, const std::string& path) {
     auto& facts = report.facts;
@@ -51,6 +75,7 @@ void probe_kvm(MachineReport& report, const std::string& path) {
     const bool vmx = flags.find(" vmx ") != std::string::npos;
     const bool svm = flags.find(" svm ") != std::string::npos;
     const bool pvm = module_loaded("kvm_pvm");
+    facts.hypervisor = hypervisor_signature(flags);
 
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -106,11 +131,14 @@ void probe_kvm(MachineReport& report, const std::string& path) {
 
     if (vmx || svm) {
         facts.kvm_kind = KvmKind::hardware;
-        report.checks.push_back({"kvm.kind", "virtualization", Status::ok,
-                                 fmt::format("hardware-assisted ({}): guest code, kernel and user alike, runs "
-                                             "directly on the CPU until it exits",
-                                             vmx ? "Intel VT-x" : "AMD-V"),
-                                 ""});
+        std::string detail = fmt::format("hardware-assisted ({}): guest code, kernel and user alike, runs "
+                                         "directly on the CPU until it exits",
+                                         vmx ? "Intel VT-x" : "AMD-V");
+        if (!facts.hypervisor.empty())
+            detail += fmt::format(". This machine is itself a VM under {}, which provides {} to it: nested "
+                                  "virtualization, so exits cost more than on bare metal",
+                                  hypervisor_name(facts.hypervisor), vmx ? "VT-x" : "AMD-V");
+        report.checks.push_back({"kvm.kind", "virtualization", Status::ok, detail, ""});
     } else if (pvm) {
         facts.kvm_kind = KvmKind::software_nested;
         report.checks.push_back(

@@ -108,6 +108,7 @@ nlohmann::json report_to_json(const MachineReport& report) {
         {"os", f.os_name},
         {"root", f.root},
         {"kvm_kind", std::string(kvm_kind_key(f.kvm_kind))},
+        {"hypervisor", f.hypervisor},
         {"cgroup_mode", std::string(cgroup_mode_key(f.cgroup_mode))},
         {"user_namespaces", f.user_namespaces},
         {"unprivileged_user_namespaces", f.unprivileged_userns},

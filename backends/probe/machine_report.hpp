@@ -34,6 +34,8 @@ enum class KvmKind {
     unavailable,       // no usable /dev/kvm
 };
 std::string_view kvm_kind_key(KvmKind k);
+// "KVM", "QEMU TCG (software emulation)", ... for a CPUID signature.
+std::string hypervisor_name(const std::string& signature);
 
 enum class CgroupMode { v2, hybrid, v1, none };
 std::string_view cgroup_mode_key(CgroupMode m);
@@ -44,6 +46,9 @@ struct MachineFacts {
     bool root = false;
     KvmKind kvm_kind = KvmKind::unavailable;
     std::optional<int> kvm_api_version;
+    // CPUID's hypervisor signature when this machine is itself a VM
+    // ("KVMKVMKVM", "TCGTCGTCGTCG", "Microsoft Hv", ...), else empty.
+    std::string hypervisor;
     CgroupMode cgroup_mode = CgroupMode::none;
     bool user_namespaces = false;      // for the user running strata (root or not)
     bool unprivileged_userns = false;  // for an ordinary user

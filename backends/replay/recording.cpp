@@ -1,0 +1,187 @@
+#include "backends/replay/recording.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "engine/facts_json.hpp"
+#include "engine/trace_json.hpp"
+
+namespace strata::replay {
+
+using nlohmann::json;
+
+std::string Recording::label() const {
+    std::string date = machine.recorded_at.substr(0, 10);
+    std::string text = fmt::format("Replay of a real run on Linux {}, {}", machine.kernel_release, date);
+    if (!machine.kvm_kind.empty() && machine.kvm_kind != "unavailable") text += "; KVM: " + machine.kvm_kind;
+    if (!machine.platform.empty()) text += "; machine: " + machine.platform;
+    return text;
+}
+
+Recording record_session(const std::vector<engine::Snapshot>& after_each_step, const engine::LessonOptions& options,
+                         MachineInfo machine) {
+    Recording r;
+    r.options = options;
+    r.machine = std::move(machine);
+    if (after_each_step.empty()) return r;
+    const auto& last = after_each_step.back();
+    r.lesson_id = last.lesson ? last.lesson->id : "";
+    r.events = last.events ? *last.events : std::vector<engine::TraceEvent>{};
+    for (std::size_t i = 0; i < after_each_step.size() && i < last.steps.size(); ++i) {
+        const auto& s = last.steps[i];
+        if (s.status == engine::StepStatus::pending) break;
+        RecordedStep step;
+        step.id = last.lesson->steps[i].id;
+        step.status = s.status;
+        step.summary = s.summary;
+        step.error = s.error;
+        step.duration = s.duration;
+        step.facts = after_each_step[i].facts;
+        step.console = after_each_step[i].console;
+        r.steps.push_back(std::move(step));
+    }
+    return r;
+}
+
+namespace {
+
+json error_to_json(const engine::Error& e) {
+    return {{"operation", e.operation}, {"errno", e.errno_value}, {"message", e.message}, {"hint", e.hint}};
+}
+
+engine::Result<engine::StepStatus> status_from(const std::string& key) {
+    for (auto s : {engine::StepStatus::done, engine::StepStatus::failed, engine::StepStatus::cancelled})
+        if (engine::step_status_key(s) == key) return s;
+    return engine::plain_error("recording", "unknown step status '" + key + "'");
+}
+
+}  // namespace
+
+json recording_to_json(const Recording& r) {
+    json steps = json::array();
+    for (const auto& s : r.steps) {
+        json step = {{"id", s.id},
+                     {"status", std::string(engine::step_status_key(s.status))},
+                     {"summary", s.summary},
+                     {"duration_ns", s.duration.count()},
+                     {"facts", engine::facts_to_json(s.facts)},
+                     {"console", s.console}};
+        if (s.error) step["error"] = error_to_json(*s.error);
+        steps.push_back(std::move(step));
+    }
+    json events = json::array();
+    for (const auto& e : r.events) events.push_back(engine::event_to_json(e));
+    return {{"format", "strata-recording"},
+            {"version", kRecordingVersion},
+            {"lesson", r.lesson_id},
+            {"options", r.options},
+            {"machine",
+             {{"kernel_release", r.machine.kernel_release},
+              {"os", r.machine.os_name},
+              {"kvm_kind", r.machine.kvm_kind},
+              {"platform", r.machine.platform},
+              {"recorded_at", r.machine.recorded_at},
+              {"strata_version", r.machine.strata_version}}},
+            {"steps", std::move(steps)},
+            {"events", std::move(events)}};
+}
+
+engine::Result<Recording> recording_from_json(const json& j, const engine::Lesson& lesson) {
+    auto bad = [](const std::string& why) { return engine::plain_error("recording", why); };
+    try {
+        if (!j.is_object() || j.value("format", "") != "strata-recording")
+            return bad("not a strata recording (no \"format\": \"strata-recording\")");
+        const int version = j.at("version").get<int>();
+        if (version > kRecordingVersion)
+            return engine::plain_error("recording",
+                                       fmt::format("made by a newer strata (format version {}; this strata reads "
+                                                   "up to {})",
+                                                   version, kRecordingVersion),
+                                       "update strata, or record the lesson again with this version");
+        if (version < 1) return bad(fmt::format("format version {} is not valid", version));
+
+        Recording r;
+        r.lesson_id = j.at("lesson").get<std::string>();
+        if (r.lesson_id != lesson.id)
+            return bad(fmt::format("it is a recording of {}, not of {}", r.lesson_id, lesson.id));
+        r.options = j.at("options").get<engine::LessonOptions>();
+        const auto& m = j.at("machine");
+        r.machine = {m.at("kernel_release").get<std::string>(), m.at("os").get<std::string>(),
+                     m.at("kvm_kind").get<std::string>(),       m.at("platform").get<std::string>(),
+                     m.at("recorded_at").get<std::string>(),    m.at("strata_version").get<std::string>()};
+
+        const auto& steps = j.at("steps");
+        if (!steps.is_array() || steps.size() > lesson.steps.size())
+            return bad(fmt::format("it has {} steps; the lesson has {}", steps.size(), lesson.steps.size()));
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            const auto& s = steps[i];
+            RecordedStep step;
+            step.id = s.at("id").get<std::string>();
+            if (step.id != lesson.steps[i].id)
+                return bad(fmt::format("step {} is '{}' in the recording but '{}' in the lesson: the lesson changed "
+                                       "since it was recorded",
+                                       i + 1, step.id, lesson.steps[i].id));
+            auto status = status_from(s.at("status").get<std::string>());
+            if (!status) return std::unexpected(status.error());
+            step.status = *status;
+            step.summary = s.at("summary").get<std::string>();
+            step.duration = std::chrono::nanoseconds(s.at("duration_ns").get<std::int64_t>());
+            auto facts = engine::facts_from_json(s.at("facts"));
+            if (!facts) return std::unexpected(facts.error().with_context(fmt::format("step {}", step.id)));
+            step.facts = std::move(*facts);
+            step.console = s.at("console").get<std::string>();
+            if (auto it = s.find("error"); it != s.end())
+                step.error = engine::Error{it->at("operation").get<std::string>(), it->at("errno").get<int>(),
+                                           it->at("message").get<std::string>(), it->at("hint").get<std::string>()};
+            r.steps.push_back(std::move(step));
+        }
+        for (const auto& e : j.at("events")) {
+            auto event = engine::event_from_json(e);
+            if (!event) return std::unexpected(event.error().with_context("recording"));
+            if (event->step < -1 || event->step >= static_cast<int>(r.steps.size()))
+                return bad(fmt::format("event {} belongs to step {}, which the recording does not have",
+                                       event->sequence, event->step));
+            r.events.push_back(std::move(*event));
+        }
+        return r;
+    } catch (const json::exception& e) {
+        return bad(std::string("malformed: ") + e.what());
+    }
+}
+
+engine::Result<Recording> load_recording(const std::filesystem::path& path, const engine::Lesson& lesson) {
+    std::ifstream in(path);
+    if (!in) return engine::errno_error("open " + path.string(), errno, "cannot read the recording");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto j = json::parse(text.str(), nullptr, false);
+    if (j.is_discarded())
+        return engine::plain_error("recording " + path.string(), "is not valid JSON (truncated or corrupt?)",
+                                   "regenerate it with `strata record` or scripts/record-lessons.sh");
+    auto r = recording_from_json(j, lesson);
+    if (!r) return std::unexpected(r.error().with_context(path.string()));
+    return r;
+}
+
+engine::Result<void> save_recording(const Recording& recording, const std::filesystem::path& path) {
+    std::error_code ec;
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    // Write beside and rename, so a killed run never leaves half a file.
+    const auto temporary = path.string() + ".partial";
+    {
+        std::ofstream out(temporary);
+        out << recording_to_json(recording).dump(1) << "\n";
+        if (!out) return engine::errno_error("write " + temporary, errno);
+    }
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) return engine::errno_error("rename " + temporary, ec.value());
+    return {};
+}
+
+std::filesystem::path shipped_recording_path(const std::filesystem::path& assets, const std::string& lesson_id) {
+    return assets / "recordings" / (lesson_id + ".json");
+}
+
+}  // namespace strata::replay

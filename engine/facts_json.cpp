@@ -1,0 +1,63 @@
+#include "engine/facts_json.hpp"
+
+namespace strata::engine {
+
+using nlohmann::json;
+
+json facts_to_json(const Facts& f) {
+    json registers = json::array();
+    for (const auto& view : f.registers) {
+        json regs = json::array();
+        for (const auto& [name, value] : view.registers) regs.push_back({name, value});
+        registers.push_back({{"title", view.title}, {"registers", regs}});
+    }
+    json memory = json::array();
+    for (const auto& view : f.memory)
+        memory.push_back({{"title", view.title},
+                          {"guest_physical", view.guest_physical},
+                          {"host_virtual", view.host_virtual},
+                          {"bytes", view.bytes}});
+    json tables = json::array();
+    for (const auto& t : f.tables)
+        tables.push_back({{"title", t.title}, {"columns", t.columns}, {"rows", t.rows}, {"row_marked", t.row_marked}});
+    json series = json::array();
+    for (const auto& s : f.series)
+        series.push_back({{"title", s.title}, {"x_label", s.x_label}, {"y_label", s.y_label}, {"points", s.points}});
+    json values = json::array();
+    for (const auto& [k, v] : f.values) values.push_back({k, v});
+    return {{"registers", registers}, {"memory", memory}, {"tables", tables}, {"series", series}, {"values", values}};
+}
+
+Result<Facts> facts_from_json(const json& j) {
+    // nlohmann's get<>() throws on a type mismatch; a recording is outside
+    // input, so catch here and turn it into an Error at the boundary.
+    try {
+        if (!j.is_object()) return plain_error("facts", "not a JSON object");
+        Facts f;
+        for (const auto& view : j.at("registers")) {
+            RegisterView r{view.at("title").get<std::string>(), {}};
+            for (const auto& pair : view.at("registers"))
+                r.registers.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
+            f.registers.push_back(std::move(r));
+        }
+        for (const auto& view : j.at("memory"))
+            f.memory.push_back({view.at("title").get<std::string>(), view.at("guest_physical").get<std::uint64_t>(),
+                                view.at("host_virtual").get<std::uint64_t>(),
+                                view.at("bytes").get<std::vector<std::uint8_t>>()});
+        for (const auto& t : j.at("tables"))
+            f.tables.push_back({t.at("title").get<std::string>(), t.at("columns").get<std::vector<std::string>>(),
+                                t.at("rows").get<std::vector<std::vector<std::string>>>(),
+                                t.at("row_marked").get<std::vector<bool>>()});
+        for (const auto& s : j.at("series"))
+            f.series.push_back({s.at("title").get<std::string>(), s.at("x_label").get<std::string>(),
+                                s.at("y_label").get<std::string>(),
+                                s.at("points").get<std::vector<std::pair<double, double>>>()});
+        for (const auto& pair : j.at("values"))
+            f.values.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+        return f;
+    } catch (const json::exception& e) {
+        return plain_error("facts", std::string("malformed: ") + e.what());
+    }
+}
+
+}  // namespace strata::engine

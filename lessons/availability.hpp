@@ -1,0 +1,42 @@
+// Whether a lesson can run live on this machine, and if not, whether a
+// recording of a real run can stand in for it. The CLI and the GUI decide
+// the same way through this one function.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backends/probe/machine_report.hpp"
+#include "engine/lesson.hpp"
+
+namespace strata::lessons {
+
+enum class Mode { live, replay, unavailable };
+
+struct Availability {
+    Mode mode = Mode::unavailable;
+    std::string why;  // why not live (requirement and fix), when not live
+    std::optional<std::filesystem::path> recording;  // the shipped recording, if any
+};
+
+// `report` must come from a probe that covered the lesson's requirements.
+Availability availability(const engine::Lesson& lesson, const probe::MachineReport& report);
+
+// What to run: the lesson itself, or a replay lesson built from a recording.
+struct Playable {
+    const engine::Lesson* lesson = nullptr;         // points at `owned` for a replay
+    std::shared_ptr<engine::Lesson> owned;          // the replay lesson, if any
+    bool replay = false;
+};
+
+// `force_replay`: play `recording` (or the shipped one) even if live works.
+engine::Result<Playable> choose_playable(const engine::Lesson& lesson, const probe::MachineReport& report,
+                                         bool force_replay, const std::optional<std::filesystem::path>& recording,
+                                         double replay_speed = 1.0);
+
+// The probe options that cover `lesson`'s requirements (and no more).
+probe::ProbeOptions probe_options_for(const engine::Lesson& lesson);
+
+}  // namespace strata::lessons

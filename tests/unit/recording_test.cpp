@@ -1,0 +1,149 @@
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <thread>
+
+#include "backends/replay/recording.hpp"
+#include "backends/replay/replayer.hpp"
+#include "engine/session.hpp"
+
+using namespace strata;
+using engine::LayerId;
+
+namespace {
+
+// A lesson whose steps record known events, facts and console output.
+engine::Lesson fake_lesson(bool fail_last = false) {
+    engine::Lesson lesson;
+    lesson.id = "test/recorded";
+    lesson.title = "Recorded";
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<engine::LessonState>(); };
+    auto emit = [](const char* name, std::vector<LayerId> layers) {
+        return [=](engine::Context& ctx) -> engine::Result<engine::StepOutcome> {
+            engine::TraceEvent e;
+            e.kind = engine::EventKind::ioctl;
+            e.name = name;
+            e.layers = layers;
+            e.args = {{"fd", "3"}};
+            ctx.recorder().record(e);
+            ctx.console_write(std::string(name) + "\n");
+            ctx.facts().set_value("last", name);
+            return engine::StepOutcome{std::string("did ") + name};
+        };
+    };
+    lesson.steps = {
+        {"one", "One", emit("ioctl(KVM_CREATE_VM)", {LayerId::vmm, LayerId::kvm}), {LayerId::vmm, LayerId::kvm}},
+        {"two", "Two", emit("ioctl(KVM_RUN)", {LayerId::vmm, LayerId::kvm, LayerId::cpu_virt}), {LayerId::vmm}},
+    };
+    if (fail_last)
+        lesson.steps[1].action = [](engine::Context&) -> engine::Result<engine::StepOutcome> {
+            return engine::errno_error("ioctl(KVM_RUN)", EINTR, "stopped", "the watchdog");
+        };
+    return lesson;
+}
+
+replay::Recording record(const engine::Lesson& lesson) {
+    engine::Session session(lesson);
+    std::vector<engine::Snapshot> snapshots;
+    while (!session.finished()) {
+        auto outcome = session.step();
+        snapshots.push_back(session.snapshot());
+        if (!outcome) break;
+    }
+    replay::MachineInfo machine{"6.1.0-test", "Debian", "hardware-assisted", "Test PC", "2026-11-24T07:00:00Z", "0.1.0"};
+    return replay::record_session(snapshots, {}, machine);
+}
+
+}  // namespace
+
+TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    const auto original = record(lesson);
+    REQUIRE(original.steps.size() == 2);
+    CHECK(original.steps[0].console == "ioctl(KVM_CREATE_VM)\n");
+    CHECK(original.steps[1].console == "ioctl(KVM_CREATE_VM)\nioctl(KVM_RUN)\n");
+    auto back = replay::recording_from_json(replay::recording_to_json(original), lesson);
+    REQUIRE(back);
+    CHECK(back->events.size() == 2);
+    CHECK(back->events[1].name == "ioctl(KVM_RUN)");
+    CHECK(back->steps[1].facts.values == original.steps[1].facts.values);
+    CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
+}
+
+TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    const auto good = replay::recording_to_json(record(lesson));
+    using Case = std::pair<std::string, std::string>;
+    auto [what, expected] = GENERATE(table<std::string, std::string>({
+        Case{"future version", "made by a newer strata"},
+        Case{"other lesson", "not of test/recorded"},
+        Case{"renamed step", "the lesson changed"},
+        Case{"event of a missing step", "which the recording does not have"},
+        Case{"wrong type", "malformed"},
+        Case{"not a recording", "not a strata recording"},
+    }));
+    CAPTURE(what);
+    auto json = good;
+    if (what == "future version") json["version"] = 99;
+    if (what == "other lesson") json["lesson"] = "vm/other";
+    if (what == "renamed step") json["steps"][0]["id"] = "uno";
+    if (what == "event of a missing step") json["events"][0]["step"] = 7;
+    if (what == "wrong type") json["steps"][0]["summary"] = 42;
+    if (what == "not a recording") json.erase("format");
+    auto result = replay::recording_from_json(json, lesson);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().describe().find(expected) != std::string::npos);
+}
+
+TEST_CASE("A replayed lesson re-emits the recorded events, flagged, with the same outcome", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    auto recording = std::make_shared<const replay::Recording>(record(lesson));
+    const auto replayed = replay::make_replay_lesson(lesson, recording, {0});
+    REQUIRE(replayed.replay_label);
+
+    engine::Session session(replayed);
+    REQUIRE(session.run_to_end());
+    const auto snap = session.snapshot();
+    REQUIRE(snap.events->size() == recording->events.size());
+    for (std::size_t i = 0; i < snap.events->size(); ++i) {
+        CHECK((*snap.events)[i].replayed);
+        CHECK((*snap.events)[i].name == recording->events[i].name);
+        CHECK((*snap.events)[i].layers == recording->events[i].layers);
+        CHECK((*snap.events)[i].step == recording->events[i].step);
+    }
+    CHECK(snap.console == recording->steps.back().console);
+    CHECK(snap.steps[1].summary == "did ioctl(KVM_RUN)");
+    CHECK(snap.replay_label == replayed.replay_label);
+    CHECK(snap.check_layers(0).ok());
+}
+
+TEST_CASE("A recorded failure replays as the same failure", "[unit][replay]") {
+    const auto lesson = fake_lesson(true);
+    auto recording = std::make_shared<const replay::Recording>(record(lesson));
+    REQUIRE(recording->steps.size() == 2);
+    const auto replayed = replay::make_replay_lesson(lesson, recording, {0});
+    engine::Session session(replayed);
+    auto result = session.run_to_end();
+    REQUIRE_FALSE(result);
+    CHECK(result.error().errno_value == EINTR);
+    CHECK(result.error().hint == "the watchdog");
+}
+
+TEST_CASE("Cancel interrupts a replay that is waiting for its next event", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    auto recorded = record(lesson);
+    recorded.events[1].start = recorded.events[0].start + std::chrono::seconds(30);
+    recorded.events[1].step = 0;  // two events in step one, 30 s apart
+    auto recording = std::make_shared<const replay::Recording>(recorded);
+    const auto replayed = replay::make_replay_lesson(lesson, recording, {1.0});
+    engine::Session session(replayed);
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        session.cancel();
+    });
+    const auto started = std::chrono::steady_clock::now();
+    auto result = session.step();
+    canceller.join();
+    CHECK_FALSE(result);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
