@@ -5,6 +5,8 @@ set(container_dir ${CMAKE_CURRENT_LIST_DIR})
 strata_backend_tests(strata_container_tests userns
   ${container_dir}/lesson_runner.cpp
   ${container_dir}/namespace_lessons_test.cpp
+  ${container_dir}/cgroups_test.cpp
+  ${container_dir}/sigkill_test.cpp
 )
 file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)
 add_executable(strata_container_unit_tests ${container_unit_sources})

@@ -1,0 +1,196 @@
+// container/cgroups: namespaces decide what a container sees; cgroups
+// decide how much it may use. A memory limit gets a hog OOM-killed, a pids
+// limit stops a fork bomb, a CPU quota throttles a busy loop — each
+// observed in the cgroup's own counters. v1 and v2 behind one interface.
+#include <fmt/format.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/linux/cgroup.hpp"
+#include "backends/linux/host_files.hpp"
+#include "lessons/container/common.hpp"
+#include "lessons/container/lessons.hpp"
+
+namespace strata::lessons::container {
+
+namespace {
+
+using linux::CgroupKnob;
+using linux::CgroupVersion;
+const std::string kId = "container/cgroups";
+constexpr std::uint64_t kMemoryLimit = 32ull << 20;
+constexpr std::uint64_t kHog = 256ull << 20;
+constexpr int kPidsLimit = 16;
+constexpr int kQuotaUs = 20000, kPeriodUs = 100000;  // 20% of one CPU
+
+struct State final : engine::LessonState {
+    std::optional<linux::CgroupLayout> layout;
+    std::optional<linux::Cgroup> cgroup;
+    std::optional<linux::Agent> box;  // declared after the cgroup: dies first
+};
+
+const std::vector<LayerId> kLimitLayers = {LayerId::runtime, LayerId::cgroups, LayerId::processes, LayerId::container};
+
+Result<linux::AgentReply> builtin(linux::Agent& box, linux::wire::Builtin which, std::uint64_t arg, const std::string& name,
+                                  std::function<void()> tick = {}) {
+    linux::wire::Request rq;
+    rq.op = linux::wire::Op::builtin;
+    rq.n[0] = std::uint64_t(which);
+    rq.n[1] = arg;
+    rq.n[2] = 15000;
+    return box.call(rq, {name, "fork", kLimitLayers, {}, engine::EventKind::process}, std::move(tick),
+                    std::chrono::milliseconds(100), std::chrono::seconds(20));
+}
+
+Result<StepOutcome> detect(Context& ctx) {
+    auto& s = ctx.state<State>();
+    auto self = linux::host_read(ctx.recorder(), "/proc/self/cgroup", {LayerId::runtime, LayerId::cgroups});
+    if (!self) return std::unexpected(self.error());
+    auto layout = linux::CgroupLayout::detect("/sys/fs/cgroup", *self, ::geteuid());
+    if (!layout) return std::unexpected(layout.error());
+    s.layout = *layout;
+    ctx.facts().set_value("cgroup version", layout->description);
+    return StepOutcome{"this machine runs " + layout->description};
+}
+
+Result<StepOutcome> create(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.layout.has_value(), kId, "the cgroup layout"); !ok) return std::unexpected(ok.error());
+    auto cg = linux::Cgroup::create(ctx.recorder(), *s.layout, "limits");
+    if (!cg) return std::unexpected(cg.error());
+    s.cgroup.emplace(std::move(*cg));
+    // The container: PID 1 of its own PID namespace, so nothing it forks
+    // outlives it, in a user namespace like every lesson.
+    auto box = start_container(ctx, CLONE_NEWPID);
+    if (!box) return std::unexpected(box.error());
+    s.box.emplace(std::move(*box));
+    if (auto r = s.cgroup->add(s.box->pid()); !r) return std::unexpected(r.error());
+    return StepOutcome{fmt::format("cgroup {} made; the container (host pid {}) is in it", s.cgroup->name(), s.box->pid())};
+}
+
+Result<StepOutcome> memory(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto& cg = *s.cgroup;
+    const bool v2 = cg.layout().version == CgroupVersion::v2;
+    if (auto r = cg.set(CgroupKnob::memory_limit, std::to_string(kMemoryLimit)); !r) return std::unexpected(r.error());
+    // Without a swap limit the hog would be swapped out instead of killed.
+    if (cg.has(CgroupKnob::swap_limit))
+        if (auto r = cg.set(CgroupKnob::swap_limit, v2 ? "0" : std::to_string(kMemoryLimit)); !r)
+            return std::unexpected(r.error());
+    auto hog = builtin(*s.box, linux::wire::Builtin::hog, kHog, fmt::format("hog: touch {} MiB", kHog >> 20));
+    if (!hog) return std::unexpected(hog.error());
+    auto events = cg.read(CgroupKnob::memory_events);
+    if (!events) return std::unexpected(events.error());
+    const long long kills = linux::counter_in(*events, "oom_kill");
+    const int status = int(hog->result);
+    ctx.console_write("hog: " + hog->out);
+    ctx.facts().set_value("hog", linux::describe_wait_status(status));
+    ctx.facts().set_value("oom_kill counter", std::to_string(kills));
+    ctx.facts().set_value("hog's last words", trim(hog->out));
+    return StepOutcome{fmt::format("limit {} MiB: the hog was {} ({}); the cgroup counts oom_kill {}",
+                                   kMemoryLimit >> 20, linux::describe_wait_status(status), trim(hog->out), kills)};
+}
+
+Result<StepOutcome> pids(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto& cg = *s.cgroup;
+    if (auto r = cg.set(CgroupKnob::pids_limit, std::to_string(kPidsLimit)); !r) return std::unexpected(r.error());
+    auto bomb = builtin(*s.box, linux::wire::Builtin::fork_bomb, 1000, "fork bomb: fork() until it fails");
+    if (!bomb) return std::unexpected(bomb.error());
+    long forks = -1;
+    int error = 0;
+    std::sscanf(bomb->out.c_str(), "forks=%ld errno=%d", &forks, &error);
+    auto events = cg.read(CgroupKnob::pids_events);
+    if (!events) return std::unexpected(events.error());
+    ctx.facts().set_value("forks before the limit", std::to_string(forks));
+    ctx.facts().set_value("fork failed with", error ? engine::errno_name(error) : "nothing");
+    ctx.facts().set_value("pids.events max", std::to_string(linux::counter_in(*events, "max")));
+    return StepOutcome{fmt::format("pids.max = {}: the bomb made {} processes, then fork() failed with {}", kPidsLimit,
+                                   forks, error ? engine::errno_name(error) : "nothing")};
+}
+
+Result<StepOutcome> cpu(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto& cg = *s.cgroup;
+    const bool v2 = cg.layout().version == CgroupVersion::v2;
+    if (v2) {
+        if (auto r = cg.set(CgroupKnob::cpu_quota, fmt::format("{} {}", kQuotaUs, kPeriodUs)); !r) return std::unexpected(r.error());
+    } else {
+        if (auto r = cg.set(CgroupKnob::cpu_period, std::to_string(kPeriodUs)); !r) return std::unexpected(r.error());
+        if (auto r = cg.set(CgroupKnob::cpu_quota, std::to_string(kQuotaUs)); !r) return std::unexpected(r.error());
+    }
+    // Sample the cgroup's own CPU counters while the loop spins (unrecorded
+    // reads: ten per second would drown the trace; one recorded read after).
+    auto usage_us = [&]() -> double {
+        const auto text = linux::read_text(cg.path_of(CgroupKnob::cpu_usage).string());
+        return v2 ? double(linux::counter_in(text, "usage_usec")) : std::atof(text.c_str()) / 1000.0;
+    };
+    engine::SeriesView series{"CPU used by the cgroup (% of one CPU, per 100 ms)", "time (ms)", "CPU %", {}};
+    const auto start = std::chrono::steady_clock::now();
+    double last_us = usage_us();
+    auto last_t = start;
+    auto sample = [&] {
+        const auto now = std::chrono::steady_clock::now();
+        const double us = usage_us();
+        const double dt_us = std::chrono::duration<double, std::micro>(now - last_t).count();
+        if (dt_us > 0)
+            series.points.emplace_back(std::chrono::duration<double, std::milli>(now - start).count(),
+                                       100.0 * (us - last_us) / dt_us);
+        last_us = us;
+        last_t = now;
+    };
+    auto burn = builtin(*s.box, linux::wire::Builtin::burn, 1000, "busy loop for 1 s", sample);
+    if (!burn) return std::unexpected(burn.error());
+    auto stat = cg.read(CgroupKnob::cpu_stat);
+    if (!stat) return std::unexpected(stat.error());
+    long cpu_ms = 0, wall_ms = 0;
+    std::sscanf(burn->out.c_str(), "cpu_ms=%ld wall_ms=%ld", &cpu_ms, &wall_ms);
+    const long long throttled = linux::counter_in(*stat, "nr_throttled");
+    ctx.facts().series.push_back(series);
+    ctx.facts().set_value("busy loop CPU time", fmt::format("{} ms in {} ms", cpu_ms, wall_ms));
+    ctx.facts().set_value("busy loop CPU share", fmt::format("{:.0f}%", wall_ms ? 100.0 * cpu_ms / wall_ms : 0.0));
+    ctx.facts().set_value("nr_throttled", std::to_string(throttled));
+    return StepOutcome{fmt::format("quota {}%: the busy loop got {} ms of CPU in {} ms and was throttled {} times",
+                                   100 * kQuotaUs / kPeriodUs, cpu_ms, wall_ms, throttled)};
+}
+
+Result<StepOutcome> remove(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.cgroup.has_value(), kId, "the cgroup"); !ok) return std::unexpected(ok.error());
+    s.box.reset();  // a cgroup with processes cannot be removed
+    linux::record_note(ctx.recorder(), "container stopped", {LayerId::runtime, LayerId::processes}, "SIGKILL to its PID 1");
+    if (auto r = s.cgroup->remove(); !r) return std::unexpected(r.error());
+    s.cgroup.reset();
+    return StepOutcome{"container stopped and its cgroup directories removed"};
+}
+
+}  // namespace
+
+engine::Lesson cgroups_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = kId;
+    lesson.title = "Limits (cgroups)";
+    lesson.track = "container";
+    lesson.summary = "A memory limit OOM-kills a hog, a pids limit stops a fork bomb, a CPU quota throttles a loop.";
+    // Root, or a delegated cgroup v2 subtree: cgroup v1 is never delegated
+    // to users, and v2 only where systemd (or an admin) delegated it.
+    lesson.requirements = {engine::Requirement::cgroup_writable, engine::Requirement::userns};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.steps = {
+        {"detect", "cgroup v1 or v2?", detect, {L::runtime, L::cgroups}},
+        {"create", "A cgroup for the container", create,
+         {L::runtime, L::cgroups, L::processes, L::namespaces, L::security}},
+        {"memory-limit", "Memory limit: the OOM killer", memory, kLimitLayers},
+        {"pids-limit", "Pids limit: a fork bomb contained", pids, kLimitLayers},
+        {"cpu-quota", "CPU quota: throttling", cpu, kLimitLayers},
+        {"remove", "Remove the cgroup", remove, {L::runtime, L::processes, L::cgroups}},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons::container
