@@ -19,6 +19,7 @@ STRATA_GUEST_IMAGE(hello)
 STRATA_GUEST_IMAGE(loop)
 STRATA_GUEST_IMAGE(triple_fault)
 STRATA_GUEST_IMAGE(devices)
+STRATA_GUEST_IMAGE(single_step)
 STRATA_GUEST_IMAGE(timer_ticks)
 STRATA_GUEST_IMAGE(irq_inject)
 // 64-bit guests, loaded at guest-physical 0x4000 (long_mode_load_address).

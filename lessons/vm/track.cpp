@@ -4,9 +4,14 @@
 #include "lessons/vm/hello_kvm.hpp"
 #include "lessons/vm/interrupts.hpp"
 #include "lessons/vm/long_mode.hpp"
+#include "lessons/vm/single_step.hpp"
 
 namespace strata::lessons {
 
-std::vector<engine::Lesson> vm_track() { return {hello_kvm_lesson(), devices_are_exits_lesson(), long_mode_lesson(), interrupts_lesson()}; }
+// In course order (LESSONS.md).
+std::vector<engine::Lesson> vm_track() {
+    return {hello_kvm_lesson(), single_step_lesson(), devices_are_exits_lesson(), long_mode_lesson(),
+            interrupts_lesson()};
+}
 
 }  // namespace strata::lessons
