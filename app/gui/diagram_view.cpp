@@ -80,6 +80,29 @@ ImVec2 point_along(const std::vector<ImVec2>& pts, float t) {
     return pts.back();
 }
 
+// The largest size up to the UI font's at which `text` fits the box when
+// wrapped, so big fonts (a projector, Ctrl +) never spill out of a node.
+float fitting_size(const std::string& text, float width, float height) {
+    ImFont* font = ImGui::GetFont();
+    float size = ImGui::GetFontSize();
+    while (size > 8.0f) {
+        const ImVec2 box = font->CalcTextSizeA(size, FLT_MAX, width, text.c_str());
+        // Wrapping splits inside a word when the word is wider than the
+        // box; refuse sizes where any single word is too wide.
+        bool words_fit = true;
+        std::size_t start = 0;
+        while (start < text.size()) {
+            std::size_t end = text.find(' ', start);
+            if (end == std::string::npos) end = text.size();
+            if (font->CalcTextSizeA(size, FLT_MAX, 0, text.c_str() + start, text.c_str() + end).x > width) words_fit = false;
+            start = end + 1;
+        }
+        if (words_fit && box.y <= height) break;
+        size *= 0.9f;
+    }
+    return size;
+}
+
 ImU32 with_alpha(ImU32 colour, int alpha) { return (colour & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT); }
 
 void node_tooltip(const engine::Snapshot* snapshot, engine::LayerId layer) {
@@ -146,7 +169,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     for (const DiagramBand& band : layout.bands) {
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
         dl->AddRectFilled(r.Min, r.Max, palette.band_fill[static_cast<int>(band.stratum)], 6.0f);
-        dl->AddText(ImVec2(r.Min.x + 8, r.Min.y + 4), palette.band_title, band.title.c_str());
+        const float title_size = std::min(ImGui::GetFontSize(), std::max(8.0f, band.height * m.sy * 0.2f));
+        dl->AddText(ImGui::GetFont(), title_size, ImVec2(r.Min.x + 8, r.Min.y + 3), palette.band_title, band.title.c_str());
     }
 
     // 2. Nodes: lit exactly when a recorded event of the current step touched them.
@@ -161,9 +185,10 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
                                               palette.node_filtered, 7.0f, 0, 3.0f);
         const std::string title(engine::layer_info(node.layer).title);
         const float wrap = std::max(r.GetWidth() - 12, 10.0f);
-        const ImVec2 text_size = ImGui::CalcTextSize(title.c_str(), nullptr, false, wrap);
+        const float size = fitting_size(title, wrap, r.GetHeight() - 4);
+        const ImVec2 text_size = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, wrap, title.c_str());
         dl->PushClipRect(r.Min, r.Max, true);
-        dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+        dl->AddText(ImGui::GetFont(), size,
                     ImVec2(r.Min.x + 6, r.GetCenter().y - text_size.y / 2), lit ? palette.node_lit_text : palette.node_text,
                     title.c_str(), nullptr, wrap);
         dl->PopClipRect();

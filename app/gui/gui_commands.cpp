@@ -43,9 +43,10 @@ void add_common(CLI::App* sub, GuiArgs& args) {
 
 // Opens the window or explains why not; null with the exit code set.
 std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell, bool remember, int& exit_code,
-                                        double* first_frame = nullptr) {
+                                        double* first_frame = nullptr, bool vsync = true) {
     const auto started = std::chrono::steady_clock::now();
     platform::WindowOptions window;
+    window.vsync = vsync;
     if (!parse_size(args.size, window)) {
         std::fprintf(stderr, "strata: --size wants WIDTHxHEIGHT, e.g. 1280x800 (got %s)\n", args.size.c_str());
         exit_code = platform::kExitUsage;
@@ -130,7 +131,8 @@ cli::Command add_gui(CLI::App& app) {
             std::fprintf(stderr, "strata: the benchmark needs a lesson (--lesson ID)\n");
             return platform::kExitUsage;
         }
-        auto gui = open_gui(bench_args, shell, /*remember=*/false, code, &first_frame);
+        // No vsync: the benchmark measures how fast frames can be made.
+        auto gui = open_gui(bench_args, shell, /*remember=*/false, code, &first_frame, /*vsync=*/false);
         if (!gui) return code;
         step_to(*gui, 1);
         gui->settle();

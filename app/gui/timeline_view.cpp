@@ -105,7 +105,7 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     // would size the columns for an empty table.
     const float em = ImGui::GetFontSize();
     ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.2f);
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 4.6f);
+    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 5.3f);
     ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
     ImGui::TableSetupColumn("layers", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
     ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, em * 3.8f);

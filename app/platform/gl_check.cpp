@@ -29,8 +29,8 @@ std::string current_gl_renderer() {
 }
 
 std::string gl_too_old_message(const std::string& found) {
-    return "strata needs OpenGL " + std::to_string(kGlMajor) + "." + std::to_string(kGlMinor) +
-           " (core profile); this display offers " + (found.empty() ? std::string("no usable OpenGL") : "OpenGL " + found) +
+    return "OpenGL " + std::to_string(kGlMajor) + "." + std::to_string(kGlMinor) +
+           " (core profile) is needed; this display offers " + (found.empty() ? std::string("no usable OpenGL") : "OpenGL " + found) +
            ".\nUpdate the graphics driver, or run the same lessons in the terminal: strata list, strata run ID.";
 }
 
