@@ -17,6 +17,9 @@ packages=(
 # Extra packages only the test suite needs (peers, nested-KVM runner).
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(qemu-system-x86 xz-utils cpio kmod)
+  # The fuzz smoke run (fuzz/run-fuzz.sh): libFuzzer from clang 16, the
+  # first Debian clang whose C++20 support covers libstdc++'s std::expected.
+  packages+=(clang-16 libclang-rt-16-dev)
 fi
 
 missing=()
