@@ -5,6 +5,7 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
+#include "bench/exit_cost_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
 
 namespace strata::cli {
@@ -33,6 +34,21 @@ int bench_vm_hello(int runs, bool json) {
     return exit_ok;
 }
 
+int bench_exit_cost(int runs, bool json) {
+    auto strata = bench::measure_strata_exit_cost(runs);
+    if (!strata) {
+        std::fprintf(stderr, "strata bench: %s\n  %s\n", strata.error().describe().c_str(), strata.error().hint.c_str());
+        return exit_requirement;
+    }
+    auto raw = bench::measure_raw_exit_cost(sibling_program("strata-raw-exit-cost"), runs);
+    if (!raw) {
+        std::fprintf(stderr, "strata bench: %s\n", raw.error().describe().c_str());
+        return exit_failed;
+    }
+    bench::report_exit_cost(*strata, *raw, json);
+    return exit_ok;
+}
+
 }  // namespace
 
 Command add_bench(CLI::App& app) {
@@ -43,11 +59,12 @@ Command add_bench(CLI::App& app) {
     };
     auto options = std::make_shared<Options>();
     auto* sub = app.add_subcommand("bench", "Benchmarks: strata next to raw programs and peers, measured here");
-    sub->add_option("what", options->what, "vm-hello")->required()->check(CLI::IsMember({"vm-hello"}));
+    sub->add_option("what", options->what, "vm-hello | exit-cost")->required()->check(CLI::IsMember({"vm-hello", "exit-cost"}));
     sub->add_option("-n,--runs", options->runs, "Runs per measurement")->check(CLI::Range(1, 100000));
     sub->add_flag("--json", options->json, "Print JSON");
     return [options]() {
         if (options->what == "vm-hello") return bench_vm_hello(options->runs, options->json);
+        if (options->what == "exit-cost") return bench_exit_cost(options->runs, options->json);
         return static_cast<int>(exit_usage);
     };
 }

@@ -32,8 +32,10 @@ struct LongModeLayout {
     bool user_pages = false;      // U bit on every entry, for ring-3 code
     std::uint64_t ring0_stack = 0x9000;  // TSS.RSP0: where interrupts from ring 3 land
 
-    // RAM the tables cover (identity): the slot must hold at least this.
+    // What the tables map (identity); RAM must hold at least the first
+    // 2 MiB, where the tables are.
     static constexpr std::uint64_t kMappedRam = 0x400000;
+    static constexpr std::uint64_t kMinimumRam = 0x200000;
 };
 
 // Segment selectors in the GDT written by write_long_mode_tables.
