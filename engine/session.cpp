@@ -110,6 +110,16 @@ Result<void> Session::step_back() {
     return {};
 }
 
+Result<int> Session::run_interactive_shell() {
+    if (!lesson_.interactive_shell)
+        return plain_error(lesson_.id, "this lesson offers no shell",
+                           lesson_.replay_label ? "a replay has nothing live to enter: run the lesson live"
+                                                : "the container lessons that build a root file system offer one");
+    if (!finished() || snapshot().steps.back().status != StepStatus::done)
+        return plain_error(lesson_.id, "the shell opens after every step has run");
+    return lesson_.interactive_shell(*context_);
+}
+
 void Session::cancel() {
     cancelled_ = true;
     std::lock_guard lock(context_mutex_);

@@ -41,6 +41,10 @@ public:
     Result<void> step_back();
     // Asks a running step to stop; returns at once. Thread-safe.
     void cancel();
+    // After the last step: the lesson's interactive shell inside what it
+    // built (Lesson::interactive_shell), on the controlling terminal.
+    // Returns the shell's exit status.
+    Result<int> run_interactive_shell();
 
     int next_step() const;  // index of the step step() would run
     bool finished() const;

@@ -5,6 +5,7 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
+#include "bench/container_bench.hpp"
 #include "bench/exit_cost_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
 
@@ -59,12 +60,15 @@ Command add_bench(CLI::App& app) {
     };
     auto options = std::make_shared<Options>();
     auto* sub = app.add_subcommand("bench", "Benchmarks: strata next to raw programs and peers, measured here");
-    sub->add_option("what", options->what, "vm-hello | exit-cost")->required()->check(CLI::IsMember({"vm-hello", "exit-cost"}));
+    sub->add_option("what", options->what, "vm-hello | exit-cost | container")
+        ->required()
+        ->check(CLI::IsMember({"vm-hello", "exit-cost", "container"}));
     sub->add_option("-n,--runs", options->runs, "Runs per measurement")->check(CLI::Range(1, 100000));
     sub->add_flag("--json", options->json, "Print JSON");
     return [options]() {
         if (options->what == "vm-hello") return bench_vm_hello(options->runs, options->json);
         if (options->what == "exit-cost") return bench_exit_cost(options->runs, options->json);
+        if (options->what == "container") return bench::run_container_bench(options->runs, options->json);
         return static_cast<int>(exit_usage);
     };
 }

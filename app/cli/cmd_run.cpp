@@ -14,6 +14,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
 #include "app/cli/lesson_lookup.hpp"
+#include "backends/linux/sweep.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "lessons/availability.hpp"
 #include "engine/narrative.hpp"
@@ -56,9 +57,23 @@ std::optional<std::map<std::string, std::string>> parse_settings(const std::vect
     return given;
 }
 
+void sweep_leftovers() {
+    const auto report = linux::sweep_stale();
+    for (const auto& removed : report.removed)
+        std::fprintf(stderr, "strata: removed %s, left behind by a strata that was killed\n", removed.c_str());
+    for (const auto& failed : report.failed)
+        std::fprintf(stderr, "strata: could not remove a leftover of a killed strata: %s\n", failed.c_str());
+}
+
 int run_lesson(const RunRequest& request) {
     const engine::Lesson* found = find_lesson_or_explain(request.lesson_id);
     if (!found) return exit_usage;
+    if (request.shell && !found->interactive_shell) {
+        std::fprintf(stderr, "strata: %s offers no shell (--shell works with lessons that build a container)\n",
+                     found->id.c_str());
+        return exit_usage;
+    }
+    sweep_leftovers();
     auto options = found->resolve_options(request.options);
     if (!options) {
         std::fprintf(stderr, "strata: %s\n  %s\n", options.error().describe().c_str(), options.error().hint.c_str());
@@ -133,6 +148,16 @@ int run_lesson(const RunRequest& request) {
         }
         if (request.step_by_step && !request.json && !wait_for_enter(index + 1 == count)) return exit_ok;
     }
+    if (request.shell) {
+        std::printf("Starting a shell inside the container; leave it with `exit` and strata tears everything down.\n");
+        std::fflush(stdout);
+        auto status = session.run_interactive_shell();
+        if (!status) {
+            std::fprintf(stderr, "strata: %s\n", format_error(status.error(), {}).c_str());
+            return exit_failed;
+        }
+        std::printf("The shell exited with status %d; the container is gone.\n", *status);
+    }
     if (!request.json) {
         const auto snap = session.snapshot();
         if (!snap.console.empty()) std::printf("Console output of the run:\n%s\n", snap.console.c_str());
@@ -158,6 +183,7 @@ Command add_run(CLI::App& app) {
     sub->add_flag("--no-narrative", options->quiet_narrative, "Print the calls only, not the lesson text");
     sub->add_option("--set", options->settings, "A lesson option, key=value (e.g. guest=loop)");
     sub->add_flag("--replay", r.force_replay, "Play the shipped recording of a real run instead of running live");
+    sub->add_flag("--shell", r.shell, "End with an interactive shell inside the container the lesson built");
     sub->add_flag("--live", r.live_only, "Run live or fail with exit code 3: never play a recording");
     sub->add_option("--recording", options->recording, "Play this recording (from `strata record`)");
     sub->add_option("--speed", r.replay_speed, "Replay speed (2 = twice as fast, 0 = no waiting)")

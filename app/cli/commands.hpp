@@ -32,11 +32,14 @@ struct RunRequest {
     bool narrative = true;
     bool force_replay = false;
     bool live_only = false;  // never fall back to a recording
+    bool shell = false;      // end with an interactive shell in the container
     std::optional<std::string> recording;  // play this file instead of the shipped recording
     double replay_speed = 1.0;
     std::map<std::string, std::string> options;
 };
 int run_lesson(const RunRequest& request);
+// Removes what a killed strata left behind (cgroups, temp dirs) and says so.
+void sweep_leftovers();
 // The guided tour `make run` starts when there is no display.
 int run_tour();
 

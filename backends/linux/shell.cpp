@@ -5,6 +5,8 @@
 #include <cstring>
 #include <thread>
 
+#include <sys/wait.h>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
@@ -121,7 +123,10 @@ Result<int> run_shell(Agent& agent, const std::vector<std::string>& argv, int in
     (void)!::write(stop.get(), &one, sizeof one);
     relayer.join();
     if (!r) return std::unexpected(r.error());
-    return int(r->result);
+    // The agent reports the raw wait status; callers want the shell's own
+    // exit status (or 128 + signal, as shells report a killed command).
+    const int status = int(r->result);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace strata::linux

@@ -70,6 +70,13 @@ Result<StepOutcome> pivot(Context& ctx) {
     if (auto r = s.box->pivot_root(s.rootfs, s.rootfs + "/old-root"); !r) return std::unexpected(r.error());
     if (auto r = s.box->chdir("/"); !r) return std::unexpected(r.error());
     s.pivoted = true;
+    // A fresh /proc for the container's own PID namespace, mounted now while
+    // the host's /proc is still visible under /old-root: inside a user
+    // namespace the kernel allows a new proc mount only where a full proc
+    // is already visible (it will not reveal more than the namespace sees).
+    if (auto r = s.box->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
+        return std::unexpected(r.error());
+    s.proc_mounted = true;
     auto old = s.box->list_dir("/old-root", {LayerId::runtime, LayerId::mounts});
     if (!old) return std::unexpected(old.error());
     return StepOutcome{fmt::format("the image is `/` now; the host's whole tree hangs at /old-root ({} entries)",

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <regex>
 #include <string>
 
 #include <fcntl.h>
@@ -124,4 +125,32 @@ TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]
     ::unlink(path);
     CHECK(run.status == 1);
     CHECK(run.output.find("is not valid JSON (truncated or corrupt?)") != std::string::npos);
+}
+
+TEST_CASE("--shell ends a container lesson in a shell inside the container it built", "[cli]") {
+    const std::string script = "printf 'echo pid=$$; ls /old-root | wc -l; exit 3\\n' | ";
+    const std::string command = script + STRATA_BINARY + " run container/mount-pivot --no-narrative --shell 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    REQUIRE(pipe);
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) output.append(buffer.data(), n);
+    const int status = ::pclose(pipe.release());
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+        WARN("container lessons cannot run here: " + output);
+        return;
+    }
+    CHECK(WEXITSTATUS(status) == 0);
+    // The shell is a low PID of the container's own PID namespace, and the
+    // host's tree is gone from /old-root.
+    std::smatch pid;
+    REQUIRE(std::regex_search(output, pid, std::regex(R"(pid=(\d+))")));
+    CHECK(std::stoi(pid[1]) < 10);
+    CHECK(output.find("The shell exited with status 3") != std::string::npos);
+}
+
+TEST_CASE("--shell is refused for a lesson that builds no container", "[cli]") {
+    const auto run = strata("run vm/hello-kvm --shell");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("offers no shell") != std::string::npos);
 }
