@@ -142,6 +142,7 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
     if (::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL) < 0) return lost(errno, "sending the request failed");
 
     auto reply = std::make_unique<wire::Reply>();
+    sys::Fd passed;  // an fd the agent handed back, if any
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -152,9 +153,23 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) return lost(errno, "poll");
         if (r == 0) { if (tick) tick(); continue; }
-        const ssize_t n = ::recv(socket_.get(), reply.get(), sizeof *reply, 0);
+        // recvmsg, not recv: some replies carry an fd (SCM_RIGHTS).
+        iovec in{reply.get(), sizeof *reply};
+        msghdr rmsg{};
+        rmsg.msg_iov = &in;
+        rmsg.msg_iovlen = 1;
+        alignas(cmsghdr) char rcontrol[CMSG_SPACE(sizeof(int))] = {};
+        rmsg.msg_control = rcontrol;
+        rmsg.msg_controllen = sizeof rcontrol;
+        const ssize_t n = ::recvmsg(socket_.get(), &rmsg, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return lost(ECHILD, "the agent exited");
+        for (cmsghdr* c = CMSG_FIRSTHDR(&rmsg); c; c = CMSG_NXTHDR(&rmsg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            int fd = -1;
+            std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
+            passed = sys::Fd(fd);
+        }
         break;
     }
     record.result = reply->result;
@@ -174,6 +189,7 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
     out.result = error ? -error : reply->result;
     out.out.assign(reply->out, std::min<std::size_t>(reply->out_len, wire::kOutSize));
     out.inside = std::chrono::nanoseconds(reply->nanos);
+    out.fd = std::move(passed);
     return out;
 }
 

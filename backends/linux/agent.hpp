@@ -25,6 +25,7 @@ struct AgentReply {
     std::int64_t result = 0;
     std::string out;
     std::chrono::nanoseconds inside{};  // the call's duration, measured in the agent
+    sys::Fd fd;                         // an fd the agent handed out (net_socket), else invalid
 };
 
 // How one agent call is recorded.
@@ -88,6 +89,24 @@ public:
     // Runs a program inside (fork + execve), output captured. result = wait status.
     Result<AgentReply> run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     Result<AgentReply> uname(std::vector<LayerId> layers);
+
+    // Network (agent_net.cpp). net_socket opens a NETLINK_ROUTE socket in the
+    // agent's network namespace and hands it to strata (see netlink.hpp).
+    Result<sys::Fd> net_socket();
+    Result<AgentReply> udp_bind(const std::string& address, std::uint16_t port);
+    Result<AgentReply> udp_send(const std::string& address, std::uint16_t port, const std::string& payload);
+    // -> out = "from-ip:port\npayload"
+    Result<AgentReply> udp_recv(std::chrono::milliseconds timeout);
+    // ICMP echo, `count` times; -> out = round-trip times in ns, space separated.
+    Result<AgentReply> ping(const std::string& address, int count, const std::string& payload);
+
+    // Lockdown (agent_lockdown.cpp). `keep` is a capability bit mask; the
+    // names are for the label (from libcap).
+    Result<AgentReply> drop_caps(std::uint64_t keep, const std::string& kept_names);
+    Result<AgentReply> no_new_privs();
+    // Loads a compiled filter (struct sock_filter[]). failure_expected: the
+    // refusal is what the step shows (no_new_privs not set yet).
+    Result<AgentReply> seccomp(const std::vector<std::uint8_t>& bpf, const std::string& what, bool failure_expected);
 
     std::uint64_t flags_ = 0;
 

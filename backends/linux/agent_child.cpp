@@ -30,6 +30,7 @@ namespace {
 
 wire::Request g_request;  // static: too big for a comfortable stack frame
 wire::Reply g_reply;
+int g_reply_fd = -1;  // an fd put_fd() sends with the reply, closed here after sending
 
 std::int64_t now_ns() {
     timespec ts{};
@@ -298,6 +299,7 @@ void handle(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
         case wire::Op::reap: do_reap(reply); break;
         case wire::Op::drop_caps: drop_caps(rq, reply); break;
         case wire::Op::seccomp: load_seccomp(rq, reply); break;
+        case wire::Op::no_new_privs: set_no_new_privs(reply); break;
         case wire::Op::uname: do_uname(reply); break;
         case wire::Op::shell:
             if (passed_fd < 0) return fail(reply, "recvmsg", EBADF);
@@ -325,7 +327,37 @@ ssize_t receive(int sock, int& passed_fd) {
     return n;
 }
 
+// Sends the reply, with g_reply_fd attached when an op handed one out.
+// The agent's copy is closed after sending: strata owns it from now on.
+ssize_t send_reply(int sock, std::size_t size) {
+    iovec iov{&g_reply, size};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    if (g_reply.has_fd && g_reply_fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(c), &g_reply_fd, sizeof(int));
+    }
+    ssize_t n;
+    do n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (g_reply_fd >= 0) ::close(g_reply_fd);
+    g_reply_fd = -1;
+    return n;
+}
+
 }  // namespace
+
+void put_fd(wire::Reply& reply, int fd) {
+    reply.has_fd = 1;
+    g_reply_fd = fd;
+}
 
 void put_out(wire::Reply& reply, const char* text, std::size_t len) {
     len = std::min(len, wire::kOutSize);
@@ -347,13 +379,13 @@ void serve(int sock) {
         ssize_t n = receive(sock, passed_fd);
         if (n <= 0) ::_exit(0);  // strata closed its end or died: nothing left to serve
         if (g_request.op == wire::Op::quit) ::_exit(0);
-        std::memset(&g_reply, 0, offsetof(wire::Reply, out));
+        std::memset(static_cast<void*>(&g_reply), 0, offsetof(wire::Reply, out));
         g_reply.out_len = 0;
         const std::int64_t start = now_ns();
         handle(g_request, passed_fd, g_reply);
         g_reply.nanos = now_ns() - start;
         const std::size_t size = offsetof(wire::Reply, out) + g_reply.out_len;
-        if (::send(sock, &g_reply, size, MSG_NOSIGNAL) < 0) ::_exit(0);
+        if (send_reply(sock, size) < 0) ::_exit(0);
     }
 }
 

@@ -13,13 +13,16 @@ namespace strata::linux::agent_side {
 void put_out(wire::Reply& reply, const char* text, std::size_t len);
 void put_text(wire::Reply& reply, const char* text);
 void fail(wire::Reply& reply, const char* call, int error);
+// Hands `fd` to strata with the reply (SCM_RIGHTS); the agent's copy is closed.
+void put_fd(wire::Reply& reply, int fd);
 
 // Builtin programs the agent forks (builtins.cpp).
 void run_builtin(const wire::Request& request, wire::Reply& reply);
-// Network ops with libnl (net_agent.cpp).
+// Network ops: a netlink socket for strata, UDP and ICMP echo (net_agent.cpp).
 void run_net(const wire::Request& request, wire::Reply& reply);
-// Capabilities and seccomp (lockdown_agent.cpp).
+// Capabilities, no_new_privs and seccomp (lockdown_agent.cpp).
 void drop_caps(const wire::Request& request, wire::Reply& reply);
+void set_no_new_privs(wire::Reply& reply);
 void load_seccomp(const wire::Request& request, wire::Reply& reply);
 
 }  // namespace strata::linux::agent_side

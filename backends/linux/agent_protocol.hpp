@@ -35,17 +35,18 @@ enum class Op : std::uint32_t {
     orphan,         // fork a child that forks a grandchild and exits -> out "child grandchild"
     reap,           // waitpid(-1, WNOHANG) loop -> out "pid status\n"...
     drop_caps,      // n0 = capabilities to keep (bit mask) -> result
-    seccomp,        // data = BPF program (struct sock_filter[]) -> result
+    seccomp,        // data = BPF program (struct sock_filter[]) -> result; needs no_new_privs or CAP_SYS_ADMIN
     uname,          // -> out "sysname release nodename"
     shell,          // fd passed with the request = pty slave; data = argv; result = wait status
-    net_links,      // -> out "name index flags\n"...
-    net_veth,       // s0 name, s1 peer name
-    net_move,       // s0 name, n0 target pid (its network namespace)
-    net_addr,       // s0 link name, s1 address "10.200.0.1/24"
-    net_up,         // s0 link name
+    // Network (net_agent.cpp). The agent only opens sockets and moves
+    // packets; rtnetlink messages are built by strata with libnl on the
+    // socket net_socket hands back (see netlink.hpp for why).
+    net_socket,     // -> fd (SCM_RIGHTS) of a NETLINK_ROUTE socket in the agent's network namespace
     udp_bind,       // s0 address, n0 port
     udp_send,       // s0 address, n0 port, data = payload
-    udp_recv,       // n0 timeout ms -> out = payload, s0-style "from" in out after '\n'
+    udp_recv,       // n0 timeout ms -> out = "from-ip:port\npayload"
+    ping,           // s0 address, n0 count, n1 timeout ms per reply, data = payload -> out "rtt_ns ..."
+    no_new_privs,   // prctl(PR_SET_NO_NEW_PRIVS, 1)
 };
 
 enum class Builtin : std::uint64_t {
@@ -71,6 +72,7 @@ struct Reply {
     std::int32_t error = 0;       // errno of the failing call
     std::int64_t nanos = 0;       // how long the call took inside the agent
     char failed_call[64] = {};    // which call failed when an op makes several
+    std::uint32_t has_fd = 0;     // 1: an fd travels with the reply (SCM_RIGHTS)
     std::uint32_t out_len = 0;
     char out[kOutSize] = {};
 };

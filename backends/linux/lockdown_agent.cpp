@@ -1,6 +1,8 @@
-// Inside the agent: drop capabilities and load a seccomp filter. The
-// filter itself is compiled by strata with libseccomp (seccomp.cpp) and
-// arrives as BPF bytes, so the agent only makes the two system calls.
+// Inside the agent: drop capabilities, set no_new_privs and load a seccomp
+// filter. The filter is compiled by strata with libseccomp
+// (seccomp_filter.cpp) and arrives as BPF bytes, and capability names come
+// from libcap in strata too: both libraries allocate, and the agent, a raw
+// clone of strata, must not (see net_agent.cpp). Here: system calls only.
 #include <cerrno>
 #include <cstring>
 
@@ -22,7 +24,7 @@ void drop_caps(const wire::Request& rq, wire::Reply& reply) {
     for (int cap = 0; cap <= 63; ++cap) {
         if (keep & (1ull << cap)) continue;
         if (::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) <= 0) continue;  // unknown to this kernel, or gone
-        if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return fail(reply, "prctl(PR_CAPBSET_DROP)", errno);
+        if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return fail(reply, "prctl", errno);
     }
     // 2. The ambient set would re-grant on exec: clear it.
     ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
@@ -38,15 +40,23 @@ void drop_caps(const wire::Request& rq, wire::Reply& reply) {
     reply.result = 0;
 }
 
+void set_no_new_privs(wire::Reply& reply) {
+    // A one-way switch, inherited by children and kept across execve: from
+    // now on no exec (set-uid bit, file capabilities) can grant privileges.
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail(reply, "prctl", errno);
+    reply.result = ::prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+}
+
 void load_seccomp(const wire::Request& rq, wire::Reply& reply) {
+    if (rq.data_len == 0 || rq.data_len % sizeof(sock_filter) != 0) return fail(reply, "seccomp", EINVAL);
     sock_fprog prog{};
     prog.len = static_cast<unsigned short>(rq.data_len / sizeof(sock_filter));
     prog.filter = reinterpret_cast<sock_filter*>(const_cast<char*>(rq.data));
-    // Without CAP_SYS_ADMIN a filter may only be installed with no_new_privs:
-    // a set-uid program must not run under a filter it did not expect.
-    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return fail(reply, "prctl(PR_SET_NO_NEW_PRIVS)", errno);
+    // No prctl(PR_SET_NO_NEW_PRIVS) here: the lesson makes that call as its
+    // own step. Without it (or CAP_SYS_ADMIN) the kernel answers EACCES, so
+    // a set-uid program can never be run under a filter it did not expect.
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) return fail(reply, "seccomp", errno);
-    reply.result = 0;
+    reply.result = prog.len;
 }
 
 }  // namespace strata::linux::agent_side

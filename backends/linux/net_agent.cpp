@@ -1,17 +1,23 @@
-// Inside the agent: network set-up over rtnetlink with libnl-route-3, and a
-// tiny UDP exchange to prove packets cross the veth pair. Every op works on
-// the agent's own network namespace, one the lesson created.
+// Inside the agent: the network ops that must run in the container's
+// network namespace. Every op works on the agent's own network namespace,
+// one the lesson created; nothing here can reach the host's network.
+//
+// No libnl here. The agent is a raw clone of strata, which may have other
+// threads: if one of them held malloc's lock at the moment of the clone,
+// the lock stays held forever in the agent (glibc resets it only in fork(),
+// not after a bare clone3). libnl allocates for every message, so it runs
+// in strata instead, on a netlink socket the agent opens here: a socket
+// belongs to the network namespace it was created in, whoever uses it.
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
-#include <net/if.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/link/veth.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,70 +30,25 @@ namespace {
 
 int g_udp = -1;  // the socket udp_bind made; lives as long as the agent
 
-// libnl returns negative NLE_* codes; the kernel's errno is what a learner
-// can look up, so map the common ones back.
-int errno_of(int nl_error) {
-    switch (-nl_error) {
-        case NLE_PERM: return EPERM;
-        case NLE_EXIST: return EEXIST;
-        case NLE_NODEV: return ENODEV;
-        case NLE_OBJ_NOTFOUND: return ENOENT;
-        case NLE_INVAL: return EINVAL;
-        case NLE_NOMEM: return ENOMEM;
-        case NLE_OPNOTSUPP: return EOPNOTSUPP;
-        case NLE_BUSY: return EBUSY;
-        default: return EIO;
+std::int64_t now_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// socket(AF_NETLINK, NETLINK_ROUTE) in this namespace, bound (the kernel
+// picks the port id), handed to strata.
+void net_socket(wire::Reply& reply) {
+    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) return fail(reply, "socket", errno);
+    sockaddr_nl local{};
+    local.nl_family = AF_NETLINK;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0) {
+        const int e = errno;
+        ::close(fd);
+        return fail(reply, "bind", e);
     }
-}
-
-struct Socket {
-    nl_sock* sk = nl_socket_alloc();
-    Socket() { if (sk && nl_connect(sk, NETLINK_ROUTE) < 0) { nl_socket_free(sk); sk = nullptr; } }
-    ~Socket() { if (sk) nl_socket_free(sk); }
-};
-
-void links(nl_sock* sk, wire::Reply& reply) {
-    nl_cache* cache = nullptr;
-    if (int r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache); r < 0) return fail(reply, "RTM_GETLINK", errno_of(r));
-    std::size_t total = 0;
-    long count = 0;
-    for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-        auto* link = reinterpret_cast<rtnl_link*>(o);
-        const unsigned flags = rtnl_link_get_flags(link);
-        total += std::snprintf(reply.out + total, wire::kOutSize - total, "%s %d %s\n", rtnl_link_get_name(link),
-                               rtnl_link_get_ifindex(link), (flags & IFF_UP) ? "UP" : "DOWN");
-        ++count;
-    }
-    nl_cache_free(cache);
-    reply.out_len = total;
-    reply.result = count;
-}
-
-void change_link(nl_sock* sk, const char* name, wire::Reply& reply, const char* call,
-                 void (*edit)(rtnl_link*, std::uint64_t), std::uint64_t value) {
-    rtnl_link* link = nullptr;
-    if (int r = rtnl_link_get_kernel(sk, 0, name, &link); r < 0) return fail(reply, "RTM_GETLINK", errno_of(r));
-    rtnl_link* change = rtnl_link_alloc();
-    edit(change, value);
-    int r = rtnl_link_change(sk, link, change, 0);
-    rtnl_link_put(change);
-    rtnl_link_put(link);
-    if (r < 0) return fail(reply, call, errno_of(r));
-    reply.result = 0;
-}
-
-void add_address(nl_sock* sk, const char* name, const char* cidr, wire::Reply& reply) {
-    const int index = int(if_nametoindex(name));
-    if (index == 0) return fail(reply, "if_nametoindex", errno);
-    nl_addr* local = nullptr;
-    if (int r = nl_addr_parse(cidr, AF_INET, &local); r < 0) return fail(reply, "nl_addr_parse", errno_of(r));
-    rtnl_addr* addr = rtnl_addr_alloc();
-    rtnl_addr_set_ifindex(addr, index);
-    rtnl_addr_set_local(addr, local);
-    int r = rtnl_addr_add(sk, addr, 0);
-    rtnl_addr_put(addr);
-    nl_addr_put(local);
-    if (r < 0) return fail(reply, "RTM_NEWADDR", errno_of(r));
+    put_fd(reply, fd);
     reply.result = 0;
 }
 
@@ -133,28 +94,77 @@ void udp(const wire::Request& rq, wire::Reply& reply) {
     reply.result = n;
 }
 
+std::uint16_t checksum(const void* data, std::size_t len) {
+    const auto* p = static_cast<const std::uint8_t*>(data);
+    std::uint32_t sum = 0;
+    for (std::size_t i = 0; i + 1 < len; i += 2) sum += std::uint32_t(p[i] << 8 | p[i + 1]);
+    if (len & 1) sum += std::uint32_t(p[len - 1] << 8);
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return htons(std::uint16_t(~sum));
+}
+
+// What ping does: ICMP echo requests on a raw socket (CAP_NET_RAW in the
+// namespace's user namespace, which the agent has), timing each reply. The
+// reply comes from the other namespace's kernel, not from a process there.
+void ping(const wire::Request& rq, wire::Reply& reply) {
+    int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+    if (fd < 0) return fail(reply, "socket", errno);
+    const sockaddr_in to = inet(rq.s[0], 0);
+    const std::uint16_t id = std::uint16_t(::getpid() & 0xffff);
+    const int count = int(rq.n[0] ? rq.n[0] : 3);
+    const int timeout_ms = int(rq.n[1] ? rq.n[1] : 1000);
+    std::size_t total = 0;
+    long answered = 0;
+    for (int seq = 1; seq <= count; ++seq) {
+        alignas(8) std::uint8_t packet[sizeof(icmphdr) + 256] = {};
+        auto* icmp = reinterpret_cast<icmphdr*>(packet);
+        const std::size_t payload = rq.data_len < 256 ? rq.data_len : 256;
+        std::memcpy(packet + sizeof(icmphdr), rq.data, payload);
+        icmp->type = ICMP_ECHO;
+        icmp->un.echo.id = htons(id);
+        icmp->un.echo.sequence = htons(std::uint16_t(seq));
+        icmp->checksum = checksum(packet, sizeof(icmphdr) + payload);
+        const std::int64_t sent = now_ns();
+        if (::sendto(fd, packet, sizeof(icmphdr) + payload, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
+            const int e = errno;
+            ::close(fd);
+            return fail(reply, "sendto", e);
+        }
+        // Wait for our echo reply; the raw socket sees every ICMP packet.
+        for (;;) {
+            const int left = timeout_ms - int((now_ns() - sent) / 1000000);
+            pollfd p{fd, POLLIN, 0};
+            if (left <= 0 || ::poll(&p, 1, left) <= 0) break;
+            std::uint8_t in[1500];
+            const ssize_t n = ::recv(fd, in, sizeof in, 0);
+            if (n < ssize_t(sizeof(iphdr))) continue;
+            const auto* ip = reinterpret_cast<const iphdr*>(in);
+            const std::size_t hl = std::size_t(ip->ihl) * 4;
+            if (n < ssize_t(hl + sizeof(icmphdr))) continue;
+            const auto* back = reinterpret_cast<const icmphdr*>(in + hl);
+            if (back->type != ICMP_ECHOREPLY || ntohs(back->un.echo.id) != id || ntohs(back->un.echo.sequence) != seq)
+                continue;
+            total += std::size_t(std::snprintf(reply.out + total, wire::kOutSize - total, "%lld ",
+                                               static_cast<long long>(now_ns() - sent)));
+            ++answered;
+            break;
+        }
+    }
+    ::close(fd);
+    reply.out_len = std::uint32_t(total);
+    reply.result = answered;
+    if (answered == 0) fail(reply, "recv", ETIMEDOUT);
+}
+
 }  // namespace
 
 void run_net(const wire::Request& rq, wire::Reply& reply) {
-    if (rq.op == wire::Op::udp_bind || rq.op == wire::Op::udp_send || rq.op == wire::Op::udp_recv) return udp(rq, reply);
-    Socket s;
-    if (!s.sk) return fail(reply, "socket(AF_NETLINK)", errno ? errno : ENOMEM);
     switch (rq.op) {
-        case wire::Op::net_links: return links(s.sk, reply);
-        case wire::Op::net_veth: {
-            // One RTM_NEWLINK makes both ends: a veth pair is a pipe for frames.
-            int r = rtnl_link_veth_add(s.sk, rq.s[0], rq.s[1], ::getpid());
-            if (r < 0) return fail(reply, "RTM_NEWLINK", errno_of(r));
-            reply.result = 0;
-            return;
-        }
-        case wire::Op::net_move:
-            return change_link(s.sk, rq.s[0], reply, "RTM_NEWLINK",
-                               [](rtnl_link* l, std::uint64_t pid) { rtnl_link_set_ns_pid(l, pid_t(pid)); }, rq.n[0]);
-        case wire::Op::net_up:
-            return change_link(s.sk, rq.s[0], reply, "RTM_NEWLINK",
-                               [](rtnl_link* l, std::uint64_t) { rtnl_link_set_flags(l, IFF_UP); }, 0);
-        case wire::Op::net_addr: return add_address(s.sk, rq.s[0], rq.s[1], reply);
+        case wire::Op::net_socket: return net_socket(reply);
+        case wire::Op::udp_bind:
+        case wire::Op::udp_send:
+        case wire::Op::udp_recv: return udp(rq, reply);
+        case wire::Op::ping: return ping(rq, reply);
         default: return fail(reply, "agent", ENOSYS);
     }
 }

@@ -69,6 +69,29 @@ std::string syscall_hint(const std::string& syscall, int e) {
                                "controllers for children; strata uses a sibling cgroup";
         if (e == ENOENT) return "the controller file does not exist: the controller is not enabled for this cgroup";
     }
+    if (syscall == "rtnetlink") {
+        if (e == EPERM) return "changing a network namespace needs CAP_NET_ADMIN in the user namespace that owns "
+                               "it, both for whoever opened the netlink socket and for the sender; strata opens it "
+                               "in the lesson's namespace, never in the host's";
+        if (e == EEXIST) return "an interface with that name (or that address) already exists in this namespace";
+        if (e == EOPNOTSUPP) return "this kernel lacks veth: load it (`modprobe veth`) or build with CONFIG_VETH";
+        if (e == ENOENT || e == ENODEV) return "no interface with that name in this namespace (moved away already?)";
+        if (e == EBUSY) return "the link did not reach operational state UP in time: is its peer up too?";
+    }
+    if (syscall == "recvfrom" || syscall == "ping") {
+        if (e == ETIMEDOUT) return "nothing came back in time: are both ends of the veth pair up, with addresses in "
+                                   "the same subnet (10.200.0.1/30 and 10.200.0.2/30)?";
+    }
+    if (syscall == "seccomp") {
+        if (e == EACCES) return "loading a filter needs no_new_privs (prctl(PR_SET_NO_NEW_PRIVS, 1)) or "
+                                "CAP_SYS_ADMIN: otherwise a set-uid program could be run under a filter that "
+                                "tricks it";
+        if (e == EINVAL) return "the kernel rejected the BPF program, or lacks CONFIG_SECCOMP_FILTER";
+    }
+    if (syscall == "capset" || syscall == "prctl") {
+        if (e == EPERM) return "a process can only drop capabilities, never add ones it does not have; changing "
+                               "the bounding set needs CAP_SETPCAP";
+    }
     switch (e) {
         case EPERM: return "the kernel refused: the caller lacks the capability this call needs";
         case EACCES: return "permission denied by file mode or a security module";

@@ -1,5 +1,6 @@
 #include "tests/container/lesson_runner.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <grp.h>
@@ -87,8 +88,8 @@ LessonRun from_json(const json& j) {
 
 bool LessonRun::has_event(const std::string& prefix) const { return index_of(prefix) >= 0; }
 
-int LessonRun::index_of(const std::string& prefix) const {
-    for (std::size_t i = 0; i < events.size(); ++i)
+int LessonRun::index_of(const std::string& prefix, int from) const {
+    for (std::size_t i = std::size_t(std::max(from, 0)); i < events.size(); ++i)
         if (events[i].starts_with(prefix)) return int(i);
     return -1;
 }

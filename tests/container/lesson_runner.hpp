@@ -24,8 +24,8 @@ struct LessonRun {
     int uid = -1;                             // who ran it
 
     bool has_event(const std::string& prefix) const;
-    // Index of the first event starting with prefix, or -1.
-    int index_of(const std::string& prefix) const;
+    // Index of the first event starting with prefix at or after `from`, or -1.
+    int index_of(const std::string& prefix, int from = 0) const;
     std::string value(const std::string& key) const;
 };
 

@@ -6,6 +6,8 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/lesson_runner.cpp
   ${container_dir}/namespace_lessons_test.cpp
   ${container_dir}/cgroups_test.cpp
+  ${container_dir}/network_test.cpp
+  ${container_dir}/lockdown_test.cpp
   ${container_dir}/sigkill_test.cpp
 )
 file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)
