@@ -127,7 +127,7 @@ TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]
     CHECK(run.output.find("is not valid JSON (truncated or corrupt?)") != std::string::npos);
 }
 
-TEST_CASE("--shell ends a container lesson in a shell inside the container it built", "[cli]") {
+TEST_CASE("Running with --shell ends a container lesson in a shell inside the container it built", "[cli]") {
     const std::string script = "printf 'echo pid=$$; ls /old-root | wc -l; exit 3\\n' | ";
     const std::string command = script + STRATA_BINARY + " run container/mount-pivot --no-narrative --shell 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
@@ -149,7 +149,7 @@ TEST_CASE("--shell ends a container lesson in a shell inside the container it bu
     CHECK(output.find("The shell exited with status 3") != std::string::npos);
 }
 
-TEST_CASE("--shell is refused for a lesson that builds no container", "[cli]") {
+TEST_CASE("Running with --shell is refused for a lesson that builds no container", "[cli]") {
     const auto run = strata("run vm/hello-kvm --shell");
     CHECK(run.status == 2);
     CHECK(run.output.find("offers no shell") != std::string::npos);
