@@ -36,7 +36,8 @@ std::string syscall_hint(const std::string& syscall, int e) {
     }
     if (syscall == "sethostname") {
         if (e == EPERM) return "changing the host name needs CAP_SYS_ADMIN in the user namespace that owns the "
-                               "UTS namespace: give the process its own UTS namespace first (CLONE_NEWUTS)";
+                               "UTS namespace: give the process its own UTS namespace first (CLONE_NEWUTS), and keep "
+                               "cap_sys_admin (once dropped, a capability cannot come back)";
     }
     if (syscall == "mount" || syscall == "umount2" || syscall == "pivot_root") {
         if (e == EPERM) return "mounting needs CAP_SYS_ADMIN in the user namespace that owns the mount "
@@ -82,6 +83,9 @@ std::string syscall_hint(const std::string& syscall, int e) {
         if (e == ETIMEDOUT) return "nothing came back in time: are both ends of the veth pair up, with addresses in "
                                    "the same subnet (10.200.0.1/30 and 10.200.0.2/30)?";
     }
+    if (syscall == "uname" && e == EPERM)
+        return "the kernel's uname() never fails with EPERM: a seccomp filter answered before it ran (the "
+               "process's /proc/<pid>/status shows Seccomp: 2 when a filter is loaded)";
     if (syscall == "seccomp") {
         if (e == EACCES) return "loading a filter needs no_new_privs (prctl(PR_SET_NO_NEW_PRIVS, 1)) or "
                                 "CAP_SYS_ADMIN: otherwise a set-uid program could be run under a filter that "

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <sys/wait.h>
 
 #include "backends/linux/capabilities.hpp"
 #include "backends/linux/host_uname.hpp"
@@ -44,6 +45,18 @@ Result<std::uint64_t> effective_caps(linux::Agent& box) {
 
 int count(std::uint64_t mask) { return __builtin_popcountll(mask); }
 
+// busybox's `uname -r` run inside (fork + execve): its output, shown on
+// the console with its exit status.
+Result<std::string> uname_program(Context& ctx, linux::Agent& box) {
+    auto busybox = image_busybox();
+    if (!busybox) return std::unexpected(busybox.error());
+    auto program = box.run({*busybox, "uname", "-r"});
+    if (!program) return std::unexpected(program.error());
+    const int code = WIFEXITED(program->result) ? WEXITSTATUS(program->result) : 128 + WTERMSIG(program->result);
+    ctx.console_write(fmt::format("inside$ uname -r\n{}[exit status {}]\n", program->out, code));
+    return "\"" + trim(program->out) + "\", exit status " + std::to_string(code);
+}
+
 Result<StepOutcome> start(Context& ctx) {
     auto& s = ctx.state<State>();
     auto box = start_container(ctx, CLONE_NEWUTS);
@@ -70,6 +83,9 @@ Result<StepOutcome> same_kernel(Context& ctx) {
     auto outside = linux::host_uname(ctx.recorder(), kUts);
     if (!outside) return std::unexpected(outside.error());
     const auto in = linux::parse_uname(inside->out);
+    auto program = uname_program(ctx, *s.box);
+    if (!program) return std::unexpected(program.error());
+    ctx.facts().set_value("uname -r run inside", *program);
     ctx.facts().set_table({"uname: container vs host",
                            {"field", "container", "host"},
                            {{"sysname", in.sysname, outside->sysname},
@@ -145,6 +161,11 @@ Result<StepOutcome> seccomp(Context& ctx) {
     if (!inside) return std::unexpected(inside.error());
     auto outside = linux::host_uname(ctx.recorder(), kUts);
     if (!outside) return std::unexpected(outside.error());
+    // Children inherit the filter, across fork and execve: a program run in
+    // the container meets it too (busybox assumes uname() cannot fail).
+    auto program = uname_program(ctx, *s.box);
+    if (!program) return std::unexpected(program.error());
+    ctx.facts().set_value("uname -r run inside, filtered", *program);
     auto text = status(*s.box);
     if (!text) return std::unexpected(text.error());
     std::uint64_t mode = 0;
@@ -174,10 +195,12 @@ engine::Lesson lockdown_lesson() {
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {
         {"start", "Root in a user namespace", start, {L::runtime, L::processes, L::namespaces, L::security}},
-        {"same-kernel", "uname() inside and outside: one kernel", same_kernel, {L::runtime, L::namespaces}},
+        {"same-kernel", "uname() inside and outside: one kernel", same_kernel,
+         {L::runtime, L::namespaces, L::processes, L::container}},
         {"drop-caps", "Drop capabilities", drop_caps, {L::runtime, L::security, L::namespaces}},
         {"no-new-privs", "no_new_privs: the price of a filter", no_new_privs, {L::runtime, L::security}},
-        {"seccomp", "A seccomp filter refuses uname()", seccomp, {L::runtime, L::security, L::namespaces}},
+        {"seccomp", "A seccomp filter refuses uname()", seccomp,
+         {L::runtime, L::security, L::namespaces, L::processes, L::container}},
     };
     return lesson;
 }

@@ -35,11 +35,15 @@ struct State final : engine::LessonState {
     std::optional<linux::Agent> outside;
     std::optional<linux::RouteSocket> box_net, outside_net;
     std::vector<linux::LinkInfo> host_links;
+    std::vector<linux::LinkInfo> outside_links, box_links;  // as last listed
 };
 
 // One row per interface: which namespace, name, kind, state, addresses.
-void show_links(Context& ctx, const State& s, const std::vector<linux::LinkInfo>& outside,
-                const std::vector<linux::LinkInfo>& box) {
+// Each namespace shows its latest listing; `outside`/`box` replace it.
+void show_links(Context& ctx, State& s, const std::vector<linux::LinkInfo>* outside,
+                const std::vector<linux::LinkInfo>* box) {
+    if (outside) s.outside_links = *outside;
+    if (box) s.box_links = *box;
     engine::TableView table{"network interfaces", {"namespace", "interface", "kind", "state", "IPv4"}, {}, {}};
     auto add = [&](const std::string& where, const std::vector<linux::LinkInfo>& links, bool mark) {
         for (const auto& l : links) {
@@ -51,8 +55,8 @@ void show_links(Context& ctx, const State& s, const std::vector<linux::LinkInfo>
         }
     };
     add("host (read only)", s.host_links, false);
-    add("outside (the lesson's)", outside, true);
-    add("container", box, true);
+    add("outside (the lesson's)", s.outside_links, true);
+    add("container", s.box_links, true);
     ctx.facts().set_table(std::move(table));
 }
 
@@ -86,7 +90,7 @@ Result<StepOutcome> new_netns(Context& ctx) {
     auto host_links = host->links();
     if (!host_links) return std::unexpected(host_links.error());
     s.host_links = std::move(*host_links);
-    show_links(ctx, s, {}, *inside);
+    show_links(ctx, s, nullptr, &*inside);
     ctx.facts().set_value("interfaces in a new namespace", names(*inside));
     ctx.facts().set_value("host interfaces", names(s.host_links));
     const auto* lo = find(*inside, "lo");
@@ -116,7 +120,7 @@ Result<StepOutcome> outside_ns(Context& ctx) {
     s.outside_net.emplace(std::move(*net));
     auto links = s.outside_net->links();
     if (!links) return std::unexpected(links.error());
-    show_links(ctx, s, *links, {});
+    show_links(ctx, s, &*links, nullptr);
     return StepOutcome{fmt::format("a second namespace plays the host's side: it too holds only {}", names(*links))};
 }
 
@@ -126,7 +130,7 @@ Result<StepOutcome> make_veth(Context& ctx) {
     if (auto r = s.outside_net->add_veth(kOutEnd, kBoxEnd, s.outside->pid()); !r) return std::unexpected(r.error());
     auto links = s.outside_net->links();
     if (!links) return std::unexpected(links.error());
-    show_links(ctx, s, *links, {});
+    show_links(ctx, s, &*links, nullptr);
     if (!find(*links, kOutEnd) || !find(*links, kBoxEnd))
         return engine::plain_error("RTM_NEWLINK", "the veth pair did not appear: " + names(*links));
     return StepOutcome{fmt::format("both ends, {} and {}, are in the outside namespace for now", kOutEnd, kBoxEnd)};
@@ -141,7 +145,7 @@ Result<StepOutcome> move_end(Context& ctx) {
     if (!outside) return std::unexpected(outside.error());
     auto inside = s.box_net->links();
     if (!inside) return std::unexpected(inside.error());
-    show_links(ctx, s, *outside, *inside);
+    show_links(ctx, s, &*outside, &*inside);
     ctx.facts().set_value("container interfaces after the move", names(*inside));
     if (!find(*inside, kBoxEnd) || find(*outside, kBoxEnd))
         return engine::plain_error("RTM_NEWLINK", fmt::format("{} did not move: outside has {}, inside has {}", kBoxEnd,
@@ -166,7 +170,7 @@ Result<StepOutcome> addresses(Context& ctx) {
     if (!outside) return std::unexpected(outside.error());
     auto inside = s.box_net->links();
     if (!inside) return std::unexpected(inside.error());
-    show_links(ctx, s, *outside, *inside);
+    show_links(ctx, s, &*outside, &*inside);
     const auto* out_end = find(*outside, kOutEnd);
     const auto* box_end = find(*inside, kBoxEnd);
     if (!out_end || !box_end) return engine::plain_error("RTM_GETLINK", "a veth end went missing");
