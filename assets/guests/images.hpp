@@ -25,6 +25,8 @@ STRATA_GUEST_IMAGE(irq_inject)
 // 64-bit guests, loaded at guest-physical 0x4000 (long_mode_load_address).
 STRATA_GUEST_IMAGE(long_mode)
 STRATA_GUEST_IMAGE(null_pointer)
+// tinyos (assets/guests/tinyos), loaded at guest-physical 0x100000.
+STRATA_GUEST_IMAGE(tinyos)
 STRATA_GUEST_IMAGE(exit_cost)
 
 #undef STRATA_GUEST_IMAGE
@@ -32,4 +34,5 @@ STRATA_GUEST_IMAGE(exit_cost)
 namespace strata::guests {
 inline constexpr std::uint64_t real_mode_load_address = 0x1000;
 inline constexpr std::uint64_t long_mode_load_address = 0x4000;
+inline constexpr std::uint64_t tinyos_load_address = 0x100000;
 }

@@ -1,0 +1,54 @@
+// Loading and starting tinyos, strata's own guest OS (assets/guests/tinyos).
+//
+// strata plays boot loader: it copies the flat kernel image to 1 MiB,
+// fills in a boot_info block, writes a GDT and page tables (long_mode.hpp)
+// and starts the vCPU in 64-bit mode at the kernel's first instruction
+// with RDI pointing at boot_info. The kernel replaces all of those tables
+// with its own within its first few hundred instructions.
+//
+// The contract with the guest (kept in step with tinyos/kernel.h):
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "backends/kvm/guest_memory.hpp"
+#include "backends/kvm/long_mode.hpp"
+#include "backends/kvm/vcpu.hpp"
+
+namespace strata::kvm::tinyos {
+
+inline constexpr std::uint64_t kLoadAddress = 0x100000;
+inline constexpr std::uint64_t kBootInfo = 0x7000;
+inline constexpr std::uint64_t kTraceRing = 0x20000;
+inline constexpr std::uint64_t kKernelEnd = 0x200000;    // the image must end below the page pool
+inline constexpr std::size_t kRamSize = LongModeLayout::kMappedRam;  // 4 MiB
+inline constexpr std::uint16_t kUartPort = 0x3f8;
+inline constexpr std::uint16_t kCheckpointPort = 0x501;
+inline constexpr std::uint16_t kTraceDoorbell = 0x510;
+
+// Checkpoints the kernel reports: 1 just before its first user
+// instruction, then one per finished phase of programs (proc.c), 0xee on
+// a kernel panic.
+enum Checkpoint : std::uint32_t { ready = 1, programs_done = 2, echo_done = 3, touch_done = 4, uname_done = 5, panic = 0xee };
+
+// Kernel faults on purpose, for the robustness tests and lesson option.
+enum class Fault : std::uint32_t { none = 0, triple = 1, hang = 2 };
+
+// Copies the image and boot_info into `ram` and writes the VMM's long-mode
+// tables (each write recorded as the VMM touching RAM).
+engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::span<const std::uint8_t> image,
+                          Fault fault, const LongModeLayout& layout);
+
+// KVM_SET_SREGS + KVM_SET_REGS: 64-bit mode, ring 0, RIP = kLoadAddress,
+// RDI = kBootInfo.
+engine::Result<void> start(Vcpu& vcpu, const LongModeLayout& layout);
+
+// The host's own answer to uname(2), recorded as strata's syscall.
+struct Uname {
+    std::string sysname, release, version, machine;
+};
+engine::Result<Uname> host_uname(engine::Recorder& recorder);
+
+}  // namespace strata::kvm::tinyos
