@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "app/gui/inspector_view.hpp"
+#include "app/gui/replay_banner.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "engine/trace_json.hpp"
 
@@ -47,7 +48,7 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
     if (layout) layout_ = std::move(*layout);
     else layout_problem_ = layout.error().describe();
 
-    controller_ = std::make_unique<Controller>(catalogue_, wake);
+    controller_ = std::make_unique<Controller>(catalogue_, wake, options_.chooser);
     const std::string first = !options_.lesson.empty() ? options_.lesson : settings_.last_lesson;
     if (!first.empty() && catalogue_.find(first)) {
         current_lesson_ = first;
@@ -57,15 +58,7 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
         probe_ = std::thread([this, wake] {
             // Measured once per launch, off the UI thread: opening /dev/kvm and
             // forking throwaway namespace children takes a moment.
-            auto report = probe::probe_machine();
-            LessonAvailability result;
-            result.probed = true;
-            for (const auto& lesson : catalogue_.lessons()) {
-                std::optional<std::string> missing;
-                for (auto requirement : lesson.requirements)
-                    if (auto why = report.missing(requirement); why && !missing) missing = *why;
-                result.missing[lesson.id] = missing;
-            }
+            auto result = availability_of(catalogue_, probe::probe_machine());
             {
                 std::lock_guard lock(availability_mutex_);
                 availability_ = std::move(result);
@@ -218,11 +211,14 @@ FrameOutcome AppShell::frame(double now) {
     ImGui::End();
 
     diagram_frame_ = {};
+    narrative_banner_.reset();
     if (begin_panel("Layers", {left_w, top}, {centre_w, diagram_h},
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+        const auto banner = replay_banner(snap, theme_.palette);
         if (layout_) {
             auto c = diagram_view(snap, *layout_, theme_.palette, diagram_, timeline_.filter.layer, now, &diagram_frame_);
             commands.insert(commands.end(), c.begin(), c.end());
+            diagram_frame_.replay_banner = banner;
         } else {
             ImGui::TextWrapped("The diagram cannot be drawn: %s", layout_problem_.c_str());
         }
@@ -237,6 +233,7 @@ FrameOutcome AppShell::frame(double now) {
 
     const ControlsInput controls{busy, autoplay_, settings_.autoplay_steps_per_second};
     if (begin_panel("Narrative", {left_w + centre_w, top}, {right_w, narrative_h})) {
+        narrative_banner_ = replay_banner(snap, theme_.palette);
         auto c = controls_view(snap, controls, options_.keys);
         commands.insert(commands.end(), c.begin(), c.end());
         ImGui::Separator();
@@ -245,8 +242,14 @@ FrameOutcome AppShell::frame(double now) {
     }
     ImGui::End();
 
-    if (begin_panel("Inspectors", {left_w + centre_w, top + narrative_h}, {right_w, height - narrative_h}))
-        inspector_view(snap, &previous_facts_, fonts_, theme_.palette);
+    if (begin_panel("Inspectors", {left_w + centre_w, top + narrative_h}, {right_w, height - narrative_h})) {
+        const ShellState shell = controller_->shell_state();
+        // The console comes to the front once, when a shell opens.
+        const bool show_console = shell.running && !shell_was_running_;
+        shell_was_running_ = shell.running;
+        auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, show_console);
+        commands.insert(commands.end(), c.begin(), c.end());
+    }
     ImGui::End();
 
     for (const auto& c : commands) apply(c, snap);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/gui/controller.hpp"
+#include "app/gui/console_view.hpp"
 #include "app/gui/controls_view.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
@@ -32,6 +33,7 @@ struct ShellOptions {
     std::filesystem::path config_dir;     // settings + imgui.ini; empty: remember nothing
     bool probe_machine = true;            // tests skip the (forking) machine probe
     bool loop_animation = false;          // the benchmark keeps the diagram moving
+    Chooser chooser;                      // live or replay; empty: measured on this machine
 };
 
 // What the platform loop should do after a frame.
@@ -61,6 +63,8 @@ public:
     const Palette& palette() const { return theme_.palette; }
     const FontSet& fonts() const { return fonts_; }
     const DiagramFrame& last_diagram() const { return diagram_frame_; }
+    // Where the replay banner was drawn in the narrative panel this frame.
+    std::optional<ImRect> narrative_banner() const { return narrative_banner_; }
     const TimelineViewState& timeline() const { return timeline_; }
     const Settings& settings() const { return settings_; }
     std::string status_problem() const;  // font or layout problems, for the status line
@@ -93,8 +97,11 @@ private:
 
     DiagramViewState diagram_;
     DiagramFrame diagram_frame_;
+    std::optional<ImRect> narrative_banner_;
     TimelineViewState timeline_;
     NarrativeViewState narrative_;
+    ConsoleViewState console_;
+    bool shell_was_running_ = false;
     bool autoplay_ = false;
     double last_auto_step_ = 0;
 

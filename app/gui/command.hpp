@@ -19,6 +19,8 @@ enum class CommandKind {
     run_to_end,
     restart,
     step_back,
+    start_shell,   // the lesson's interactive shell, in the console panel
+    shell_input,   // text = bytes for the running shell (a line with its '\n')
     cancel,
     // View commands: applied by the app shell, never touch the session.
     toggle_autoplay,

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "engine/shell_io.hpp"
+
 namespace strata::gui {
 
 namespace {
@@ -14,8 +16,23 @@ std::int64_t steady_ns() {
 
 }  // namespace
 
-Controller::Controller(const engine::Catalogue& catalogue, Wake wake)
-    : catalogue_(catalogue), wake_(std::move(wake)), worker_([this] { worker_loop(); }) {}
+Controller::Controller(const engine::Catalogue& catalogue, Wake wake, Chooser chooser)
+    : catalogue_(catalogue),
+      wake_(std::move(wake)),
+      chooser_(chooser ? std::move(chooser) : machine_chooser()),
+      worker_([this] { worker_loop(); }) {}
+
+std::shared_ptr<const engine::Snapshot> Controller::take_snapshot(const engine::Session& session,
+                                                                  const std::shared_ptr<const engine::Lesson>& owned) {
+    auto snap = std::make_shared<const engine::Snapshot>(session.snapshot());
+    if (!owned) return snap;
+    // Snapshot::lesson points into the replay lesson: views may hold the
+    // snapshot after the session is gone, so it keeps the lesson alive.
+    const engine::Snapshot* raw = snap.get();
+    // (The snapshot's destructor never reads the lesson, so the order in
+    // which the deleter's captures go does not matter.)
+    return std::shared_ptr<const engine::Snapshot>(raw, [snap, keep = owned](const engine::Snapshot*) {});
+}
 
 Controller::~Controller() {
     std::shared_ptr<engine::Session> session;
@@ -26,13 +43,27 @@ Controller::~Controller() {
         session = session_;
     }
     if (session) session->cancel();
+    end_shell();
     changed_.notify_all();
     worker_.join();
 }
 
 void Controller::submit(const Command& command) {
     if (!command.is_lesson_command()) return;
+    if (command.kind == CommandKind::shell_input) {
+        std::shared_ptr<ShellRelay> shell;
+        {
+            std::lock_guard lock(mutex_);
+            shell = shell_;
+        }
+        if (shell) shell->send(command.text);
+        return;
+    }
+    if (command.kind == CommandKind::select_lesson || command.kind == CommandKind::restart ||
+        command.kind == CommandKind::step_back)
+        end_shell();
     if (command.kind == CommandKind::cancel) {
+        end_shell();
         std::shared_ptr<engine::Session> session;
         {
             std::lock_guard lock(mutex_);
@@ -53,15 +84,17 @@ void Controller::submit(const Command& command) {
 
 std::shared_ptr<const engine::Snapshot> Controller::snapshot() const {
     std::shared_ptr<engine::Session> session;
+    std::shared_ptr<const engine::Lesson> owned;
     std::uint64_t live = live_events_.load();
     {
         std::lock_guard lock(mutex_);
         if (!running_command_ || live == live_seen_ || !session_) return snapshot_;
         session = session_;
+        owned = owned_;
     }
     // A step is running and recorded more events: show them now rather than
     // when it ends (a guest printing, a container starting).
-    auto fresh = std::make_shared<engine::Snapshot>(session->snapshot());
+    auto fresh = take_snapshot(*session, owned);
     std::lock_guard lock(mutex_);
     live_seen_ = live;
     if (session == session_ && running_command_) snapshot_ = fresh;
@@ -88,6 +121,62 @@ std::string Controller::last_problem() const {
     return problem_;
 }
 
+ShellState Controller::shell_state() const {
+    std::lock_guard lock(mutex_);
+    if (!shell_) return shell_done_;
+    ShellState state;
+    state.running = true;
+    state.transcript = shell_->transcript();
+    return state;
+}
+
+void Controller::end_shell() {
+    std::shared_ptr<ShellRelay> shell;
+    {
+        std::lock_guard lock(mutex_);
+        shell = shell_;
+    }
+    // ^C stops a command the shell is running, ^D at an empty line ends the
+    // shell; the worker then finishes run_shell() and takes the next command.
+    if (shell) shell->send("\x03\x04");
+}
+
+void Controller::clear_shell() {
+    std::lock_guard lock(mutex_);
+    shell_done_ = {};
+}
+
+void Controller::run_shell(engine::Session& session) {
+    auto opened = ShellRelay::open(wake_);
+    if (!opened) {
+        std::lock_guard lock(mutex_);
+        shell_done_ = {};
+        shell_done_.problem = opened.error().describe();
+        return;
+    }
+    std::shared_ptr<ShellRelay> relay = std::move(*opened);
+    {
+        std::lock_guard lock(mutex_);
+        shell_ = relay;
+        shell_done_ = {};
+    }
+    if (wake_) wake_();
+    engine::Result<int> status = 0;
+    {
+        // The lesson starts the shell through its backend, on this thread,
+        // with our pipes as its terminal.
+        engine::ShellIOScope io(relay->shell_side());
+        status = session.run_interactive_shell();
+    }
+    relay->close_shell_side();
+    relay->finish();  // everything the shell wrote is in the transcript now
+    std::lock_guard lock(mutex_);
+    shell_done_.transcript = relay->transcript();
+    if (status) shell_done_.exit_status = *status;
+    else shell_done_.problem = status.error().describe();
+    shell_.reset();
+}
+
 void Controller::worker_loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -107,11 +196,13 @@ void Controller::worker_loop() {
 
 void Controller::publish() {
     std::shared_ptr<engine::Session> session;
+    std::shared_ptr<const engine::Lesson> owned;
     {
         std::lock_guard lock(mutex_);
         session = session_;
+        owned = owned_;
     }
-    auto snap = session ? std::make_shared<const engine::Snapshot>(session->snapshot()) : nullptr;
+    auto snap = session ? take_snapshot(*session, owned) : nullptr;
     {
         std::lock_guard lock(mutex_);
         snapshot_ = std::move(snap);
@@ -134,9 +225,21 @@ void Controller::execute(const Command& command) {
             problem_ = "unknown lesson " + command.text;
             return;
         }
-        // The old session (and every resource its lesson held) is released
-        // here, on the worker, never on the UI thread.
-        auto fresh = std::make_shared<engine::Session>(*lesson);
+        // Live, or the replay of a real run when this machine cannot run it.
+        auto playable = chooser_(*lesson);
+        if (!playable) {
+            std::lock_guard lock(mutex_);
+            problem_ = playable.error().describe();
+            if (!playable.error().hint.empty()) problem_ += " (" + playable.error().hint + ")";
+            return;
+        }
+        std::shared_ptr<const engine::Lesson> owned = playable->owned;
+        // The Session keeps a reference to its lesson: its deleter holds the
+        // replay lesson until the session is gone. The old session (and every
+        // resource its lesson held) is released here, on the worker, never on
+        // the UI thread.
+        std::shared_ptr<engine::Session> fresh(new engine::Session(*playable->lesson),
+                                               [owned](engine::Session* s) { delete s; });
         fresh->set_listener([this](const engine::TraceEvent&) {
             ++live_events_;
             // At most ~60 wake-ups a second however fast events come.
@@ -149,6 +252,8 @@ void Controller::execute(const Command& command) {
         {
             std::lock_guard lock(mutex_);
             session_ = fresh;
+            owned_ = owned;
+            shell_done_ = {};
         }
         session.reset();
         return;
@@ -169,8 +274,15 @@ void Controller::execute(const Command& command) {
                 if (stopping_ || !queue_.empty()) break;
             }
             break;
-        case CommandKind::restart: session->restart(); break;
-        case CommandKind::step_back: (void)session->step_back(); break;
+        case CommandKind::restart:
+            session->restart();
+            clear_shell();
+            break;
+        case CommandKind::step_back:
+            (void)session->step_back();
+            clear_shell();
+            break;
+        case CommandKind::start_shell: run_shell(*session); break;
         default: break;
     }
 }

@@ -32,6 +32,7 @@ struct DiagramFrame {
     std::vector<std::pair<engine::LayerId, ImRect>> nodes;
     std::vector<std::pair<engine::LayerId, std::size_t>> counters;  // badges drawn
     bool animating = false;  // the caller keeps redrawing while true
+    std::optional<ImRect> replay_banner;  // the replay label over the diagram, when a replay
 
     std::optional<ImRect> node_rect(engine::LayerId layer) const;
 };

@@ -17,14 +17,16 @@ const engine::RegisterView* same_title(const engine::Facts* facts, const std::st
 
 }  // namespace
 
-void inspector_view(const engine::Snapshot* snapshot, const engine::Facts* previous, const FontSet& fonts,
-                    const Palette& palette) {
+Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* previous, const FontSet& fonts,
+                        const Palette& palette, const ShellState& shell, ConsoleViewState& console,
+                        bool show_console) {
+    Commands out;
     if (!snapshot) {
         ImGui::TextDisabled("What a step finds out (registers, memory, mount tables, cgroup counters) shows here.");
-        return;
+        return out;
     }
     const engine::Facts& f = snapshot->facts;
-    if (!ImGui::BeginTabBar("inspectors")) return;
+    if (!ImGui::BeginTabBar("inspectors")) return out;
     if (!f.values.empty() && ImGui::BeginTabItem("Values")) {
         value_list(f.values);
         ImGui::EndTabItem();
@@ -45,11 +47,12 @@ void inspector_view(const engine::Snapshot* snapshot, const engine::Facts* previ
         for (const auto& view : f.series) series_plot(view, palette);
         ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Console")) {
-        console_view(snapshot->console, fonts);
+    if (ImGui::BeginTabItem("Console", nullptr, show_console ? ImGuiTabItemFlags_SetSelected : 0)) {
+        out = console_view(*snapshot, shell, fonts, palette, console);
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
+    return out;
 }
 
 }  // namespace strata::gui

@@ -146,12 +146,4 @@ void value_list(const std::vector<std::pair<std::string, std::string>>& values) 
     ImGui::EndTable();
 }
 
-void console_view(const std::string& console, const FontSet& fonts) {
-    ImGui::PushFont(fonts.or_regular(fonts.mono));
-    if (console.empty()) ImGui::TextDisabled("(nothing written to the console yet)");
-    else ImGui::TextUnformatted(console.c_str());
-    ImGui::PopFont();
-    ImGui::TextDisabled("Output only: typing into a container shell is not supported yet.");
-}
-
 }  // namespace strata::gui

@@ -18,6 +18,5 @@ void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts
 void fact_table(const engine::TableView& view, const Palette& palette);
 void series_plot(const engine::SeriesView& view, const Palette& palette);
 void value_list(const std::vector<std::pair<std::string, std::string>>& values);
-void console_view(const std::string& console, const FontSet& fonts);
 
 }  // namespace strata::gui

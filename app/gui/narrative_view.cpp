@@ -142,7 +142,10 @@ void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
     const auto& record = snap.steps[static_cast<std::size_t>(i)];
     if (record.status == engine::StepStatus::done) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.path_vm_entry);
-        ImGui::TextWrapped("✓ %s  (%s)", record.summary.c_str(), duration_text(record.duration).c_str());
+        // A replayed step says so on its own line too: the duration is the
+        // recorded run's, not this machine's.
+        ImGui::TextWrapped("✓ %s  (%s%s)", record.summary.c_str(), duration_text(record.duration).c_str(),
+                           snap.replay_label ? ", replayed" : "");
         ImGui::PopStyleColor();
         const auto check = snap.check_layers(i);
         if (!check.ok()) {
@@ -180,7 +183,8 @@ void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, cons
     ImGui::PushFont(fonts.or_regular(fonts.heading));
     ImGui::TextWrapped("%s", n.title.c_str());
     ImGui::PopFont();
-    if (snapshot->replay_label) ImGui::TextColored(ImVec4(1, 0.6f, 0, 1), "replay: %s", snapshot->replay_label->c_str());
+    // (A replay's label is the banner above this panel: app_shell draws it
+    // where it never scrolls away.)
     if (!n.found) {
         ImGui::TextWrapped("%s", lesson.summary.c_str());
         ImGui::TextDisabled("(no narrative: %s)", n.problem.c_str());

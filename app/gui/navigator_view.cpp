@@ -43,18 +43,33 @@ Commands navigator_view(const engine::Catalogue& catalogue, const LessonAvailabi
             ImGui::EndTooltip();
         }
         ImGui::Indent();
-        std::optional<std::string> missing;
-        if (auto it = availability.missing.find(lesson.id); it != availability.missing.end()) missing = it->second;
+        const lessons::Availability* a = availability.find(lesson.id);
         if (availability.skipped) ImGui::TextDisabled("availability not checked");
-        else if (!availability.probed) ImGui::TextDisabled("checking this machine…");
-        else if (missing) {
-            ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
-            ImGui::TextWrapped("not here: %s", missing->c_str());
-            ImGui::PopStyleColor();
-        } else {
+        else if (!availability.probed || !a) ImGui::TextDisabled("checking this machine…");
+        else if (a->mode == lessons::Mode::live) {
             ImGui::PushStyleColor(ImGuiCol_Text, palette.path_vm_entry);
             ImGui::TextUnformatted("runs here, live");
             ImGui::PopStyleColor();
+        } else {
+            const bool replay = a->mode == lessons::Mode::replay;
+            ImGui::PushStyleColor(ImGuiCol_Text, replay ? palette.replay : palette.failed);
+            // Just what is missing ("no usable /dev/kvm"); the why and the fix
+            // are in the tooltip, so the list stays a list.
+            std::string first = a->why.substr(0, a->why.find_first_of("(:\n"));
+            while (!first.empty() && first.back() == ' ') first.pop_back();
+            if (replay) ImGui::TextWrapped("replay (not live here: %s)", first.c_str());
+            else ImGui::TextWrapped("not here: %s", first.c_str());
+            ImGui::PopStyleColor();
+            if (ImGui::IsItemHovered()) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+                if (replay)
+                    ImGui::TextUnformatted("Opens as a replay: a recording of a real run on another machine, "
+                                           "labelled on every step.");
+                ImGui::TextUnformatted(a->why.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
         }
         ImGui::SameLine();
         ImGui::TextDisabled("%d/%d", std::min(done, total), total);

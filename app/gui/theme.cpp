@@ -35,6 +35,9 @@ Palette dark_palette() {
     p.muted_text = IM_COL32(150, 150, 160, 255);
     p.changed_value = IM_COL32(255, 196, 0, 255);
     p.window_background = IM_COL32(24, 25, 30, 255);
+    p.replay = IM_COL32(190, 150, 255, 255);
+    p.replay_fill = IM_COL32(96, 52, 140, 255);
+    p.replay_text = IM_COL32(255, 255, 255, 255);
     return p;
 }
 
@@ -65,6 +68,9 @@ Palette light_palette() {
     p.muted_text = IM_COL32(100, 100, 110, 255);
     p.changed_value = IM_COL32(200, 90, 0, 255);
     p.window_background = IM_COL32(240, 240, 242, 255);
+    p.replay = IM_COL32(110, 50, 170, 255);
+    p.replay_fill = IM_COL32(110, 50, 170, 255);
+    p.replay_text = IM_COL32(255, 255, 255, 255);
     return p;
 }
 
@@ -94,6 +100,9 @@ Palette high_contrast_palette() {
     p.muted_text = IM_COL32(220, 220, 220, 255);
     p.changed_value = IM_COL32(255, 255, 0, 255);
     p.window_background = IM_COL32(0, 0, 0, 255);
+    p.replay = IM_COL32(255, 0, 255, 255);
+    p.replay_fill = IM_COL32(255, 0, 255, 255);
+    p.replay_text = IM_COL32(0, 0, 0, 255);
     return p;
 }
 

@@ -104,7 +104,7 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     // Fixed widths from the font: fitting to the first frame's content
     // would size the columns for an empty table.
     const float em = ImGui::GetFontSize();
-    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.2f);
+    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.8f);
     ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 5.3f);
     ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
     ImGui::TableSetupColumn("layers", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
@@ -123,7 +123,13 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
                 ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette.current_row);
             if (e.failed()) ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
             ImGui::TableNextColumn();
-            ImGui::Text("%d", e.step + 1);
+            // ↺: re-emitted from a recording of a real run, not made here.
+            if (e.replayed) {
+                ImGui::Text("%d ↺", e.step + 1);
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("replayed from a recording of a real run");
+            } else {
+                ImGui::Text("%d", e.step + 1);
+            }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(duration_text(e.start).c_str());
             ImGui::TableNextColumn();

@@ -11,6 +11,7 @@
 #include "backends/linux/mountinfo.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/shell.hpp"
+#include "engine/shell_io.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -143,7 +144,9 @@ Result<int> shell(Context& ctx) {
             return std::unexpected(r.error());
         s.proc_mounted = true;
     }
-    return linux::run_shell(*s.box, {"/bin/sh"});
+    // The terminal, or the GUI console's pipes (engine/shell_io.hpp).
+    const auto io = engine::shell_io();
+    return linux::run_shell(*s.box, {"/bin/sh"}, io.in_fd, io.out_fd);
 }
 
 }  // namespace

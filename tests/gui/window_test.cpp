@@ -11,9 +11,13 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "app/platform/run_loop.hpp"
+#include <fmt/format.h>
+
 #include "backends/probe/machine_report.hpp"
+#include "lessons/availability.hpp"
 #include "lessons/catalogue.hpp"
 
 using namespace strata;
@@ -167,14 +171,87 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     std::filesystem::remove_all(config);
 }
 
-TEST_CASE("With /dev/kvm, the window steps vm/hello-kvm into the guest", "[gui][window][kvm]") {
-    auto report = probe::probe_machine({true, false});
-    if (auto missing = report.missing(engine::Requirement::kvm)) {
-        std::printf("SKIPPED part: vm/hello-kvm needs /dev/kvm: %s\n", missing->c_str());
+// Every node this step's recorded events touched is mostly the highlight
+// colour; every other node has not one highlight pixel.
+void check_lit_nodes(platform::Gui& gui, const engine::Snapshot& snap, int step) {
+    const auto touched = snap.layers_touched(step);
+    REQUIRE_FALSE(touched.empty());
+    const ImU32 lit = gui.shell().palette().node_lit;
+    for (const auto& [layer, rect] : gui.shell().last_diagram().nodes) {
+        const bool recorded = std::find(touched.begin(), touched.end(), layer) != touched.end();
+        const double share = share_with_colour(gui.last_capture(), rect, lit);
+        CAPTURE(step, engine::layer_key(layer), share);
+        if (recorded) CHECK(share > 0.5);
+        else CHECK(share == 0.0);
+    }
+}
+
+// The replay label is on screen: a strip mostly in the banner colour with
+// text in the banner's text colour on it.
+void check_banner(platform::Gui& gui, const std::optional<ImRect>& banner) {
+    REQUIRE(banner);
+    const auto& palette = gui.shell().palette();
+    const double fill = share_with_colour(gui.last_capture(), *banner, palette.replay_fill);
+    const double text = share_with_colour(gui.last_capture(), *banner, palette.replay_text);
+    CAPTURE(fill, text);
+    CHECK(fill > 0.5);
+    CHECK(text > 0.005);  // glyphs, not an empty strip (antialiased edges are other shades)
+}
+
+TEST_CASE("vm/hello-kvm steps into the guest: live with /dev/kvm, else as a labelled replay", "[gui][window][kvm]") {
+    const engine::Lesson* lesson = lessons::catalogue().find("vm/hello-kvm");
+    REQUIRE(lesson);
+    // The window makes the same choice as `strata run` (lessons::availability).
+    const auto a = lessons::availability(*lesson, probe::probe_machine(lessons::probe_options_for(*lesson)));
+    if (a.mode == lessons::Mode::unavailable) {
+        std::printf("SKIPPED part: vm/hello-kvm can neither run live nor replay here: %s\n", a.why.c_str());
         return;
     }
+    const bool replay = a.mode == lessons::Mode::replay;
+    std::printf("vm/hello-kvm runs %s here\n", replay ? "as a replay" : "live");
     gui::ShellOptions shell;
     shell.lesson = "vm/hello-kvm";
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    const auto& before = settled(*gui);
+    CHECK(before.replay_label.has_value() == replay);
+    if (replay) {
+        check_banner(*gui, gui->shell().last_diagram().replay_banner);
+        check_banner(*gui, gui->shell().narrative_banner());
+    }
+    // Space through every step: the label stays on each, and the nodes lit
+    // are exactly those the (replayed) events touched.
+    const int steps = static_cast<int>(lesson->steps.size());
+    for (int i = 0; i < steps; ++i) {
+        press(*gui, platform::TestKey::space);
+        const auto& snap = settled(*gui);
+        REQUIRE(snap.current_step == i);
+        REQUIRE(snap.steps[static_cast<std::size_t>(i)].status == engine::StepStatus::done);
+        for (const auto* e : snap.events_of_step(i)) CHECK(e->replayed == replay);
+        check_lit_nodes(*gui, snap, i);
+        if (replay) {
+            check_banner(*gui, gui->shell().last_diagram().replay_banner);
+            check_banner(*gui, gui->shell().narrative_banner());
+        }
+        if (i == 0 || i + 1 == steps) save(*gui, fmt::format("5-hello-kvm-{}-step-{}", replay ? "replay" : "live", i + 1));
+    }
+    const auto& end = settled(*gui);
+    CHECK(end.finished);
+    const auto guest = gui->shell().last_diagram().node_rect(engine::LayerId::guest_program);
+    REQUIRE(guest);
+    CHECK(share_with_colour(gui->last_capture(), *guest, gui->shell().palette().node_lit) > 0.5);
+}
+
+TEST_CASE("The console runs the lesson's shell: typing hostname shows the container's hostname", "[gui][window][shell]") {
+    const char* id = "container/mount-pivot";
+    const engine::Lesson* lesson = lessons::catalogue().find(id);
+    REQUIRE(lesson);
+    REQUIRE(lesson->interactive_shell);
+    gui::ShellOptions shell;
+    shell.lesson = id;
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
@@ -183,11 +260,43 @@ TEST_CASE("With /dev/kvm, the window steps vm/hello-kvm into the guest", "[gui][
     settled(*gui);
     press(*gui, platform::TestKey::end);
     const auto& end = settled(*gui);
-    CHECK(end.finished);
-    const auto guest = gui->shell().last_diagram().node_rect(engine::LayerId::guest_program);
-    REQUIRE(guest);
-    CHECK(share_with_colour(gui->last_capture(), *guest, gui->shell().palette().node_lit) > 0.5);
-    save(*gui, "5-hello-kvm");
+    REQUIRE(end.finished);
+    for (const auto& s : end.steps) REQUIRE(s.status == engine::StepStatus::done);
+    auto& controller = gui->shell().controller();
+    // What the console's button and input line send (the view test checks
+    // the widgets); the shell itself is the lesson's, through its backend.
+    controller.submit({gui::CommandKind::start_shell});
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!controller.shell_state().running && std::chrono::steady_clock::now() < deadline) gui->render_frame();
+    REQUIRE(controller.shell_state().running);
+    // mount-pivot makes no UTS namespace: the container shares the host's
+    // name, so that is what its shell must print (and echo the command).
+    char host[256] = {};
+    REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+    controller.submit({gui::CommandKind::shell_input, "hostname\n"});
+    controller.submit({gui::CommandKind::shell_input, "ls /old-root | wc -l; echo pid=$$\n"});
+    std::string transcript;
+    while (std::chrono::steady_clock::now() < deadline) {
+        gui->render_frame();
+        transcript = controller.shell_state().transcript;
+        // Both commands' output (not just their echo) arrived.
+        if (transcript.find("\npid=") != std::string::npos) break;
+        std::this_thread::sleep_for(10ms);
+    }
+    CAPTURE(transcript);
+    CHECK_THAT(transcript, Catch::Contains("hostname\n" + std::string(host)));
+    // Inside: the old root was detached (empty), and the shell is a low pid
+    // in the container's own PID namespace.
+    CHECK_THAT(transcript, Catch::Contains("\n0\n"));
+    gui->settle(2);
+    gui->render_frame(/*capture=*/true);
+    save(*gui, "6-mount-pivot-shell");
+    controller.submit({gui::CommandKind::shell_input, "exit 7\n"});
+    REQUIRE(controller.wait_idle(20s));
+    const auto done = controller.shell_state();
+    CHECK_FALSE(done.running);
+    REQUIRE(done.exit_status);
+    CHECK(*done.exit_status == 7);
 }
 
 int main(int argc, char** argv) {

@@ -1,0 +1,51 @@
+#include "app/gui/lesson_choice.hpp"
+
+#include <memory>
+#include <mutex>
+#include <utility>
+
+namespace strata::gui {
+
+Chooser machine_chooser() {
+    // Shared by copies of the chooser; one report per ProbeOptions, since a
+    // container probe forks throwaway children and a KVM one opens the device.
+    struct Cache {
+        std::mutex mutex;
+        std::map<std::pair<bool, bool>, probe::MachineReport> reports;
+    };
+    auto cache = std::make_shared<Cache>();
+    return [cache](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
+        const auto options = lessons::probe_options_for(lesson);
+        probe::MachineReport report;
+        {
+            std::lock_guard lock(cache->mutex);
+            const auto key = std::make_pair(options.kvm, options.containers);
+            auto it = cache->reports.find(key);
+            if (it == cache->reports.end()) it = cache->reports.emplace(key, probe::probe_machine(options)).first;
+            report = it->second;
+        }
+        return lessons::choose_playable(lesson, report, /*force_replay=*/false, std::nullopt);
+    };
+}
+
+Chooser live_chooser() {
+    return [](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
+        lessons::Playable p;
+        p.lesson = &lesson;
+        return p;
+    };
+}
+
+const lessons::Availability* LessonAvailability::find(const std::string& id) const {
+    auto it = lessons.find(id);
+    return it == lessons.end() ? nullptr : &it->second;
+}
+
+LessonAvailability availability_of(const engine::Catalogue& catalogue, const probe::MachineReport& report) {
+    LessonAvailability result;
+    result.probed = true;
+    for (const auto& lesson : catalogue.lessons()) result.lessons[lesson.id] = lessons::availability(lesson, report);
+    return result;
+}
+
+}  // namespace strata::gui
