@@ -20,7 +20,7 @@ struct IoctlName {
     std::string_view call;
 };
 #define STRATA_IOCTL(name) IoctlName{name, #name, "ioctl(" #name ")"}
-const std::array<IoctlName, 43> kIoctlNames = {{
+const std::array<IoctlName, 44> kIoctlNames = {{
     STRATA_IOCTL(KVM_GET_API_VERSION),
     STRATA_IOCTL(KVM_CREATE_VM),
     STRATA_IOCTL(KVM_CHECK_EXTENSION),
@@ -33,6 +33,7 @@ const std::array<IoctlName, 43> kIoctlNames = {{
     STRATA_IOCTL(KVM_SET_IDENTITY_MAP_ADDR),
     STRATA_IOCTL(KVM_CREATE_IRQCHIP),
     STRATA_IOCTL(KVM_CREATE_PIT2),
+    STRATA_IOCTL(KVM_REINJECT_CONTROL),
     STRATA_IOCTL(KVM_IRQ_LINE),
     STRATA_IOCTL(KVM_GET_DIRTY_LOG),
     STRATA_IOCTL(KVM_IOEVENTFD),

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <linux/kvm.h>
 #include <sys/utsname.h>
 
 namespace strata::kvm::tinyos {
@@ -34,6 +35,14 @@ engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::spa
     event.start = recorder.now();
     recorder.record(std::move(event));
     return write_long_mode_tables(recorder, ram, layout);
+}
+
+bool coalesce_missed_ticks(Vm& vm) {
+    kvm_reinject_control control{};
+    control.pit_reinject = 0;
+    return traced_ioctl(vm.recorder(), vm.fd(), KVM_REINJECT_CONTROL, &control,
+                        {{"pit_reinject", "0: coalesce ticks missed while the vCPU was out"}})
+        .has_value();
 }
 
 engine::Result<void> start(Vcpu& vcpu, const LongModeLayout& layout) {

@@ -16,6 +16,7 @@
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/vcpu.hpp"
+#include "backends/kvm/vm.hpp"
 
 namespace strata::kvm::tinyos {
 
@@ -40,6 +41,15 @@ enum class Fault : std::uint32_t { none = 0, triple = 1, hang = 2 };
 // tables (each write recorded as the VMM touching RAM).
 engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::span<const std::uint8_t> image,
                           Fault fault, const LongModeLayout& layout);
+
+// KVM_REINJECT_CONTROL (after KVM_CREATE_PIT2): by default KVM's PIT
+// replays every tick the guest missed while its vCPU was not running —
+// while strata handled an exit or paused between lesson steps — in a
+// burst on the next entry. tinyos charges ticks to the running program
+// (its CPU budget), so a burst would kill an innocent one. Off, missed
+// ticks are coalesced as on a busy real machine. Returns whether KVM
+// accepted it; a host without it keeps the burst (recorded, not fatal).
+bool coalesce_missed_ticks(Vm& vm);
 
 // KVM_SET_SREGS + KVM_SET_REGS: 64-bit mode, ring 0, RIP = kLoadAddress,
 // RDI = kBootInfo.

@@ -109,6 +109,8 @@ Result<StepOutcome> build_vm(Context& ctx) {
     }
     if (auto r = m.vm->create_irqchip(); !r) return std::unexpected(r.error());
     if (auto r = m.vm->create_pit2(); !r) return std::unexpected(r.error());
+    ctx.facts().set_value("PIT ticks missed while strata handles exits",
+                          tinyos::coalesce_missed_ticks(*m.vm) ? "coalesced" : "replayed in a burst (KVM_REINJECT_CONTROL failed)");
     auto ram = m.add_memory(ctx, 0, 0, tinyos::kRamSize);
     if (!ram) return std::unexpected(ram.error());
     s.ram = *ram;
