@@ -16,6 +16,7 @@
 #include "backends/kvm/system.hpp"
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"
+#include "bench/raw_program.hpp"
 
 namespace strata::bench {
 
@@ -102,19 +103,11 @@ engine::Result<ExitCosts> measure_strata_exit_cost(int runs) {
 }
 
 engine::Result<ExitCosts> parse_exit_cost_lines(const std::string& text) {
+    auto lines = json_object_lines(text, "raw exit-cost output");
+    if (!lines) return std::unexpected(lines.error());
     ExitCosts costs;
-    std::size_t pos = 0;
-    int line_number = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        const std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_number;
-        if (line.empty()) continue;
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object() || !j.contains("mode") || !j.contains("kind") || !j["mode"].is_string() ||
-            !j["kind"].is_string())
+    for (const auto& [line_number, j] : *lines) {
+        if (!j.contains("mode") || !j.contains("kind") || !j["mode"].is_string() || !j["kind"].is_string())
             return engine::plain_error("raw exit-cost output", fmt::format("line {} is not a result object", line_number));
         Summary s;
         for (auto [key, field] : {std::pair{"median", &s.median}, {"min", &s.min}, {"max", &s.max}}) {
@@ -129,15 +122,9 @@ engine::Result<ExitCosts> parse_exit_cost_lines(const std::string& text) {
 }
 
 engine::Result<ExitCosts> measure_raw_exit_cost(const std::string& raw_program, int runs) {
-    const std::string command = fmt::format("'{}' {}", raw_program, runs);
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    if (!pipe) return engine::errno_error("popen " + raw_program, errno);
-    std::string output;
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
-    const int status = ::pclose(pipe.release());
-    if (status != 0) return engine::plain_error(raw_program, fmt::format("exited with status {}", status));
-    return parse_exit_cost_lines(output);
+    auto output = run_raw_program(raw_program, runs);
+    if (!output) return std::unexpected(output.error());
+    return parse_exit_cost_lines(*output);
 }
 
 void report_exit_cost(const ExitCosts& strata, const ExitCosts& raw, bool json) {

@@ -15,6 +15,7 @@
 #include "backends/kvm/system.hpp"
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"
+#include "bench/raw_program.hpp"
 #include "bench/stats.hpp"
 
 namespace strata::bench {
@@ -93,39 +94,23 @@ engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
 }
 
 engine::Result<StageSamples> parse_stage_lines(const std::string& text) {
+    auto lines = json_object_lines(text, "raw bench output");
+    if (!lines) return std::unexpected(lines.error());
     StageSamples samples;
-    std::size_t pos = 0;
-    int line_number = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos) end = text.size();
-        const std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_number;
-        if (line.empty()) continue;
-        auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-            return engine::plain_error("raw bench output", fmt::format("line {} is not a JSON object", line_number));
+    for (const auto& [line_number, j] : *lines)
         for (const auto& stage : vm_hello_stages()) {
             auto it = j.find(stage);
             if (it == j.end() || !it->is_number())
                 return engine::plain_error("raw bench output", fmt::format("line {} lacks stage '{}'", line_number, stage));
             samples[stage].push_back(it->get<double>());
         }
-    }
     return samples;
 }
 
 engine::Result<StageSamples> measure_raw_vm_hello(const std::string& raw_program, int runs) {
-    const std::string command = fmt::format("'{}' {}", raw_program, runs + kWarmupRuns);
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    if (!pipe) return engine::errno_error("popen " + raw_program, errno);
-    std::string output;
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
-    const int status = ::pclose(pipe.release());
-    if (status != 0) return engine::plain_error(raw_program, fmt::format("exited with status {}", status));
-    auto samples = parse_stage_lines(output);
+    auto output = run_raw_program(raw_program, runs + kWarmupRuns);
+    if (!output) return std::unexpected(output.error());
+    auto samples = parse_stage_lines(*output);
     if (samples) drop_warmup(*samples);
     return samples;
 }
