@@ -58,7 +58,10 @@ void GuestTrace::drain() {
                 continue;
             }
             ++by_kind_[r[0]];
-            if (record.kind == GuestEventKind::syscall) ++by_syscall_[record.a];
+            if (record.kind == GuestEventKind::syscall) {
+                ++by_syscall_[syscall_number(record)];
+                if (syscall_via_fault(record)) ++syscalls_via_fault_;
+            }
             if (records_.size() < kMaxRecorded) {
                 records_.push_back(record);
                 record_event(record);
@@ -86,7 +89,7 @@ std::string GuestTrace::syscall_name(std::uint32_t number) {
 std::string GuestTrace::describe(const GuestRecord& r) {
     switch (r.kind) {
         case GuestEventKind::boot: return fmt::format("guest kernel: {}", kSetupSteps[r.a]);
-        case GuestEventKind::syscall: return fmt::format("guest syscall: {}", syscall_name(r.a));
+        case GuestEventKind::syscall: return fmt::format("guest syscall: {}", syscall_name(syscall_number(r)));
         case GuestEventKind::page_fault: return "guest page fault";
         case GuestEventKind::context_switch: return "guest context switch";
         case GuestEventKind::exit: return "guest process exited";
@@ -108,8 +111,10 @@ void GuestTrace::record_event(const GuestRecord& r) {
     event.layers = {LayerId::guest_kernel};
     switch (r.kind) {
         case GuestEventKind::syscall:
-            event.args.push_back({"number", std::to_string(r.a)});
+            event.args.push_back({"number", std::to_string(syscall_number(r))});
             event.args.push_back({"first argument", fmt::format("{:#x}", r.b)});
+            event.args.push_back({"entered", syscall_via_fault(r) ? "in ring 3, finished by tinyos's page-fault handler"
+                                                                  : "ring 0 at LSTAR"});
             event.layers = {LayerId::guest_program, LayerId::guest_kernel};
             break;
         case GuestEventKind::page_fault:

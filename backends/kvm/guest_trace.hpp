@@ -40,6 +40,14 @@ struct GuestRecord {
     std::uint64_t b;
 };
 
+// A syscall record's `a`: the number in the low 16 bits; the top bit set
+// when `syscall` left the CPU in ring 3 and tinyos's page-fault handler
+// finished the entry (what a PVM host does to a kernel not written for
+// it; tinyos/trap.c).
+inline constexpr std::uint32_t kSyscallViaFault = 0x80000000u;
+inline std::uint32_t syscall_number(const GuestRecord& r) { return r.a & 0xffffu; }
+inline bool syscall_via_fault(const GuestRecord& r) { return (r.a & kSyscallViaFault) != 0; }
+
 class GuestTrace final : public Device {
 public:
     static constexpr std::uint32_t kMagic = 0x45435254;
@@ -58,6 +66,9 @@ public:
     const std::vector<GuestRecord>& records() const { return records_; }  // the first kMaxRecorded valid ones
     std::uint64_t count(GuestEventKind kind) const;
     std::uint64_t syscalls(std::uint32_t number) const;
+    // Syscalls tinyos had to finish itself because `syscall` did not
+    // reach ring 0 (0 on hardware-assisted KVM).
+    std::uint64_t syscalls_via_fault() const { return syscalls_via_fault_; }
     std::uint64_t doorbells() const { return doorbells_; }
     std::uint64_t malformed() const { return malformed_; }  // records or ring states refused
     const std::string& last_problem() const { return last_problem_; }
@@ -77,7 +88,7 @@ private:
     std::vector<GuestRecord> records_;
     std::array<std::uint64_t, 8> by_kind_{};
     std::map<std::uint32_t, std::uint64_t> by_syscall_;
-    std::uint64_t doorbells_ = 0, malformed_ = 0;
+    std::uint64_t doorbells_ = 0, malformed_ = 0, syscalls_via_fault_ = 0;
     std::string last_problem_;
 };
 

@@ -188,6 +188,8 @@ Result<StepOutcome> programs(Context& ctx) {
     ctx.facts().set_value("guest processes exited / killed",
                           fmt::format("{} / {}", d.of(GuestEventKind::exit), d.of(GuestEventKind::kill)));
     ctx.facts().set_value("trace doorbells so far", std::to_string(s.trace->doorbells()));
+    ctx.facts().set_value("syscalls tinyos finished itself (syscall stayed in ring 3)",
+                          std::to_string(s.trace->syscalls_via_fault()));
     if (s.trace->malformed()) ctx.facts().set_value("trace records refused", std::to_string(s.trace->malformed()));
     return StepOutcome{fmt::format("six programs ran in ring 3: {} syscalls, {} page faults, {} context switches; {} "
                                    "exited and {} misbehaving ones were killed by tinyos, which kept running",
@@ -200,6 +202,7 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
     auto& s = state(ctx);
     const auto from = ctx.recorder().size();
     const auto before = s.uart->bytes_sent();
+    const auto fixed_up_before = s.trace->syscalls_via_fault();
     auto report = run_to(ctx, "echo", tinyos::echo_done);
     if (!report) return std::unexpected(report.error());
     const auto devices = exits_by_device(ctx, from);
@@ -207,10 +210,15 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
     const auto uart_exits = devices.count(uart_name) ? devices.at(uart_name) : 0;
     ctx.facts().set_value("bytes the guest wrote", std::to_string(s.uart->bytes_sent() - before));
     ctx.facts().set_value("UART exits for them", std::to_string(uart_exits));
-    return StepOutcome{fmt::format("one write(\"echo\\n\") syscall: program -> tinyos's kernel -> its UART driver -> "
-                                   "{} VM exits (a status poll and a byte each) -> strata's 16550 model -> your "
-                                   "console",
-                                   uart_exits)};
+    const bool via_fault = s.trace->syscalls_via_fault() > fixed_up_before;
+    ctx.facts().set_value("how the syscall entered tinyos",
+                          via_fault ? "syscall stayed in ring 3 (this hypervisor); tinyos's page-fault handler "
+                                      "finished the entry"
+                                    : "syscall switched to ring 0 at LSTAR, as on bare metal");
+    return StepOutcome{fmt::format("one write(\"echo\\n\") syscall: program -> {} -> tinyos's kernel -> its UART "
+                                   "driver -> {} VM exits (a status poll and a byte each) -> strata's 16550 model -> "
+                                   "your console",
+                                   via_fault ? "syscall, left in ring 3, a page fault" : "syscall", uart_exits)};
 }
 
 Result<StepOutcome> page_fault(Context& ctx) {

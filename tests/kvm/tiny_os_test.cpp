@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 
 #include "backends/kvm/guest_trace.hpp"
+#include "backends/probe/machine_report.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/support/no_leaks.hpp"
@@ -108,6 +109,17 @@ TEST_CASE("vm/tiny-os: tinyos boots, runs its programs and outlives the ones tha
             CHECK(doorbells * 4 < guest_events);
             for (const auto* e : events)
                 if (e->kind == EventKind::guest_event) CHECK(e->touches(engine::LayerId::guest_kernel));
+        }
+        {  // every syscall entered the same way: at LSTAR in ring 0 where the CPU does it (hardware-assisted
+           // KVM), or finished by tinyos's page-fault handler where `syscall` stays in ring 3 (PVM)
+            const int via_fault = std::stoi(fact(snap, "syscalls tinyos finished itself (syscall stayed in ring 3)"));
+            const int total = std::stoi(fact(snap, "guest syscalls"));
+            probe::MachineReport machine;
+            probe::probe_kvm(machine, "/dev/kvm");
+            CAPTURE(probe::kvm_kind_key(machine.facts.kvm_kind), via_fault, total);
+            if (machine.facts.kvm_kind == probe::KvmKind::software_nested) CHECK(via_fault == total);
+            else if (machine.facts.kvm_kind == probe::KvmKind::hardware) CHECK(via_fault == 0);
+            else CHECK((via_fault == 0 || via_fault == total));
         }
         {  // a followed syscall: the guest's write comes before the UART exits it causes
             const int step = step_index("syscall");
@@ -224,4 +236,13 @@ TEST_CASE("The guest trace takes what the guest wrote only after checking it", "
     CHECK(trace.malformed() == 3);
     CHECK(consumed() == 3 + 10 * GuestTrace::kCapacity);
     CHECK(trace.last_problem().find("resynchronised") != std::string::npos);
+
+    // A syscall tinyos had to finish itself (`syscall` left in ring 3) keeps its number.
+    const std::uint32_t next = 3 + 10 * GuestTrace::kCapacity;
+    put_record(next, 2, 4, 2 | kvm::kSyscallViaFault, 0x7fff00);  // pid 4: uname, via the fault
+    put32(4, next + 1);
+    trace.drain();
+    CHECK(trace.syscalls(2) == 1);
+    CHECK(trace.syscalls_via_fault() == 1);
+    CHECK(recorder.events().back().name == "guest syscall: uname");
 }

@@ -88,7 +88,7 @@ void kprint_dec(u64 v);
 /* trace.c: events for strata, through shared memory + a doorbell. */
 enum trace_kind {
     TR_BOOT = 1,      /* a = setup step (SETUP_*)                   */
-    TR_SYSCALL = 2,   /* a = syscall number                         */
+    TR_SYSCALL = 2,   /* a = syscall number | route (syscall.c)     */
     TR_PAGE_FAULT = 3,/* b = faulting address, a = error code       */
     TR_SWITCH = 4,    /* pid = to, a = from                         */
     TR_EXIT = 5,      /* a = exit code                              */
@@ -130,8 +130,11 @@ struct frame *sleep_current(struct frame *f, u64 ticks);
 struct frame *timer_tick(struct frame *f);
 extern volatile u64 ticks;
 
-/* syscall.c */
-struct frame *syscall_dispatch(struct frame *f);
+/* syscall.c. `route` is 0 for a syscall that entered through LSTAR in
+ * ring 0, SYSCALL_VIA_FAULT for one trap.c finished (a PVM host). It is
+ * reported to strata in the top bit of the trace record's `a`. */
+#define SYSCALL_VIA_FAULT 0x80000000U
+struct frame *syscall_dispatch(struct frame *f, u32 route);
 
 /* entry.S */
 void enter_frame(struct frame *f) __attribute__((noreturn));

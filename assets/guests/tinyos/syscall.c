@@ -40,9 +40,9 @@ static i64 sys_uname(u64 buf) {
     return copy_user(current_pml4(), &u, buf, sizeof u, 1) ? -EFAULT : 0;
 }
 
-struct frame *syscall_dispatch(struct frame *f) {
+struct frame *syscall_dispatch(struct frame *f, u32 route) {
     u64 nr = f->rax;
-    trace(TR_SYSCALL, current_pid(), (u32)nr, f->rdi);
+    trace(TR_SYSCALL, current_pid(), (nr < 0xffff ? (u32)nr : 0xffffU) | route, f->rdi);
     switch (nr) {
         case SYS_WRITE: f->rax = (u64)sys_write(f->rdi, f->rsi); return f;
         case SYS_GETPID: f->rax = (u64)current_pid(); return f;
