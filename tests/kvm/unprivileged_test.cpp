@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <grp.h>
@@ -61,12 +62,22 @@ TEST_CASE("A user who may not open /dev/kvm is told why and how to fix it", "[kv
         });
         CHECK(status == 0);
     }
-    SECTION("the CLI exits with 3, requirement missing") {
+    SECTION("with --live the CLI exits with 3, requirement missing") {
         const int status = as_nobody([] {
-            char arg0[] = "strata", arg1[] = "run", arg2[] = "vm/hello-kvm";
-            char* argv[] = {arg0, arg1, arg2, nullptr};
-            return cli::main(3, argv);
+            char arg0[] = "strata", arg1[] = "run", arg2[] = "vm/hello-kvm", arg3[] = "--live";
+            char* argv[] = {arg0, arg1, arg2, arg3, nullptr};
+            return cli::main(4, argv);
         });
         CHECK(status == 3);
+    }
+    SECTION("without --live the CLI plays the shipped recording instead, and succeeds") {
+        const int status = as_nobody([] {
+            // Only the exit status comes back from the child: keep its output off the test log.
+            if (!std::freopen("/dev/null", "w", stdout)) return 101;
+            char arg0[] = "strata", arg1[] = "run", arg2[] = "vm/hello-kvm", arg3[] = "--no-narrative";
+            char* argv[] = {arg0, arg1, arg2, arg3, nullptr};
+            return cli::main(4, argv);
+        });
+        CHECK(status == 0);
     }
 }
