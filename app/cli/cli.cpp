@@ -12,7 +12,7 @@ namespace strata::cli {
 
 int main(int argc, char** argv) {
     CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
-    app.set_version_flag("--version", "strata 0.1.0");
+    app.set_version_flag("--version", "strata " STRATA_VERSION);
     app.require_subcommand(0, 1);
 
     std::map<CLI::App*, Command> commands;
