@@ -107,7 +107,8 @@ json recording_to_json(const Recording& r) {
               {"platform", r.machine.platform},
               {"recorded_at", r.machine.recorded_at},
               {"strata_version", r.machine.strata_version},
-              {"cgroup_mode", r.machine.cgroup_mode}}},
+              {"cgroup_mode", r.machine.cgroup_mode},
+              {"as_root", r.machine.as_root}}},
             {"steps", std::move(steps)},
             {"events", std::move(events)}};
 }
@@ -135,7 +136,7 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
         r.machine = {m.at("kernel_release").get<std::string>(), m.at("os").get<std::string>(),
                      m.at("kvm_kind").get<std::string>(),       m.at("platform").get<std::string>(),
                      m.at("recorded_at").get<std::string>(),    m.at("strata_version").get<std::string>(),
-                     m.value("cgroup_mode", std::string())};
+                     m.value("cgroup_mode", std::string()),     m.value("as_root", false)};
 
         const auto& steps = j.at("steps");
         if (!steps.is_array() || steps.size() > lesson.steps.size())

@@ -40,6 +40,9 @@ struct MachineInfo {
     // "v2", "hybrid", "v1": container lessons make different cgroup calls
     // on each. Empty in recordings made before it was kept.
     std::string cgroup_mode;
+    // Whether root made it: rootless runs of some container lessons take
+    // another path (overlay copies the image first).
+    bool as_root = false;
 };
 
 struct RecordedStep {

@@ -54,7 +54,8 @@ replay::Recording record(const engine::Lesson& lesson) {
         snapshots.push_back(session.snapshot());
         if (!outcome) break;
     }
-    replay::MachineInfo machine{"6.1.0-test", "Debian", "hardware-assisted", "Test PC", "2026-11-24T07:00:00Z", "0.1.0"};
+    replay::MachineInfo machine{"6.1.0-test", "Debian", "hardware-assisted", "Test PC", "2026-11-24T07:00:00Z", "0.1.0",
+                                "v2", true};
     return replay::record_session(snapshots, {}, machine);
 }
 
@@ -72,6 +73,19 @@ TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
     CHECK(back->events[1].name == "ioctl(KVM_RUN)");
     CHECK(back->steps[1].facts.values == original.steps[1].facts.values);
     CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
+    CHECK(back->machine.cgroup_mode == "v2");
+    CHECK(back->machine.as_root);
+}
+
+TEST_CASE("A recording made before the cgroup mode and user were kept still loads", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    auto json = replay::recording_to_json(record(lesson));
+    json["machine"].erase("cgroup_mode");
+    json["machine"].erase("as_root");
+    auto back = replay::recording_from_json(json, lesson);
+    REQUIRE(back);
+    CHECK(back->machine.cgroup_mode.empty());
+    CHECK_FALSE(back->machine.as_root);
 }
 
 TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
