@@ -21,13 +21,10 @@ bool same_directory(const fs::path& a, const fs::path& b) {
     return fs::equivalent(a, b, ec);
 }
 
-// <prefix>/bin/strata -> <prefix>/<relative>, from the layout CMake
-// installs (STRATA_INSTALL_*_FROM_BIN are relative to the binary's
-// directory, e.g. "../share/strata").
-fs::path from_installed_binary(const char* relative) {
+// <prefix>/bin/strata -> <prefix>; empty if /proc is missing.
+fs::path own_prefix() {
     const auto exe = own_executable();
-    if (exe.empty()) return {};
-    return (exe.parent_path() / relative).lexically_normal();
+    return exe.empty() ? fs::path() : exe.parent_path().parent_path();
 }
 
 }  // namespace
@@ -41,16 +38,25 @@ Installation installation() {
     return cached;
 }
 
-fs::path installed_asset_dir() { return from_installed_binary(STRATA_INSTALL_DATA_FROM_BIN); }
-fs::path installed_helper_dir() { return from_installed_binary(STRATA_INSTALL_LIBEXEC_FROM_BIN); }
-// Generated, not shipped: the package makes it when it is installed. The
-// FHS puts such data under /var/lib for a strata in /usr, and under
-// <prefix>/var/lib for any other prefix (as GNUInstallDirs does).
-fs::path installed_rootfs_dir() {
-    const auto prefix = from_installed_binary("..");
+InstalledPaths installed_paths(const fs::path& prefix) {
+    // STRATA_INSTALL_*_FROM_BIN are the install destinations relative to
+    // the program's directory (e.g. "../share/strata"), so any prefix works.
+    const auto bin = prefix / "bin";
+    InstalledPaths p;
+    p.program = bin / "strata";
+    p.assets = (bin / STRATA_INSTALL_DATA_FROM_BIN).lexically_normal();
+    p.helpers = (bin / STRATA_INSTALL_LIBEXEC_FROM_BIN).lexically_normal();
+    // Generated, not shipped: the package makes it when it is installed.
+    // The FHS puts such data under /var/lib for a strata in /usr, and under
+    // <prefix>/var/lib for any other prefix (as GNUInstallDirs does).
     const fs::path state = prefix == "/usr" ? fs::path("/var") : prefix / "var";
-    return state / "lib" / "strata" / "rootfs";
+    p.rootfs = state / "lib" / "strata" / "rootfs";
+    return p;
 }
+
+fs::path installed_asset_dir() { return installed_paths(own_prefix()).assets; }
+fs::path installed_helper_dir() { return installed_paths(own_prefix()).helpers; }
+fs::path installed_rootfs_dir() { return installed_paths(own_prefix()).rootfs; }
 
 fs::path asset_dir() {
     if (const char* env = std::getenv("STRATA_ASSETS"); env && *env) return env;
@@ -69,6 +75,10 @@ fs::path helper_program(std::string_view name) {
         std::error_code ec;
         const auto installed = installed_helper_dir() / name;
         if (fs::exists(installed, ec)) return installed;
+        // A binary copied out with its helpers beside it
+        // (tests/kvm-in-qemu/run-in-vm.sh --with).
+        const auto sibling = own_executable().parent_path() / name;
+        if (fs::exists(sibling, ec)) return sibling;
     }
     return fs::path(STRATA_BUILD_BIN_DIR) / name;
 }

@@ -33,7 +33,13 @@ std::filesystem::path helper_program(std::string_view name);
 // really there is for backends/linux to check).
 std::filesystem::path rootfs_dir();
 
-// The installed layout, for messages and the man page.
+// The installed layout under a prefix (/usr for the package), for the
+// man page; the functions below apply it to this binary's own prefix.
+struct InstalledPaths {
+    std::filesystem::path program, assets, helpers, rootfs;
+};
+InstalledPaths installed_paths(const std::filesystem::path& prefix);
+
 std::filesystem::path installed_asset_dir();
 std::filesystem::path installed_rootfs_dir();
 std::filesystem::path installed_helper_dir();
