@@ -16,7 +16,6 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "strata " STRATA_VERSION);
     app.set_help_all_flag("--help-all", "Print this help and that of every subcommand, then exit");
     app.require_subcommand(0, 1);
-    app.footer(help_footer(help_sections(running_help_paths(), /*with_files=*/false)));
 
     std::map<CLI::App*, Command> commands;
     auto add = [&](const char* name, auto adder) {
@@ -37,6 +36,8 @@ int main(int argc, char** argv) {
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);
 #endif
+    // After the subcommands, which would otherwise inherit it.
+    app.footer(help_footer(help_sections(running_help_paths(), /*with_files=*/false)));
 
     try {
         app.parse(argc, argv);
