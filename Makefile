@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test package clean
 
 all: build
 
@@ -23,6 +23,12 @@ run: build
 test: DEPS_FLAGS = --test
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The Debian package for lab machines (docs/INSTRUCTOR.md):
+# $(BUILD_DIR)/strata_<version>_<arch>.deb
+package: DEPS_FLAGS = --package
+package: build
+	@cd $(BUILD_DIR) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -12,9 +12,6 @@ add_library(strata_container_bench STATIC ${CMAKE_CURRENT_LIST_DIR}/container_be
   ${CMAKE_CURRENT_LIST_DIR}/container_oci.cpp)
 target_include_directories(strata_container_bench PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(strata_container_bench PUBLIC strata_bench strata_linux strata_engine)
-target_compile_definitions(strata_container_bench PRIVATE
-  STRATA_RAW_CONTAINER="$<TARGET_FILE:strata-raw-container>"
-  STRATA_CONTAINER_TIMER="$<TARGET_FILE:strata-container-timer>")
 add_dependencies(strata_container_bench strata-raw-container strata-container-timer)
 
 # A standalone runner until `strata bench container` is wired in the CLI.

@@ -17,6 +17,7 @@
 #include "backends/linux/rootfs.hpp"
 #include "bench/container_oci.hpp"
 #include "bench/stats.hpp"
+#include "engine/install_layout.hpp"
 #include "engine/recorder.hpp"
 
 extern char** environ;
@@ -62,14 +63,6 @@ std::vector<double> time_command(const std::vector<std::string>& argv, int runs,
     }
     posix_spawn_file_actions_destroy(&actions);
     return out;
-}
-
-std::string self_dir() {
-    char buf[4096];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return ".";
-    std::string path(buf, std::size_t(n));
-    return path.substr(0, path.rfind('/'));
 }
 
 // Runs the timer program (bench/container_timer.c) and reads the times it
@@ -125,8 +118,7 @@ void add_oci_peers(std::vector<Row>& rows, const std::string& rootfs, int runs) 
         if (cgroups_are_hybrid()) {
             // crun refuses hybrid cgroups: give it a private mount namespace
             // without the v2 tree, set up once; only the timer's runs count.
-            std::string timer = self_dir() + "/strata-container-timer";
-            if (::access(timer.c_str(), X_OK) != 0) timer = STRATA_CONTAINER_TIMER;
+            const std::string timer = engine::helper_program("strata-container-timer").string();
             std::vector<std::string> argv = {find_program("unshare"), "--mount", "--propagation", "private", "/bin/sh", "-c",
                                              "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\"", timer,
                                              std::to_string(runs)};
@@ -162,8 +154,7 @@ int run_container_bench(int runs, bool json) {
 
     // 1. The raw floor, a separate process like every peer; its own
     //    in-process times exclude its exec, so time the whole process.
-    std::string raw = self_dir() + "/strata-raw-container";
-    if (::access(raw.c_str(), X_OK) != 0) raw = STRATA_RAW_CONTAINER;
+    const std::string raw = engine::helper_program("strata-raw-container").string();
     {
         bool ok = false;
         auto sample = time_command({raw, *rootfs, "1"}, runs, ok);

@@ -55,24 +55,10 @@ Result<Narrative> load_narrative(const std::filesystem::path& assets, std::strin
     const auto path = assets / "lessons" / (std::string(lesson_id) + ".md");
     std::ifstream in(path);
     if (!in) return errno_error("open " + path.string(), errno, "the lesson's narrative is missing",
-                                "set STRATA_ASSETS to strata's assets directory");
+                                "strata's files are incomplete: reinstall the package, or set STRATA_ASSETS to its assets directory");
     std::stringstream buffer;
     buffer << in.rdbuf();
     return parse_narrative(buffer.str());
-}
-
-std::filesystem::path asset_dir() {
-    if (const char* env = std::getenv("STRATA_ASSETS"); env && *env) return env;
-    std::error_code ec;
-#ifdef STRATA_SOURCE_ASSET_DIR
-    if (std::filesystem::is_directory(STRATA_SOURCE_ASSET_DIR, ec)) return STRATA_SOURCE_ASSET_DIR;
-#endif
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto installed = exe.parent_path().parent_path() / "share" / "strata" / "assets";
-        if (std::filesystem::is_directory(installed, ec)) return installed;
-    }
-    return "assets";
 }
 
 }  // namespace strata::engine

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/install_layout.hpp"  // asset_dir()
 
 namespace strata::engine {
 
@@ -28,9 +29,5 @@ struct Narrative {
 
 Narrative parse_narrative(std::string_view markdown);
 Result<Narrative> load_narrative(const std::filesystem::path& assets, std::string_view lesson_id);
-
-// Where strata's assets are: $STRATA_ASSETS, else the build's source tree,
-// else <prefix>/share/strata/assets next to the installed binary.
-std::filesystem::path asset_dir();
 
 }  // namespace strata::engine

@@ -15,6 +15,7 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson) {
     probe::ProbeOptions options;
     options.kvm = needs(engine::Requirement::kvm);
     options.containers = needs(engine::Requirement::userns) || needs(engine::Requirement::cgroup_writable);
+    options.installation = false;  // doctor reports missing files; a lesson says so when it needs them
     return options;
 }
 

@@ -14,8 +14,13 @@ packages=(
   # GUI tests and screenshots run under a virtual X server.
   xvfb xauth
 )
+# `make package` (and its test): dpkg-shlibdeps for the .deb's Depends,
+# rsvg-convert for the launcher's PNG icons, desktop-file-validate.
+packaging=(dpkg-dev librsvg2-bin desktop-file-utils)
+[[ "${1:-}" == "--package" ]] && packages+=("${packaging[@]}")
 # Extra packages only the test suite needs (peers, nested-KVM runner).
 if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${packaging[@]}")
   packages+=(qemu-system-x86 xz-utils cpio kmod)
   # The fuzz smoke run (fuzz/run-fuzz.sh): libFuzzer from clang 16, the
   # first Debian clang whose C++20 support covers libstdc++'s std::expected.

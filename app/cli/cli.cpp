@@ -4,6 +4,7 @@
 #include <map>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/help_text.hpp"
 #ifdef STRATA_HAVE_GUI
 #include "app/gui/gui_commands.hpp"
 #endif
@@ -12,7 +13,8 @@ namespace strata::cli {
 
 int main(int argc, char** argv) {
     CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
-    app.set_version_flag("--version", "strata 0.1.0");
+    app.set_version_flag("--version", "strata " STRATA_VERSION);
+    app.set_help_all_flag("--help-all", "Print this help and that of every subcommand, then exit");
     app.require_subcommand(0, 1);
 
     std::map<CLI::App*, Command> commands;
@@ -29,10 +31,13 @@ int main(int argc, char** argv) {
     add("trace", add_trace);
     add("bench", add_bench);
     add("record", add_record);
+    add("man-page", add_man_page);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);
 #endif
+    // After the subcommands, which would otherwise inherit it.
+    app.footer(help_footer(help_sections(running_help_paths(), /*with_files=*/false)));
 
     try {
         app.parse(argc, argv);

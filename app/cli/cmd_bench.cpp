@@ -8,17 +8,15 @@
 #include "bench/container_bench.hpp"
 #include "bench/exit_cost_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
+#include "engine/install_layout.hpp"
 
 namespace strata::cli {
 
 namespace {
 
-// Helper programs are installed next to the strata binary.
-std::string sibling_program(const std::string& name) {
-    std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return (exe.parent_path() / name).string();
-}
+// The raw floors are helper programs: next to strata in the build tree,
+// in <prefix>/libexec/strata when installed.
+std::string sibling_program(const std::string& name) { return engine::helper_program(name).string(); }
 
 int bench_vm_hello(int runs, bool json) {
     auto strata = bench::measure_strata_vm_hello(runs);

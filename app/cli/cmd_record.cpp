@@ -8,6 +8,7 @@
 #include "app/cli/lesson_lookup.hpp"
 #include "backends/replay/recording.hpp"
 #include "engine/session.hpp"
+#include "lessons/recording_privacy.hpp"
 
 namespace strata::cli {
 
@@ -51,6 +52,8 @@ Command add_record(CLI::App& app) {
             }
         }
         auto recording = replay::record_session(snapshots, *resolved, machine_info());
+        // Recordings travel: this machine's host name, user and paths stay here.
+        lessons::recording_scrubber_here().apply(recording);
         // "-" writes to standard output: how recordings come back out of a
         // VM that has no shared file system (scripts/record-lessons.sh).
         if (options->output == "-") {

@@ -20,6 +20,7 @@ Command add_doctor(CLI::App& app);
 Command add_trace(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_record(CLI::App& app);
+Command add_man_page(CLI::App& app);  // hidden; the build makes the man page with it
 
 // "key=value" settings from --set into lesson options; prints and returns
 // nothing on a malformed one.

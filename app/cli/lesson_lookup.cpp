@@ -6,6 +6,8 @@
 #include <chrono>
 #include <fstream>
 
+#include <unistd.h>
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -55,7 +57,9 @@ replay::MachineInfo machine_info() {
     info.platform = vendor_name.empty() ? product_name : vendor_name + " " + product_name;
     const auto now = std::chrono::system_clock::now();
     info.recorded_at = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)));
-    info.strata_version = "0.1.0";
+    info.strata_version = STRATA_VERSION;
+    info.as_root = ::geteuid() == 0;
+    info.cgroup_mode = std::string(probe::cgroup_mode_key(probe::detect_cgroup_mode("/sys/fs/cgroup")));
     return info;
 }
 

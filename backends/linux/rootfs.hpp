@@ -1,5 +1,6 @@
-// Where the container image is: the busybox root file system the build
-// made (assets/rootfs), or $STRATA_ROOTFS.
+// Where the container image is: $STRATA_ROOTFS, else the busybox root file
+// system the build made (assets/rootfs) or, for an installed strata, the
+// one the package made when it was installed (engine/install_layout.hpp).
 #pragma once
 
 #include <string>

@@ -82,6 +82,7 @@ MachineReport probe_machine(const ProbeOptions& options) {
 
     if (options.kvm) probe_kvm(report, options.kvm_path);
     if (options.containers) probe_containers(report);
+    if (options.installation) probe_installation(report);
 
     const char* display = std::getenv("DISPLAY");
     const char* wayland = std::getenv("WAYLAND_DISPLAY");

@@ -71,6 +71,7 @@ struct MachineReport {
 struct ProbeOptions {
     bool kvm = true;         // open /dev/kvm and ask its capabilities
     bool containers = true;  // namespaces, overlayfs, cgroups (forks children)
+    bool installation = true;  // strata's own files: assets, container image
     std::string kvm_path = "/dev/kvm";
 };
 
@@ -80,6 +81,7 @@ nlohmann::json report_to_json(const MachineReport& report);
 // Parts, exposed for tests.
 void probe_kvm(MachineReport& report, const std::string& path);
 void probe_containers(MachineReport& report);
+void probe_installation(MachineReport& report);
 // Reads the cgroup layout under `root` (normally /sys/fs/cgroup).
 CgroupMode detect_cgroup_mode(const std::string& root);
 

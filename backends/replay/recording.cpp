@@ -57,6 +57,29 @@ engine::Result<engine::StepStatus> status_from(const std::string& key) {
     return engine::plain_error("recording", "unknown step status '" + key + "'");
 }
 
+// Replay waits between a step's events as long as the real run did. In a
+// real run every event of a step starts within the step's duration (both
+// come from the same clock), so an event past it means corrupt timing,
+// which would otherwise make the replay wait for as long as it says.
+engine::Result<void> check_timing(const Recording& r) {
+    std::vector<std::optional<std::chrono::nanoseconds>> first(r.steps.size());
+    for (const auto& e : r.events) {
+        if (e.duration.count() < 0)
+            return engine::plain_error("recording", fmt::format("event {} has a negative duration", e.sequence));
+        if (e.step < 0) continue;
+        auto& step_first = first[static_cast<std::size_t>(e.step)];
+        if (!step_first) step_first = e.start;
+        const auto& step = r.steps[static_cast<std::size_t>(e.step)];
+        if (e.start - *step_first > step.duration)
+            return engine::plain_error(
+                "recording",
+                fmt::format("event {} starts {} ms into step {}, which lasted {} ms: the timing is corrupt", e.sequence,
+                            (e.start - *step_first).count() / 1000000, step.id, step.duration.count() / 1000000),
+                "regenerate it with `strata record` or scripts/record-lessons.sh");
+    }
+    return {};
+}
+
 }  // namespace
 
 json recording_to_json(const Recording& r) {
@@ -83,7 +106,9 @@ json recording_to_json(const Recording& r) {
               {"kvm_kind", r.machine.kvm_kind},
               {"platform", r.machine.platform},
               {"recorded_at", r.machine.recorded_at},
-              {"strata_version", r.machine.strata_version}}},
+              {"strata_version", r.machine.strata_version},
+              {"cgroup_mode", r.machine.cgroup_mode},
+              {"as_root", r.machine.as_root}}},
             {"steps", std::move(steps)},
             {"events", std::move(events)}};
 }
@@ -110,7 +135,8 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
         const auto& m = j.at("machine");
         r.machine = {m.at("kernel_release").get<std::string>(), m.at("os").get<std::string>(),
                      m.at("kvm_kind").get<std::string>(),       m.at("platform").get<std::string>(),
-                     m.at("recorded_at").get<std::string>(),    m.at("strata_version").get<std::string>()};
+                     m.at("recorded_at").get<std::string>(),    m.at("strata_version").get<std::string>(),
+                     m.value("cgroup_mode", std::string()),     m.value("as_root", false)};
 
         const auto& steps = j.at("steps");
         if (!steps.is_array() || steps.size() > lesson.steps.size())
@@ -128,6 +154,7 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
             step.status = *status;
             step.summary = s.at("summary").get<std::string>();
             step.duration = std::chrono::nanoseconds(s.at("duration_ns").get<std::int64_t>());
+            if (step.duration.count() < 0) return bad(fmt::format("step {} has a negative duration", step.id));
             auto facts = engine::facts_from_json(s.at("facts"));
             if (!facts) return std::unexpected(facts.error().with_context(fmt::format("step {}", step.id)));
             step.facts = std::move(*facts);
@@ -145,6 +172,7 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
                                        event->sequence, event->step));
             r.events.push_back(std::move(*event));
         }
+        if (auto timing = check_timing(r); !timing) return std::unexpected(timing.error());
         return r;
     } catch (const json::exception& e) {
         return bad(std::string("malformed: ") + e.what());
@@ -152,6 +180,22 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
 }
 
 engine::Result<Recording> load_recording(const std::filesystem::path& path, const engine::Lesson& lesson) {
+    const std::string what = "recording " + path.string();
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) return engine::errno_error("open " + path.string(), ec.value(), "cannot read the recording");
+    if (!std::filesystem::is_regular_file(status))
+        return engine::plain_error(what, "is not a regular file", "give the path of a JSON file made by `strata record`");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return engine::errno_error("stat " + path.string(), ec.value(), "cannot read the recording");
+    if (size == 0)
+        return engine::plain_error(what, "is empty (an interrupted copy?)",
+                                   "regenerate it with `strata record` or scripts/record-lessons.sh");
+    if (size > kMaxRecordingBytes)
+        return engine::plain_error(what,
+                                   fmt::format("is {} MiB; strata reads recordings up to {} MiB", size >> 20,
+                                               kMaxRecordingBytes >> 20),
+                                   "this is not a recording of one lesson run; check the path");
     std::ifstream in(path);
     if (!in) return engine::errno_error("open " + path.string(), errno, "cannot read the recording");
     std::stringstream text;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@
 namespace strata::replay {
 
 inline constexpr int kRecordingVersion = 1;
+// No real recording comes near this (the largest shipped one is under
+// 1 MiB); a file past it is refused before it is read into memory.
+inline constexpr std::uintmax_t kMaxRecordingBytes = 64u << 20;
 
 // Where and when the real run happened; shown on every replayed step.
 struct MachineInfo {
@@ -33,6 +37,12 @@ struct MachineInfo {
     std::string platform;        // "QEMU Standard PC (i440FX)", from DMI, when known
     std::string recorded_at;     // ISO 8601 UTC
     std::string strata_version;
+    // "v2", "hybrid", "v1": container lessons make different cgroup calls
+    // on each. Empty in recordings made before it was kept.
+    std::string cgroup_mode;
+    // Whether root made it: rootless runs of some container lessons take
+    // another path (overlay copies the image first).
+    bool as_root = false;
 };
 
 struct RecordedStep {
@@ -63,7 +73,8 @@ Recording record_session(const std::vector<engine::Snapshot>& after_each_step, c
 
 nlohmann::json recording_to_json(const Recording& recording);
 // Validates everything: format, version (a newer one is refused by name),
-// field types, step ids against `lesson`, event step indices.
+// field types, step ids against `lesson`, layer ids, event step indices
+// and timing (no event may start after its step ended).
 engine::Result<Recording> recording_from_json(const nlohmann::json& json, const engine::Lesson& lesson);
 engine::Result<Recording> load_recording(const std::filesystem::path& path, const engine::Lesson& lesson);
 engine::Result<void> save_recording(const Recording& recording, const std::filesystem::path& path);

@@ -10,6 +10,7 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/lockdown_test.cpp
   ${container_dir}/sigkill_test.cpp
   ${container_dir}/network_sigkill_test.cpp
+  ${container_dir}/recording_matches_live_test.cpp
 )
 file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)
 add_executable(strata_container_unit_tests ${container_unit_sources})

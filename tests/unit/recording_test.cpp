@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include "backends/replay/recording.hpp"
 #include "backends/replay/replayer.hpp"
@@ -50,7 +54,8 @@ replay::Recording record(const engine::Lesson& lesson) {
         snapshots.push_back(session.snapshot());
         if (!outcome) break;
     }
-    replay::MachineInfo machine{"6.1.0-test", "Debian", "hardware-assisted", "Test PC", "2026-11-24T07:00:00Z", "0.1.0"};
+    replay::MachineInfo machine{"6.1.0-test", "Debian", "hardware-assisted", "Test PC", "2026-11-24T07:00:00Z", "0.1.0",
+                                "v2", true};
     return replay::record_session(snapshots, {}, machine);
 }
 
@@ -68,6 +73,19 @@ TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
     CHECK(back->events[1].name == "ioctl(KVM_RUN)");
     CHECK(back->steps[1].facts.values == original.steps[1].facts.values);
     CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
+    CHECK(back->machine.cgroup_mode == "v2");
+    CHECK(back->machine.as_root);
+}
+
+TEST_CASE("A recording made before the cgroup mode and user were kept still loads", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    auto json = replay::recording_to_json(record(lesson));
+    json["machine"].erase("cgroup_mode");
+    json["machine"].erase("as_root");
+    auto back = replay::recording_from_json(json, lesson);
+    REQUIRE(back);
+    CHECK(back->machine.cgroup_mode.empty());
+    CHECK_FALSE(back->machine.as_root);
 }
 
 TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
@@ -81,6 +99,12 @@ TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
         Case{"event of a missing step", "which the recording does not have"},
         Case{"wrong type", "malformed"},
         Case{"not a recording", "not a strata recording"},
+        Case{"unknown layer", "unknown layer id 'flux-capacitor'"},
+        Case{"unknown event kind", "field 'kind'"},
+        Case{"event after its step ended", "the timing is corrupt"},
+        Case{"negative step duration", "negative duration"},
+        Case{"more steps than the lesson", "it has 3 steps; the lesson has 2"},
+        Case{"no events", "malformed"},
     }));
     CAPTURE(what);
     auto json = good;
@@ -90,6 +114,17 @@ TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
     if (what == "event of a missing step") json["events"][0]["step"] = 7;
     if (what == "wrong type") json["steps"][0]["summary"] = 42;
     if (what == "not a recording") json.erase("format");
+    if (what == "unknown layer") json["events"][0]["layers"].push_back("flux-capacitor");
+    if (what == "unknown event kind") json["events"][0]["kind"] = "teleport";
+    if (what == "event after its step ended") {
+        // Two events in step one, the second an hour later than a step that
+        // lasted far less: replay would wait that hour.
+        json["events"][1]["step"] = 0;
+        json["events"][1]["start_ns"] = json["events"][0]["start_ns"].get<std::int64_t>() + 3600'000'000'000;
+    }
+    if (what == "negative step duration") json["steps"][1]["duration_ns"] = -5;
+    if (what == "more steps than the lesson") json["steps"].push_back(json["steps"][0]);
+    if (what == "no events") json.erase("events");
     auto result = replay::recording_from_json(json, lesson);
     REQUIRE_FALSE(result);
     CHECK(result.error().describe().find(expected) != std::string::npos);
@@ -146,4 +181,64 @@ TEST_CASE("Cancel interrupts a replay that is waiting for its next event", "[uni
     canceller.join();
     CHECK_FALSE(result);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+namespace {
+
+// A file in a fresh temporary directory, removed with it.
+struct TempFile {
+    std::filesystem::path dir, path;
+    TempFile() {
+        char pattern[] = "/tmp/strata-recording-test-XXXXXX";
+        REQUIRE(::mkdtemp(pattern) != nullptr);
+        dir = pattern;
+        path = dir / "recording.json";
+    }
+    ~TempFile() { std::filesystem::remove_all(dir); }
+    void write(const std::string& text) const { std::ofstream(path) << text; }
+};
+
+}  // namespace
+
+TEST_CASE("A recording file that is damaged or not a recording is refused before replay starts", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    const std::string good = replay::recording_to_json(record(lesson)).dump(1);
+    TempFile file;
+    using Case = std::pair<std::string, std::string>;
+    auto [what, expected] = GENERATE(table<std::string, std::string>({
+        Case{"truncated", "is not valid JSON (truncated or corrupt?)"},
+        Case{"empty", "is empty"},
+        Case{"huge", "strata reads recordings up to 64 MiB"},
+        Case{"a directory", "is not a regular file"},
+        Case{"missing", "ENOENT"},
+        Case{"binary garbage", "is not valid JSON"},
+    }));
+    CAPTURE(what);
+    auto path = file.path;
+    if (what == "truncated") file.write(good.substr(0, good.size() / 2));
+    if (what == "empty") file.write("");
+    if (what == "huge") {
+        // Sparse: the size is what counts, no disk is used.
+        file.write(good);
+        std::filesystem::resize_file(file.path, replay::kMaxRecordingBytes + 1);
+    }
+    if (what == "a directory") path = file.dir;
+    if (what == "missing") path = file.dir / "nothing-here.json";
+    if (what == "binary garbage") file.write(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
+    auto result = replay::load_recording(path, lesson);
+    REQUIRE_FALSE(result);
+    CAPTURE(result.error().describe());
+    CHECK(result.error().describe().find(expected) != std::string::npos);
+    CHECK(result.error().describe().find(path.string()) != std::string::npos);
+}
+
+TEST_CASE("A recording written to a file loads back whole", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    TempFile file;
+    REQUIRE(replay::save_recording(record(lesson), file.path));
+    auto loaded = replay::load_recording(file.path, lesson);
+    REQUIRE(loaded);
+    CHECK(loaded->events.size() == 2);
+    CHECK(loaded->steps.size() == 2);
+    CHECK_FALSE(std::filesystem::exists(file.path.string() + ".partial"));
 }

@@ -1,0 +1,87 @@
+#include "tests/support/recording_shape.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/error.hpp"
+
+namespace strata::tests {
+
+namespace {
+
+std::string line_of(const engine::TraceEvent& e, const Leeway& leeway) {
+    std::string layers;
+    for (auto l : e.layers) layers += (layers.empty() ? "" : " > ") + std::string(engine::layer_key(l));
+    const std::string name = leeway.normalize_name ? leeway.normalize_name(e.name) : e.name;
+    return fmt::format("step {} | {} | {} | {} | {}", e.step, engine::event_kind_key(e.kind), name, layers,
+                       e.error == 0 ? std::string("ok") : engine::errno_name(e.error));
+}
+
+// Events the guest causes (and so its scheduling orders), as opposed to
+// calls the VMM or runtime makes.
+bool guest_driven(engine::EventKind kind) {
+    using engine::EventKind;
+    return kind == EventKind::vm_exit || kind == EventKind::vm_entry || kind == EventKind::guest_output ||
+           kind == EventKind::guest_event;
+}
+
+std::string arg(const engine::TraceEvent& e, const std::string& name) {
+    for (const auto& a : e.args)
+        if (a.name == name) return a.value;
+    return "";
+}
+
+void push(std::vector<std::string>& lines, std::string line, bool collapse) {
+    if (collapse && !lines.empty() && lines.back() == line) return;
+    lines.push_back(std::move(line));
+}
+
+}  // namespace
+
+std::vector<std::string> recording_shape(const std::vector<engine::TraceEvent>& events, const Leeway& leeway) {
+    std::vector<std::string> lines;
+    if (!leeway.guest_schedules_programs) {
+        for (const auto& e : events) push(lines, line_of(e, leeway), leeway.collapse_repeats);
+        return lines;
+    }
+    std::map<int, std::set<std::string>> guest_sets;                      // by step
+    std::map<std::pair<int, std::string>, std::vector<std::string>> programs;  // by step and guest pid
+    for (const auto& e : events) {
+        if (!guest_driven(e.kind)) {
+            push(lines, line_of(e, leeway), leeway.collapse_repeats);
+            continue;
+        }
+        const std::string pid = arg(e, "pid");
+        if (e.kind == engine::EventKind::guest_event && !pid.empty()) {
+            if (!arg(e, "from pid").empty()) continue;  // a context switch
+            push(programs[{e.step, pid}], line_of(e, leeway), leeway.collapse_repeats);
+        } else {
+            guest_sets[e.step].insert(line_of(e, leeway));
+        }
+    }
+    for (const auto& [step, set] : guest_sets)
+        for (const auto& line : set) lines.push_back("guest, any order: " + line);
+    for (const auto& [key, sequence] : programs)
+        for (const auto& line : sequence) lines.push_back("guest pid " + key.second + ": " + line);
+    return lines;
+}
+
+std::string first_difference(const std::vector<std::string>& recorded, const std::vector<std::string>& live) {
+    const std::size_t n = std::min(recorded.size(), live.size());
+    std::size_t at = 0;
+    while (at < n && recorded[at] == live[at]) ++at;
+    if (at == n && recorded.size() == live.size()) return "";
+    std::string out = fmt::format("first difference at line {} (the recording has {} lines, the live run {}):\n", at + 1,
+                                  recorded.size(), live.size());
+    const std::size_t from = at >= 2 ? at - 2 : 0;
+    for (std::size_t i = from; i < at + 3; ++i) {
+        if (i < recorded.size()) out += fmt::format("  recorded {:>4}: {}\n", i + 1, recorded[i]);
+        if (i < live.size()) out += fmt::format("  live     {:>4}: {}\n", i + 1, live[i]);
+    }
+    return out;
+}
+
+}  // namespace strata::tests
