@@ -7,17 +7,25 @@
 #include <fmt/format.h>
 #include <linux/kvm.h>
 
+#include "backends/kvm/cpuid_abi.hpp"
+
 namespace strata::kvm {
 
 namespace {
 
-// struct kvm_cpuid2 ends in a flexible array: one allocation for both.
+// The kernel's struct kvm_cpuid2: an 8-byte header, then the entries
+// (see cpuid_abi.hpp for why it is not the C++ struct).
 struct CpuidBuffer {
     explicit CpuidBuffer(std::size_t entries)
-        : bytes(std::make_unique<std::uint8_t[]>(sizeof(kvm_cpuid2) + entries * sizeof(kvm_cpuid_entry2))) {
-        table()->nent = static_cast<std::uint32_t>(entries);
+        : count(entries), bytes(std::make_unique<std::uint8_t[]>(sizeof(abi::CpuidHeader) + entries * sizeof(kvm_cpuid_entry2))) {
+        header().nent = static_cast<std::uint32_t>(entries);
     }
-    kvm_cpuid2* table() { return reinterpret_cast<kvm_cpuid2*>(bytes.get()); }
+    abi::CpuidHeader& header() { return *reinterpret_cast<abi::CpuidHeader*>(bytes.get()); }
+    kvm_cpuid_entry2& entry(std::size_t i) {
+        return reinterpret_cast<kvm_cpuid_entry2*>(bytes.get() + sizeof(abi::CpuidHeader))[i];
+    }
+    void* data() { return bytes.get(); }
+    std::size_t count;
     std::unique_ptr<std::uint8_t[]> bytes;
 };
 
@@ -27,13 +35,13 @@ Result<std::vector<CpuidEntry>> supported_cpuid(Kvm& kvm) {
     // KVM answers E2BIG while the buffer is too small; hosts have ~50-100 leaves.
     for (std::size_t entries = 128; entries <= 4096; entries *= 2) {
         CpuidBuffer buffer(entries);
-        auto r = traced_ioctl(kvm.recorder(), kvm.fd(), KVM_GET_SUPPORTED_CPUID, buffer.table(),
+        auto r = traced_ioctl(kvm.recorder(), kvm.fd(), abi::kGetSupportedCpuid, buffer.data(),
                               {{"room for", fmt::format("{} leaves", entries)}});
         if (!r && r.error().errno_value == E2BIG) continue;
         if (!r) return std::unexpected(r.error());
         std::vector<CpuidEntry> out;
-        for (std::uint32_t i = 0; i < buffer.table()->nent && i < entries; ++i) {
-            const auto& e = buffer.table()->entries[i];
+        for (std::uint32_t i = 0; i < buffer.header().nent && i < entries; ++i) {
+            const auto& e = buffer.entry(i);
             out.push_back({e.function, e.index, e.flags, e.eax, e.ebx, e.ecx, e.edx});
         }
         return out;
@@ -44,7 +52,7 @@ Result<std::vector<CpuidEntry>> supported_cpuid(Kvm& kvm) {
 Result<void> set_cpuid(Vcpu& vcpu, std::span<const CpuidEntry> entries) {
     CpuidBuffer buffer(entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        auto& e = buffer.table()->entries[i];
+        auto& e = buffer.entry(i);
         std::memset(&e, 0, sizeof e);
         e.function = entries[i].function;
         e.index = entries[i].index;
@@ -54,7 +62,7 @@ Result<void> set_cpuid(Vcpu& vcpu, std::span<const CpuidEntry> entries) {
         e.ecx = entries[i].ecx;
         e.edx = entries[i].edx;
     }
-    auto r = traced_ioctl(vcpu.recorder(), vcpu.fd(), KVM_SET_CPUID2, buffer.table(),
+    auto r = traced_ioctl(vcpu.recorder(), vcpu.fd(), abi::kSetCpuid2, buffer.data(),
                           {{"leaves", std::to_string(entries.size())}});
     if (!r) return std::unexpected(r.error());
     return {};
