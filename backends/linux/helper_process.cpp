@@ -9,6 +9,8 @@
 #include <spawn.h>
 #include <unistd.h>
 
+#include "backends/linux/program_timer.hpp"
+
 extern char** environ;
 
 namespace strata::linux {
@@ -29,30 +31,25 @@ Result<HelperProcess> HelperProcess::spawn(Recorder& recorder, const std::vector
     if (::pipe2(from_child, O_CLOEXEC) != 0) return engine::errno_error("pipe2", errno);
     sys::Fd out(from_child[0]), child_out(from_child[1]);
 
-    std::vector<char*> args;
-    std::string shown;
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-        shown += (shown.empty() ? "" : " ") + a;
-    }
-    args.push_back(nullptr);
+    if (argv.empty()) return engine::plain_error("spawn helper", "no program given");
+    const SpawnArgs args(argv);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, child_in.get(), 0);  // dup2 clears O_CLOEXEC
     posix_spawn_file_actions_adddup2(&actions, child_out.get(), 1);
     CallRecord call;
     call.kind = EventKind::process;
-    call.name = "posix_spawn(" + shown + ")";
+    call.name = "posix_spawn(" + args.shown + ")";
     call.layers = std::move(layers);
     call.start = recorder.now();
     pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int rc = ::posix_spawn(&pid, args.pointers[0], &actions, nullptr, args.pointers.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     call.duration = recorder.now() - call.start;
     call.result = rc == 0 ? pid : -1;
     call.error = rc;
     if (auto r = record_call(recorder, std::move(call), "execve"); !r) return std::unexpected(r.error());
-    return HelperProcess(pid, std::move(in), std::move(out), argv.empty() ? "" : argv[0]);
+    return HelperProcess(pid, std::move(in), std::move(out), argv[0]);
 }
 
 Result<void> HelperProcess::send(std::string_view bytes) {

@@ -17,6 +17,14 @@ extern char** environ;
 
 namespace strata::linux {
 
+SpawnArgs::SpawnArgs(const std::vector<std::string>& args) {
+    for (const auto& a : args) {
+        pointers.push_back(const_cast<char*>(a.c_str()));
+        shown += (shown.empty() ? "" : " ") + a;
+    }
+    pointers.push_back(nullptr);
+}
+
 std::string find_program(const std::string& name) {
     for (const char* dir : {"/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/local/bin/"}) {
         std::string path = std::string(dir) + name;
@@ -28,13 +36,7 @@ std::string find_program(const std::string& name) {
 Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<std::string>& argv, int runs,
                                          std::vector<LayerId> layers, int expected_status) {
     if (argv.empty()) return engine::plain_error("time program", "no program given");
-    std::vector<char*> args;
-    std::string shown;
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-        shown += (shown.empty() ? "" : " ") + a;
-    }
-    args.push_back(nullptr);
+    const SpawnArgs args(argv);
     posix_spawn_file_actions_t quiet;
     posix_spawn_file_actions_init(&quiet);
     posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
@@ -42,7 +44,7 @@ Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<s
 
     CallRecord call;
     call.kind = EventKind::process;
-    call.name = fmt::format("{} x{}", shown, runs);
+    call.name = fmt::format("{} x{}", args.shown, runs);
     call.layers = std::move(layers);
     call.start = recorder.now();
     std::vector<double> sample;
@@ -50,7 +52,7 @@ Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<s
     for (int i = 0; i <= runs; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         pid_t pid = -1;
-        if (const int rc = ::posix_spawn(&pid, args[0], &quiet, nullptr, args.data(), environ); rc != 0) {
+        if (const int rc = ::posix_spawn(&pid, args.pointers[0], &quiet, nullptr, args.pointers.data(), environ); rc != 0) {
             call.error = rc;
             failure = fmt::format("cannot start {}: {}", argv[0], std::strerror(rc));
             break;

@@ -10,6 +10,14 @@
 
 namespace strata::linux {
 
+// argv as execve and posix_spawn want it (pointers into `args`, which must
+// outlive it), and as one line for a trace event's name.
+struct SpawnArgs {
+    explicit SpawnArgs(const std::vector<std::string>& args);
+    std::vector<char*> pointers;  // null-terminated
+    std::string shown;            // "qemu-system-x86_64 -accel kvm ..."
+};
+
 // The path of `name` in the usual bin directories, or "" when not installed.
 std::string find_program(const std::string& name);
 

@@ -41,22 +41,16 @@ PeerResult timed(engine::Recorder& recorder, std::string name, const std::vector
 // Runs the timer program (bench/container_timer.c) and reads the times it
 // prints, one per line; empty when it failed.
 std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vector<std::string>& argv) {
-    std::vector<char*> args;
-    std::string shown;
-    for (const auto& a : argv) {
-        args.push_back(const_cast<char*>(a.c_str()));
-        shown += (shown.empty() ? "" : " ") + a;
-    }
-    args.push_back(nullptr);
+    const linux::SpawnArgs args(argv);
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) != 0) return {};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    engine::Span span(recorder, engine::EventKind::process, "posix_spawn(" + shown + ")", kPeerLayers);
+    engine::Span span(recorder, engine::EventKind::process, "posix_spawn(" + args.shown + ")", kPeerLayers);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int rc = posix_spawn(&pid, args.pointers[0], &actions, nullptr, args.pointers.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipefd[1]);
     std::string text;
