@@ -17,7 +17,9 @@ struct BenchOutcome {
 BenchOutcome start_bench(int runs, bool text);
 // One idle container vs one idle VM: RSS, PSS, cgroup charge; disk.
 BenchOutcome footprint_bench(bool text);
-// Idle containers and idle VMs at 1, 5, 10, 20 (up to `max_count`).
+// Idle containers and idle VMs at 1, 5, 10, 20 (up to `max_count`, at
+// most kMaxDensity: every instance stays alive until its row is measured).
+inline constexpr int kMaxDensity = 100;
 BenchOutcome density_bench(int max_count, bool text);
 // The same loop natively, in a container, in a guest at ring 3 and ring 0.
 BenchOutcome guest_speed_bench(int runs, bool text);

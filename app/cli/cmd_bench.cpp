@@ -65,6 +65,12 @@ int bench_compare(const std::string& what, int runs, bool runs_given, bool json)
     };
     // Start times and loop speeds are samples; memory is read once.
     const int samples = runs_given ? runs : 20;
+    if ((what == "density" || what == "all") && runs_given && runs > bench::kMaxDensity) {
+        std::fprintf(stderr, "strata bench density: -n %d is too many: at most %d idle containers and %d idle VMs at "
+                             "once (each VM holds about a MiB of RAM and kernel memory)\n",
+                     runs, bench::kMaxDensity, bench::kMaxDensity);
+        return exit_usage;
+    }
     if (what == "start" || what == "all") take("start", bench::start_bench(samples, text));
     if (what == "footprint" || what == "all") take("footprint", bench::footprint_bench(text));
     if (what == "density" || what == "all") take("density", bench::density_bench(runs_given ? runs : 20, text));

@@ -4,6 +4,8 @@
 // PID 1, the VM's VMM (strata-idle-vm) — so its RSS and PSS are its own;
 // each fleet joins a memory cgroup before building its namespaces or its
 // VM, so the kernel memory it costs (KVM's structures for a VM) shows too.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "assets/guests/images.hpp"
