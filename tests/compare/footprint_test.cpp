@@ -14,7 +14,8 @@ TEST_CASE("compare/footprint: N containers use less memory than N VMs, and KVM's
     CHECK_COMPARE_RUN_CLEAN(run);
     CHECK(kib_of(run.value("idle container: PSS")) > 0);
     CHECK(kib_of(run.value("idle VM: PSS")) > 0);
-    // The VM's process holds the guest RAM tinyos touched: more than its RSS could be without it.
+    // The VMM's libraries are shared with other processes: its PSS counts only its share of them
+    // (why one idle VM can show a PSS as small as one idle container's, as the narrative says).
     CHECK(kib_of(run.value("idle VM: RSS")) > kib_of(run.value("idle VM: PSS")));
 
     // Five of each: the containers share their image's pages, each VM holds its own RAM.
