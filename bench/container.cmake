@@ -8,11 +8,10 @@ set_target_properties(strata-raw-container PROPERTIES RUNTIME_OUTPUT_DIRECTORY $
 add_executable(strata-container-timer ${CMAKE_CURRENT_LIST_DIR}/container_timer.c)
 set_target_properties(strata-container-timer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
 
-add_library(strata_container_bench STATIC ${CMAKE_CURRENT_LIST_DIR}/container_bench.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/container_oci.cpp)
+add_library(strata_container_bench STATIC ${CMAKE_CURRENT_LIST_DIR}/container_bench.cpp)
 target_include_directories(strata_container_bench PUBLIC ${PROJECT_SOURCE_DIR})
-target_link_libraries(strata_container_bench PUBLIC strata_bench strata_linux strata_engine)
-add_dependencies(strata_container_bench strata-raw-container strata-container-timer)
+target_link_libraries(strata_container_bench PUBLIC strata_bench strata_measure strata_linux strata_engine)
+add_dependencies(strata_container_bench strata-raw-container)
 
 # A standalone runner until `strata bench container` is wired in the CLI.
 add_executable(strata-bench-container ${CMAKE_CURRENT_LIST_DIR}/container_bench_main.cpp)

@@ -25,4 +25,13 @@ std::string format_ns(double ns) {
     return fmt::format("{:.2f} s", ns / 1e9);
 }
 
+std::string format_bytes(double bytes) {
+    if (bytes < 1024) return fmt::format("{:.0f} B", bytes);
+    if (bytes < 1024.0 * 1024) return fmt::format("{:.0f} KiB", bytes / 1024);
+    if (bytes < 1024.0 * 1024 * 1024) return fmt::format("{:.1f} MiB", bytes / (1024.0 * 1024));
+    return fmt::format("{:.2f} GiB", bytes / (1024.0 * 1024 * 1024));
+}
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
 }  // namespace strata::bench

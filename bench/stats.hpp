@@ -17,5 +17,9 @@ struct Summary {
 Summary summarize(std::vector<double> sample);
 // "1.23 ms", "45.6 µs", "789 ns"
 std::string format_ns(double ns);
+// "3.4 MiB", "812 KiB", "96 B" (binary units, as the kernel counts pages)
+std::string format_bytes(double bytes);
+// a / b, or 0 when b is not positive (a missing baseline is not infinity).
+double ratio(double a, double b);
 
 }  // namespace strata::bench

@@ -25,5 +25,7 @@ void Facts::set_value(const std::string& key, std::string value) {
 
 void Facts::set_registers(RegisterView view) { replace_by_title(registers, std::move(view)); }
 void Facts::set_table(TableView view) { replace_by_title(tables, std::move(view)); }
+void Facts::set_series(SeriesView view) { replace_by_title(series, std::move(view)); }
+void Facts::set_histogram(HistogramView view) { replace_by_title(histograms, std::move(view)); }
 
 }  // namespace strata::engine

@@ -31,10 +31,26 @@ struct TableView {
     std::vector<bool> row_marked;  // rows to emphasise (differences), may be empty
 };
 
+// More lines in a SeriesView's plot, drawn on the same axes.
+struct SeriesLine {
+    std::string name;  // "VMs"
+    std::vector<std::pair<double, double>> points;
+};
+
 struct SeriesView {
     std::string title;  // "cpu throttled (ms)"
     std::string x_label, y_label;
     std::vector<std::pair<double, double>> points;
+    std::string name = {};               // the first line's legend, when there are more
+    std::vector<SeriesLine> more = {};   // further lines sharing the axes (density: containers vs VMs)
+};
+
+// A sample shown as a histogram (start times of N containers, say). The
+// samples are kept as measured; views bin them (engine/histogram.hpp).
+struct HistogramView {
+    std::string title;  // "container start, clone3 to exit"
+    std::string unit;   // "ms": the samples' unit
+    std::vector<double> samples;
 };
 
 struct Facts {
@@ -42,11 +58,14 @@ struct Facts {
     std::vector<MemoryView> memory;
     std::vector<TableView> tables;
     std::vector<SeriesView> series;
+    std::vector<HistogramView> histograms;
     std::vector<std::pair<std::string, std::string>> values;  // "KVM API version" -> "12"
 
     void set_value(const std::string& key, std::string value);
     void set_registers(RegisterView view);  // replaces the view with the same title
     void set_table(TableView view);         // replaces the table with the same title
+    void set_series(SeriesView view);       // replaces the series with the same title
+    void set_histogram(HistogramView view); // replaces the histogram with the same title
 };
 
 }  // namespace strata::engine

@@ -21,11 +21,19 @@ json facts_to_json(const Facts& f) {
     for (const auto& t : f.tables)
         tables.push_back({{"title", t.title}, {"columns", t.columns}, {"rows", t.rows}, {"row_marked", t.row_marked}});
     json series = json::array();
-    for (const auto& s : f.series)
-        series.push_back({{"title", s.title}, {"x_label", s.x_label}, {"y_label", s.y_label}, {"points", s.points}});
+    for (const auto& s : f.series) {
+        json more = json::array();
+        for (const auto& line : s.more) more.push_back({{"name", line.name}, {"points", line.points}});
+        series.push_back({{"title", s.title}, {"x_label", s.x_label}, {"y_label", s.y_label}, {"points", s.points},
+                          {"name", s.name}, {"more", more}});
+    }
+    json histograms = json::array();
+    for (const auto& h : f.histograms)
+        histograms.push_back({{"title", h.title}, {"unit", h.unit}, {"samples", h.samples}});
     json values = json::array();
     for (const auto& [k, v] : f.values) values.push_back({k, v});
-    return {{"registers", registers}, {"memory", memory}, {"tables", tables}, {"series", series}, {"values", values}};
+    return {{"registers", registers}, {"memory", memory},         {"tables", tables},
+            {"series", series},       {"histograms", histograms}, {"values", values}};
 }
 
 Result<Facts> facts_from_json(const json& j) {
@@ -48,10 +56,20 @@ Result<Facts> facts_from_json(const json& j) {
             f.tables.push_back({t.at("title").get<std::string>(), t.at("columns").get<std::vector<std::string>>(),
                                 t.at("rows").get<std::vector<std::vector<std::string>>>(),
                                 t.at("row_marked").get<std::vector<bool>>()});
-        for (const auto& s : j.at("series"))
-            f.series.push_back({s.at("title").get<std::string>(), s.at("x_label").get<std::string>(),
-                                s.at("y_label").get<std::string>(),
-                                s.at("points").get<std::vector<std::pair<double, double>>>()});
+        for (const auto& s : j.at("series")) {
+            SeriesView view{s.at("title").get<std::string>(), s.at("x_label").get<std::string>(),
+                            s.at("y_label").get<std::string>(),
+                            s.at("points").get<std::vector<std::pair<double, double>>>()};
+            // Recordings made before series had several lines have neither key.
+            view.name = s.value("name", std::string());
+            for (const auto& line : s.value("more", json::array()))
+                view.more.push_back({line.at("name").get<std::string>(),
+                                     line.at("points").get<std::vector<std::pair<double, double>>>()});
+            f.series.push_back(std::move(view));
+        }
+        for (const auto& h : j.value("histograms", json::array()))
+            f.histograms.push_back({h.at("title").get<std::string>(), h.at("unit").get<std::string>(),
+                                    h.at("samples").get<std::vector<double>>()});
         for (const auto& pair : j.at("values"))
             f.values.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
         return f;

@@ -65,6 +65,15 @@ engine::Result<DiagramLayout> parse_diagram_layout(const std::string& json_text)
             return plain_error("diagram layout", "node \"" + key + "\" needs x, y and a positive size");
         layout.nodes.push_back({*layer, r});
     }
+    for (const auto& lane : j.value("lanes", nlohmann::json::array())) {
+        CanvasRect r{positive(lane, "x", ok), positive(lane, "y", ok), positive(lane, "width", ok),
+                     positive(lane, "height", ok)};
+        const std::string title = lane.value("title", "");
+        if (!ok || title.empty() || r.width <= 0 || r.height <= 0 || r.x < 0 || r.y < 0 ||
+            r.x + r.width > layout.width || r.y + r.height > layout.height)
+            return plain_error("diagram layout", "lane needs a title and a caption box inside the canvas: " + lane.dump());
+        layout.lanes.push_back({title, r});
+    }
     // Every recorded layer must have somewhere to light up.
     for (const auto& info : engine::all_layers())
         if (!layout.node(info.id))

@@ -28,16 +28,25 @@ struct DiagramNode {
     CanvasRect rect;
 };
 
+// The diagram has two sides, the VM's on the left and the container's on
+// the right; a lane's caption says which is which, where it says it.
+struct DiagramLane {
+    std::string title;
+    CanvasRect caption;
+};
+
 struct DiagramLayout {
     float width = 0, height = 0;
     std::vector<DiagramBand> bands;
     std::vector<DiagramNode> nodes;
+    std::vector<DiagramLane> lanes;  // optional
 
     const DiagramNode* node(engine::LayerId layer) const;
 };
 
 // Parses and validates: every node names a known layer, every layer has
-// exactly one node, and sizes are positive. Errors name the bad entry.
+// exactly one node, sizes are positive, and lane captions lie inside the
+// canvas. Errors name the bad entry.
 engine::Result<DiagramLayout> parse_diagram_layout(const std::string& json_text);
 engine::Result<DiagramLayout> load_diagram_layout(const std::filesystem::path& file);
 // assets/layout/diagram.json under engine::asset_dir().

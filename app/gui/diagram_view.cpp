@@ -173,6 +173,17 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         dl->AddText(ImGui::GetFont(), title_size, ImVec2(r.Min.x + 8, r.Min.y + 3), palette.band_title, band.title.c_str());
     }
 
+    // Lane captions (layout data): which side is the VM's, which the container's.
+    for (const DiagramLane& lane : layout.lanes) {
+        const ImRect r = m.rect(lane.caption);
+        const float wrap = std::max(r.GetWidth(), 10.0f);
+        const float size = std::min(fitting_size(lane.title, wrap, r.GetHeight()), ImGui::GetFontSize() * 0.85f);
+        dl->PushClipRect(r.Min, r.Max, true);
+        dl->AddText(ImGui::GetFont(), size, r.Min, palette.band_title, lane.title.c_str(), nullptr, wrap);
+        dl->PopClipRect();
+        if (frame) frame->lanes.emplace_back(lane.title, r);
+    }
+
     // 2. Nodes: lit exactly when a recorded event of the current step touched them.
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     std::optional<engine::LayerId> hovered;

@@ -33,6 +33,7 @@ struct DiagramFrame {
     std::vector<std::pair<engine::LayerId, std::size_t>> counters;  // badges drawn
     bool animating = false;  // the caller keeps redrawing while true
     std::optional<ImRect> replay_banner;  // the replay label over the diagram, when a replay
+    std::vector<std::pair<std::string, ImRect>> lanes;  // lane captions drawn
 
     std::optional<ImRect> node_rect(engine::LayerId layer) const;
 };

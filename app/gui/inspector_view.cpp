@@ -47,6 +47,10 @@ Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* p
         for (const auto& view : f.series) series_plot(view, palette);
         ImGui::EndTabItem();
     }
+    if (!f.histograms.empty() && ImGui::BeginTabItem("Histograms")) {
+        for (const auto& view : f.histograms) histogram_plot(view, palette);
+        ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Console", nullptr, show_console ? ImGuiTabItemFlags_SetSelected : 0)) {
         out = console_view(*snapshot, shell, fonts, palette, console);
         ImGui::EndTabItem();

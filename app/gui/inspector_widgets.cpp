@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "app/gui/disassembly.hpp"
+#include "engine/histogram.hpp"
 
 namespace strata::gui {
 
@@ -108,16 +109,25 @@ void fact_table(const engine::TableView& view, const Palette& palette) {
 
 void series_plot(const engine::SeriesView& view, const Palette& palette) {
     ImGui::Text("%s", view.title.c_str());
-    if (view.points.empty()) {
+    // Every line shares the axes, so lines compare by position.
+    std::vector<const std::vector<std::pair<double, double>>*> lines = {&view.points};
+    for (const auto& line : view.more) lines.push_back(&line.points);
+    double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    bool any = false;
+    for (const auto* line : lines)
+        for (const auto& [x, y] : *line) {
+            x0 = any ? std::min(x0, x) : x;
+            x1 = any ? std::max(x1, x) : x;
+            y0 = std::min(y0, y);
+            y1 = any ? std::max(y1, y) : y;
+            any = true;
+        }
+    if (!any) {
         ImGui::TextDisabled("no points yet");
         return;
     }
-    auto [xmin_it, xmax_it] = std::minmax_element(view.points.begin(), view.points.end(),
-                                                  [](auto& a, auto& b) { return a.first < b.first; });
-    auto [ymin_it, ymax_it] = std::minmax_element(view.points.begin(), view.points.end(),
-                                                  [](auto& a, auto& b) { return a.second < b.second; });
-    const double x0 = xmin_it->first, x1 = std::max(xmax_it->first, x0 + 1e-9);
-    const double y0 = std::min(0.0, ymin_it->second), y1 = std::max(ymax_it->second, y0 + 1e-9);
+    x1 = std::max(x1, x0 + 1e-9);
+    y1 = std::max(y1, y0 + 1e-9);
     const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), ImGui::GetFontSize() * 7);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -126,12 +136,42 @@ void series_plot(const engine::SeriesView& view, const Palette& palette) {
         return ImVec2(p.x + static_cast<float>((x - x0) / (x1 - x0)) * size.x,
                       p.y + size.y - static_cast<float>((y - y0) / (y1 - y0)) * size.y);
     };
-    std::vector<ImVec2> pts;
-    for (const auto& [x, y] : view.points) pts.push_back(to_screen(x, y));
-    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), palette.path_syscall, 0, 2.0f);
-    for (const auto& pt : pts) dl->AddCircleFilled(pt, 2.5f, palette.path_syscall);
+    const ImU32 colours[] = {palette.path_syscall, palette.path_vm_exit, palette.path_vm_entry, palette.path_other};
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const ImU32 colour = colours[i % std::size(colours)];
+        std::vector<ImVec2> pts;
+        for (const auto& [x, y] : *lines[i]) pts.push_back(to_screen(x, y));
+        dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), colour, 0, 2.0f);
+        for (const auto& pt : pts) dl->AddCircleFilled(pt, 2.5f, colour);
+    }
     ImGui::Dummy(size);
+    if (!view.more.empty())
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (i > 0) ImGui::SameLine();
+            const std::string& name = i == 0 ? view.name : view.more[i - 1].name;
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colours[i % std::size(colours)]), "— %s", name.c_str());
+        }
     ImGui::TextDisabled("%s: %g … %g   %s: %g … %g", view.x_label.c_str(), x0, x1, view.y_label.c_str(), y0, y1);
+}
+
+void histogram_plot(const engine::HistogramView& view, const Palette& palette) {
+    ImGui::Text("%s", view.title.c_str());
+    const auto bins = engine::bin_samples(view.samples, std::clamp<std::size_t>(view.samples.size() / 2, 1, 24));
+    if (bins.counts.empty()) {
+        ImGui::TextDisabled("no samples yet");
+        return;
+    }
+    std::vector<float> counts(bins.counts.begin(), bins.counts.end());
+    const float tallest = *std::max_element(counts.begin(), counts.end());
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(palette.path_syscall));
+    ImGui::PlotHistogram(("##" + view.title).c_str(), counts.data(), static_cast<int>(counts.size()), 0, nullptr, 0.0f,
+                         tallest, ImVec2(std::max(ImGui::GetContentRegionAvail().x, 50.0f), ImGui::GetFontSize() * 5));
+    ImGui::PopStyleColor();
+    auto sorted = view.samples;
+    std::sort(sorted.begin(), sorted.end());
+    ImGui::TextDisabled("%zu samples, %.3g … %.3g %s (bins of %.3g %s), median %.3g %s", view.samples.size(), bins.low,
+                        bins.high(), view.unit.c_str(), bins.width, view.unit.c_str(), sorted[sorted.size() / 2],
+                        view.unit.c_str());
 }
 
 void value_list(const std::vector<std::pair<std::string, std::string>>& values) {

@@ -16,7 +16,10 @@ void register_table(const engine::RegisterView& view, const engine::RegisterView
 void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts, const FontSet& fonts,
                       const Palette& palette);
 void fact_table(const engine::TableView& view, const Palette& palette);
+// Every line of the series on shared axes, with a legend when there are several.
 void series_plot(const engine::SeriesView& view, const Palette& palette);
+// The samples binned (engine::bin_samples), with their range and median.
+void histogram_plot(const engine::HistogramView& view, const Palette& palette);
 void value_list(const std::vector<std::pair<std::string, std::string>>& values);
 
 }  // namespace strata::gui

@@ -22,12 +22,16 @@ STRATA_GUEST_IMAGE(devices)
 STRATA_GUEST_IMAGE(single_step)
 STRATA_GUEST_IMAGE(timer_ticks)
 STRATA_GUEST_IMAGE(irq_inject)
+STRATA_GUEST_IMAGE(cpuid_probe)
 // 64-bit guests, loaded at guest-physical 0x4000 (long_mode_load_address).
 STRATA_GUEST_IMAGE(long_mode)
 STRATA_GUEST_IMAGE(null_pointer)
+STRATA_GUEST_IMAGE(compute_loop)
 // tinyos (assets/guests/tinyos), loaded at guest-physical 0x100000.
 STRATA_GUEST_IMAGE(tinyos)
 STRATA_GUEST_IMAGE(exit_cost)
+// A 64 KiB firmware image for QEMU (-bios), the start-time peer.
+STRATA_GUEST_IMAGE(qemu_reset)
 
 #undef STRATA_GUEST_IMAGE
 

@@ -8,6 +8,8 @@
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 
+#include "backends/kvm/cpuid_abi.hpp"
+
 namespace strata::kvm {
 
 namespace {
@@ -20,12 +22,14 @@ struct IoctlName {
     std::string_view call;
 };
 #define STRATA_IOCTL(name) IoctlName{name, #name, "ioctl(" #name ")"}
+// For requests whose C++ value is wrong (cpuid_abi.hpp): the kernel's number, the usual name.
+#define STRATA_IOCTL_AS(number, name) IoctlName{number, #name, "ioctl(" #name ")"}
 const std::array<IoctlName, 44> kIoctlNames = {{
     STRATA_IOCTL(KVM_GET_API_VERSION),
     STRATA_IOCTL(KVM_CREATE_VM),
     STRATA_IOCTL(KVM_CHECK_EXTENSION),
     STRATA_IOCTL(KVM_GET_VCPU_MMAP_SIZE),
-    STRATA_IOCTL(KVM_GET_SUPPORTED_CPUID),
+    STRATA_IOCTL_AS(abi::kGetSupportedCpuid, KVM_GET_SUPPORTED_CPUID),
     STRATA_IOCTL(KVM_GET_MSR_INDEX_LIST),
     STRATA_IOCTL(KVM_SET_USER_MEMORY_REGION),
     STRATA_IOCTL(KVM_CREATE_VCPU),
@@ -47,8 +51,8 @@ const std::array<IoctlName, 44> kIoctlNames = {{
     STRATA_IOCTL(KVM_INTERRUPT),
     STRATA_IOCTL(KVM_GET_MSRS),
     STRATA_IOCTL(KVM_SET_MSRS),
-    STRATA_IOCTL(KVM_SET_CPUID2),
-    STRATA_IOCTL(KVM_GET_CPUID2),
+    STRATA_IOCTL_AS(abi::kSetCpuid2, KVM_SET_CPUID2),
+    STRATA_IOCTL_AS(abi::kGetCpuid2, KVM_GET_CPUID2),
     STRATA_IOCTL(KVM_GET_FPU),
     STRATA_IOCTL(KVM_SET_FPU),
     STRATA_IOCTL(KVM_GET_LAPIC),
@@ -96,7 +100,7 @@ std::vector<LayerId> ioctl_layers(unsigned long request) {
         case KVM_INTERRUPT:
         case KVM_GET_MSRS:
         case KVM_SET_MSRS:
-        case KVM_SET_CPUID2:
+        case abi::kSetCpuid2:
         case KVM_GET_FPU:
         case KVM_SET_FPU:
         case KVM_GET_VCPU_EVENTS:

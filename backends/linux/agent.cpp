@@ -350,4 +350,16 @@ Result<AgentReply> Agent::uname(std::vector<LayerId> layers) {
     return call(request(wire::Op::uname), spec);
 }
 
+Result<AgentReply> Agent::run_code(std::span<const std::uint8_t> code, std::uint64_t argument, const std::string& what) {
+    if (code.size() > wire::kDataSize) return engine::plain_error("run code", "routine larger than a request");
+    auto rq = request(wire::Op::run_code);
+    std::memcpy(rq.data, code.data(), code.size());
+    rq.data_len = std::uint32_t(code.size());
+    rq.n[0] = argument;
+    return call(rq, {fmt::format("run {} ({} bytes of machine code)", what, code.size()), "mmap",
+                     {LayerId::runtime, LayerId::container, LayerId::processes}, {{"argument", std::to_string(argument)}},
+                     EventKind::process},
+                {}, std::chrono::milliseconds(100), std::chrono::seconds(60));
+}
+
 }  // namespace strata::linux

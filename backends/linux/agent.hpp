@@ -11,6 +11,7 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,9 @@ public:
     // Runs a program inside (fork + execve), output captured. result = wait status.
     Result<AgentReply> run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     Result<AgentReply> uname(std::vector<LayerId> layers);
+    // Runs `code` (machine code of `uint64_t f(uint64_t)`, position-independent)
+    // inside, on `argument`: result = f(argument), inside = how long f ran.
+    Result<AgentReply> run_code(std::span<const std::uint8_t> code, std::uint64_t argument, const std::string& what);
 
     // Network (agent_net.cpp). net_socket opens a NETLINK_ROUTE socket in the
     // agent's network namespace and hands it to strata (see netlink.hpp).

@@ -2,6 +2,7 @@
 // system calls and fixed buffers (no allocator, no locks a vanished thread
 // might hold), and it _exit()s rather than returning into strata's code.
 #include "backends/linux/agent_child.hpp"
+#include "backends/sys/machine_code.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -301,6 +302,15 @@ void handle(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
         case wire::Op::seccomp: load_seccomp(rq, reply); break;
         case wire::Op::no_new_privs: set_no_new_privs(reply); break;
         case wire::Op::uname: do_uname(reply); break;
+        case wire::Op::run_code: {
+            const auto run = sys::run_machine_code(reinterpret_cast<const std::uint8_t*>(rq.data), rq.data_len, rq.n[0]);
+            if (run.error) fail(reply, "mmap", run.error);
+            else {
+                reply.result = std::int64_t(run.result);
+                reply.nanos = run.nanos;
+            }
+            break;
+        }
         case wire::Op::shell:
             if (passed_fd < 0) return fail(reply, "recvmsg", EBADF);
             do_shell(rq, passed_fd, reply);

@@ -47,6 +47,7 @@ enum class Op : std::uint32_t {
     udp_recv,       // n0 timeout ms -> out = "from-ip:port\npayload"
     ping,           // s0 address, n0 count, n1 timeout ms per reply, data = payload -> out "rtt_ns ..."
     no_new_privs,   // prctl(PR_SET_NO_NEW_PRIVS, 1)
+    run_code,       // data = machine code of `uint64_t f(uint64_t)`, n0 = its argument -> result = f(n0), nanos = its run
 };
 
 enum class Builtin : std::uint64_t {

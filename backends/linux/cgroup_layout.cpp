@@ -54,7 +54,9 @@ std::string_view CgroupLayout::controller_of(CgroupKnob knob) {
         case CgroupKnob::procs: return "";
         case CgroupKnob::memory_limit:
         case CgroupKnob::swap_limit:
-        case CgroupKnob::memory_events: return "memory";
+        case CgroupKnob::memory_events:
+        case CgroupKnob::memory_usage:
+        case CgroupKnob::kernel_memory: return "memory";
         case CgroupKnob::pids_limit:
         case CgroupKnob::pids_events: return "pids";
         case CgroupKnob::cpu_quota:
@@ -78,6 +80,8 @@ std::string_view CgroupLayout::file_of(CgroupKnob knob) const {
         case CgroupKnob::cpu_period: return v2 ? "cpu.max" : "cpu.cfs_period_us";
         case CgroupKnob::cpu_stat: return "cpu.stat";
         case CgroupKnob::cpu_usage: return v2 ? "cpu.stat" : "cpuacct.usage";
+        case CgroupKnob::memory_usage: return v2 ? "memory.current" : "memory.usage_in_bytes";
+        case CgroupKnob::kernel_memory: return v2 ? "memory.stat" : "memory.kmem.usage_in_bytes";
     }
     return "";
 }

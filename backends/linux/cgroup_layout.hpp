@@ -31,6 +31,8 @@ enum class CgroupKnob {
     cpu_period,       // v1 only
     cpu_stat,         // throttling counters
     cpu_usage,        // v2: in cpu.stat (usage_usec); v1: cpuacct.usage (ns)
+    memory_usage,     // bytes charged, user and kernel: v2 memory.current; v1 memory.usage_in_bytes
+    kernel_memory,    // v2: the "kernel" line of memory.stat; v1: memory.kmem.usage_in_bytes
 };
 
 struct CgroupLayout {

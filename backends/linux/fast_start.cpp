@@ -2,11 +2,12 @@
 
 #include <cerrno>
 #include <csignal>
+#include <ctime>
+#include <algorithm>
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sched.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -14,57 +15,52 @@
 
 #include "backends/linux/child_process.hpp"
 #include "backends/linux/flags.hpp"
+#include "backends/linux/image_root.hpp"
 #include "backends/sys/fd.hpp"
 
 namespace strata::linux {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct CloneArgs {
     std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-bool write_small(const char* path, const char* text, std::size_t len) {
-    sys::Fd fd(::open(path, O_WRONLY | O_CLOEXEC));
-    return fd.valid() && ::write(fd.get(), text, len) == ssize_t(len);
+std::int64_t monotonic_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 // The child: no allocation, each failure is an exit code naming the step.
-[[noreturn]] void child(int go, const char* rootfs, const char* program) {
+// Just before execve it writes the time its root was ready to `stamp`.
+[[noreturn]] void child(int go, int stamp, const char* rootfs, const char* program) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     char c;
-    if (::read(go, &c, 1) != 1) ::_exit(120);
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr)) ::_exit(121);
-    if (::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr)) ::_exit(122);
-    if (::chdir(rootfs)) ::_exit(123);
-    if (::syscall(SYS_pivot_root, ".", ".")) ::_exit(124);
-    if (::umount2(".", MNT_DETACH)) ::_exit(125);
-    if (::chdir("/")) ::_exit(126);
+    if (::read(go, &c, 1) != 1) ::_exit(kNoGo);
+    if (int failed = enter_image_root(rootfs)) ::_exit(failed);
+    const std::int64_t ready = monotonic_ns();
+    (void)!::write(stamp, &ready, sizeof ready);
     char* const argv[] = {const_cast<char*>(program), nullptr};
     ::execve(program, argv, nullptr);
-    ::_exit(127);
+    ::_exit(kExecFailed);
 }
 
-const char* step_of(int code) {
-    switch (code) {
-        case 120: return "waiting for the id maps";
-        case 121: return "mount(MS_REC|MS_PRIVATE)";
-        case 122: return "mount(MS_BIND)";
-        case 123: return "chdir(rootfs)";
-        case 124: return "pivot_root";
-        case 125: return "umount2(MNT_DETACH)";
-        case 126: return "chdir(/)";
-        case 127: return "execve";
-        default: return nullptr;
-    }
+std::chrono::nanoseconds between(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(b - a);
 }
 
 }  // namespace
 
-Result<int> run_container_once(Recorder& recorder, const std::string& rootfs, const std::string& program) {
-    int pipefd[2];
-    if (::pipe2(pipefd, O_CLOEXEC) != 0) return engine::errno_error("pipe2", errno);
-    sys::Fd go_read(pipefd[0]), go_write(pipefd[1]);
+Result<int> run_container_once(Recorder& recorder, const std::string& rootfs, const std::string& program,
+                               ContainerStartTimes* times) {
+    int go_pipe[2], stamp_pipe[2];
+    if (::pipe2(go_pipe, O_CLOEXEC) != 0) return engine::errno_error("pipe2", errno);
+    sys::Fd go_read(go_pipe[0]), go_write(go_pipe[1]);
+    if (::pipe2(stamp_pipe, O_CLOEXEC) != 0) return engine::errno_error("pipe2", errno);
+    sys::Fd stamp_read(stamp_pipe[0]), stamp_write(stamp_pipe[1]);
     CallRecord call;
     call.kind = EventKind::process;
     const std::uint64_t flags = all_namespace_flags();
@@ -75,11 +71,14 @@ Result<int> run_container_once(Recorder& recorder, const std::string& rootfs, co
     CloneArgs args{};
     args.flags = flags;
     args.exit_signal = SIGCHLD;
+    const auto t0 = Clock::now();
     const long pid = ::syscall(SYS_clone3, &args, sizeof args);
     if (pid == 0) {
         go_write.reset();
-        child(go_read.get(), rootfs.c_str(), program.c_str());
+        stamp_read.reset();
+        child(go_read.get(), stamp_write.get(), rootfs.c_str(), program.c_str());
     }
+    const auto t_cloned = Clock::now();
     if (pid < 0) {
         call.error = errno;
         call.result = -1;
@@ -87,27 +86,34 @@ Result<int> run_container_once(Recorder& recorder, const std::string& rootfs, co
     }
     ChildProcess process{pid_t(pid)};
     go_read.reset();
-    char path[64], map[64];
-    std::snprintf(path, sizeof path, "/proc/%ld/setgroups", pid);
-    bool maps = write_small(path, "deny", 4);
-    std::snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
-    int n = std::snprintf(map, sizeof map, "0 %u 1", ::geteuid());
-    maps = maps && write_small(path, map, std::size_t(n));
-    std::snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
-    n = std::snprintf(map, sizeof map, "0 %u 1", ::getegid());
-    maps = maps && write_small(path, map, std::size_t(n));
+    stamp_write.reset();
+    const bool maps = write_id_maps(pid_t(pid));
     const int map_errno = errno;
     (void)!::write(go_write.get(), "g", 1);
     go_write.reset();
+    const auto t_go = Clock::now();
     const int status = process.wait();
+    const auto t_exit = Clock::now();
+    std::int64_t root_ready = 0;
+    const bool stamped = ::read(stamp_read.get(), &root_ready, sizeof root_ready) == sizeof root_ready;
     call.duration = recorder.now() - call.start;
     call.result = status;
+    if (times) {
+        times->clone = between(t0, t_cloned);
+        times->id_maps = between(t_cloned, t_go);
+        // steady_clock is CLOCK_MONOTONIC, the clock the child stamped with.
+        const auto go_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t_go.time_since_epoch()).count();
+        const auto exit_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t_exit.time_since_epoch()).count();
+        const std::int64_t ready = stamped ? std::clamp(root_ready, go_ns, exit_ns) : exit_ns;
+        times->root = std::chrono::nanoseconds(ready - go_ns);
+        times->run = std::chrono::nanoseconds(exit_ns - ready);
+    }
     if (!maps) {
         call.error = map_errno;
         return std::unexpected(record_call(recorder, std::move(call), "write uid_map").error());
     }
     if (WIFEXITED(status))
-        if (const char* step = step_of(WEXITSTATUS(status))) {
+        if (const char* step = image_root_step(WEXITSTATUS(status))) {
             call.error = EPERM;
             call.detail = fmt::format("the container failed at {}", step);
             auto r = record_call(recorder, std::move(call), "mount");

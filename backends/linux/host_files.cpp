@@ -1,6 +1,8 @@
 #include "backends/linux/host_files.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +59,23 @@ Result<std::string> host_readlink(Recorder& recorder, const std::string& path, s
     call.duration = recorder.now() - call.start;
     if (auto r = record_call(recorder, std::move(call), "readlink"); !r) return std::unexpected(r.error());
     return std::string(buf, std::size_t(n));
+}
+
+Result<std::vector<std::string>> host_list_dir(Recorder& recorder, const std::string& path, std::vector<LayerId> layers) {
+    CallRecord call;
+    call.kind = EventKind::file_read;
+    call.name = "list " + path;
+    call.layers = std::move(layers);
+    call.start = recorder.now();
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) names.push_back(entry.path().filename());
+    std::sort(names.begin(), names.end());
+    call.error = ec.value();
+    call.result = ec ? -1 : std::int64_t(names.size());
+    call.duration = recorder.now() - call.start;
+    if (auto r = record_call(recorder, std::move(call), "open"); !r) return std::unexpected(r.error());
+    return names;
 }
 
 Result<void> host_write(Recorder& recorder, const std::string& path, const std::string& content,

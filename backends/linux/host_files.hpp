@@ -12,6 +12,8 @@ namespace strata::linux {
 
 Result<std::string> host_read(Recorder& recorder, const std::string& path, std::vector<LayerId> layers);
 Result<std::string> host_readlink(Recorder& recorder, const std::string& path, std::vector<LayerId> layers);
+// The names in a directory (without . and ..), sorted.
+Result<std::vector<std::string>> host_list_dir(Recorder& recorder, const std::string& path, std::vector<LayerId> layers);
 // Writes `content` in one write(2), as kernel files expect. `syscall` names
 // the operation for the hint ("write uid_map", "cgroup write").
 Result<void> host_write(Recorder& recorder, const std::string& path, const std::string& content,

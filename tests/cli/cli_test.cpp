@@ -57,6 +57,7 @@ TEST_CASE("Bad flags and bad lesson options are usage errors", "[cli]") {
         Row{"run vm/hello-kvm --set colour=red", "unknown option 'colour'"},
         Row{"run vm/hello-kvm --set guest", "--set takes key=value"},
         Row{"bench nothing", "nothing"},
+        Row{"bench density -n 500", "too many"},
     }));
     CAPTURE(args);
     const auto run = strata(args);

@@ -121,3 +121,56 @@ TEST_CASE("The diagram geometry is data and is validated", "[gui][diagram]") {
     }
     SECTION("malformed JSON is an error, not an exception") { CHECK_FALSE(gui::parse_diagram_layout("{nope")); }
 }
+
+TEST_CASE("The two lanes are captioned from the layout data, clear of every node", "[gui][diagram]") {
+    const auto l = layout();
+    REQUIRE(l.lanes.size() == 2);
+    CHECK_THAT(l.lanes[0].title, Catch::StartsWith("Virtual machine"));
+    CHECK_THAT(l.lanes[1].title, Catch::StartsWith("Container"));
+    for (const auto& lane : l.lanes) {
+        CAPTURE(lane.title);
+        for (const auto& node : l.nodes) {
+            const bool apart = lane.caption.x + lane.caption.width <= node.rect.x ||
+                               node.rect.x + node.rect.width <= lane.caption.x ||
+                               lane.caption.y + lane.caption.height <= node.rect.y ||
+                               node.rect.y + node.rect.height <= lane.caption.y;
+            CAPTURE(engine::layer_key(node.layer));
+            CHECK(apart);
+        }
+    }
+    // The VM's caption sits over the VM's side (the VMM), the container's over the runtime's.
+    CHECK(l.lanes[0].caption.center_x() < l.node(LayerId::runtime)->rect.x);
+    CHECK(l.lanes[1].caption.x > l.node(LayerId::vmm)->rect.x + l.node(LayerId::vmm)->rect.width);
+
+    SECTION("they are drawn, with no snapshot at all") {
+        tests::HeadlessImGui imgui;
+        const auto p = palette();
+        gui::DiagramViewState state;
+        state.still = true;
+        gui::DiagramFrame frame;
+        imgui.frame([&] { gui::diagram_view(nullptr, l, p, state, std::nullopt, 0.0, &frame); });
+        REQUIRE(frame.lanes.size() == 2);
+        for (const auto& [title, rect] : frame.lanes) {
+            CAPTURE(title);
+            CHECK(tests::HeadlessImGui::drew_colour_in(rect.Min, rect.Max, p.band_title));
+        }
+    }
+    SECTION("a lane without a title or outside the canvas is refused") {
+        const std::string nodes = R"("nodes":[)" + [] {
+            std::string all;
+            for (const auto& info : engine::all_layers())
+                all += (all.empty() ? "" : ",") + std::string(R"({"layer":")") + std::string(info.key) +
+                       R"(","x":0,"y":0,"width":1,"height":1})";
+            return all;
+        }() + "]";
+        auto ok = gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},)" + nodes +
+                                            R"(,"lanes":[{"title":"VM","x":1,"y":1,"width":3,"height":2}]})");
+        CHECK(ok);
+        auto outside = gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},)" + nodes +
+                                                 R"(,"lanes":[{"title":"VM","x":8,"y":1,"width":3,"height":2}]})");
+        REQUIRE_FALSE(outside);
+        CHECK_THAT(outside.error().message, Catch::Contains("lane"));
+        CHECK_FALSE(gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},)" + nodes +
+                                              R"(,"lanes":[{"x":1,"y":1,"width":3,"height":2}]})"));
+    }
+}

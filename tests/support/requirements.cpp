@@ -11,6 +11,11 @@
 namespace strata::tests {
 
 std::optional<std::string> missing_requirement(const std::string& requirement) {
+    // "kvm+userns": every one of them.
+    if (const auto plus = requirement.find('+'); plus != std::string::npos) {
+        if (auto first = missing_requirement(requirement.substr(0, plus))) return first;
+        return missing_requirement(requirement.substr(plus + 1));
+    }
     if (requirement == "kvm") {
         int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
         if (fd < 0) return std::string("/dev/kvm cannot be opened: ") + std::strerror(errno);

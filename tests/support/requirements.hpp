@@ -6,8 +6,8 @@
 
 namespace strata::tests {
 
-// Returns why `requirement` ("kvm", "userns", "root", "none") is not met
-// here, or nothing when it is.
+// Returns why `requirement` ("kvm", "userns", "root", "none", or several
+// joined by '+': "kvm+userns") is not met here, or nothing when it is.
 std::optional<std::string> missing_requirement(const std::string& requirement);
 
 }  // namespace strata::tests

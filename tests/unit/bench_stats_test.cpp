@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "bench/stats.hpp"
+#include "bench/compare_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
 
 using namespace strata::bench;
@@ -29,4 +30,22 @@ TEST_CASE("The raw bench program's lines are parsed, and bad lines named", "[uni
     REQUIRE_FALSE(missing);
     CHECK(missing.error().message.find("create_vm") != std::string::npos);
     CHECK_FALSE(parse_stage_lines("not json\n"));
+}
+
+TEST_CASE("Sizes print in the kernel's binary units, and ratios refuse a missing baseline", "[unit][bench]") {
+    CHECK(format_bytes(96) == "96 B");
+    CHECK(format_bytes(812 * 1024.0) == "812 KiB");
+    CHECK(format_bytes(3.4 * 1024 * 1024) == "3.4 MiB");
+    CHECK(format_bytes(2.5 * 1024 * 1024 * 1024) == "2.50 GiB");
+    CHECK(ratio(30, 10) == 3);
+    CHECK(ratio(30, 0) == 0);   // no baseline: no ratio, not infinity
+    CHECK(ratio(30, -1) == 0);
+}
+
+TEST_CASE("Density steps through 1, 5, 10, 20 up to the largest count asked for", "[unit][bench]") {
+    CHECK(density_counts(20) == std::vector<int>{1, 5, 10, 20});
+    CHECK(density_counts(10) == std::vector<int>{1, 5, 10});
+    CHECK(density_counts(7) == std::vector<int>{1, 5, 7});
+    CHECK(density_counts(1) == std::vector<int>{1});
+    CHECK(density_counts(30) == std::vector<int>{1, 5, 10, 20, 30});
 }

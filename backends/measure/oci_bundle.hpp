@@ -1,4 +1,4 @@
-// An OCI bundle for the crun and runc peers of `strata bench container`:
+// An OCI bundle for the crun and runc peers (measure/peers.hpp):
 // config.json for strata's busybox image running /bin/true, with the
 // namespaces the other rows use (pid, net, ipc, uts, mount), a read-only
 // root, /proc and a tmpfs /dev. The bundle and the runtimes' state live in
@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace strata::bench {
+namespace strata::measure {
 
 class OciBundle {
 public:
@@ -30,4 +30,4 @@ private:
 // crun 1.8 refuses to run there ("cgroups in hybrid mode not supported").
 bool cgroups_are_hybrid();
 
-}  // namespace strata::bench
+}  // namespace strata::measure

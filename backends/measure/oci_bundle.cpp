@@ -1,4 +1,4 @@
-#include "bench/container_oci.hpp"
+#include "backends/measure/oci_bundle.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace strata::bench {
+namespace strata::measure {
 
 namespace {
 
@@ -72,4 +72,4 @@ bool cgroups_are_hybrid() {
            !std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers", ec);
 }
 
-}  // namespace strata::bench
+}  // namespace strata::measure

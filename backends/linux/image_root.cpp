@@ -1,0 +1,59 @@
+#include "backends/linux/image_root.hpp"
+
+#include <cstdio>
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backends/sys/fd.hpp"
+
+namespace strata::linux {
+
+namespace {
+
+bool write_small(const char* path, const char* text, std::size_t len) {
+    sys::Fd fd(::open(path, O_WRONLY | O_CLOEXEC));
+    return fd.valid() && ::write(fd.get(), text, len) == ssize_t(len);
+}
+
+}  // namespace
+
+int enter_image_root(const char* rootfs) {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr)) return 121;
+    if (::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr)) return 122;
+    if (::chdir(rootfs)) return 123;
+    if (::syscall(SYS_pivot_root, ".", ".")) return 124;  // the old root stacks under the new one
+    if (::umount2(".", MNT_DETACH)) return 125;
+    if (::chdir("/")) return 126;
+    return 0;
+}
+
+const char* image_root_step(int code) {
+    switch (code) {
+        case kNoGo: return "waiting for the id maps";
+        case 121: return "mount(MS_REC|MS_PRIVATE)";
+        case 122: return "mount(MS_BIND)";
+        case 123: return "chdir(rootfs)";
+        case 124: return "pivot_root";
+        case 125: return "umount2(MNT_DETACH)";
+        case 126: return "chdir(/)";
+        case kExecFailed: return "execve";
+        default: return nullptr;
+    }
+}
+
+bool write_id_maps(pid_t pid) {
+    char path[64], map[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/setgroups", long(pid));
+    if (!write_small(path, "deny", 4)) return false;
+    std::snprintf(path, sizeof path, "/proc/%ld/uid_map", long(pid));
+    int n = std::snprintf(map, sizeof map, "0 %u 1", ::geteuid());
+    if (!write_small(path, map, std::size_t(n))) return false;
+    std::snprintf(path, sizeof path, "/proc/%ld/gid_map", long(pid));
+    n = std::snprintf(map, sizeof map, "0 %u 1", ::getegid());
+    return write_small(path, map, std::size_t(n));
+}
+
+}  // namespace strata::linux

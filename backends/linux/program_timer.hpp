@@ -1,0 +1,32 @@
+// Timing other programs: the peers strata compares itself with (unshare(1),
+// bwrap, crun, runc, qemu-system-x86_64), run as whole processes, start to
+// exit, so every row of a comparison pays for the same things.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backends/linux/traced.hpp"
+
+namespace strata::linux {
+
+// argv as execve and posix_spawn want it (pointers into `args`, which must
+// outlive it), and as one line for a trace event's name.
+struct SpawnArgs {
+    explicit SpawnArgs(const std::vector<std::string>& args);
+    std::vector<char*> pointers;  // null-terminated
+    std::string shown;            // "qemu-system-x86_64 -accel kvm ..."
+};
+
+// The path of `name` in the usual bin directories, or "" when not installed.
+std::string find_program(const std::string& name);
+
+// Runs argv `runs` + 1 times, stdout and stderr to /dev/null; the first run
+// warms caches and is dropped. Each run is timed from posix_spawn to
+// waitpid, in nanoseconds. A run whose exit status is not
+// `expected_status` ends it with an error saying so. Recorded as one
+// process event (with the median) touching `layers`.
+Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<std::string>& argv, int runs,
+                                         std::vector<LayerId> layers, int expected_status = 0);
+
+}  // namespace strata::linux

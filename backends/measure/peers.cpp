@@ -1,0 +1,158 @@
+#include "backends/measure/peers.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "assets/guests/images.hpp"
+#include "backends/linux/child_process.hpp"
+#include "backends/linux/helper_process.hpp"
+#include "backends/linux/program_timer.hpp"
+#include "backends/linux/temp_dir.hpp"
+#include "backends/measure/oci_bundle.hpp"
+#include "engine/install_layout.hpp"
+
+extern char** environ;
+
+namespace strata::measure {
+
+namespace {
+
+using engine::LayerId;
+
+const std::vector<LayerId> kPeerLayers = {LayerId::processes};
+
+// qemu_reset.S writes 0x2a to isa-debug-exit: QEMU exits (0x2a << 1) | 1.
+constexpr int kQemuGuestRan = 85;
+
+PeerResult timed(engine::Recorder& recorder, std::string name, const std::vector<std::string>& argv, int runs,
+                 int expected_status = 0, std::string note = {}) {
+    PeerResult peer{std::move(name), argv.front(), {}, std::move(note)};
+    auto sample = linux::time_program(recorder, argv, runs, kPeerLayers, expected_status);
+    if (sample) peer.samples = std::move(*sample);
+    else peer.note = "failed: " + sample.error().message;
+    return peer;
+}
+
+// Runs the timer program (bench/container_timer.c) and reads the times it
+// prints, one per line; empty when it failed.
+std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vector<std::string>& argv) {
+    const linux::SpawnArgs args(argv);
+    int pipefd[2];
+    if (::pipe2(pipefd, O_CLOEXEC) != 0) return {};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    engine::Span span(recorder, engine::EventKind::process, "posix_spawn(" + args.shown + ")", kPeerLayers);
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, args.pointers[0], &actions, nullptr, args.pointers.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipefd[1]);
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; rc == 0 && (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) text.append(buf, std::size_t(n));
+    ::close(pipefd[0]);
+    int status = rc == 0 ? linux::ChildProcess(pid).wait() : -1;
+    span.finish(status, rc);
+    if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+    std::vector<double> out;
+    for (std::size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+        out.push_back(std::strtod(text.c_str() + at, nullptr));
+    return out;
+}
+
+// crun and runc, each running an OCI bundle of the same image. As root
+// only: rootless runs need a user namespace mapping in config.json and a
+// delegated cgroup, which this does not set up.
+void add_oci_peers(engine::Recorder& recorder, std::vector<PeerResult>& rows, const std::string& rootfs, int runs) {
+    const std::string crun = linux::find_program("crun"), runc = linux::find_program("runc");
+    if (crun.empty()) rows.push_back({"crun", "", {}, "not installed (apt install crun)"});
+    if (runc.empty()) rows.push_back({"runc", "", {}, "not installed (apt install runc)"});
+    if (crun.empty() && runc.empty()) return;
+    if (::geteuid() != 0) {
+        const char* why = "skipped: measured as root only (rootless needs a user namespace in config.json)";
+        if (!crun.empty()) rows.push_back({"crun", crun, {}, why});
+        if (!runc.empty()) rows.push_back({"runc", runc, {}, why});
+        return;
+    }
+    auto bundle = OciBundle::create(rootfs);
+    if (!bundle) {
+        rows.push_back({"crun/runc", "", {}, "skipped: could not write the OCI bundle"});
+        return;
+    }
+    const std::string id = fmt::format("strata-bench-{}", ::getpid());
+    if (!crun.empty()) {
+        const std::vector<std::string> run = {crun, "--root", bundle->state_dir("crun"), "run", "--bundle", bundle->dir(), id};
+        if (cgroups_are_hybrid()) {
+            // crun refuses hybrid cgroups: give it a private mount namespace
+            // without the v2 tree, set up once; only the timer's runs count.
+            const std::string timer = engine::helper_program("strata-container-timer").string();
+            std::vector<std::string> argv = {linux::find_program("unshare"), "--mount", "--propagation", "private",
+                                             "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\"",
+                                             timer, std::to_string(runs)};
+            argv.insert(argv.end(), run.begin(), run.end());
+            auto sample = argv[0].empty() ? std::vector<double>{} : timed_by_helper(recorder, argv);
+            rows.push_back({"crun run (OCI bundle)", crun, sample,
+                            sample.empty() ? "failed (hybrid cgroups: needs unshare(1) and umount)"
+                                           : "hybrid cgroups: in unshare -m without /sys/fs/cgroup/unified (not timed)"});
+        } else {
+            rows.push_back(timed(recorder, "crun run (OCI bundle)", run, runs));
+        }
+    }
+    if (!runc.empty())
+        rows.push_back(timed(recorder, "runc run (OCI bundle)",
+                             {runc, "--root", bundle->state_dir("runc"), "run", "--bundle", bundle->dir(), id}, runs));
+}
+
+}  // namespace
+
+std::vector<PeerResult> vm_start_peers(engine::Recorder& recorder, int runs) {
+    std::vector<PeerResult> rows;
+    const std::string qemu = linux::find_program("qemu-system-x86_64");
+    if (qemu.empty()) {
+        rows.push_back({"qemu-system-x86_64", "", {}, "not installed (apt install qemu-system-x86)"});
+        return rows;
+    }
+    auto dir = linux::TempDir::create("qemu-peer");
+    if (!dir) {
+        rows.push_back({"qemu-system-x86_64", qemu, {}, "skipped: " + dir.error().describe()});
+        return rows;
+    }
+    const auto firmware = (dir->path() / "reset.bin").string();
+    const auto image = guests::qemu_reset();
+    std::ofstream(firmware, std::ios::binary).write(reinterpret_cast<const char*>(image.data()), std::streamsize(image.size()));
+    for (const char* machine : {"microvm", "pc"}) {
+        rows.push_back(timed(recorder, fmt::format("qemu -M {}, KVM, to the guest's first OUT", machine),
+                             {qemu, "-accel", "kvm", "-M", machine, "-m", "16", "-nodefaults",
+                              "-no-user-config", "-display", "none", "-bios", firmware, "-device",
+                              "isa-debug-exit,iobase=0x501,iosize=2"},
+                             runs, kQemuGuestRan, "a 64 KiB firmware that exits at once: no BIOS, boot loader or kernel"));
+        if (!rows.back().ran()) rows.back().note += " (QEMU could not use KVM here, or lacks this machine type)";
+    }
+    return rows;
+}
+
+std::vector<PeerResult> container_start_peers(engine::Recorder& recorder, const std::string& rootfs, int runs) {
+    std::vector<PeerResult> rows;
+    if (auto unshare = linux::find_program("unshare"); !unshare.empty())
+        rows.push_back(timed(recorder, "unshare(1) + chroot",
+                             {unshare, "--user", "--map-root-user", "--fork", "--pid", "--mount", "--uts", "--ipc", "--net",
+                              "--cgroup", "--mount-proc", "chroot", rootfs, "/bin/true"},
+                             runs));
+    else
+        rows.push_back({"unshare(1)", "", {}, "not installed (util-linux)"});
+    if (auto bwrap = linux::find_program("bwrap"); !bwrap.empty())
+        rows.push_back(timed(recorder, "bwrap --unshare-all", {bwrap, "--unshare-all", "--bind", rootfs, "/", "/bin/true"}, runs));
+    else
+        rows.push_back({"bwrap", "", {}, "not installed (apt install bubblewrap)"});
+    add_oci_peers(recorder, rows, rootfs, runs);
+    return rows;
+}
+
+}  // namespace strata::measure

@@ -1,0 +1,127 @@
+#include "backends/measure/start_time.hpp"
+
+#include <chrono>
+
+#include "assets/guests/images.hpp"
+#include "backends/kvm/guest_memory.hpp"
+#include "backends/kvm/real_mode.hpp"
+#include "backends/kvm/system.hpp"
+#include "backends/kvm/tinyos_vm.hpp"
+#include "backends/kvm/uart16550.hpp"
+#include "backends/kvm/vcpu_runner.hpp"
+#include "backends/kvm/vm.hpp"
+#include "backends/linux/fast_start.hpp"
+
+namespace strata::measure {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ns(std::chrono::nanoseconds d) { return static_cast<double>(d.count()); }
+double ns_between(Clock::time_point a, Clock::time_point b) { return ns(b - a); }
+
+// Runs `one` options.count + 1 times; the first start warms caches and
+// page tables and is dropped.
+template <class One>
+engine::Result<StartSeries> repeat(engine::Recorder& recorder, StartSeries series, const RunOptions& options, One one) {
+    for (int i = 0; i <= options.count; ++i) {
+        if (options.cancelled && options.cancelled()) return engine::plain_error(series.name, "cancelled");
+        std::map<std::string, double> phases;
+        if (auto r = one(phases); !r) return std::unexpected(r.error());
+        if (i > 0)
+            for (const auto& [phase, value] : phases) series.samples[phase].push_back(value);
+        if (options.forget_events) recorder.clear();
+    }
+    return series;
+}
+
+}  // namespace
+
+const std::vector<double>& StartSeries::of(const std::string& phase) const {
+    static const std::vector<double> none;
+    auto it = samples.find(phase);
+    return it == samples.end() ? none : it->second;
+}
+
+engine::Result<StartSeries> container_starts(engine::Recorder& recorder, const std::string& rootfs,
+                                             const RunOptions& options) {
+    StartSeries series{"container (strata: clone3 + pivot_root + /bin/true)",
+                       {"clone3, 7 namespaces", "uid/gid maps", "mounts + pivot_root", "execve /bin/true to exit", "total"},
+                       {}};
+    return repeat(recorder, std::move(series), options, [&](std::map<std::string, double>& out) -> engine::Result<void> {
+        linux::ContainerStartTimes t;
+        auto status = linux::run_container_once(recorder, rootfs, "/bin/true", &t);
+        if (!status) return std::unexpected(status.error());
+        if (*status != 0) return engine::plain_error("container start", "/bin/true failed in the container");
+        out = {{"clone3, 7 namespaces", ns(t.clone)},
+               {"uid/gid maps", ns(t.id_maps)},
+               {"mounts + pivot_root", ns(t.root)},
+               {"execve /bin/true to exit", ns(t.run)},
+               {"total", ns(t.total())}};
+        return {};
+    });
+}
+
+engine::Result<StartSeries> hello_vm_starts(engine::Recorder& recorder, const RunOptions& options) {
+    StartSeries series{"VM (strata: the hello guest, to HLT)",
+                       {"open + KVM_CREATE_VM", "guest RAM", "KVM_CREATE_VCPU", "registers", "guest runs to HLT", "total"},
+                       {}};
+    return repeat(recorder, std::move(series), options, [&](std::map<std::string, double>& out) -> engine::Result<void> {
+        const auto t0 = Clock::now();
+        auto kvm = kvm::Kvm::open(recorder);
+        if (!kvm) return std::unexpected(kvm.error());
+        auto vm = kvm->create_vm();
+        if (!vm) return std::unexpected(vm.error());
+        const auto t_vm = Clock::now();
+        auto ram = kvm::GuestMemory::allocate(recorder, 0, 64 * 1024);
+        if (!ram) return std::unexpected(ram.error());
+        if (auto r = ram->write(guests::real_mode_load_address, guests::hello()); !r) return std::unexpected(r.error());
+        if (auto r = vm->map_memory(0, *ram); !r) return std::unexpected(r.error());
+        const auto t_ram = Clock::now();
+        auto vcpu = vm->create_vcpu(0);
+        if (!vcpu) return std::unexpected(vcpu.error());
+        const auto t_vcpu = Clock::now();
+        if (auto r = kvm::enter_real_mode(*vcpu, guests::real_mode_load_address, 0x8000); !r)
+            return std::unexpected(r.error());
+        const auto t_regs = Clock::now();
+        kvm::Devices devices;
+        kvm::Uart16550 uart(&recorder);
+        if (auto r = devices.pio.attach(0x3f8, 8, uart); !r) return std::unexpected(r.error());
+        kvm::VcpuRunner runner(*vcpu, devices);
+        auto report = runner.run({std::chrono::milliseconds(2000), 1000});
+        if (!report) return std::unexpected(report.error());
+        const auto t_end = Clock::now();
+        if (report->stop != kvm::RunStop::halted)
+            return engine::plain_error("hello VM", "the guest did not halt: " + report->description);
+        out = {{"open + KVM_CREATE_VM", ns_between(t0, t_vm)},  {"guest RAM", ns_between(t_vm, t_ram)},
+               {"KVM_CREATE_VCPU", ns_between(t_ram, t_vcpu)}, {"registers", ns_between(t_vcpu, t_regs)},
+               {"guest runs to HLT", ns_between(t_regs, t_end)}, {"total", ns_between(t0, t_end)}};
+        return {};
+    });
+}
+
+engine::Result<StartSeries> tinyos_starts(engine::Recorder& recorder, const RunOptions& options) {
+    StartSeries series{"VM (strata: tinyos, to its first user instruction)",
+                       {"KVM_CREATE_VM + PIC + PIT", "guest RAM", "KVM_CREATE_VCPU", "image, tables, registers",
+                        "tinyos boots itself", "total"},
+                       {}};
+    return repeat(recorder, std::move(series), options, [&](std::map<std::string, double>& out) -> engine::Result<void> {
+        const auto t0 = Clock::now();
+        kvm::TinyOsBuildTimes t;
+        auto vm = kvm::TinyOsVm::create(recorder, guests::tinyos(), {}, &t);
+        if (!vm) return std::unexpected(vm.error());
+        const auto t_built = Clock::now();
+        if (auto r = (*vm)->run_to(kvm::tinyos::ready); !r) return std::unexpected(r.error());
+        const auto t_end = Clock::now();
+        out = {{"KVM_CREATE_VM + PIC + PIT", ns(t.vm)},
+               {"guest RAM", ns(t.memory)},
+               {"KVM_CREATE_VCPU", ns(t.vcpu)},
+               {"image, tables, registers", ns(t.load)},
+               {"tinyos boots itself", ns_between(t_built, t_end)},
+               {"total", ns_between(t0, t_end)}};
+        return {};
+    });
+}
+
+}  // namespace strata::measure

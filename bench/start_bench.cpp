@@ -1,0 +1,77 @@
+// `strata bench start`: how long containers and VMs take to start, per
+// phase, next to the peers.
+#include <cstdio>
+
+#include "backends/linux/rootfs.hpp"
+#include "backends/measure/peers.hpp"
+#include "backends/measure/start_time.hpp"
+#include "bench/compare_bench.hpp"
+#include "bench/report.hpp"
+
+namespace strata::bench {
+
+namespace {
+
+void add_series(std::vector<TimingRow>& rows, const measure::StartSeries& series) {
+    rows.push_back({series.name, summarize(series.total()), "", 0});
+    for (const auto& phase : series.phases)
+        if (phase != "total") rows.push_back({phase, summarize(series.of(phase)), "", 1});
+}
+
+void add_peers(std::vector<TimingRow>& rows, const std::vector<measure::PeerResult>& peers) {
+    for (const auto& p : peers) rows.push_back({"peer: " + p.name, summarize(p.samples), p.note, 0});
+}
+
+}  // namespace
+
+BenchOutcome start_bench(int runs, bool text) {
+    BenchOutcome out;
+    const auto machine = machine_line();
+    out.json["machine"] = machine.json();
+    out.json["runs"] = runs;
+    auto rootfs = linux::find_rootfs();
+    if (!rootfs) {
+        std::fprintf(stderr, "strata bench start: %s\n  %s\n", rootfs.error().describe().c_str(), rootfs.error().hint.c_str());
+        return {3, out.json};
+    }
+    engine::Recorder recorder;  // the backends record; nobody reads it here
+    const measure::RunOptions options{runs, {}, true};
+    std::vector<TimingRow> rows;
+    double baseline = 0;
+    auto container = measure::container_starts(recorder, *rootfs, options);
+    if (container) {
+        add_series(rows, *container);
+        baseline = summarize(container->total()).median;
+    } else {
+        rows.push_back({"container (strata)", {}, "failed: " + container.error().describe(), 0});
+        out.status = 1;
+    }
+    add_peers(rows, measure::container_start_peers(recorder, *rootfs, runs));
+    if (auto missing = kvm_missing()) {
+        rows.push_back({"VMs (strata)", {}, "not measured: " + *missing, 0});
+        out.status = 3;
+    } else {
+        for (auto measure_vm : {measure::hello_vm_starts, measure::tinyos_starts}) {
+            auto vm = measure_vm(recorder, options);
+            if (vm) add_series(rows, *vm);
+            else {
+                rows.push_back({"VM (strata)", {}, "failed: " + vm.error().describe(), 0});
+                out.status = 1;
+            }
+        }
+    }
+    add_peers(rows, measure::vm_start_peers(recorder, runs));
+    out.json["rows"] = timings_json(rows, baseline);
+    out.json["ratio_to"] = "container (strata) total";
+    if (text) {
+        std::printf("Start to ready, %d runs each after one warm-up. %s\n", runs, machine.text().c_str());
+        print_timings(rows, baseline, "x ctr");
+        std::printf("\nx ctr: median over strata's container start. A container is ready when /bin/true has run and "
+                    "exited; the hello VM when its guest has printed a line and halted; tinyos when its kernel has "
+                    "set itself up and is about to run its first user program. Peers run whole processes, start to "
+                    "exit. Phases are timed with CLOCK_MONOTONIC inside strata (backends/measure/start_time.cpp).\n");
+    }
+    return out;
+}
+
+}  // namespace strata::bench

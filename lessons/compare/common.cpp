@@ -1,0 +1,89 @@
+#include "lessons/compare/common.hpp"
+
+#include <algorithm>
+
+#include <sched.h>
+#include <sys/mount.h>
+
+#include <fmt/format.h>
+
+#include "assets/guests/images.hpp"
+#include "backends/linux/rootfs.hpp"
+
+namespace strata::lessons::compare {
+
+Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostname) {
+    auto rootfs = linux::find_rootfs();
+    if (!rootfs) return std::unexpected(rootfs.error());
+    const std::uint64_t flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+    auto box = container::start_container(ctx, flags);
+    if (!box) return std::unexpected(box.error());
+    const std::string& root = *rootfs;
+    // The order of container/mount-pivot, which explains each call.
+    if (auto r = box->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
+    if (auto r = box->mount(root, root, "", MS_BIND | MS_REC); !r) return std::unexpected(r.error());
+    if (auto r = box->mount("", root, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV); !r)
+        return std::unexpected(r.error());
+    if (auto r = box->chdir(root); !r) return std::unexpected(r.error());
+    if (auto r = box->pivot_root(root, root + "/old-root"); !r) return std::unexpected(r.error());
+    if (auto r = box->chdir("/"); !r) return std::unexpected(r.error());
+    if (auto r = box->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
+        return std::unexpected(r.error());
+    if (auto r = box->umount2("/old-root", MNT_DETACH); !r) return std::unexpected(r.error());
+    if (auto r = box->sethostname(hostname); !r) return std::unexpected(r.error());
+    return box;
+}
+
+Result<std::unique_ptr<kvm::TinyOsVm>> boot_tinyos(Context& ctx) {
+    auto vm = kvm::TinyOsVm::create(ctx.recorder(), guests::tinyos(), [&ctx](std::string_view t) { ctx.console_write(t); });
+    if (!vm) return std::unexpected(vm.error());
+    if (auto r = run_tinyos(ctx, **vm, kvm::tinyos::ready); !r) return std::unexpected(r.error());
+    return vm;
+}
+
+Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyOsVm& vm, std::uint32_t checkpoint) {
+    ctx.set_canceller([&vm] { vm.kick(); });
+    auto report = vm.run_to(checkpoint);
+    ctx.set_canceller(nullptr);
+    return report;
+}
+
+std::string guest_uname_line(const kvm::TinyOsVm& vm, std::size_t from) {
+    const std::string& out = vm.uart().output();
+    std::string line = from < out.size() ? out.substr(from) : std::string();
+    if (auto at = line.find("uname: "); at != std::string::npos) line = line.substr(at + 7);
+    else return {};
+    if (auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
+    return line;
+}
+
+std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from) {
+    std::map<std::string, std::uint64_t> out;
+    const auto events = ctx.recorder().events();
+    for (std::size_t i = from; i < events.size(); ++i) {
+        if (events[i].kind != engine::EventKind::vm_exit) continue;
+        std::string device = "(no device)";
+        for (const auto& a : events[i].args)
+            if (a.name == "device") device = a.value;
+        ++out[device];
+    }
+    return out;
+}
+
+std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind) {
+    const auto events = ctx.recorder().events();
+    std::size_t n = 0;
+    for (std::size_t i = from; i < events.size(); ++i) n += events[i].kind == kind;
+    return n;
+}
+
+std::string ms(double ns) { return fmt::format("{:.2f} ms", ns / 1e6); }
+
+double median(std::vector<double> sample) {
+    if (sample.empty()) return 0;
+    std::sort(sample.begin(), sample.end());
+    const std::size_t mid = sample.size() / 2;
+    return sample.size() % 2 ? sample[mid] : (sample[mid - 1] + sample[mid]) / 2;
+}
+
+}  // namespace strata::lessons::compare

@@ -1,0 +1,162 @@
+// compare/patching: who patches what. A container has no kernel: it
+// reports the host's, byte for byte, because it calls the host's — so a
+// fixed host kernel fixes every container at once, and a host kernel bug
+// is every container's bug. A VM carries its own kernel in its own memory:
+// the host's updates do not reach it, and its kernel is patched by
+// replacing the guest's image.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "assets/guests/images.hpp"
+#include "backends/kvm/guest_search.hpp"
+#include "backends/linux/host_files.hpp"
+#include "backends/linux/host_uname.hpp"
+#include "lessons/compare/common.hpp"
+#include "lessons/compare/lessons.hpp"
+
+namespace strata::lessons::compare {
+
+namespace {
+
+const std::string kId = "compare/patching";
+
+struct State final : engine::LessonState {
+    linux::Uname host;
+    std::string host_version;  // /proc/version
+    std::optional<linux::Agent> box;
+    std::unique_ptr<kvm::TinyOsVm> vm;
+    std::string container_version, guest_uname;
+    bool image_has_kernel = false;
+};
+
+std::string chomp(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// FNV-1a: a short, stable fingerprint of the guest kernel image.
+std::uint64_t fingerprint(std::span<const std::uint8_t> bytes) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (auto b : bytes) h = (h ^ b) * 0x100000001b3ull;
+    return h;
+}
+
+Result<StepOutcome> host_kernel(Context& ctx) {
+    auto& s = ctx.state<State>();
+    auto u = linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces});
+    if (!u) return std::unexpected(u.error());
+    auto version = linux::host_read(ctx.recorder(), "/proc/version", {LayerId::runtime, LayerId::mounts});
+    if (!version) return std::unexpected(version.error());
+    s.host = *u;
+    s.host_version = chomp(*version);
+    ctx.facts().set_value("host kernel", s.host.sysname + " " + s.host.release);
+    ctx.facts().set_value("host /proc/version", s.host_version);
+    return StepOutcome{fmt::format("this machine runs {} {}: every process on it, strata included, calls this kernel",
+                                   s.host.sysname, s.host.release)};
+}
+
+Result<StepOutcome> container_kernel(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(!s.host.release.empty(), kId, "the host's answer"); !ok) return std::unexpected(ok.error());
+    auto box = start_full_container(ctx);
+    if (!box) return std::unexpected(box.error());
+    s.box.emplace(std::move(*box));
+    auto u = s.box->uname({LayerId::container, LayerId::namespaces});
+    if (!u) return std::unexpected(u.error());
+    auto version = s.box->read_file("/proc/version", {LayerId::container, LayerId::mounts});
+    if (!version) return std::unexpected(version.error());
+    auto root = s.box->list_dir("/", {LayerId::container, LayerId::mounts});
+    if (!root) return std::unexpected(root.error());
+    s.container_version = chomp(*version);
+    s.image_has_kernel = std::find(root->begin(), root->end(), "boot") != root->end();
+    const auto release = linux::parse_uname(u->out).release;
+    std::string listing;
+    for (const auto& n : *root) listing += (listing.empty() ? "" : " ") + n;
+    ctx.facts().set_value("container's kernel", release);
+    ctx.facts().set_value("container's /proc/version", s.container_version);
+    ctx.facts().set_value("container's /proc/version is the host's", s.container_version == s.host_version ? "yes, byte for byte" : "no");
+    ctx.facts().set_value("the image's /", listing);
+    ctx.facts().set_value("a kernel in the container's image", s.image_has_kernel ? "a /boot exists" : "none (no /boot)");
+    return StepOutcome{fmt::format("the container reports {} and the host's /proc/version {}; its image holds "
+                                   "no kernel (/ is: {})",
+                                   release, s.container_version == s.host_version ? "byte for byte" : "with differences",
+                                   listing)};
+}
+
+Result<StepOutcome> vm_kernel(Context& ctx) {
+    auto& s = ctx.state<State>();
+    auto vm = boot_tinyos(ctx);
+    if (!vm) return std::unexpected(vm.error());
+    s.vm = std::move(*vm);
+    const auto from_byte = s.vm->uart().output().size();
+    for (auto phase : {kvm::tinyos::programs_done, kvm::tinyos::echo_done, kvm::tinyos::touch_done, kvm::tinyos::uname_done})
+        if (auto r = run_tinyos(ctx, *s.vm, phase); !r) return std::unexpected(r.error());
+    s.guest_uname = guest_uname_line(*s.vm, from_byte);
+    if (s.guest_uname.empty()) return engine::plain_error(kId, "the guest's uname program printed no answer");
+    // The version is data inside the guest kernel, in the guest's own RAM.
+    const std::string name = s.guest_uname.substr(0, s.guest_uname.find(' '));
+    const auto at = kvm::find_in_guest_memory(ctx.recorder(), s.vm->ram(), name + " ", kvm::tinyos::kLoadAddress,
+                                              kvm::tinyos::kLoadAddress + guests::tinyos().size());
+    const auto image = guests::tinyos();
+    ctx.facts().set_value("guest's kernel", s.guest_uname);
+    ctx.facts().set_value("guest kernel image", fmt::format("{} bytes, fingerprint {:016x}", image.size(), fingerprint(image)));
+    ctx.facts().set_value("its name in guest RAM",
+                          at ? fmt::format("at guest-physical {:#x}, inside the kernel image", *at) : "not found");
+    return StepOutcome{fmt::format("the VM reports \"{}\": its kernel is {} bytes strata copied into guest RAM{}; the "
+                                   "host's release appears nowhere",
+                                   s.guest_uname, image.size(), at ? fmt::format(" (its name is at {:#x})", *at) : "")};
+}
+
+Result<StepOutcome> who_patches(Context& ctx) {
+    auto& s = ctx.state<State>();
+    if (auto ok = need(s.box.has_value() && !s.guest_uname.empty(), kId, "both kernels' answers"); !ok)
+        return std::unexpected(ok.error());
+    // The same file, read by strata and by the container: one kernel answers both.
+    auto inside = s.box->read_file("/proc/sys/kernel/osrelease", {LayerId::container, LayerId::mounts});
+    if (!inside) return std::unexpected(inside.error());
+    auto outside = linux::host_read(ctx.recorder(), "/proc/sys/kernel/osrelease", {LayerId::runtime, LayerId::mounts});
+    if (!outside) return std::unexpected(outside.error());
+    const bool same = chomp(*inside) == chomp(*outside);
+    engine::TableView table{"who patches what",
+                            {"a fix for", "reaches the containers", "reaches the VMs", "who applies it"},
+                            {{"the host kernel (" + chomp(*outside) + ")",
+                              same ? "all of them, at the host's reboot: they run on it" : "?",
+                              "none: each runs its own kernel", "the host's administrator, one reboot"},
+                             {"the guest kernel (" + s.guest_uname.substr(0, s.guest_uname.find(" #")) + ")", "-",
+                              "only the VMs booted from the fixed image", "whoever owns each VM's image, one VM at a time"},
+                             {"a program in the image", "each container started from the new image", "-",
+                              "the image's owner: rebuild, restart"}},
+                            {true, true, false}};
+    ctx.facts().set_table(std::move(table));
+    ctx.facts().set_value("osrelease inside / outside", chomp(*inside) + " / " + chomp(*outside));
+    if (!same) return engine::plain_error(kId, "the container and the host read different kernel releases");
+    return StepOutcome{fmt::format("/proc/sys/kernel/osrelease reads \"{}\" inside the container and outside: one "
+                                   "kernel, patched once for all containers; the VM's \"{}\" is patched apart",
+                                   chomp(*inside), s.guest_uname.substr(0, s.guest_uname.find(" #")))};
+}
+
+}  // namespace
+
+engine::Lesson patching_lesson() {
+    using L = LayerId;
+    engine::Lesson lesson;
+    lesson.id = kId;
+    lesson.title = "Who patches the kernel?";
+    lesson.track = "compare";
+    lesson.summary = "A container reports the host's kernel, byte for byte, and has none of its own; the VM carries "
+                     "its kernel in its own memory: who patches what.";
+    lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
+    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.steps = {
+        {"host-kernel", "The host's kernel", host_kernel, {L::runtime, L::namespaces, L::mounts}},
+        {"container-kernel", "The container's kernel", container_kernel,
+         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
+        {"vm-kernel", "The VM's kernel", vm_kernel,
+         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
+        {"who-patches", "Who patches what", who_patches, {L::container, L::mounts, L::runtime}},
+    };
+    return lesson;
+}
+
+}  // namespace strata::lessons::compare
