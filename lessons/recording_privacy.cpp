@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "backends/linux/rootfs.hpp"
+#include "engine/install_layout.hpp"
 #include "engine/narrative.hpp"
 
 namespace strata::lessons {
@@ -29,6 +30,9 @@ replay::Scrubber recording_scrubber_here() {
     std::error_code ec;
     const auto assets = std::filesystem::absolute(engine::asset_dir(), ec);
     if (!ec) add_directory(scrubber, assets.string(), "<assets>");
+    // Helper programs strata spawns (the idle VM, benchmark timers).
+    const auto helpers = std::filesystem::absolute(engine::helper_program("strata-idle-vm").parent_path(), ec);
+    if (!ec) add_directory(scrubber, helpers.string(), "<helpers>");
 
     // root and nobody name no one; an ordinary account does.
     const passwd* user = ::getpwuid(::getuid());

@@ -57,7 +57,7 @@ Command add_record(CLI::App& app) {
         // "-" writes to standard output: how recordings come back out of a
         // VM that has no shared file system (scripts/record-lessons.sh).
         if (options->output == "-") {
-            std::printf("%s\n", replay::recording_to_json(recording).dump(1).c_str());
+            std::fputs(replay::recording_text(recording).c_str(), stdout);
         } else if (auto saved = replay::save_recording(recording, options->output); !saved) {
             std::fprintf(stderr, "strata: %s\n", saved.error().describe().c_str());
             return static_cast<int>(exit_failed);

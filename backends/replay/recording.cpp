@@ -209,6 +209,18 @@ engine::Result<Recording> load_recording(const std::filesystem::path& path, cons
     return r;
 }
 
+std::string recording_text(const Recording& recording) {
+    json j = recording_to_json(recording);
+    const json events = std::move(j["events"]);
+    j.erase("events");
+    std::string out = "{";
+    for (const auto& [key, value] : j.items()) out += json(key).dump() + ": " + value.dump() + ",\n ";
+    out += "\"events\": [";
+    for (std::size_t i = 0; i < events.size(); ++i) out += (i ? ",\n  " : "\n  ") + events[i].dump();
+    out += "\n]}\n";
+    return out;
+}
+
 engine::Result<void> save_recording(const Recording& recording, const std::filesystem::path& path) {
     std::error_code ec;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
@@ -216,7 +228,7 @@ engine::Result<void> save_recording(const Recording& recording, const std::files
     const auto temporary = path.string() + ".partial";
     {
         std::ofstream out(temporary);
-        out << recording_to_json(recording).dump(1) << "\n";
+        out << recording_text(recording);
         if (!out) return engine::errno_error("write " + temporary, errno);
     }
     std::filesystem::rename(temporary, path, ec);

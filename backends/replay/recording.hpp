@@ -77,6 +77,9 @@ nlohmann::json recording_to_json(const Recording& recording);
 // and timing (no event may start after its step ended).
 engine::Result<Recording> recording_from_json(const nlohmann::json& json, const engine::Lesson& lesson);
 engine::Result<Recording> load_recording(const std::filesystem::path& path, const engine::Lesson& lesson);
+// The file's text: JSON with one event per line, so a recording stays
+// compact and a regenerated one diffs line by line.
+std::string recording_text(const Recording& recording);
 engine::Result<void> save_recording(const Recording& recording, const std::filesystem::path& path);
 
 // The shipped recording of a lesson: <assets>/recordings/<lesson id>.json.

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -75,6 +77,17 @@ TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
     CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
     CHECK(back->machine.cgroup_mode == "v2");
     CHECK(back->machine.as_root);
+}
+
+TEST_CASE("A recording's file text is its JSON, one event per line", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    const auto original = record(lesson);
+    const std::string text = replay::recording_text(original);
+    CHECK(nlohmann::json::parse(text) == replay::recording_to_json(original));
+    // A line per header field but the events, a line per event, and the
+    // closing line.
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    CHECK(lines == (replay::recording_to_json(original).size() - 1) + original.events.size() + 2);
 }
 
 TEST_CASE("A recording made before the cgroup mode and user were kept still loads", "[unit][replay]") {
