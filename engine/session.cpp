@@ -132,6 +132,7 @@ Snapshot Session::snapshot() const {
     Snapshot snap;
     snap.lesson = &lesson_;
     snap.replay_label = lesson_.replay_label;
+    snap.options = options_;
     auto events = std::make_shared<std::vector<TraceEvent>>(recorder_.events());
     for (const auto& e : *events)
         for (LayerId l : e.layers) ++snap.layer_counts[l];
