@@ -32,6 +32,7 @@ bool holds(const Condition& condition, const Evidence& evidence);
 //                              (vm-exit, syscall, ...) in scope
 //   ${count:KIND}              how many events of that kind are in scope
 //   ${failed}                  the first failed call in scope, with errno
+//   ${console}                 what the guest or container printed (its end)
 // A value that was not recorded reads "(not recorded)".
 std::string interpolate(std::string_view text, const Evidence& evidence);
 // The placeholders `text` uses that interpolate() would not understand.

@@ -114,6 +114,12 @@ std::optional<std::string> placeholder(std::string_view name, const Evidence& ev
                 if (e->failed()) return fmt::format("{} → {}", e->name, errno_name(e->error));
             return std::string(kNotRecorded);
         }
+        if (name == "console") {
+            // What the guest or container printed, trimmed to a line's worth.
+            std::string text = trim(evidence.snapshot.console);
+            if (text.size() > 200) text = "…" + text.substr(text.size() - 200);
+            return text;
+        }
         if (auto it = evidence.bindings.find(std::string(name)); it != evidence.bindings.end()) return it->second;
         if (name == "student" || name == "answer") return std::string(kNotRecorded);
         return std::nullopt;

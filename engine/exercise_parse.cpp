@@ -105,7 +105,7 @@ private:
     Result<void> placeholders_known(const YAML::Node& at, const std::string& text, std::string_view what) const {
         for (const auto& name : unknown_placeholders(text))
             return fail(at, fmt::format("{}: unknown placeholder ${{{}}} (known: ${{fact:KEY}}, ${{first:KIND}}, "
-                                        "${{last:KIND}}, ${{count:KIND}}, ${{failed}}, ${{answer}}, ${{student}})",
+                                        "${{last:KIND}}, ${{count:KIND}}, ${{failed}}, ${{console}}, ${{answer}}, ${{student}})",
                                         what, name));
         return {};
     }
@@ -423,6 +423,7 @@ private:
             if (!*r) return std::unexpected(r->error());
         e.prompt = *prompt;
         e.explanation = *explain;
+        if (auto ok = placeholders_known(node["prompt"], e.prompt, what); !ok) return std::unexpected(ok.error());
         if (auto ok = placeholders_known(node, e.explanation, what); !ok) return std::unexpected(ok.error());
         if (!step->empty()) {
             if (auto ok = step_known(node["step"], *step, what); !ok) return std::unexpected(ok.error());

@@ -61,7 +61,7 @@ exercises:
         - fact: {key: budget used, at_least: 10}
     hints:
       - when: {event: {name: "exit: SHUTDOWN*"}}
-        text: "With ${answer} the run ended in ${last:vm-exit}."
+        text: "With ${answer} the run ended in ${last:vm-exit}, printing ${console}."
 ---
 # Fixture
 
@@ -193,7 +193,7 @@ TEST_CASE("A challenge is checked against the run made with the learner's value"
         REQUIRE(v.goal.size() == 2);
         CHECK_FALSE(v.goal[0].held);
         CHECK(v.goal[1].held);
-        CHECK(v.hint == std::optional<std::string>("With 4 the run ended in exit: SHUTDOWN (triple fault)."));
+        CHECK(v.hint == std::optional<std::string>("With 4 the run ended in exit: SHUTDOWN (triple fault), printing Hi."));
     }
     SECTION("a run made with another value does not count") {
         options["budget"] = "12";
