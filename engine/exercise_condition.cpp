@@ -126,7 +126,11 @@ std::optional<std::string> placeholder(std::string_view name, const Evidence& ev
     }
     if (head == "fact") {
         const std::string* value = fact_value(evidence.snapshot, arg);
-        return value ? trim(*value) : std::string(kNotRecorded);
+        if (!value) return std::string(kNotRecorded);
+        // A multi-line fact reads as one line inside a sentence.
+        std::string text = trim(*value);
+        for (std::size_t at; (at = text.find('\n')) != std::string::npos;) text.replace(at, 1, "; ");
+        return text;
     }
     if (head == "first" || head == "last" || head == "count") {
         EventSelector s;

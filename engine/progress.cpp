@@ -72,7 +72,8 @@ std::expected<LessonProgress, ProgressError> lesson_from_json(const json& j, con
         Measurements measured;
         for (auto bad : {read(*m, "at", measured.at, where + ".measurements"),
                          read(*m, "live", measured.live, where + ".measurements"),
-                         read(*m, "values", measured.values, where + ".measurements")})
+                         read(*m, "values", measured.values, where + ".measurements"),
+                         read(*m, "options", measured.options, where + ".measurements")})
             if (bad) return malformed(*bad, "");
         lesson.measurements = std::move(measured);
     }
@@ -106,7 +107,8 @@ json progress_to_json(const Progress& p) {
         if (lesson.measurements)
             entry["measurements"] = {{"at", lesson.measurements->at},
                                      {"live", lesson.measurements->live},
-                                     {"values", lesson.measurements->values}};
+                                     {"values", lesson.measurements->values},
+                                     {"options", lesson.measurements->options}};
         lessons[id] = entry;
     }
     return {{"format", "strata-progress"}, {"version", p.version},    {"student", p.student},
@@ -164,7 +166,13 @@ void record_run(Progress& progress, const Snapshot& snapshot) {
         progress.last_lesson = id;
         progress.last_step = snapshot.current_step;
     }
-    if (all_done) lesson.measurements = Measurements{now, live, snapshot.facts.values};
+    if (all_done) {
+        LessonOptions changed;  // only what differs from the lesson's defaults
+        const auto defaults = snapshot.lesson->resolve_options({});
+        for (const auto& [key, value] : snapshot.options)
+            if (!defaults || !defaults->count(key) || defaults->at(key) != value) changed[key] = value;
+        lesson.measurements = Measurements{now, live, snapshot.facts.values, changed};
+    }
     progress.updated_at = now;
 }
 

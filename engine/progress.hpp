@@ -8,7 +8,8 @@
 //    "updated_at": ISO, "last_lesson": ID, "last_step": N,
 //    "lessons": {ID: {"steps": {STEP: {"first_done": ISO, "live": bool}},
 //                     "exercises": {EX: {"attempts": [{"at", "answer", "passed", "replay"}]}},
-//                     "measurements": {"at": ISO, "live": bool, "values": [[key, value], ...]}}}}
+//                     "measurements": {"at": ISO, "live": bool, "values": [[key, value], ...],
+//                                      "options": {KEY: VALUE}}}}}
 #pragma once
 
 #include <map>
@@ -50,6 +51,7 @@ struct Measurements {
     std::string at;  // when the run ended
     bool live = false;
     std::vector<std::pair<std::string, std::string>> values;  // the run's facts
+    LessonOptions options;  // what the run was made with, where not the default
 };
 
 struct LessonProgress {
