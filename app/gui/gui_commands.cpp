@@ -6,6 +6,7 @@
 
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
+#include "engine/progress_store.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::gui {
@@ -54,6 +55,7 @@ std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell,
     }
     if (remember) {
         shell.config_dir = config_dir();
+        shell.state_dir = engine::state_dir();
         if (args.size.empty()) {
             const Settings saved = load_settings(shell.config_dir);
             window.width = std::max(saved.window_width, 320);
