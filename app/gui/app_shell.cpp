@@ -123,6 +123,13 @@ void AppShell::track_snapshot(const std::shared_ptr<const engine::Snapshot>& sna
     shown_ = snapshot;
 }
 
+void AppShell::lock_prediction(const std::string& exercise, const std::string& choice) {
+    track_snapshot(controller_->snapshot());
+    Command c{CommandKind::answer_prediction, exercise};
+    c.value = choice;
+    apply(c, shown_.get());
+}
+
 void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
     if (c.kind == CommandKind::answer_prediction || c.kind == CommandKind::start_challenge) {
         if (auto run = exercises_.apply(c, snapshot)) controller_->submit(*run);

@@ -59,6 +59,9 @@ public:
     bool fonts_dirty() const { return fonts_dirty_; }
 
     FrameOutcome frame(double now);
+    // Locks in a prediction as the exercise panel's button does
+    // (`strata screenshot --answer`, tests).
+    void lock_prediction(const std::string& exercise, const std::string& choice);
     // Saves settings (theme, font scale, window size, progress).
     void save(int window_width, int window_height);
 

@@ -58,8 +58,16 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
             if (c.id == *p.locked) ImGui::TextWrapped("Locked in: %s", c.text.c_str());
         ImGui::TextDisabled("Run the step: strata checks it against what the step records.");
     } else {
-        for (int i = 0; i < static_cast<int>(e.choices.size()); ++i)
-            if (ImGui::RadioButton(e.choices[static_cast<std::size_t>(i)].text.c_str(), selected == i)) selected = i;
+        for (int i = 0; i < static_cast<int>(e.choices.size()); ++i) {
+            // A radio button does not wrap its label: the text goes beside it,
+            // wrapped, and answers clicks too.
+            ImGui::PushID(i);
+            if (ImGui::RadioButton("##choice", selected == i)) selected = i;
+            ImGui::PopID();
+            ImGui::SameLine();
+            ImGui::TextWrapped("%s", e.choices[static_cast<std::size_t>(i)].text.c_str());
+            if (ImGui::IsItemClicked()) selected = i;
+        }
         if (button("Lock in my prediction", selected >= 0 && !busy))
             out.push_back({CommandKind::answer_prediction, e.id, 0, std::nullopt,
                            e.choices[static_cast<std::size_t>(selected)].id});
@@ -149,9 +157,9 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     const bool resume = panel.resume_step >= 0 && snapshot->current_step < 0 && panel.challenge_run.empty();
     if (!any && panel.problem.empty() && !resume) return out;
 
-    // As tall as its content was last frame, at most half the panel.
+    // As tall as its content was last frame, at most a little over half the panel.
     const float room = ImGui::GetContentRegionAvail().y;
-    const float height = std::clamp(edits.content_height + ImGui::GetStyle().WindowPadding.y, 1.0f, std::max(room * 0.5f, 1.0f));
+    const float height = std::clamp(edits.content_height + ImGui::GetStyle().WindowPadding.y, 1.0f, std::max(room * 0.55f, 1.0f));
     ImGui::BeginChild("exercises", ImVec2(0, height), false);
     const engine::Snapshot& snap = *snapshot;
 
