@@ -48,7 +48,7 @@ int list_exercises(const std::vector<std::string>& ids, bool json) {
         auto exercises = engine::load_exercises(engine::asset_dir(), *lesson);
         if (!exercises) {
             std::fprintf(stderr, "strata: %s\n  %s\n", exercises.error().describe().c_str(), exercises.error().hint.c_str());
-            return exit_failed;
+            return exit_usage;
         }
         if (json) {
             nlohmann::json list = nlohmann::json::array();

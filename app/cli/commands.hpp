@@ -35,6 +35,7 @@ struct RunRequest {
     bool force_replay = false;
     bool live_only = false;  // never fall back to a recording
     bool shell = false;      // end with an interactive shell in the container
+    bool exercises = true;   // ask the lesson's exercises (on a terminal only)
     std::optional<std::string> recording;  // play this file instead of the shipped recording
     double replay_speed = 1.0;
     std::map<std::string, std::string> options;

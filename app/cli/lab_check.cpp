@@ -3,9 +3,10 @@
 // against what the runs recorded, and exits 0 only when all passed.
 //
 // Exit codes: 0 every selected exercise passed; 1 one failed, had no
-// answer, or could not be checked; 2 bad command line or answers (unknown
-// lesson, exercise or choice; a value the lesson refuses); 3 the only
-// exercises left unchecked need a live run this machine cannot make.
+// answer, or could not be checked; 2 bad command line, answers or lesson
+// front matter (unknown lesson, exercise or choice; a value the lesson
+// refuses); 3 the only exercises left unchecked need a live run this
+// machine cannot make. A 2 never looks like a student's failure.
 #include "app/cli/lab_check.hpp"
 
 #include <cstdio>
