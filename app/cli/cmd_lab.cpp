@@ -95,7 +95,7 @@ Command add_lab(CLI::App& app) {
     check->add_option("--exercise", o->check.only, "Check only this exercise (repeatable)");
     check->add_option("--student", o->check.student, "The name ${student} stands for (default: your progress's, then your login's)");
     check->add_flag("--json", o->check.json, "Print the verdicts as JSON");
-    check->add_flag("--replay", o->check.force_replay, "Check predictions against the shipped recording");
+    check->add_flag("--replay", o->check.force_replay, "Check predictions against the shipped recording; run nothing live");
     check->add_flag("--live", o->check.live_only, "Never use a recording: exit 3 where the lesson cannot run live");
     check->add_flag("--save-progress", o->check.save_progress, "Record the runs and attempts in your progress");
 

@@ -93,7 +93,8 @@ CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExerci
     out.lesson = &lesson;
     const auto report = probe::probe_machine(lessons::probe_options_for(lesson));
     const auto availability = lessons::availability(lesson, report);
-    const bool live_here = availability.mode == lessons::Mode::live;
+    // --replay: nothing runs live, so challenges stay unchecked (exit 3).
+    const bool live_here = availability.mode == lessons::Mode::live && !request.force_replay;
     const bool predictions_wanted = std::any_of(exercises.exercises.begin(), exercises.exercises.end(), [&](const auto& e) {
         return e.kind == engine::ExerciseKind::predict &&
                (request.only.empty() || std::find(request.only.begin(), request.only.end(), e.id) != request.only.end());
@@ -140,8 +141,10 @@ CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExerci
         } else if (auto it = answers.find(e.id); it != answers.end()) {
             if (!live_here) {
                 c.verdict = unresolved(e.id, it->second,
-                                       "a challenge runs the lesson with your value, and this machine cannot run it "
-                                       "live: " + availability.why.substr(0, availability.why.find('\n')));
+                                       request.force_replay
+                                           ? "a challenge runs the lesson live with your value, and --replay runs nothing live"
+                                           : "a challenge runs the lesson with your value, and this machine cannot run it "
+                                             "live: " + availability.why.substr(0, availability.why.find('\n')));
                 c.needs_live = true;
             } else {
                 auto run = engine::run_challenge(lesson, e, it->second, bindings);

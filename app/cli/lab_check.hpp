@@ -13,7 +13,7 @@ struct LabCheckRequest {
     std::vector<std::string> only;          // exercise ids to check (empty: all)
     std::string student;                    // for ${student}; else the file's, the progress's, the login's
     bool json = false;
-    bool force_replay = false;  // check predictions against the shipped recording
+    bool force_replay = false;  // predictions against the shipped recording; nothing runs live
     bool live_only = false;     // never use a recording
     bool save_progress = false; // record the runs and attempts in the learner's progress
 };

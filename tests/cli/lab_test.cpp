@@ -163,3 +163,24 @@ TEST_CASE("lab report writes JSON and self-contained HTML with the student's nam
     CHECK(bad.status == 2);
     CHECK_THAT(bad.output, Catch::Contains("--format html or json"));
 }
+
+TEST_CASE("lab check against the shipped recording: predictions are checked, challenges need a live run (exit 3)",
+          "[cli][lab]") {
+    const std::string predictions = "lab check vm/hello-kvm --replay --answer first-exit=io --answer exit-count=per-byte";
+    const auto right = run_strata(predictions + " --exercise first-exit --exercise exit-count");
+    CHECK(right.status == 0);
+    CHECK_THAT(right.output, Catch::Contains("(replay)") && Catch::Contains("Replay of a real run on Linux") &&
+                                 Catch::Contains("2 of 2 exercises passed"));
+    const auto wrong = run_strata("lab check vm/hello-kvm --replay --answer first-exit=hlt --exercise first-exit");
+    CHECK(wrong.status == 1);
+    CHECK_THAT(wrong.output, Catch::Contains("hint:"));
+    const auto challenge = run_strata(predictions + " --answer 'print-your-name=hlt' --json");
+    CHECK(challenge.status == 3);
+    const auto json = nlohmann::json::parse(challenge.output, nullptr, false);
+    REQUIRE_FALSE(json.is_discarded());
+    CHECK(json["exit_code"] == 3);
+    const auto& results = json["lessons"][0]["exercises"];
+    REQUIRE(results.size() == 3);
+    CHECK(results[2]["status"] == "unresolved");
+    CHECK(results[2]["needs_live"] == true);
+}

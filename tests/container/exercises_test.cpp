@@ -4,14 +4,19 @@
 // check` exits by what it found.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "app/cli/exercise_prompt.hpp"
 #include "app/cli/lab_check.hpp"
+#include "engine/session.hpp"
 #include "engine/exercise_parse.hpp"
 #include "engine/narrative.hpp"
+#include "engine/progress_store.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/support/live_exercises.hpp"
 #include "tests/support/no_leaks.hpp"
@@ -113,6 +118,52 @@ TEST_CASE("lab check on container/uts exits 0 with the right answers and 1 with 
     CHECK(std::filesystem::exists(std::filesystem::path(state) / "strata" / "progress.json"));
 
     ::unsetenv("XDG_STATE_HOME");
+    std::filesystem::remove_all(state);
+    CHECK_NO_LEAKS(before);
+}
+
+TEST_CASE("strata run's prompts: a prediction before its step, its verdict after, a challenge at the end",
+          "[userns][exercise]") {
+    const auto before = tests::HostState::capture();
+    char state[] = "/tmp/container-prompts-XXXXXX";
+    REQUIRE(::mkdtemp(state));
+    const engine::ProgressStore store(std::filesystem::path(state) / "strata");
+    const auto& pid = lesson("container/pid");
+    // Choice 1 of pid-inside is "the same number the host knows it by":
+    // wrong. The challenge's flags: 1 is CLONE_NEWPID.
+    std::istringstream typed("1\n1\n");
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = ::open_memstream(&text, &size);
+    REQUIRE(out);
+    {
+        cli::TerminalExercises prompts(exercises_of("container/pid"), store, {{"student", "Ada"}}, false, typed, out);
+        engine::Session session(pid, *pid.resolve_options({}));
+        while (!session.finished()) {
+            const auto& step = pid.steps[static_cast<std::size_t>(session.next_step())];
+            prompts.before_step(step.id, session.snapshot());
+            REQUIRE(session.step());
+            prompts.after_step(step.id, session.snapshot());
+        }
+        prompts.offer_challenges(&pid);
+    }
+    std::fclose(out);
+    const std::string shown(text, size);
+    std::free(text);
+    CAPTURE(shown);
+    CHECK_THAT(shown, Catch::Contains("? Predict (pid-inside)"));
+    CHECK_THAT(shown, Catch::Contains("✗ pid-inside: Not this time. What the step recorded: 1"));
+    CHECK_THAT(shown, Catch::Contains("hint: Inside, the child is pid 1"));
+    CHECK_THAT(shown, Catch::Contains("◆ hide-host-pids"));
+    CHECK_THAT(shown, Catch::Contains("Running container/pid for real with namespaces = CLONE_NEWPID"));
+    CHECK_THAT(shown, Catch::Contains("✓ hide-host-pids: Goal met"));
+    // Both attempts are in the learner's progress.
+    auto saved = store.load();
+    REQUIRE(saved);
+    const auto& ex = saved->progress.lessons.at("container/pid").exercises;
+    CHECK(ex.at("pid-inside").attempts.size() == 1);
+    CHECK_FALSE(ex.at("pid-inside").passed());
+    CHECK(ex.at("hide-host-pids").passed());
     std::filesystem::remove_all(state);
     CHECK_NO_LEAKS(before);
 }
