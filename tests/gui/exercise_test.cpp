@@ -302,3 +302,36 @@ TEST_CASE("The shell saves progress in the state dir and opens where the learner
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK_THAT(text, !Catch::Contains("steps_completed"));
 }
+
+TEST_CASE("The controller runs a challenge's options in a fresh session to the end, or says why not",
+          "[gui][exercise][controller]") {
+    gui::Controller controller(catalogue(), nullptr, gui::live_chooser());
+    controller.submit({CommandKind::select_lesson, "test/exercises"});
+    REQUIRE(controller.wait_idle(5s));
+    const auto first_run = controller.snapshot()->run;
+
+    gui::Command run{CommandKind::run_with_options, "test/exercises"};
+    run.options = {{"budget", "12"}, {"colour", "blue"}};
+    controller.submit(run);
+    REQUIRE(controller.wait_idle(5s));
+    auto snap = controller.snapshot();
+    CHECK(snap->run != first_run);
+    CHECK(snap->options.at("budget") == "12");
+    CHECK(snap->finished);  // every step ran (the last one fails, as the fixture's does)
+    CHECK(snap->steps[1].status == engine::StepStatus::done);
+
+    SECTION("a value the lesson refuses is reported and the session stays") {
+        run.options = {{"budget", "lots"}};
+        controller.submit(run);
+        REQUIRE(controller.wait_idle(5s));
+        CHECK_THAT(controller.last_problem(), Catch::Contains("option budget cannot be 'lots'"));
+        CHECK(controller.snapshot()->options.at("budget") == "12");
+    }
+    SECTION("resuming runs the steps up to the one asked for") {
+        controller.submit({CommandKind::select_lesson, "test/exercises"});
+        controller.submit({CommandKind::run_to_step, {}, 1});
+        REQUIRE(controller.wait_idle(5s));
+        CHECK(controller.snapshot()->current_step == 1);
+        CHECK(controller.snapshot()->options.at("budget") == "32");
+    }
+}
