@@ -57,8 +57,10 @@ void ExerciseTracker::new_run(const engine::Snapshot& snap) {
     const auto defaults = snap.lesson->resolve_options({});
     const bool default_options = defaults && *defaults == snap.options;
     if (default_options) panel_.challenge_run.clear();
+    // Where the learner left off, unless that was the lesson's end.
     const auto& p = progress_.progress();
-    panel_.resume_step = default_options && p.last_lesson == panel_.lesson_id ? p.last_step : -1;
+    const int last = static_cast<int>(snap.lesson->steps.size()) - 1;
+    panel_.resume_step = default_options && p.last_lesson == panel_.lesson_id && p.last_step < last ? p.last_step : -1;
 }
 
 void ExerciseTracker::observe(const std::shared_ptr<const engine::Snapshot>& snapshot) {

@@ -297,6 +297,8 @@ TEST_CASE("The shell saves progress in the state dir and opens where the learner
     REQUIRE(snap);
     CHECK(snap->lesson->id == "test/exercises");
     CHECK(shell.exercises().resume_step == 1);
+    // The window's ini went where the shell said, not to a stray path.
+    CHECK(fs::exists(config / "imgui.ini"));
     // Settings no longer carry progress.
     std::ifstream in(config / "settings.json");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
