@@ -255,6 +255,16 @@ int run_lab_check(const LabCheckRequest& request) {
             }
         work.emplace_back(lesson, std::move(*exercises));
     }
+    bool any_answer = false;
+    for (const auto& id : ids)
+        if (auto it = answers.lessons.find(id); it != answers.lessons.end()) any_answer = any_answer || !it->second.empty();
+    if (!any_answer) {
+        std::fprintf(stderr, "strata: no answers to check: give them with --answer EXERCISE=VALUE or --answers FILE\n"
+                             "  `strata lab list %s` shows the exercises, their ids and choices\n",
+                     ids.front().c_str());
+        return exit_usage;
+    }
+
     for (const auto& [id, _] : answers.lessons)
         if (std::find(ids.begin(), ids.end(), id) == ids.end() && !request.lessons.empty())
             std::fprintf(stderr, "strata: note: the answers for %s are not checked (not on the command line)\n", id.c_str());

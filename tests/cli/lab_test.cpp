@@ -41,6 +41,7 @@ TEST_CASE("lab check refuses bad answers before running anything", "[cli][lab]")
     auto [args, expected] = GENERATE(table<std::string, std::string>({
         Row{"lab check vm/helo-kvm", "Did you mean vm/hello-kvm?"},
         Row{"lab check", "needs a lesson id"},
+        Row{"lab check container/pid", "no answers to check"},
         Row{"lab check vm/hello-kvm --answer first-exit=maybe", "'maybe' is not one of its choices"},
         Row{"lab check vm/hello-kvm --answer no-such=1", "there is no exercise 'no-such'"},
         Row{"lab check vm/hello-kvm --answer 'print-your-name=mvo x'", "unknown instruction 'mvo'"},
