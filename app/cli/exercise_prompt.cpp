@@ -142,8 +142,10 @@ void TerminalExercises::offer_challenges(const engine::Lesson* live) {
                            "instead: try them where the lesson runs live (`strata doctor`).\n\n");
         return;
     }
+    static const engine::Snapshot nothing_yet;
     for (const engine::Exercise* e : challenges) {
-        std::fprintf(out_, "  ◆ %s: %s\n", e->id.c_str(), e->prompt.c_str());
+        std::fprintf(out_, "  ◆ %s: %s\n", e->id.c_str(),
+                     engine::interpolate(e->prompt, {nothing_yet, -1, bindings_}).c_str());
         for (;;) {
             auto value = ask_value(*e);
             if (!value) {

@@ -123,7 +123,7 @@ void challenge(const engine::Snapshot& snap, const ExercisePanel& panel, const C
     ImGui::TextUnformatted(e.id.c_str());
     ImGui::PopFont();
     record_badge(panel, e.id, palette);
-    ImGui::TextWrapped("%s", e.prompt.c_str());
+    ImGui::TextWrapped("%s", engine::interpolate(e.prompt, {snap, -1, panel.bindings}).c_str());
     const std::string value = editor(e, fonts, edits);
     // The lesson's own validator says whether it would accept the value.
     auto options = e.set;
