@@ -19,6 +19,7 @@ using Keys = std::initializer_list<std::string_view>;
 
 const std::set<std::string_view> kConditionKeys = {"all", "any", "not", "event", "count", "fact", "console", "step"};
 const std::set<std::string_view> kStepStatuses = {"done", "failed", "cancelled", "pending", "ran"};
+const std::set<std::string> kBooleanWords = {"y", "n", "yes", "no", "on", "off", "true", "false"};
 
 bool known_errno(const std::string& name) {
     if (name == "any" || name == "none") return true;
@@ -321,6 +322,10 @@ private:
             if (!id) return std::unexpected(id.error());
             if (!text) return std::unexpected(text.error());
             if (!valid_id(*id)) return fail(item["id"], fmt::format("choice id '{}': use lower-case letters, digits and '-'", *id));
+            // An answers file written by a YAML 1.1 tool would turn these into booleans.
+            if (kBooleanWords.count(*id))
+                return fail(item["id"], fmt::format("choice id '{}' reads as a boolean in YAML 1.1 answers files: "
+                                                    "choose a word such as 'shared' or 'separate'", *id));
             for (const auto& other : e.choices)
                 if (other.id == *id) return fail(item, fmt::format("{}: a second choice with id '{}'", what, *id));
             if (!item["when"]) return fail(item, fmt::format("choice '{}' needs `when`: what the recording shows if it "

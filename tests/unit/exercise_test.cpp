@@ -251,6 +251,9 @@ TEST_CASE("Mistakes in front matter name the file, the line and the problem", "[
         Row{"  - id: c\n    kind: challenge\n    prompt: Q\n    parameter: {option: budget}\n", "fixture.md:3",
             "needs `goal`"},
         Row{"  - id: Bad_Id\n", "fixture.md:3", "use lower-case letters"},
+        Row{predict + "    choices:\n      - {id: yes, text: A, when: {event: {kind: ioctl}}}\n"
+                      "      - {id: b, text: B, when: {event: {kind: ioctl}}}\n",
+            "fixture.md:8", "reads as a boolean"},
         Row{predict + choices + predict + choices, "fixture.md:10", "a second exercise with id 'p'"},
         Row{"  - id: p\n    kind: predict\n   step: [unclosed\n", "fixture.md:5", "YAML:"},
     }));
