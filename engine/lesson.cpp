@@ -16,7 +16,7 @@ std::string_view requirement_key(Requirement r) {
 Result<LessonOptions> Lesson::resolve_options(const LessonOptions& given) const {
     LessonOptions resolved;
     for (const auto& option : options)
-        if (!option.choices.empty()) resolved[option.key] = option.choices.front();
+        resolved[option.key] = option.choices.empty() ? option.default_value : option.choices.front();
     for (const auto& [key, value] : given) {
         const LessonOption* known = nullptr;
         for (const auto& option : options)
@@ -29,6 +29,9 @@ Result<LessonOptions> Lesson::resolve_options(const LessonOptions& given) const 
         }
         bool allowed = known->choices.empty();
         for (const auto& choice : known->choices) allowed = allowed || choice == value;
+        if (known->choices.empty() && known->validate)
+            if (auto why = known->validate(value))
+                return plain_error(id, "option " + key + " cannot be '" + value + "'", *why);
         if (!allowed) {
             std::string values;
             for (const auto& choice : known->choices) values += (values.empty() ? "" : ", ") + choice;

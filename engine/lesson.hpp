@@ -84,11 +84,16 @@ struct Step {
 };
 
 // A knob a lesson offers (`strata run ID --set guest=loop`): which guest
-// to boot, which flags to use. Values are checked against `choices`.
+// to boot, which flags to use. Values are checked against `choices`; an
+// option without choices takes any value `validate` accepts (a memory
+// limit, guest code typed by the learner) and defaults to `default_value`.
 struct LessonOption {
     std::string key;                   // "guest"
     std::string description;           // "which guest program to run"
     std::vector<std::string> choices;  // first is the default
+    std::string default_value;         // when `choices` is empty
+    // When `choices` is empty: why `value` is not allowed, or nullopt.
+    std::function<std::optional<std::string>(const std::string& value)> validate;
 };
 using LessonOptions = std::map<std::string, std::string>;
 

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include "engine/front_matter.hpp"
+
 namespace strata::engine {
 
 const NarrativeSection* Narrative::section(std::string_view id) const {
@@ -15,7 +17,12 @@ const NarrativeSection* Narrative::section(std::string_view id) const {
     return nullptr;
 }
 
-Narrative parse_narrative(std::string_view text) {
+Narrative parse_narrative(std::string_view markdown) {
+    // The front matter is data (exercises), not prose. An unclosed one is
+    // reported by the exercise loader; the narrative then shows the file
+    // as it is rather than losing the text.
+    std::string_view text = markdown;
+    if (auto fm = split_front_matter(markdown)) text = fm->body;
     Narrative n;
     std::string* body = &n.introduction;
     bool in_fence = false;  // a "## " inside a code block is not a heading

@@ -1,6 +1,7 @@
 // A lesson's narrative: assets/lessons/<lesson id>.md, Markdown with one
 // `## Title {#step-id}` section per step. The text before the first
-// section is the introduction.
+// section is the introduction. A YAML front matter block at the top (the
+// lesson's exercises, engine/front_matter.hpp) is not part of the text.
 #pragma once
 
 #include <filesystem>

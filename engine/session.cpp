@@ -35,7 +35,9 @@ void Session::reset_state() {
         std::lock_guard lock(context_mutex_);
         context_ = std::move(context);
     }
+    static std::atomic<std::uint64_t> runs{0};
     std::lock_guard lock(mutex_);
+    run_ = ++runs;
     steps_.assign(lesson_.steps.size(), StepRecord{});
     current_step_ = -1;
     published_facts_ = Facts{};
@@ -132,6 +134,7 @@ Snapshot Session::snapshot() const {
     Snapshot snap;
     snap.lesson = &lesson_;
     snap.replay_label = lesson_.replay_label;
+    snap.options = options_;
     auto events = std::make_shared<std::vector<TraceEvent>>(recorder_.events());
     for (const auto& e : *events)
         for (LayerId l : e.layers) ++snap.layer_counts[l];
@@ -139,6 +142,7 @@ Snapshot Session::snapshot() const {
     std::lock_guard lock(mutex_);
     snap.steps = steps_;
     snap.current_step = current_step_;
+    snap.run = run_;
     snap.cancelled = cancelled_;
     snap.facts = published_facts_;
     {

@@ -76,6 +76,7 @@ private:
     std::vector<StepRecord> steps_;
     int current_step_ = -1;
     Facts published_facts_;
+    std::uint64_t run_ = 0;  // Snapshot::run
 };
 
 }  // namespace strata::engine

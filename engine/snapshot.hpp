@@ -46,6 +46,12 @@ struct Snapshot {
     std::map<LayerId, std::size_t> layer_counts;
     // Set when events come from a recording rather than a live run.
     std::optional<std::string> replay_label;
+    // The options the session runs with (defaults filled in): a challenge's
+    // verdict checks that its run used the learner's value.
+    LessonOptions options;
+    // Which run this is: different for every Session and every restart, so
+    // a view can tell a fresh run from the one it saw before.
+    std::uint64_t run = 0;
 
     // Events of one step (empty if it has not run).
     std::vector<const TraceEvent*> events_of_step(int step) const;

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     add("bench", add_bench);
     add("record", add_record);
     add("man-page", add_man_page);
+    add("lab", add_lab);
+    add("progress", add_progress);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);

@@ -13,11 +13,14 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
+#include "app/cli/exercise_prompt.hpp"
 #include "app/cli/lesson_lookup.hpp"
 #include "backends/linux/sweep.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "lessons/availability.hpp"
+#include "engine/exercise_parse.hpp"
 #include "engine/narrative.hpp"
+#include "engine/progress_store.hpp"
 #include "engine/session.hpp"
 #include "engine/trace_json.hpp"
 
@@ -125,6 +128,30 @@ int run_lesson(const RunRequest& request) {
         if (request.narrative && !narrative.introduction.empty()) std::printf("%s\n", narrative.introduction.c_str());
     }
 
+    // Progress: every step done is remembered; on a terminal the lesson's
+    // exercises are asked, and every answer is remembered too.
+    const engine::ProgressStore store(engine::state_dir());
+    bool progress_warned = false;
+    auto remember = [&](const engine::Snapshot& snap) {
+        auto saved = store.update([&](engine::Progress& p) { engine::record_run(p, snap); });
+        if (saved && saved->problem && !progress_warned) std::fprintf(stderr, "strata: %s\n", saved->problem->c_str());
+        if (!saved && !progress_warned) std::fprintf(stderr, "strata: progress not saved: %s\n", saved.error().describe().c_str());
+        progress_warned = progress_warned || !saved || saved->problem;
+    };
+    std::optional<TerminalExercises> exercises;
+    const bool terminal = ::isatty(STDIN_FILENO) != 0 && ::isatty(STDOUT_FILENO) != 0;
+    if (request.exercises && !request.json && terminal) {
+        auto loaded = engine::load_exercises(engine::asset_dir(), *found);
+        if (!loaded) std::fprintf(stderr, "strata: the lesson's exercises are left out: %s\n", loaded.error().describe().c_str());
+        else if (!loaded->exercises.empty()) {
+            std::string student;
+            if (auto p = store.load(); p) student = p->progress.student;
+            if (student.empty()) student = engine::default_student_name();
+            exercises.emplace(std::move(*loaded), store, engine::Bindings{{"student", student}}, playable->replay,
+                              std::cin, stdout);
+        }
+    }
+
     const int count = static_cast<int>(lesson.steps.size());
     while (!session.finished()) {
         const int index = session.next_step();
@@ -133,18 +160,23 @@ int run_lesson(const RunRequest& request) {
             std::printf("── Step %d/%d · %s%s ──\n", index + 1, count, step.title.c_str(),
                         playable->replay ? " (replay)" : "");
             if (request.narrative) print_section(narrative, step.id);
+            if (exercises) exercises->before_step(step.id, session.snapshot());
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
         auto outcome = session.step();
         const auto snap = session.snapshot();
+        remember(snap);
         if (!outcome) {
             if (!request.json) std::printf("✗ %s\n", format_error(outcome.error(), style).c_str());
             else std::fprintf(stderr, "strata: %s\n", outcome.error().describe().c_str());
+            if (exercises) exercises->after_step(step.id, snap);
             return exit_failed;
         }
         if (!request.json) {
             std::printf("✓ %s\n", outcome->summary.c_str());
-            std::printf("  %s\n\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
+            std::printf("  %s\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
+            if (exercises) exercises->after_step(step.id, snap);
+            std::printf("\n");
         }
         if (request.step_by_step && !request.json && !wait_for_enter(index + 1 == count)) return exit_ok;
     }
@@ -161,8 +193,10 @@ int run_lesson(const RunRequest& request) {
     if (!request.json) {
         const auto snap = session.snapshot();
         if (!snap.console.empty()) std::printf("Console output of the run:\n%s\n", snap.console.c_str());
-        std::printf("Lesson complete: %d steps, %zu recorded events%s.\n", count, snap.events->size(),
+        std::printf("Lesson complete: %d steps, %zu recorded events%s.\n\n", count, snap.events->size(),
                     playable->replay ? " (replayed)" : "");
+        if (exercises)
+            exercises->offer_challenges(lessons::availability(*found, report).mode == lessons::Mode::live ? found : nullptr);
     }
     return exit_ok;
 }
@@ -173,6 +207,7 @@ Command add_run(CLI::App& app) {
         std::vector<std::string> settings;
         std::string recording;
         bool quiet_narrative = false;
+        bool no_exercises = false;
     };
     auto options = std::make_shared<Options>();
     auto& r = options->request;
@@ -184,6 +219,7 @@ Command add_run(CLI::App& app) {
     sub->add_option("--set", options->settings, "A lesson option, key=value (e.g. guest=loop)");
     sub->add_flag("--replay", r.force_replay, "Play the shipped recording of a real run instead of running live");
     sub->add_flag("--shell", r.shell, "End with an interactive shell inside the container the lesson built");
+    sub->add_flag("--no-exercises", options->no_exercises, "Do not ask the lesson's exercises (never asked off a terminal)");
     sub->add_flag("--live", r.live_only, "Run live or fail with exit code 3: never play a recording");
     sub->add_option("--recording", options->recording, "Play this recording (from `strata record`)");
     sub->add_option("--speed", r.replay_speed, "Replay speed (2 = twice as fast, 0 = no waiting)")
@@ -194,6 +230,7 @@ Command add_run(CLI::App& app) {
         RunRequest request = options->request;
         request.options = *given;
         request.narrative = !options->quiet_narrative;
+        request.exercises = !options->no_exercises;
         if (!options->recording.empty()) request.recording = options->recording;
         return run_lesson(request);
     };

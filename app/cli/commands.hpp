@@ -21,6 +21,8 @@ Command add_trace(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_record(CLI::App& app);
 Command add_man_page(CLI::App& app);  // hidden; the build makes the man page with it
+Command add_lab(CLI::App& app);
+Command add_progress(CLI::App& app);
 
 // "key=value" settings from --set into lesson options; prints and returns
 // nothing on a malformed one.
@@ -34,6 +36,7 @@ struct RunRequest {
     bool force_replay = false;
     bool live_only = false;  // never fall back to a recording
     bool shell = false;      // end with an interactive shell in the container
+    bool exercises = true;   // ask the lesson's exercises (on a terminal only)
     std::optional<std::string> recording;  // play this file instead of the shipped recording
     double replay_speed = 1.0;
     std::map<std::string, std::string> options;

@@ -28,9 +28,21 @@ bool begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags ex
 
 }  // namespace
 
+namespace {
+
+std::string student_name(const engine::Progress& progress) {
+    return progress.student.empty() ? engine::default_student_name() : progress.student;
+}
+
+}  // namespace
+
 AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Controller::Wake wake)
-    : catalogue_(catalogue), options_(std::move(options)) {
-    settings_ = load_settings(options_.config_dir);
+    : catalogue_(catalogue),
+      options_(std::move(options)),
+      settings_(load_settings(options_.config_dir)),
+      progress_(options_.state_dir),
+      exercises_(progress_, engine::asset_dir(), student_name(progress_.progress())) {
+    progress_.migrate(settings_.legacy_steps_completed, settings_.legacy_last_lesson, catalogue_);
     if (options_.theme) settings_.theme = *options_.theme;
     if (options_.font_scale) settings_.font_scale = *options_.font_scale;
     ImGuiIO& io = ImGui::GetIO();
@@ -49,7 +61,8 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
     else layout_problem_ = layout.error().describe();
 
     controller_ = std::make_unique<Controller>(catalogue_, wake, options_.chooser);
-    const std::string first = !options_.lesson.empty() ? options_.lesson : settings_.last_lesson;
+    // Where the learner left off, unless told otherwise.
+    const std::string first = !options_.lesson.empty() ? options_.lesson : progress_.progress().last_lesson;
     if (!first.empty() && catalogue_.find(first)) {
         current_lesson_ = first;
         controller_->submit({CommandKind::select_lesson, first});
@@ -74,6 +87,13 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
 AppShell::~AppShell() {
     if (probe_.joinable()) probe_.join();
     controller_.reset();  // cancels and joins the worker before views go
+    // ImGui writes its ini when its context is destroyed, usually after
+    // this shell: save it now and take back the path this shell owns, or
+    // ImGui would write to whatever the freed string's bytes then name.
+    if (ImGui::GetCurrentContext() && !ini_path_.empty() && ImGui::GetIO().IniFilename == ini_path_.c_str()) {
+        ImGui::SaveIniSettingsToDisk(ini_path_.c_str());
+        ImGui::GetIO().IniFilename = nullptr;
+    }
 }
 
 void AppShell::load_fonts() {
@@ -84,6 +104,7 @@ void AppShell::load_fonts() {
 std::string AppShell::status_problem() const {
     std::string text = fonts_.problem;
     if (!layout_problem_.empty()) text += (text.empty() ? "" : "; ") + layout_problem_;
+    if (!progress_.problem().empty()) text += (text.empty() ? "" : "; ") + progress_.problem();
     return text;
 }
 
@@ -95,7 +116,6 @@ bool AppShell::availability_ready() const {
 void AppShell::save(int window_width, int window_height) {
     settings_.window_width = window_width;
     settings_.window_height = window_height;
-    settings_.last_lesson = current_lesson_;
     save_settings(options_.config_dir, settings_);
 }
 
@@ -104,16 +124,24 @@ void AppShell::track_snapshot(const std::shared_ptr<const engine::Snapshot>& sna
     const bool same_lesson = snapshot && shown_ && snapshot->lesson == shown_->lesson;
     if (!snapshot || !same_lesson) previous_facts_ = {};
     else if (snapshot->current_step != shown_->current_step) previous_facts_ = shown_->facts;
-    if (snapshot && snapshot->lesson) {
-        int done = 0;
-        for (const auto& s : snapshot->steps) done += s.status == engine::StepStatus::done;
-        int& best = settings_.steps_completed[snapshot->lesson->id];
-        best = std::max(best, done);
-    }
+    // Verdicts for predictions whose step just ran, challenge runs that
+    // ended, and the steps done, saved to progress as they happen.
+    exercises_.observe(snapshot);
     shown_ = snapshot;
 }
 
+void AppShell::lock_prediction(const std::string& exercise, const std::string& choice) {
+    track_snapshot(controller_->snapshot());
+    Command c{CommandKind::answer_prediction, exercise};
+    c.value = choice;
+    apply(c, shown_.get());
+}
+
 void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
+    if (c.kind == CommandKind::answer_prediction || c.kind == CommandKind::start_challenge) {
+        if (auto run = exercises_.apply(c, snapshot)) controller_->submit(*run);
+        return;
+    }
     if (c.is_lesson_command()) {
         if (c.kind == CommandKind::select_lesson) {
             current_lesson_ = c.text;
@@ -205,7 +233,7 @@ FrameOutcome AppShell::frame(double now) {
             std::lock_guard lock(availability_mutex_);
             availability = availability_;
         }
-        auto c = navigator_view(catalogue_, availability, settings_.steps_completed, current_lesson_, theme_.palette);
+        auto c = navigator_view(catalogue_, availability, progress_.steps_done(), current_lesson_, theme_.palette);
         commands.insert(commands.end(), c.begin(), c.end());
     }
     ImGui::End();
@@ -237,6 +265,9 @@ FrameOutcome AppShell::frame(double now) {
         auto c = controls_view(snap, controls, options_.keys);
         commands.insert(commands.end(), c.begin(), c.end());
         ImGui::Separator();
+        exercises_.settle(busy, controller_->last_problem());
+        auto e = exercise_view(snap, exercises_.panel(), busy, fonts_, theme_.palette, exercise_edits_);
+        commands.insert(commands.end(), e.begin(), e.end());
         if (ImGui::BeginChild("narrative-text")) narrative_view(snap, fonts_, theme_.palette, narrative_);
         ImGui::EndChild();
     }

@@ -15,6 +15,8 @@
 #include "app/gui/controls_view.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
+#include "app/gui/exercise_tracker.hpp"
+#include "app/gui/exercise_view.hpp"
 #include "app/gui/fonts.hpp"
 #include "app/gui/narrative_view.hpp"
 #include "app/gui/navigator_view.hpp"
@@ -31,6 +33,7 @@ struct ShellOptions {
     float dpi_scale = 1.0f;               // from the platform
     KeyMap keys;                          // from the platform
     std::filesystem::path config_dir;     // settings + imgui.ini; empty: remember nothing
+    std::filesystem::path state_dir;      // the learner's progress; empty: kept in memory only
     bool probe_machine = true;            // tests skip the (forking) machine probe
     bool loop_animation = false;          // the benchmark keeps the diagram moving
     Chooser chooser;                      // live or replay; empty: measured on this machine
@@ -56,6 +59,9 @@ public:
     bool fonts_dirty() const { return fonts_dirty_; }
 
     FrameOutcome frame(double now);
+    // Locks in a prediction as the exercise panel's button does
+    // (`strata screenshot --answer`, tests).
+    void lock_prediction(const std::string& exercise, const std::string& choice);
     // Saves settings (theme, font scale, window size, progress).
     void save(int window_width, int window_height);
 
@@ -67,6 +73,8 @@ public:
     std::optional<ImRect> narrative_banner() const { return narrative_banner_; }
     const TimelineViewState& timeline() const { return timeline_; }
     const Settings& settings() const { return settings_; }
+    const GuiProgress& progress() const { return progress_; }
+    const ExercisePanel& exercises() const { return exercises_.panel(); }
     std::string status_problem() const;  // font or layout problems, for the status line
     // The machine probe finished (navigator availability is known).
     bool availability_ready() const;
@@ -89,6 +97,10 @@ private:
     bool fonts_dirty_ = true;
     std::optional<DiagramLayout> layout_;
     std::string layout_problem_;
+
+    GuiProgress progress_;
+    ExerciseTracker exercises_;
+    ExerciseEditState exercise_edits_;
 
     std::unique_ptr<Controller> controller_;
     std::shared_ptr<const engine::Snapshot> shown_;

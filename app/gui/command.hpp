@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "engine/layers.hpp"
+#include "engine/lesson.hpp"
 
 namespace strata::gui {
 
 enum class CommandKind {
     // Lesson commands: executed by the Controller on its worker thread.
     select_lesson,  // text = lesson id
+    run_with_options,  // text = lesson id, options = its options: a fresh session, run to the end (a challenge)
+    run_to_step,    // number = step index: run the steps up to it (resuming where the learner left)
     step,
     run_to_end,
     restart,
@@ -30,6 +33,8 @@ enum class CommandKind {
     font_bigger,
     font_smaller,
     set_theme,            // text = theme key
+    answer_prediction,    // text = exercise id, value = choice id: locked in before its step runs
+    start_challenge,      // text = exercise id, value = the parameter's value
 };
 
 struct Command {
@@ -37,6 +42,8 @@ struct Command {
     std::string text;
     double number = 0;
     std::optional<engine::LayerId> layer;
+    std::string value;              // answer_prediction, start_challenge
+    engine::LessonOptions options;  // run_with_options
 
     bool is_lesson_command() const { return kind <= CommandKind::cancel; }
 };

@@ -59,8 +59,8 @@ void Controller::submit(const Command& command) {
         if (shell) shell->send(command.text);
         return;
     }
-    if (command.kind == CommandKind::select_lesson || command.kind == CommandKind::restart ||
-        command.kind == CommandKind::step_back)
+    if (command.kind == CommandKind::select_lesson || command.kind == CommandKind::run_with_options ||
+        command.kind == CommandKind::restart || command.kind == CommandKind::step_back)
         end_shell();
     if (command.kind == CommandKind::cancel) {
         end_shell();
@@ -211,6 +211,18 @@ void Controller::publish() {
     if (wake_) wake_();
 }
 
+void Controller::run_steps(engine::Session& session, int last) {
+    // Step by step, publishing each, so the view follows along and a cancel
+    // or a newer command gets in between steps.
+    while (!session.finished() && session.next_step() <= last) {
+        auto outcome = session.step();
+        publish();
+        if (!outcome) break;
+        std::lock_guard lock(mutex_);
+        if (stopping_ || !queue_.empty()) break;
+    }
+}
+
 void Controller::execute(const Command& command) {
     std::shared_ptr<engine::Session> session;
     {
@@ -218,7 +230,7 @@ void Controller::execute(const Command& command) {
         session = session_;
         problem_.clear();
     }
-    if (command.kind == CommandKind::select_lesson) {
+    if (command.kind == CommandKind::select_lesson || command.kind == CommandKind::run_with_options) {
         const engine::Lesson* lesson = catalogue_.find(command.text);
         if (!lesson) {
             std::lock_guard lock(mutex_);
@@ -233,12 +245,28 @@ void Controller::execute(const Command& command) {
             if (!playable.error().hint.empty()) problem_ += " (" + playable.error().hint + ")";
             return;
         }
+        const bool with_options = command.kind == CommandKind::run_with_options;
+        if (with_options && playable->replay) {
+            std::lock_guard lock(mutex_);
+            problem_ = lesson->id + " plays a recording here: it cannot run again with other options";
+            return;
+        }
+        engine::LessonOptions options;
+        if (with_options) {
+            auto resolved = lesson->resolve_options(command.options);
+            if (!resolved) {
+                std::lock_guard lock(mutex_);
+                problem_ = resolved.error().describe() + " (" + resolved.error().hint + ")";
+                return;
+            }
+            options = std::move(*resolved);
+        }
         std::shared_ptr<const engine::Lesson> owned = playable->owned;
         // The Session keeps a reference to its lesson: its deleter holds the
         // replay lesson until the session is gone. The old session (and every
         // resource its lesson held) is released here, on the worker, never on
         // the UI thread.
-        std::shared_ptr<engine::Session> fresh(new engine::Session(*playable->lesson),
+        std::shared_ptr<engine::Session> fresh(new engine::Session(*playable->lesson, options),
                                                [owned](engine::Session* s) { delete s; });
         fresh->set_listener([this](const engine::TraceEvent&) {
             ++live_events_;
@@ -256,6 +284,7 @@ void Controller::execute(const Command& command) {
             shell_done_ = {};
         }
         session.reset();
+        if (with_options) run_steps(*fresh, static_cast<int>(lesson->steps.size()) - 1);
         return;
     }
     if (!session) return;
@@ -263,17 +292,8 @@ void Controller::execute(const Command& command) {
         case CommandKind::step:
             if (!session->finished()) (void)session->step();
             break;
-        case CommandKind::run_to_end:
-            // Step by step, publishing each, so the view follows along and
-            // a cancel or a newer command gets in between steps.
-            while (!session->finished()) {
-                auto outcome = session->step();
-                publish();
-                if (!outcome) break;
-                std::lock_guard lock(mutex_);
-                if (stopping_ || !queue_.empty()) break;
-            }
-            break;
+        case CommandKind::run_to_end: run_steps(*session, static_cast<int>(session->lesson().steps.size()) - 1); break;
+        case CommandKind::run_to_step: run_steps(*session, static_cast<int>(command.number)); break;
         case CommandKind::restart:
             session->restart();
             clear_shell();

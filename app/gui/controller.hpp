@@ -75,6 +75,8 @@ private:
     void worker_loop();
     void execute(const Command& command);
     void publish();
+    // Runs steps of `session` up to index `last`, publishing after each.
+    void run_steps(engine::Session& session, int last);
     void run_shell(engine::Session& session);
     void end_shell();  // asks a running shell to exit; returns at once
     void clear_shell();  // forgets the last shell's transcript (restart)

@@ -6,6 +6,7 @@
 
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
+#include "engine/progress_store.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::gui {
@@ -54,6 +55,7 @@ std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell,
     }
     if (remember) {
         shell.config_dir = config_dir();
+        shell.state_dir = engine::state_dir();
         if (args.size.empty()) {
             const Settings saved = load_settings(shell.config_dir);
             window.width = std::max(saved.window_width, 320);
@@ -144,12 +146,14 @@ cli::Command add_screenshot(CLI::App& app) {
     auto args = std::make_shared<GuiArgs>();
     auto step = std::make_shared<int>(0);
     auto output = std::make_shared<std::string>();
+    auto answers = std::make_shared<std::vector<std::string>>();
     CLI::App* sub = app.add_subcommand("screenshot", "render a lesson after N steps to a PNG file");
     add_common(sub, *args);
     sub->add_option("--lesson", args->lesson, "lesson id, e.g. container/uts")->required();
     sub->add_option("--step", *step, "how many steps to run first (0 = none)")->check(CLI::Range(0, 1000));
     sub->add_option("-o,--output", *output, "PNG file to write")->required();
-    return [args, step, output]() -> int {
+    sub->add_option("--answer", *answers, "EXERCISE=CHOICE: a prediction locked in before the steps run");
+    return [args, step, output, answers]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
         ShellOptions shell;
         int code = platform::kExitOk;
@@ -159,6 +163,14 @@ cli::Command add_screenshot(CLI::App& app) {
         if (!gui) return code;
         gui->shell().set_still_diagram(true);
         gui->settle();
+        for (const auto& answer : *answers) {
+            const auto eq = answer.find('=');
+            if (eq == std::string::npos) {
+                std::fprintf(stderr, "strata: --answer takes EXERCISE=CHOICE, not '%s'\n", answer.c_str());
+                return platform::kExitUsage;
+            }
+            gui->shell().lock_prediction(answer.substr(0, eq), answer.substr(eq + 1));
+        }
         step_to(*gui, *step);
         while (!gui->shell().availability_ready() && gui->seconds() < 20) gui->settle(0.05);
         if (!gui->settle()) std::fprintf(stderr, "strata: the lesson is still running; capturing anyway\n");

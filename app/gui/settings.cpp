@@ -37,9 +37,9 @@ Settings load_settings(const std::filesystem::path& dir) {
     get("font_scale", s.font_scale);
     get("window_width", s.window_width);
     get("window_height", s.window_height);
-    get("last_lesson", s.last_lesson);
     get("autoplay_steps_per_second", s.autoplay_steps_per_second);
-    get("steps_completed", s.steps_completed);
+    get("last_lesson", s.legacy_last_lesson);
+    get("steps_completed", s.legacy_steps_completed);
     return s;
 }
 
@@ -53,9 +53,7 @@ bool save_settings(const std::filesystem::path& dir, const Settings& s) {
         {"font_scale", s.font_scale},
         {"window_width", s.window_width},
         {"window_height", s.window_height},
-        {"last_lesson", s.last_lesson},
         {"autoplay_steps_per_second", s.autoplay_steps_per_second},
-        {"steps_completed", s.steps_completed},
     };
     // Write then rename, so a crash never leaves half a file.
     const auto tmp = settings_file(dir).string() + ".tmp";

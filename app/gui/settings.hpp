@@ -1,7 +1,8 @@
-// What strata remembers between runs: theme, font scale, window size, the
-// last lesson and per-lesson progress. Stored as JSON in the XDG config
-// dir ($XDG_CONFIG_HOME/strata, else ~/.config/strata) next to ImGui's own
-// ini (table column widths), never in the working directory.
+// What the window remembers between runs: theme, font scale, window size.
+// Stored as JSON in the XDG config dir ($XDG_CONFIG_HOME/strata, else
+// ~/.config/strata) next to ImGui's own ini (table column widths), never in
+// the working directory. The learner's progress and where they left off
+// are not settings: they live in $XDG_STATE_HOME (engine/progress_store).
 #pragma once
 
 #include <filesystem>
@@ -15,9 +16,11 @@ struct Settings {
     float font_scale = 1.0f;
     int window_width = 1280;
     int window_height = 800;
-    std::string last_lesson;
     double autoplay_steps_per_second = 0.5;
-    std::map<std::string, int> steps_completed;  // lesson id -> most steps done
+    // Read from files of older stratas, which kept progress here, so that
+    // it can move to the progress file (gui_progress.hpp); never written.
+    std::string legacy_last_lesson;
+    std::map<std::string, int> legacy_steps_completed;  // lesson id -> most steps done
 };
 
 // $XDG_CONFIG_HOME/strata or ~/.config/strata (or empty when neither is set).

@@ -88,6 +88,30 @@ std::string decode_clone_flags(std::uint64_t flags) { return decode_flags(kClone
 std::string decode_mount_flags(std::uint64_t flags) { return decode_flags(kMountFlags, flags); }
 std::string decode_umount_flags(std::uint64_t flags) { return decode_flags(kUmountFlags, flags); }
 
+engine::Result<std::uint64_t> parse_flags(std::span<const FlagName> table, std::string_view text) {
+    std::uint64_t value = 0;
+    std::size_t pos = 0;
+    auto separator = [](char c) { return c == '|' || c == ',' || c == '+' || c == ' ' || c == '\t' || c == '\n'; };
+    while (pos < text.size()) {
+        while (pos < text.size() && separator(text[pos])) ++pos;
+        std::size_t end = pos;
+        while (end < text.size() && !separator(text[end])) ++end;
+        const std::string_view word = text.substr(pos, end - pos);
+        pos = end;
+        if (word.empty() || word == "0") continue;
+        bool known = false;
+        for (const auto& flag : table)
+            if (flag.name == word) value |= flag.value, known = true;
+        if (!known) {
+            std::string names;
+            for (const auto& flag : table) names += (names.empty() ? "" : ", ") + std::string(flag.name);
+            return engine::plain_error("parse flags", fmt::format("'{}' is not a flag strata knows", word),
+                                       "known flags: " + names);
+        }
+    }
+    return value;
+}
+
 std::uint64_t all_namespace_flags() {
     std::uint64_t all = 0;
     for (const auto& ns : kNamespaces)

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/error.hpp"
+
 namespace strata::linux {
 
 struct FlagName {
@@ -36,6 +38,11 @@ std::string decode_flags(std::span<const FlagName> table, std::uint64_t value);
 std::string decode_clone_flags(std::uint64_t flags);
 std::string decode_mount_flags(std::uint64_t flags);
 std::string decode_umount_flags(std::uint64_t flags);
+
+// The reverse, for flags a learner types: names from `table` joined by
+// '|', ',', '+' or blanks ("CLONE_NEWPID|CLONE_NEWUTS"); "" and "0" are 0.
+// An unknown name is an error listing the known ones.
+engine::Result<std::uint64_t> parse_flags(std::span<const FlagName> table, std::string_view text);
 
 // Every CLONE_NEW* flag at once (what a full container uses).
 std::uint64_t all_namespace_flags();

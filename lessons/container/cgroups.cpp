@@ -19,12 +19,24 @@ namespace {
 using linux::CgroupKnob;
 using linux::CgroupVersion;
 const std::string kId = "container/cgroups";
-constexpr std::uint64_t kMemoryLimit = 32ull << 20;
+constexpr std::uint64_t kDefaultMemoryLimitMiB = 32;
+constexpr std::uint64_t kMaxMemoryLimitMiB = 16384;
 constexpr std::uint64_t kHog = 256ull << 20;
 constexpr int kPidsLimit = 16;
 constexpr int kQuotaUs = 20000, kPeriodUs = 100000;  // 20% of one CPU
 
+// Option "memory-limit": whole MiB, so a learner can aim between what the
+// container's own PID 1 needs and what the hog wants.
+std::optional<std::string> memory_limit_problem(const std::string& text) {
+    if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+        return "a whole number of MiB, e.g. 64";
+    const auto mib = std::stoull(text);
+    if (mib < 1 || mib > kMaxMemoryLimitMiB) return fmt::format("between 1 and {} MiB", kMaxMemoryLimitMiB);
+    return std::nullopt;
+}
+
 struct State final : engine::LessonState {
+    std::uint64_t memory_limit = kDefaultMemoryLimitMiB << 20;
     std::optional<linux::CgroupLayout> layout;
     std::optional<linux::Cgroup> cgroup;
     std::optional<linux::Agent> box;  // declared after the cgroup: dies first
@@ -74,10 +86,11 @@ Result<StepOutcome> memory(Context& ctx) {
     if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
     auto& cg = *s.cgroup;
     const bool v2 = cg.layout().version == CgroupVersion::v2;
-    if (auto r = cg.set(CgroupKnob::memory_limit, std::to_string(kMemoryLimit)); !r) return std::unexpected(r.error());
+    const std::uint64_t limit = s.memory_limit;
+    if (auto r = cg.set(CgroupKnob::memory_limit, std::to_string(limit)); !r) return std::unexpected(r.error());
     // Without a swap limit the hog would be swapped out instead of killed.
     if (cg.has(CgroupKnob::swap_limit))
-        if (auto r = cg.set(CgroupKnob::swap_limit, v2 ? "0" : std::to_string(kMemoryLimit)); !r)
+        if (auto r = cg.set(CgroupKnob::swap_limit, v2 ? "0" : std::to_string(limit)); !r)
             return std::unexpected(r.error());
     auto hog = builtin(*s.box, linux::wire::Builtin::hog, kHog, fmt::format("hog: touch {} MiB", kHog >> 20));
     if (!hog) return std::unexpected(hog.error());
@@ -86,11 +99,13 @@ Result<StepOutcome> memory(Context& ctx) {
     const long long kills = linux::counter_in(*events, "oom_kill");
     const int status = int(hog->result);
     ctx.console_write("hog: " + hog->out);
+    ctx.facts().set_value("memory limit", fmt::format("{} MiB", limit >> 20));
     ctx.facts().set_value("hog", linux::describe_wait_status(status));
     ctx.facts().set_value("oom_kill counter", std::to_string(kills));
     ctx.facts().set_value("hog's last words", trim(hog->out));
-    return StepOutcome{fmt::format("limit {} MiB: the hog was {} ({}); the cgroup counts oom_kill {}",
-                                   kMemoryLimit >> 20, linux::describe_wait_status(status), trim(hog->out), kills)};
+    const std::string how = linux::describe_wait_status(status);
+    return StepOutcome{fmt::format("limit {} MiB: the hog {} ({}); the cgroup counts oom_kill {}", limit >> 20,
+                                   how.starts_with("killed") ? "was " + how : how, trim(hog->out), kills)};
 }
 
 Result<StepOutcome> pids(Context& ctx) {
@@ -180,7 +195,13 @@ engine::Lesson cgroups_lesson() {
     // Root, or a delegated cgroup v2 subtree: cgroup v1 is never delegated
     // to users, and v2 only where systemd (or an admin) delegated it.
     lesson.requirements = {engine::Requirement::cgroup_writable, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.options = {{"memory-limit", "the container's memory limit in MiB (the hog wants 256)", {},
+                       std::to_string(kDefaultMemoryLimitMiB), memory_limit_problem}};
+    lesson.make_state = [](const engine::LessonOptions& options) {
+        auto state = std::make_unique<State>();
+        if (!memory_limit_problem(options.at("memory-limit"))) state->memory_limit = std::stoull(options.at("memory-limit")) << 20;
+        return state;
+    };
     lesson.steps = {
         {"detect", "cgroup v1 or v2?", detect, {L::runtime, L::cgroups}},
         {"create", "A cgroup for the container", create,

@@ -53,6 +53,7 @@ Result<StepOutcome> compare(Context& ctx) {
     for (const auto& [kind, id] : s.host) same += mine->count(kind) && mine->at(kind) == id;
     ctx.facts().set_table(table);
     ctx.facts().set_value("namespaces shared with the host", fmt::format("{} of {}", same, s.host.size()));
+    ctx.facts().set_value("namespaces that differ from strata's", std::to_string(s.host.size() - same));
     return StepOutcome{fmt::format("{} of {} namespace ids are identical: the child is not contained at all", same,
                                    s.host.size())};
 }

@@ -9,6 +9,8 @@
 
 #include <sstream>
 
+#include "backends/linux/flags.hpp"
+#include "backends/linux/host_files.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -18,25 +20,48 @@ namespace {
 
 const std::string kId = "container/pid";
 
+// The namespaces the learner may ask for (option "namespaces"). A mount
+// namespace is always added: the fresh /proc of step 2 must never cover
+// the host's, whatever was asked.
+constexpr std::uint64_t kChoosable = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP |
+                                     CLONE_NEWNS | CLONE_NEWUSER;
+
+std::optional<std::string> namespaces_problem(const std::string& text) {
+    auto flags = linux::parse_flags(linux::clone_flag_names(), text);
+    if (!flags) return flags.error().message + " (" + flags.error().hint + ")";
+    if (*flags & ~kChoosable)
+        return "only namespace flags: CLONE_NEWPID, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWCGROUP";
+    return std::nullopt;
+}
+
 struct State final : engine::LessonState {
+    std::uint64_t flags = CLONE_NEWPID;
     std::optional<linux::Agent> init;
     long orphan = -1;
 };
 
 Result<StepOutcome> clone_pid(Context& ctx) {
     auto& s = ctx.state<State>();
-    // A mount namespace too: the fresh /proc of step 3 must not cover the host's.
-    auto init = start_container(ctx, CLONE_NEWPID | CLONE_NEWNS);
+    auto init = start_container(ctx, s.flags | CLONE_NEWNS);
     if (!init) return std::unexpected(init.error());
     s.init.emplace(std::move(*init));
     auto ids = s.init->ids({LayerId::runtime, LayerId::processes});
     if (!ids) return std::unexpected(ids.error());
+    // Which PID namespace each side is in: the same inode means the same namespace.
+    const std::vector<LayerId> ns_layers = {LayerId::runtime, LayerId::namespaces};
+    auto host_ns = linux::host_readlink(ctx.recorder(), "/proc/self/ns/pid", ns_layers);
+    if (!host_ns) return std::unexpected(host_ns.error());
+    auto child_ns = linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/pid", s.init->pid()), ns_layers);
+    if (!child_ns) return std::unexpected(child_ns.error());
     ctx.facts().set_value("pid inside", std::to_string(ids->pid));
     ctx.facts().set_value("pid outside", std::to_string(s.init->pid()));
     ctx.facts().set_value("parent pid inside", std::to_string(ids->ppid));
-    return StepOutcome{fmt::format("the child calls itself pid {} (its parent: {}, outside its namespace); the "
-                                   "host knows it as pid {}",
-                                   ids->pid, ids->ppid, s.init->pid())};
+    ctx.facts().set_value("pid namespace (strata)", *host_ns);
+    ctx.facts().set_value("pid namespace (container)", *child_ns);
+    // A parent outside the child's PID namespace has no number in it: 0.
+    const std::string parent = ids->ppid == 0 ? "0: it is outside the namespace" : std::to_string(ids->ppid);
+    return StepOutcome{fmt::format("the child calls itself pid {} (its parent: {}); the host knows it as pid {}",
+                                   ids->pid, parent, s.init->pid())};
 }
 
 Result<StepOutcome> mount_proc(Context& ctx) {
@@ -106,7 +131,16 @@ engine::Lesson pid_lesson() {
     lesson.track = "container";
     lesson.summary = "clone(CLONE_NEWPID): the child is PID 1, sees only its own processes and reaps orphans.";
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
+    lesson.options = {{"namespaces",
+                       "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",
+                       {}, "CLONE_NEWPID", namespaces_problem}};
+    lesson.make_state = [](const engine::LessonOptions& options) {
+        auto state = std::make_unique<State>();
+        // Validated by resolve_options; the default is what the lesson teaches.
+        if (auto flags = linux::parse_flags(linux::clone_flag_names(), options.at("namespaces")))
+            state->flags = *flags & kChoosable;
+        return state;
+    };
     lesson.steps = {
         {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid, {L::runtime, L::processes, L::namespaces, L::security}},
         {"mount-proc", "Mount a fresh /proc", mount_proc, {L::runtime, L::mounts, L::processes}},

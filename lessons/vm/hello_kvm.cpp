@@ -13,6 +13,7 @@
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vcpu_runner.hpp"
 #include "backends/kvm/vm.hpp"
+#include "engine/assembler.hpp"
 #include "lessons/vm/hello_kvm.hpp"
 
 namespace strata::lessons {
@@ -31,6 +32,9 @@ constexpr std::uint16_t kStackTop = 0x8000;
 struct HelloState final : engine::LessonState {
     std::span<const std::uint8_t> image;
     std::string image_name;
+    // guest=custom: the learner's program, assembled (or why it could not be).
+    std::vector<std::uint8_t> custom_code;
+    std::string custom_problem;
     // Declaration order is release order reversed: the vCPU goes first,
     // then the VM, its memory, and /dev/kvm last.
     std::optional<kvm::Kvm> kvm;
@@ -80,6 +84,8 @@ Result<StepOutcome> create_vm(Context& ctx) {
 Result<StepOutcome> give_memory(Context& ctx) {
     auto& s = ctx.state<HelloState>();
     if (auto ok = need(s.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    if (!s.custom_problem.empty())
+        return engine::plain_error("guest=custom", s.custom_problem, "write the program with --set program=...");
     auto memory = kvm::GuestMemory::allocate(ctx.recorder(), 0, kGuestRamSize);
     if (!memory) return std::unexpected(memory.error());
     s.memory.emplace(std::move(*memory));
@@ -154,11 +160,30 @@ engine::Lesson hello_kvm_lesson() {
     lesson.track = "vm";
     lesson.summary = "Create a virtual machine with the real KVM API and run your first guest code.";
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.options = {{"guest", "which guest program to run", {"hello", "loop", "triple-fault"}}};
+    lesson.options = {
+        {"guest", "which guest program to run (custom: the program option)", {"hello", "loop", "triple-fault", "custom"}},
+        // Real-mode code the learner writes (AT&T syntax, engine/assembler),
+        // run with guest=custom: the "make the guest print your name" exercise.
+        {"program", "guest code for guest=custom, one instruction per line or ';'", {}, "",
+         [](const std::string& text) -> std::optional<std::string> {
+             auto assembled = engine::assemble(text, guests::real_mode_load_address, engine::CpuMode::real16);
+             if (!assembled) return assembled.error().message;
+             if (assembled->bytes.empty()) return "write at least one instruction";
+             return std::nullopt;
+         }},
+    };
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<HelloState>();
         state->image_name = options.at("guest");
         state->image = guest_named(state->image_name);
+        if (state->image_name == "custom") {
+            auto assembled = engine::assemble(options.at("program"), guests::real_mode_load_address,
+                                              engine::CpuMode::real16);
+            if (!assembled) state->custom_problem = assembled.error().message;
+            else if (assembled->bytes.empty()) state->custom_problem = "the program is empty";
+            else state->custom_code = std::move(assembled->bytes);
+            state->image = state->custom_code;
+        }
         return state;
     };
     lesson.steps = {

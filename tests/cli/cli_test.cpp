@@ -12,36 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace {
+#include "tests/cli/run_strata.hpp"
 
-struct Run {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
-
-Run strata(const std::string& args) {
-    const std::string command = std::string(STRATA_BINARY) + " " + args + " 2>&1 </dev/null";
-    Run run;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer{};
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) run.output.append(buffer.data(), n);
-    const int status = ::pclose(pipe.release());
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
-bool kvm_usable() {
-    const int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (fd < 0) return false;
-    ::close(fd);
-    return true;
-}
-
-}  // namespace
+using strata::tests::kvm_usable;
+using strata::tests::run_strata;
 
 TEST_CASE("An unknown lesson id is a usage error with the closest ids suggested", "[cli]") {
-    const auto run = strata("run vm/helo-kvm");
+    const auto run = run_strata("run vm/helo-kvm");
     CHECK(run.status == 2);
     CHECK(run.output.find("unknown lesson 'vm/helo-kvm'") != std::string::npos);
     CHECK(run.output.find("Did you mean vm/hello-kvm?") != std::string::npos);
@@ -60,13 +37,13 @@ TEST_CASE("Bad flags and bad lesson options are usage errors", "[cli]") {
         Row{"bench density -n 500", "too many"},
     }));
     CAPTURE(args);
-    const auto run = strata(args);
+    const auto run = run_strata(args);
     CHECK(run.status == 2);
     CHECK(run.output.find(expected) != std::string::npos);
 }
 
 TEST_CASE("doctor's JSON says what the exit code says", "[cli]") {
-    const auto run = strata("doctor --json");
+    const auto run = run_strata("doctor --json");
     const auto json = nlohmann::json::parse(run.output, nullptr, false);
     REQUIRE_FALSE(json.is_discarded());
     CHECK(run.status == (json["ready"].get<bool>() ? 0 : 3));
@@ -78,7 +55,7 @@ TEST_CASE("doctor's JSON says what the exit code says", "[cli]") {
 }
 
 TEST_CASE("list shows every lesson with its availability here", "[cli]") {
-    const auto run = strata("list --json");
+    const auto run = run_strata("list --json");
     REQUIRE(run.status == 0);
     const auto json = nlohmann::json::parse(run.output, nullptr, false);
     REQUIRE(json.is_array());
@@ -93,7 +70,7 @@ TEST_CASE("list shows every lesson with its availability here", "[cli]") {
 }
 
 TEST_CASE("Without a usable /dev/kvm a live VM lesson exits 3 with the fix, and with one it runs", "[cli]") {
-    const auto run = strata("run vm/hello-kvm --live --no-narrative");
+    const auto run = run_strata("run vm/hello-kvm --live --no-narrative");
     if (kvm_usable()) {
         CHECK(run.status == 0);
         CHECK(run.output.find("Hello from the guest!") != std::string::npos);
@@ -108,7 +85,7 @@ TEST_CASE("Without a usable /dev/kvm a VM lesson plays its recording, labelled a
     if (kvm_usable()) {
         WARN("this machine runs VM lessons live; forcing the replay instead");
     }
-    const auto run = strata(std::string("run vm/hello-kvm --no-narrative --speed 0") + (kvm_usable() ? " --replay" : ""));
+    const auto run = run_strata(std::string("run vm/hello-kvm --no-narrative --speed 0") + (kvm_usable() ? " --replay" : ""));
     CHECK(run.status == 0);
     CHECK(run.output.find("Replay of a real run on Linux") != std::string::npos);
     CHECK(run.output.find("[replay] ioctl(KVM_CREATE_VM)") != std::string::npos);
@@ -122,7 +99,7 @@ TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]
     const std::string truncated = "{\"format\": \"strata-recording\", \"version\": 1, \"lesson\": \"vm/hel";
     REQUIRE(::write(fd, truncated.data(), truncated.size()) == static_cast<ssize_t>(truncated.size()));
     ::close(fd);
-    const auto run = strata(std::string("run vm/hello-kvm --recording ") + path);
+    const auto run = run_strata(std::string("run vm/hello-kvm --recording ") + path);
     ::unlink(path);
     CHECK(run.status == 1);
     CHECK(run.output.find("is not valid JSON (truncated or corrupt?)") != std::string::npos);
@@ -130,7 +107,8 @@ TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]
 
 TEST_CASE("Running with --shell ends a container lesson in a shell inside the container it built", "[cli]") {
     const std::string script = "printf 'echo pid=$$; ls /old-root | wc -l; exit 3\\n' | ";
-    const std::string command = script + STRATA_BINARY + " run container/mount-pivot --no-narrative --shell 2>&1";
+    const std::string command = script + "XDG_STATE_HOME='" + strata::tests::scratch_state_home().string() + "' " +
+                                STRATA_BINARY + " run container/mount-pivot --no-narrative --shell 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
     REQUIRE(pipe);
     std::string output;
@@ -151,7 +129,7 @@ TEST_CASE("Running with --shell ends a container lesson in a shell inside the co
 }
 
 TEST_CASE("Running with --shell is refused for a lesson that builds no container", "[cli]") {
-    const auto run = strata("run vm/hello-kvm --shell");
+    const auto run = run_strata("run vm/hello-kvm --shell");
     CHECK(run.status == 2);
     CHECK(run.output.find("offers no shell") != std::string::npos);
 }

@@ -11,7 +11,10 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/sigkill_test.cpp
   ${container_dir}/network_sigkill_test.cpp
   ${container_dir}/recording_matches_live_test.cpp
+  ${container_dir}/exercises_test.cpp
 )
+# The exercise tests drive `strata lab check` in-process.
+target_link_libraries(strata_container_tests PRIVATE strata_cli)
 file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)
 add_executable(strata_container_unit_tests ${container_unit_sources})
 target_link_libraries(strata_container_unit_tests PRIVATE Catch2::Catch2WithMain strata_test_support strata_lessons)
