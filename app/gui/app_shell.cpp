@@ -15,8 +15,12 @@ namespace strata::gui {
 
 namespace {
 
+// Panels draw no background of their own: they tile the window, and the
+// GL clear already paints their colour (Palette::window_background), so a
+// software rasterizer does not shade every pixel twice.
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                    ImGuiWindowFlags_NoBackground;
 
 // Places a panel; sizes never go below one pixel, so a tiny window squeezes
 // panels instead of tripping ImGui's asserts.

@@ -22,6 +22,7 @@ struct GuiArgs {
     std::string size;
     int bench_frames = 0;
     double bench_idle = 0;
+    bool full_redraw = false;
 };
 
 bool parse_size(const std::string& text, platform::WindowOptions& window) {
@@ -113,6 +114,7 @@ cli::Command add_gui(CLI::App& app) {
         ->check(CLI::Range(1, 100000));
     sub->add_option("--bench-idle", args->bench_idle, "with --bench-frames: also measure S seconds idle")
         ->check(CLI::Range(0.0, 600.0));
+    sub->add_flag("--full-redraw", args->full_redraw, "with --bench-frames: redraw every pixel every frame, to compare");
     return [args]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
         if (args->bench_frames == 0) {
@@ -136,7 +138,7 @@ cli::Command add_gui(CLI::App& app) {
         if (!gui) return code;
         step_to(*gui, 1);
         gui->settle();
-        return platform::run_bench(*gui, {args->bench_frames, args->bench_idle, first_frame});
+        return platform::run_bench(*gui, {args->bench_frames, args->bench_idle, first_frame, args->full_redraw});
     };
 }
 

@@ -151,6 +151,13 @@ Theme make_theme(std::string_view key, ImGuiStyle& style) {
     }
     style.WindowRounding = 0.0f;
     style.FrameRounding = 3.0f;
+    // The panels skip their background (app_shell), so the clear colour is
+    // what their background looked like blended over the old clear colour.
+    const ImVec4 bg = style.Colors[ImGuiCol_WindowBg];
+    const ImVec4 under = ImGui::ColorConvertU32ToFloat4(theme.palette.window_background);
+    auto over = [&](float top, float bottom) { return top * bg.w + bottom * (1.0f - bg.w); };
+    theme.palette.window_background =
+        ImGui::ColorConvertFloat4ToU32(ImVec4(over(bg.x, under.x), over(bg.y, under.y), over(bg.z, under.z), 1.0f));
     return theme;
 }
 

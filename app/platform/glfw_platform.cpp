@@ -2,11 +2,14 @@
 // context, ImGui's GLFW and OpenGL3 backends attached.
 #include <GL/gl.h>
 #include <GLFW/glfw3.h>
+#define GLFW_EXPOSE_NATIVE_X11
+#include <GLFW/glfw3native.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
 #include "app/platform/gl_check.hpp"
+#include "app/platform/glx_copy.hpp"
 #include "app/platform/platform.hpp"
 
 namespace strata::platform {
@@ -33,7 +36,14 @@ std::string probe_default_gl_version() {
 
 class GlfwPlatform final : public Platform {
 public:
-    explicit GlfwPlatform(GLFWwindow* window) : window_(window) {}
+    explicit GlfwPlatform(GLFWwindow* window) : window_(window) {
+        renderer_.enable_partial_frames(partial_frame_presenter());
+        // The window was uncovered or resized: the next frame is shown whole.
+        glfwSetWindowUserPointer(window_, this);
+        glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) {
+            static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))->renderer_.invalidate();
+        });
+    }
     ~GlfwPlatform() override {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -47,13 +57,11 @@ public:
     }
     void render(unsigned rgba) override {
         const auto [w, h] = framebuffer_size();
-        glViewport(0, 0, w, h);
-        glClearColor(static_cast<float>(rgba & 0xff) / 255.f, static_cast<float>((rgba >> 8) & 0xff) / 255.f,
-                     static_cast<float>((rgba >> 16) & 0xff) / 255.f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        renderer_.render(ImGui::GetDrawData(), w, h, rgba);
     }
-    void swap() override { glfwSwapBuffers(window_); }
+    void swap() override {
+        renderer_.present([this] { glfwSwapBuffers(window_); });
+    }
     void wait_events(double timeout) override {
         if (timeout < 0) glfwWaitEvents();
         else if (timeout == 0) glfwPollEvents();
@@ -82,6 +90,12 @@ public:
     void reload_font_texture() override {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        renderer_.invalidate();
+    }
+
+    Image read_window() const override {
+        const auto [w, h] = framebuffer_size();
+        return read_x11_window(glfwGetX11Display(), glfwGetX11Window(window_), w, h);
     }
 
     // Through the same callbacks GLFW calls for real input.

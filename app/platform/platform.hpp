@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "app/gui/controls_view.hpp"
+#include "app/platform/frame_renderer.hpp"
+#include "app/platform/screenshot.hpp"
 
 namespace strata::platform {
 
@@ -62,9 +64,19 @@ public:
     // Uploads ImGui's font atlas again after fonts were reloaded.
     virtual void reload_font_texture() = 0;
 
+    // Draws the frames (partial redraw, statistics for the benchmark).
+    FrameRenderer& renderer() { return renderer_; }
+
+    // What the display shows in the window (tests compare it with what was
+    // drawn); empty when the platform cannot read it back.
+    virtual Image read_window() const = 0;
+
     // Simulated input for window tests.
     virtual void inject_key(TestKey key, bool down) = 0;
     virtual void inject_mouse(float x, float y, bool down) = 0;
+
+protected:
+    FrameRenderer renderer_;
 };
 
 // Opens a window and attaches ImGui (the ImGui context must exist).

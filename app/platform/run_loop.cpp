@@ -56,16 +56,20 @@ gui::FrameOutcome Gui::render_frame(bool capture) {
         shell_->load_fonts();
         platform_->reload_font_texture();
     }
+    const double t0 = monotonic_seconds();
     platform_->new_frame();
     ImGui::NewFrame();
     const gui::FrameOutcome outcome = shell_->frame(ImGui::GetTime());
     ImGui::Render();
+    const double t1 = monotonic_seconds();
     platform_->render(shell_->palette().window_background);
     if (capture) {
         const auto [w, h] = platform_->framebuffer_size();
         capture_ = read_back_buffer(w, h);
     }
+    const double t2 = monotonic_seconds();
     platform_->swap();
+    times_ = {t1 - t0, t2 - t1, monotonic_seconds() - t2};
     return outcome;
 }
 

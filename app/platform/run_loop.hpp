@@ -12,6 +12,13 @@
 
 namespace strata::platform {
 
+// Where the last frame's time went (seconds), for the benchmark.
+struct FrameTimes {
+    double ui = 0;    // building the UI: NewFrame .. Render
+    double draw = 0;  // damage, draw calls, copy to the back buffer
+    double swap = 0;  // swap (with llvmpipe: waits for the rasterizer threads, then copies to the X server)
+};
+
 class Gui {
 public:
     // Null with `failure` filled when no window can be opened.
@@ -33,6 +40,7 @@ public:
     bool settle(double timeout_seconds = 30);
 
     const Image& last_capture() const { return capture_; }
+    const FrameTimes& last_frame_times() const { return times_; }
     gui::AppShell& shell() { return *shell_; }
     Platform& platform() { return *platform_; }
     double seconds() const;  // since open()
@@ -42,6 +50,7 @@ private:
     std::unique_ptr<Platform> platform_;
     std::unique_ptr<gui::AppShell> shell_;
     Image capture_;
+    FrameTimes times_;
     double opened_ = 0;
 };
 

@@ -2,11 +2,13 @@
 // an OpenGL 3.3 core context and ImGui's SDL2 and OpenGL3 backends.
 #include <GL/gl.h>
 #include <SDL.h>
+#include <SDL_syswm.h>
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <backends/imgui_impl_sdl.h>
 
 #include "app/platform/gl_check.hpp"
+#include "app/platform/glx_copy.hpp"
 #include "app/platform/platform.hpp"
 
 namespace strata::platform {
@@ -25,7 +27,9 @@ std::string probe_default_gl_version(SDL_Window* window) {
 class Sdl2Platform final : public Platform {
 public:
     Sdl2Platform(SDL_Window* window, SDL_GLContext context, Uint32 wake_event)
-        : window_(window), context_(context), wake_event_(wake_event) {}
+        : window_(window), context_(context), wake_event_(wake_event) {
+        renderer_.enable_partial_frames(partial_frame_presenter());
+    }
     ~Sdl2Platform() override {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplSDL2_Shutdown();
@@ -40,13 +44,11 @@ public:
     }
     void render(unsigned rgba) override {
         const auto [w, h] = framebuffer_size();
-        glViewport(0, 0, w, h);
-        glClearColor(static_cast<float>(rgba & 0xff) / 255.f, static_cast<float>((rgba >> 8) & 0xff) / 255.f,
-                     static_cast<float>((rgba >> 16) & 0xff) / 255.f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        renderer_.render(ImGui::GetDrawData(), w, h, rgba);
     }
-    void swap() override { SDL_GL_SwapWindow(window_); }
+    void swap() override {
+        renderer_.present([this] { SDL_GL_SwapWindow(window_); });
+    }
     void wait_events(double timeout) override {
         SDL_Event event;
         bool have = false;
@@ -89,6 +91,15 @@ public:
     void reload_font_texture() override {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        renderer_.invalidate();
+    }
+
+    Image read_window() const override {
+        SDL_SysWMinfo info;
+        SDL_VERSION(&info.version);
+        if (!SDL_GetWindowWMInfo(window_, &info) || info.subsystem != SDL_SYSWM_X11) return {};
+        const auto [w, h] = framebuffer_size();
+        return read_x11_window(info.info.x11.display, info.info.x11.window, w, h);
     }
 
     // Through SDL's own event queue, like real input.
@@ -130,6 +141,10 @@ private:
     void handle(const SDL_Event& event) {
         ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) close_ = true;
+        // Uncovered or resized: the next frame is shown whole.
+        if (event.type == SDL_WINDOWEVENT &&
+            (event.window.event == SDL_WINDOWEVENT_EXPOSED || event.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+            renderer_.invalidate();
         if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
             event.window.windowID == SDL_GetWindowID(window_))
             close_ = true;

@@ -13,6 +13,8 @@
 #include <string>
 #include <thread>
 
+#include "app/platform/gl_check.hpp"
+#include "app/platform/glx_copy.hpp"
 #include "app/platform/run_loop.hpp"
 #include <fmt/format.h>
 
@@ -297,6 +299,59 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     CHECK_FALSE(done.running);
     REQUIRE(done.exit_status);
     CHECK(*done.exit_status == 7);
+}
+
+// Partial frames (frame_renderer.hpp) must show exactly what a full redraw
+// would: after the lesson steps and the diagram animates with only the
+// changed part redrawn, the back buffer and the window the X server shows
+// both match a frame drawn in full, pixel for pixel.
+TEST_CASE("Frames that redraw only what changed show the same picture as full frames", "[gui][window][frames]") {
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    REQUIRE(gui);
+    platform::FrameRenderer& renderer = gui->platform().renderer();
+    if (!renderer.partial_frames()) {
+        std::printf("SKIPPED part: this display gets full frames only (%s)\n", platform::current_gl_renderer().c_str());
+        return;
+    }
+    settled(*gui);
+    press(*gui, platform::TestKey::space);
+    press(*gui, platform::TestKey::right);
+    REQUIRE(gui->shell().controller().wait_idle(30s));
+    // Animated frames: the diagram's paths move, the rest stays.
+    renderer.set_collect_stats(true);
+    double smallest = 1;
+    for (int i = 0; i < 40; ++i) {
+        gui->poll();
+        gui->render_frame();
+        smallest = std::min(smallest, renderer.stats().damaged_share);
+    }
+    CAPTURE(smallest);
+    CHECK(smallest < 0.6);  // partial frames did happen
+    // Then still: the last frames are partial too, then one full one.
+    gui->shell().set_still_diagram(true);
+    REQUIRE(gui->settle(10));
+    gui->render_frame(/*capture=*/true);
+    const platform::Image partial = gui->last_capture();
+    const auto [w, h] = gui->platform().framebuffer_size();
+    const platform::Image shown = gui->platform().read_window();
+    renderer.invalidate();
+    gui->render_frame(/*capture=*/true);
+    const platform::Image full = gui->last_capture();
+    renderer.set_collect_stats(false);
+    REQUIRE(full.width == partial.width);
+    REQUIRE(full.height == partial.height);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < full.rgba.size(); ++i) differ += full.rgba[i] != partial.rgba[i];
+    CHECK(differ == 0);
+    REQUIRE(shown.width == w);
+    std::size_t shown_differ = 0;
+    for (std::size_t i = 0; i < full.rgba.size(); ++i) shown_differ += full.rgba[i] != shown.rgba[i];
+    CHECK(shown_differ == 0);
+    CHECK(distinct_colours(full) > 20);
 }
 
 int main(int argc, char** argv) {

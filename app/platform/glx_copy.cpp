@@ -1,0 +1,90 @@
+#include "app/platform/glx_copy.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include <GL/glx.h>
+#include <X11/Xutil.h>
+
+#include "app/platform/gl_check.hpp"
+
+namespace strata::platform {
+
+namespace {
+
+using CopySubBufferFn = void (*)(Display*, GLXDrawable, int, int, int, int);
+
+bool has_extension(const char* list, const char* name) {
+    if (!list) return false;
+    const std::size_t n = std::strlen(name);
+    for (const char* p = std::strstr(list, name); p; p = std::strstr(p + n, name))
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return true;
+    return false;
+}
+
+}  // namespace
+
+CopySubBuffer glx_copy_sub_buffer() {
+    Display* display = glXGetCurrentDisplay();
+    const GLXDrawable drawable = glXGetCurrentDrawable();
+    if (!display || !drawable) return {};
+    if (!has_extension(glXQueryExtensionsString(display, DefaultScreen(display)), "GLX_MESA_copy_sub_buffer"))
+        return {};
+    auto copy = reinterpret_cast<CopySubBufferFn>(
+        glXGetProcAddressARB(reinterpret_cast<const GLubyte*>("glXCopySubBufferMESA")));
+    if (!copy) return {};
+    return [display, drawable, copy](int x, int y, int width, int height) { copy(display, drawable, x, y, width, height); };
+}
+
+bool software_renderer(const std::string& renderer) {
+    for (const char* name : {"llvmpipe", "softpipe", "Software Rasterizer", "swrast"})
+        if (renderer.find(name) != std::string::npos) return true;
+    return false;
+}
+
+CopySubBuffer partial_frame_presenter() {
+    // STRATA_FULL_FRAMES=1 turns partial frames off (to compare, or should
+    // a display server mishandle the copies).
+    if (const char* off = std::getenv("STRATA_FULL_FRAMES"); off && *off && std::strcmp(off, "0") != 0) return {};
+    if (!software_renderer(current_gl_renderer())) return {};
+    return glx_copy_sub_buffer();
+}
+
+Image read_x11_window(void* native_display, unsigned long window, int width, int height) {
+    Image image;
+    auto* display = static_cast<Display*>(native_display);
+    if (!display || !window || width <= 0 || height <= 0) return image;
+    glFinish();
+    XSync(display, False);
+    // A refused request is an empty image, not Xlib's exit().
+    static bool failed;
+    failed = false;
+    auto* previous = XSetErrorHandler([](Display*, XErrorEvent*) {
+        failed = true;
+        return 0;
+    });
+    XImage* x = XGetImage(display, window, 0, 0, static_cast<unsigned>(width), static_cast<unsigned>(height), AllPlanes,
+                          ZPixmap);
+    XSync(display, False);
+    XSetErrorHandler(previous);
+    if (!x || failed) {
+        if (x) XDestroyImage(x);
+        return image;
+    }
+    image.width = width;
+    image.height = height;
+    image.rgba.resize(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+    for (int y = 0; y < height; ++y)
+        for (int col = 0; col < width; ++col) {
+            const unsigned long p = XGetPixel(x, col, y);
+            auto* out = &image.rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(col)) * 4];
+            out[0] = static_cast<std::uint8_t>((p & x->red_mask) >> __builtin_ctzl(x->red_mask));
+            out[1] = static_cast<std::uint8_t>((p & x->green_mask) >> __builtin_ctzl(x->green_mask));
+            out[2] = static_cast<std::uint8_t>((p & x->blue_mask) >> __builtin_ctzl(x->blue_mask));
+            out[3] = 255;
+        }
+    XDestroyImage(x);
+    return image;
+}
+
+}  // namespace strata::platform
