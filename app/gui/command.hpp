@@ -21,6 +21,7 @@ enum class CommandKind {
     step_back,
     start_shell,   // the lesson's interactive shell, in the console panel
     shell_input,   // text = bytes for the running shell (a line with its '\n')
+    jump_to_step,  // number = how many steps should have run (restarts when going back)
     cancel,
     // View commands: applied by the app shell, never touch the session.
     toggle_autoplay,
@@ -30,6 +31,12 @@ enum class CommandKind {
     font_bigger,
     font_smaller,
     set_theme,            // text = theme key
+    open_link,            // text = URL from the narrative (the platform opens it)
+    // Demo mode (instructor presenting; see demo_mode.hpp).
+    toggle_demo,
+    toggle_fullscreen,
+    toggle_blank,
+    toggle_notes,
 };
 
 struct Command {

@@ -214,20 +214,39 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const Crossing& c = model.crossings[i];
         const auto pts = path_points(c, layout, m);
         const ImU32 colour = path_colour(palette, *c.event);
-        if (i < active || !animating) draw_path(dl, pts, with_alpha(colour, animating ? 110 : 200), 2.0f);
+        if (i < active || !animating) draw_path(dl, pts, with_alpha(colour, animating ? 110 : 200), 2.0f * state.line_scale);
         if (i == active && animating && !pts.empty()) {
             const float f = static_cast<float>((t - slice * static_cast<double>(i)) / slice);
-            draw_path(dl, pts, colour, 3.5f);
-            dl->AddCircleFilled(point_along(pts, f), 7.0f, colour);
-            dl->AddCircle(point_along(pts, f), 7.0f, palette.node_lit_border, 0, 2.0f);
+            draw_path(dl, pts, colour, 3.5f * state.line_scale);
+            dl->AddCircleFilled(point_along(pts, f), 7.0f * state.line_scale, colour);
+            dl->AddCircle(point_along(pts, f), 7.0f * state.line_scale, palette.node_lit_border, 0, 2.0f);
             const ImVec2 label_at(origin.x + 8, origin.y + size.y - ImGui::GetFontSize() - 6);
             const std::string label = event_call_text(*c.event) + "  (" + std::string(crossing_description(c.kind)) + ")";
             dl->AddText(label_at, colour, label.c_str());
         }
     }
+    // 4. The event under the mouse in the timeline, over everything else:
+    // a dark halo, then its colour, and its nodes ringed.
+    if (state.highlight && snapshot && snapshot->events) {
+        for (const engine::TraceEvent& e : *snapshot->events) {
+            if (e.sequence != *state.highlight || e.layers.empty()) continue;
+            const Crossing c{&e, crossing_kind(e), e.layers};
+            const auto pts = path_points(c, layout, m);
+            for (engine::LayerId layer : e.layers)
+                if (const DiagramNode* n = layout.node(layer)) {
+                    const ImRect r = m.rect(n->rect);
+                    dl->AddRect(ImVec2(r.Min.x - 4, r.Min.y - 4), ImVec2(r.Max.x + 4, r.Max.y + 4),
+                                palette.node_filtered, 8.0f, 0, 3.0f);
+                }
+            draw_path(dl, pts, IM_COL32(0, 0, 0, 200), 9.0f * state.line_scale);
+            draw_path(dl, pts, path_colour(palette, e), 5.0f * state.line_scale);
+            if (frame) frame->highlighted = e.layers;
+            break;
+        }
+    }
     dl->PopClipRect();
 
-    // 4. Interaction: hover lists the events, click filters the timeline.
+    // 5. Interaction: hover lists the events, click filters the timeline.
     ImGui::InvisibleButton("##diagram", size);
     if (hovered) {
         node_tooltip(snapshot, *hovered);

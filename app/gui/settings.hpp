@@ -1,5 +1,6 @@
 // What strata remembers between runs: theme, font scale, window size, the
-// last lesson and per-lesson progress. Stored as JSON in the XDG config
+// last lesson, per-lesson progress, the panel splits and demo mode's own
+// settings. Stored as JSON in the XDG config
 // dir ($XDG_CONFIG_HOME/strata, else ~/.config/strata) next to ImGui's own
 // ini (table column widths), never in the working directory.
 #pragma once
@@ -8,7 +9,18 @@
 #include <map>
 #include <string>
 
+#include "app/gui/panel_splits.hpp"
+
 namespace strata::gui {
+
+// Demo mode's own settings (demo_mode.hpp), remembered apart from the
+// normal window's: presenting never changes the everyday text size or theme.
+struct DemoSettings {
+    std::string theme = "high-contrast";
+    float font_scale = 2.0f;  // about 2x the normal text; + and - change it live
+    bool fullscreen = true;
+    bool notes = false;       // the speaker-notes column shown
+};
 
 struct Settings {
     std::string theme = "dark";
@@ -18,6 +30,8 @@ struct Settings {
     std::string last_lesson;
     double autoplay_steps_per_second = 0.5;
     std::map<std::string, int> steps_completed;  // lesson id -> most steps done
+    PanelSplits panels;                          // where the user dragged the splitters
+    DemoSettings demo;
 };
 
 // $XDG_CONFIG_HOME/strata or ~/.config/strata (or empty when neither is set).

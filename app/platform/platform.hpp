@@ -40,7 +40,8 @@ struct OpenFailure {
 
 // Keys tests can press (simulated input goes through the same backend
 // callbacks/event queue as real input).
-enum class TestKey { space, right, left, end, home, escape, p };
+enum class TestKey { space, right, left, end, home, escape, p, page_down, page_up, b, f, n, digit_2, plus, minus };
+enum class TestMouse { move, press, release };
 
 class Platform {
 public:
@@ -61,6 +62,10 @@ public:
     // Content scale of the monitor (1 on a 96 dpi screen and under Xvfb).
     virtual float dpi_scale() const = 0;
     virtual gui::KeyMap key_map() const = 0;
+    // Full screen on the window's monitor (demo mode), or back to the
+    // window it was.
+    virtual void set_fullscreen(bool on) = 0;
+    virtual bool fullscreen() const = 0;
     // Uploads ImGui's font atlas again after fonts were reloaded.
     virtual void reload_font_texture() = 0;
 
@@ -73,7 +78,7 @@ public:
 
     // Simulated input for window tests.
     virtual void inject_key(TestKey key, bool down) = 0;
-    virtual void inject_mouse(float x, float y, bool down) = 0;
+    virtual void inject_mouse(float x, float y, TestMouse action) = 0;
 
 protected:
     FrameRenderer renderer_;

@@ -59,10 +59,11 @@ gui::FrameOutcome Gui::render_frame(bool capture) {
     const double t0 = monotonic_seconds();
     platform_->new_frame();
     ImGui::NewFrame();
+    shell_->set_fullscreen_state(platform_->fullscreen());
     const gui::FrameOutcome outcome = shell_->frame(ImGui::GetTime());
     ImGui::Render();
     const double t1 = monotonic_seconds();
-    platform_->render(shell_->palette().window_background);
+    platform_->render(shell_->clear_colour());
     if (capture) {
         const auto [w, h] = platform_->framebuffer_size();
         capture_ = read_back_buffer(w, h);
@@ -70,6 +71,7 @@ gui::FrameOutcome Gui::render_frame(bool capture) {
     const double t2 = monotonic_seconds();
     platform_->swap();
     times_ = {t1 - t0, t2 - t1, monotonic_seconds() - t2};
+    if (outcome.fullscreen) platform_->set_fullscreen(*outcome.fullscreen);
     return outcome;
 }
 

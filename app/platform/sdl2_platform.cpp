@@ -85,9 +85,21 @@ public:
         return 1.0f;
     }
     gui::KeyMap key_map() const override {
-        return {SDL_SCANCODE_P,     SDL_SCANCODE_R,     SDL_SCANCODE_EQUALS,
-                SDL_SCANCODE_KP_PLUS, SDL_SCANCODE_MINUS, SDL_SCANCODE_KP_MINUS};
+        gui::KeyMap keys{SDL_SCANCODE_P,       SDL_SCANCODE_R,     SDL_SCANCODE_EQUALS,
+                         SDL_SCANCODE_KP_PLUS, SDL_SCANCODE_MINUS, SDL_SCANCODE_KP_MINUS};
+        keys.blank = SDL_SCANCODE_B;
+        keys.fullscreen = SDL_SCANCODE_F;
+        keys.notes = SDL_SCANCODE_N;
+        keys.digits[0] = SDL_SCANCODE_0;
+        for (int d = 1; d <= 9; ++d) keys.digits[d] = SDL_SCANCODE_1 + (d - 1);  // SDL: 1..9, then 0
+        return keys;
     }
+    void set_fullscreen(bool on) override {
+        if (on == fullscreen()) return;
+        SDL_SetWindowFullscreen(window_, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        renderer_.invalidate();
+    }
+    bool fullscreen() const override { return (SDL_GetWindowFlags(window_) & SDL_WINDOW_FULLSCREEN) != 0; }
     void reload_font_texture() override {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -112,14 +124,15 @@ public:
         event.key.keysym.sym = SDL_GetKeyFromScancode(event.key.keysym.scancode);
         SDL_PushEvent(&event);
     }
-    void inject_mouse(float x, float y, bool down) override {
+    void inject_mouse(float x, float y, TestMouse action) override {
         SDL_WarpMouseInWindow(window_, static_cast<int>(x), static_cast<int>(y));
-        if (!down) return;
+        if (action == TestMouse::move) return;
+        const bool down = action == TestMouse::press;
         SDL_Event event{};
-        event.type = SDL_MOUSEBUTTONDOWN;
+        event.type = down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
         event.button.windowID = SDL_GetWindowID(window_);
         event.button.button = SDL_BUTTON_LEFT;
-        event.button.state = SDL_PRESSED;
+        event.button.state = down ? SDL_PRESSED : SDL_RELEASED;
         event.button.x = static_cast<int>(x);
         event.button.y = static_cast<int>(y);
         SDL_PushEvent(&event);
@@ -135,6 +148,14 @@ private:
             case TestKey::home: return SDL_SCANCODE_HOME;
             case TestKey::escape: return SDL_SCANCODE_ESCAPE;
             case TestKey::p: return SDL_SCANCODE_P;
+            case TestKey::page_down: return SDL_SCANCODE_PAGEDOWN;
+            case TestKey::page_up: return SDL_SCANCODE_PAGEUP;
+            case TestKey::b: return SDL_SCANCODE_B;
+            case TestKey::f: return SDL_SCANCODE_F;
+            case TestKey::n: return SDL_SCANCODE_N;
+            case TestKey::digit_2: return SDL_SCANCODE_2;
+            case TestKey::plus: return SDL_SCANCODE_EQUALS;
+            case TestKey::minus: return SDL_SCANCODE_MINUS;
         }
         return SDL_SCANCODE_UNKNOWN;
     }
