@@ -123,8 +123,14 @@ void FrameRenderer::render(ImDrawData* data, int width, int height, unsigned cle
     stats_ = {};
     if (width <= 0 || height <= 0 || !data) return;
     const ImTextureID font = ImGui::GetIO().Fonts->TexID;
-    bool everything = full_redraw_ || !partial_frames() || width != width_ || height != height_ ||
-                      clear_rgba != clear_ || font != font_texture_;
+    // The driver sizes its back buffer from the display server's idea of
+    // the window, and only looks again after a swap. So a frame is swapped
+    // whenever the size changed, the server does not agree with it yet, or
+    // it changed on the server since the last swap.
+    window_size_ = partial_frames() ? copy_.window_size() : std::pair{width, height};
+    resized_ = width != width_ || height != height_ || window_size_ != std::pair{width, height} ||
+               window_size_ != swapped_size_;
+    bool everything = full_redraw_ || !partial_frames() || resized_ || clear_rgba != clear_ || font != font_texture_;
     ImVec4 damage = find_damage(*data, everything);
     width_ = width;
     height_ = height;
@@ -137,14 +143,19 @@ void FrameRenderer::render(ImDrawData* data, int width, int height, unsigned cle
     damage = everything ? screen : intersect(damage, screen);
     // Whole pixels, so the clear, the draws and the copy cover one area.
     damage = {std::floor(damage.x), std::floor(damage.y), std::ceil(damage.z), std::ceil(damage.w)};
+    // In framebuffer pixels, inside the framebuffer: right after a resize
+    // ImGui's display size and the drawable can disagree for a frame, and
+    // a rectangle outside the window is an X protocol error when copied.
     const float sx = data->FramebufferScale.x, sy = data->FramebufferScale.y;
-    const int x0 = static_cast<int>((damage.x - screen.x) * sx), x1 = static_cast<int>((damage.z - screen.x) * sx);
-    const int y0 = static_cast<int>((damage.y - screen.y) * sy), y1 = static_cast<int>((damage.w - screen.y) * sy);
+    const int x0 = std::clamp(static_cast<int>((damage.x - screen.x) * sx), 0, width);
+    const int x1 = std::clamp(static_cast<int>((damage.z - screen.x) * sx), 0, width);
+    const int y0 = std::clamp(static_cast<int>((damage.y - screen.y) * sy), 0, height);
+    const int y1 = std::clamp(static_cast<int>((damage.w - screen.y) * sy), 0, height);
     damage_[0] = x0;
     damage_[1] = height - y1;
     damage_[2] = std::max(0, x1 - x0);
     damage_[3] = std::max(0, y1 - y0);
-    if (is_empty(damage)) return;
+    if (is_empty(damage) || damage_[2] == 0 || damage_[3] == 0) return;
 
     glViewport(0, 0, width, height);
     glEnable(GL_SCISSOR_TEST);
@@ -173,12 +184,19 @@ void FrameRenderer::render(ImDrawData* data, int width, int height, unsigned cle
 }
 
 void FrameRenderer::present(const std::function<void()>& swap) {
-    if (!partial_frames()) {
+    // A new size is swapped: the driver may not have resized the back
+    // buffer yet, and a rectangle copied from it past its old edges is an
+    // X protocol error. The swap leaves the back buffer undefined, so the
+    // frame after it is drawn whole.
+    if (!partial_frames() || resized_) {
         swap();
+        if (resized_) full_redraw_ = true;
+        swapped_size_ = window_size_;
+        resized_ = false;
         return;
     }
     // Never swapped: the back buffer keeps this frame for the next one.
-    if (damage_[2] > 0 && damage_[3] > 0) copy_(damage_[0], damage_[1], damage_[2], damage_[3]);
+    if (damage_[2] > 0 && damage_[3] > 0) copy_.copy(damage_[0], damage_[1], damage_[2], damage_[3]);
 }
 
 }  // namespace strata::platform

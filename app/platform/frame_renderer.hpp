@@ -22,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -36,15 +37,22 @@ struct FrameStats {
     int draw_calls = 0;        // commands sent to GL (those outside the damage are skipped)
 };
 
-// Copies a rectangle of the back buffer to the window (GL coordinates:
-// origin at the bottom left), leaving the back buffer's pixels alone.
-using CopySubBuffer = std::function<void(int x, int y, int width, int height)>;
+// Shows partial frames: `copy` copies a rectangle of the back buffer to
+// the window (GL coordinates: origin at the bottom left) leaving the back
+// buffer alone; `window_size` is the window's size as the display server
+// has it now (a driver only resizes its back buffer at a swap, so a
+// partial frame is shown only when the two agree).
+struct CopySubBuffer {
+    std::function<void(int x, int y, int width, int height)> copy;
+    std::function<std::pair<int, int>()> window_size;
+    explicit operator bool() const { return copy && window_size; }
+};
 
 class FrameRenderer {
 public:
     // `copy_sub_buffer` empty: every frame is drawn in full and swapped.
     void enable_partial_frames(CopySubBuffer copy_sub_buffer) { copy_ = std::move(copy_sub_buffer); }
-    bool partial_frames() const { return copy_ && partial_; }
+    bool partial_frames() const { return static_cast<bool>(copy_) && partial_; }
 
     // Draws ImGui's current draw data (IM_COL32 clear colour) into the
     // back buffer of a `width`x`height` window.
@@ -77,6 +85,9 @@ private:
     bool full_redraw_ = true;
     bool partial_ = true;
     bool collect_stats_ = false;
+    bool resized_ = false;  // the last render() was for a new size
+    std::pair<int, int> window_size_{-1, -1};   // the server's, at the last render()
+    std::pair<int, int> swapped_size_{-1, -1};  // the server's, at the last swap
     int damage_[4] = {0, 0, 0, 0};  // last render()'s damage, GL x, y, width, height
     std::unordered_map<const ImDrawList*, ListCopy> previous_;
     std::vector<const ImDrawList*> previous_order_;

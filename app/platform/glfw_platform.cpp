@@ -37,7 +37,7 @@ std::string probe_default_gl_version() {
 class GlfwPlatform final : public Platform {
 public:
     explicit GlfwPlatform(GLFWwindow* window) : window_(window) {
-        renderer_.enable_partial_frames(partial_frame_presenter());
+        renderer_.enable_partial_frames(partial_frame_presenter(glfwGetX11Display(), glfwGetX11Window(window_)));
         // The window was uncovered or resized: the next frame is shown whole.
         glfwSetWindowUserPointer(window_, this);
         glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) {

@@ -24,16 +24,28 @@ bool has_extension(const char* list, const char* name) {
 
 }  // namespace
 
-CopySubBuffer glx_copy_sub_buffer() {
+CopySubBuffer glx_copy_sub_buffer(void* native_display, unsigned long window) {
     Display* display = glXGetCurrentDisplay();
     const GLXDrawable drawable = glXGetCurrentDrawable();
-    if (!display || !drawable) return {};
+    auto* x_display = static_cast<Display*>(native_display);
+    if (!display || !drawable || !x_display || !window) return {};
     if (!has_extension(glXQueryExtensionsString(display, DefaultScreen(display)), "GLX_MESA_copy_sub_buffer"))
         return {};
     auto copy = reinterpret_cast<CopySubBufferFn>(
         glXGetProcAddressARB(reinterpret_cast<const GLubyte*>("glXCopySubBufferMESA")));
     if (!copy) return {};
-    return [display, drawable, copy](int x, int y, int width, int height) { copy(display, drawable, x, y, width, height); };
+    CopySubBuffer presenter;
+    presenter.copy = [display, drawable, copy](int x, int y, int width, int height) {
+        copy(display, drawable, x, y, width, height);
+    };
+    presenter.window_size = [x_display, window]() -> std::pair<int, int> {
+        Window root = 0;
+        int x = 0, y = 0;
+        unsigned w = 0, h = 0, border = 0, depth = 0;
+        if (!XGetGeometry(x_display, window, &root, &x, &y, &w, &h, &border, &depth)) return {-1, -1};
+        return {static_cast<int>(w), static_cast<int>(h)};
+    };
+    return presenter;
 }
 
 bool software_renderer(const std::string& renderer) {
@@ -42,12 +54,12 @@ bool software_renderer(const std::string& renderer) {
     return false;
 }
 
-CopySubBuffer partial_frame_presenter() {
+CopySubBuffer partial_frame_presenter(void* display, unsigned long window) {
     // STRATA_FULL_FRAMES=1 turns partial frames off (to compare, or should
     // a display server mishandle the copies).
     if (const char* off = std::getenv("STRATA_FULL_FRAMES"); off && *off && std::strcmp(off, "0") != 0) return {};
     if (!software_renderer(current_gl_renderer())) return {};
-    return glx_copy_sub_buffer();
+    return glx_copy_sub_buffer(display, window);
 }
 
 Image read_x11_window(void* native_display, unsigned long window, int width, int height) {

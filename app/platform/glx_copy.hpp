@@ -11,12 +11,13 @@
 
 namespace strata::platform {
 
-// Empty when the current context is not GLX or lacks the extension.
-CopySubBuffer glx_copy_sub_buffer();
+// For X window `window` on X11 Display `display`, drawn by the current GLX
+// context; empty when the context is not GLX or lacks the extension.
+CopySubBuffer glx_copy_sub_buffer(void* display, unsigned long window);
 // llvmpipe, softpipe, swrast: GL drawn by the CPU, where pixels cost most.
 bool software_renderer(const std::string& gl_renderer);
 // The copy when this context should present partial frames, else empty.
-CopySubBuffer partial_frame_presenter();
+CopySubBuffer partial_frame_presenter(void* display, unsigned long window);
 // What the X server shows in X window `window` on `display` (an X11
 // Display*), top row first: tests compare it with what strata drew. Empty
 // when it cannot be read.

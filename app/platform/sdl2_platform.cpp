@@ -28,7 +28,10 @@ class Sdl2Platform final : public Platform {
 public:
     Sdl2Platform(SDL_Window* window, SDL_GLContext context, Uint32 wake_event)
         : window_(window), context_(context), wake_event_(wake_event) {
-        renderer_.enable_partial_frames(partial_frame_presenter());
+        SDL_SysWMinfo info;
+        SDL_VERSION(&info.version);
+        if (SDL_GetWindowWMInfo(window_, &info) && info.subsystem == SDL_SYSWM_X11)
+            renderer_.enable_partial_frames(partial_frame_presenter(info.info.x11.display, info.info.x11.window));
     }
     ~Sdl2Platform() override {
         ImGui_ImplOpenGL3_Shutdown();
@@ -96,7 +99,11 @@ public:
     }
     void set_fullscreen(bool on) override {
         if (on == fullscreen()) return;
+        if (on) SDL_GetWindowSize(window_, &windowed_[0], &windowed_[1]);
         SDL_SetWindowFullscreen(window_, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        // Without a window manager (Xvfb, kiosks) nobody restores the old
+        // size, so strata does.
+        if (!on) SDL_SetWindowSize(window_, windowed_[0], windowed_[1]);
         renderer_.invalidate();
     }
     bool fullscreen() const override { return (SDL_GetWindowFlags(window_) & SDL_WINDOW_FULLSCREEN) != 0; }
@@ -175,6 +182,7 @@ private:
     SDL_GLContext context_;
     Uint32 wake_event_;
     bool close_ = false;
+    int windowed_[2] = {1280, 800};  // width, height before full screen
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ if(TARGET strata_gui)
   if(XVFB_RUN)
     foreach(platform glfw sdl2)
       add_test(NAME "gui window (${platform}): step a real lesson, check pixels"
-               COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
+               COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24 -noreset"
                        $<TARGET_FILE:strata_gui_window_tests> --platform ${platform}
                        --screenshots ${CMAKE_BINARY_DIR}/gui-screenshots)
       set_tests_properties("gui window (${platform}): step a real lesson, check pixels" PROPERTIES

@@ -105,6 +105,7 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
         shell.config_dir = config;
         platform::OpenFailure failure;
         auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+        INFO(failure.message);
         REQUIRE(gui);
         gui->shell().set_still_diagram(true);
 
@@ -216,6 +217,7 @@ TEST_CASE("vm/hello-kvm steps into the guest: live with /dev/kvm, else as a labe
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
     REQUIRE(gui);
     gui->shell().set_still_diagram(true);
     const auto& before = settled(*gui);
@@ -257,6 +259,7 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
     REQUIRE(gui);
     gui->shell().set_still_diagram(true);
     settled(*gui);
@@ -311,6 +314,7 @@ TEST_CASE("Frames that redraw only what changed show the same picture as full fr
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
     REQUIRE(gui);
     platform::FrameRenderer& renderer = gui->platform().renderer();
     if (!renderer.partial_frames()) {
@@ -352,6 +356,149 @@ TEST_CASE("Frames that redraw only what changed show the same picture as full fr
     for (std::size_t i = 0; i < full.rgba.size(); ++i) shown_differ += full.rgba[i] != shown.rgba[i];
     CHECK(shown_differ == 0);
     CHECK(distinct_colours(full) > 20);
+}
+
+// A real click (press, then release, through the platform's own input
+// path) on a diagram node filters the timeline by that layer; a second
+// click clears it.
+TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui][window][click]") {
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    settled(*gui);
+    press(*gui, platform::TestKey::space);
+    press(*gui, platform::TestKey::right);
+    const auto& snap = settled(*gui);
+    REQUIRE(snap.current_step == 1);
+    const std::size_t all_rows = gui->shell().timeline().rows_shown;
+    // A node some, but not all, of the events touched: the filter must
+    // visibly narrow the timeline.
+    std::optional<engine::LayerId> layer;
+    std::size_t touching = 0;
+    for (const auto& [candidate, count] : snap.layer_counts)
+        if (count > 0 && count < all_rows && (!layer || count < touching)) {
+            layer = candidate;
+            touching = count;
+        }
+    REQUIRE(layer);
+    CAPTURE(engine::layer_key(*layer), touching, all_rows);
+    const auto node = gui->shell().last_diagram().node_rect(*layer);
+    REQUIRE(node);
+    auto click = [&](ImVec2 at) {
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::move);
+        for (int i = 0; i < 2; ++i) {
+            gui->poll();
+            gui->render_frame();
+        }
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::press);
+        gui->poll();
+        gui->render_frame();
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::release);
+        for (int i = 0; i < 3; ++i) {
+            gui->poll();
+            gui->render_frame();
+        }
+    };
+    click(node->GetCenter());
+    REQUIRE(gui->shell().timeline().filter.layer == layer);
+    CHECK(gui->shell().timeline().rows_shown == touching);
+    // The filtered node is outlined in the filter colour on screen.
+    gui->render_frame(/*capture=*/true);
+    save(*gui, "7-clicked-node");
+    const ImRect ring(ImVec2(node->Min.x - 3, node->Min.y - 3), ImVec2(node->Min.x - 1, node->Max.y));
+    int ring_pixels = 0;
+    for (int y = static_cast<int>(ring.Min.y); y < static_cast<int>(ring.Max.y); ++y)
+        ring_pixels += near(gui->last_capture().pixel(static_cast<int>(ring.Min.x) + 1, y), gui->shell().palette().node_filtered);
+    CHECK(ring_pixels > node->GetHeight() / 2);
+
+    click(node->GetCenter());
+    CHECK_FALSE(gui->shell().timeline().filter.layer);
+    CHECK(gui->shell().timeline().rows_shown == all_rows);
+    // The X pointer outlives the window: park it where the next test's
+    // window shows no tooltip.
+    gui->platform().inject_mouse(2, 790, platform::TestMouse::move);
+    gui->poll();
+}
+
+// Demo mode in a real window: full screen, presenter keys, blank screen,
+// jumping to a step, the notes column, and back to a window with F.
+TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
+    const auto config = std::filesystem::temp_directory_path() / ("strata-demo-window-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(config);
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    shell.config_dir = config;
+    shell.demo = true;
+    platform::WindowOptions window;
+    window.width = 1024;
+    window.height = 640;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), window, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    gui->platform().inject_mouse(2, 630, platform::TestMouse::move);  // no tooltip over the diagram
+    settled(*gui);
+    // Full screen: the window covers Xvfb's 1280x800 screen.
+    CHECK(gui->platform().fullscreen());
+    settled(*gui);
+    CHECK(gui->last_capture().width == 1280);
+    CHECK(gui->last_capture().height == 800);
+    save(*gui, "8-demo-before");
+
+    press(*gui, platform::TestKey::page_down);
+    press(*gui, platform::TestKey::space);
+    const auto& two = settled(*gui);
+    REQUIRE(two.current_step == 1);
+    save(*gui, "8-demo-step-2");
+    check_lit_nodes(*gui, two, 1);
+    // The diagram fills most of the screen, under the bar.
+    const auto& layout = gui->shell().last_demo().layout;
+    CHECK(layout.diagram.GetArea() > 0.5 * 1280 * 800);
+    for (const auto& [layer, rect] : gui->shell().last_diagram().nodes) CHECK(layout.diagram.Contains(rect));
+
+    // B: everything black; B again: back.
+    press(*gui, platform::TestKey::b);
+    settled(*gui);
+    REQUIRE(gui->shell().blank());
+    CHECK(distinct_colours(gui->last_capture()) == 1);
+    CHECK(near(gui->last_capture().pixel(640, 400), IM_COL32(0, 0, 0, 255)));
+    press(*gui, platform::TestKey::b);
+    settled(*gui);
+    CHECK(distinct_colours(gui->last_capture()) > 5);
+
+    // Page Up: one step back; 2: jump forward to step 2 again.
+    press(*gui, platform::TestKey::page_up);
+    CHECK(settled(*gui).current_step == 0);
+    press(*gui, platform::TestKey::digit_2);
+    const auto& jumped = settled(*gui);
+    CHECK(jumped.current_step == 1);
+    check_lit_nodes(*gui, jumped, 1);
+
+    // N: the speaker notes column, right of the diagram; + makes text bigger.
+    const float font_before = ImGui::GetFontSize();
+    press(*gui, platform::TestKey::n);
+    press(*gui, platform::TestKey::plus);
+    settled(*gui);
+    const auto& with_notes = gui->shell().last_demo().layout;
+    CHECK(with_notes.notes.GetWidth() > 100);
+    CHECK(with_notes.diagram.GetArea() > with_notes.notes.GetArea());
+    CHECK(ImGui::GetFontSize() > font_before);
+    save(*gui, "8-demo-notes");
+
+    // F: back to the window it was.
+    press(*gui, platform::TestKey::f);
+    settled(*gui);
+    CHECK_FALSE(gui->platform().fullscreen());
+    settled(*gui);
+    CHECK(gui->last_capture().width == 1024);
+    std::filesystem::remove_all(config);
 }
 
 int main(int argc, char** argv) {
