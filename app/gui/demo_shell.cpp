@@ -128,7 +128,7 @@ FrameOutcome AppShell::demo_frame(double now) {
         // 3. The caption: the step, and its outcome.
         if (layout.caption.GetHeight() > 0 && begin_area("##demo-caption", layout.caption, ImGuiWindowFlags_NoScrollbar)) {
             if (!have_lesson) {
-                demo_frame_.caption = "Choose a lesson: strata --demo --lesson ID";
+                demo_frame_.caption = "No lesson: Esc, pick one on the left, View > Demo mode (or strata gui --demo --lesson ID)";
             } else if (snap->current_step < 0) {
                 demo_frame_.caption = fmt::format("Next: 1. {}", snap->lesson->steps.front().title);
             } else {

@@ -48,6 +48,32 @@ bool overlaps(const ImRect& a, const ImRect& b) {
 
 double area(const ImRect& r) { return std::max(0.0f, r.GetWidth()) * std::max(0.0f, r.GetHeight()); }
 
+// A shell that opens the fixture lesson in demo mode, windowed.
+gui::ShellOptions demo_options() {
+    gui::ShellOptions o;
+    o.lesson = "test/fixture";
+    o.probe_machine = false;
+    o.keys = demo_keys_map();
+    o.demo = true;
+    o.allow_fullscreen = false;
+    return o;
+}
+
+// One frame at time `t`, reloading the fonts first when the shell asks
+// (what the platform does, run_loop.cpp); then waits for the worker.
+gui::FrameOutcome shell_frame(tests::HeadlessImGui& imgui, gui::AppShell& shell, double t) {
+    if (shell.fonts_dirty()) {
+        shell.load_fonts();
+        unsigned char* px = nullptr;
+        int w = 0, h = 0;
+        ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    }
+    gui::FrameOutcome outcome;
+    imgui.raw_frame([&] { outcome = shell.frame(t); });
+    shell.controller().wait_idle(5s);
+    return outcome;
+}
+
 }  // namespace
 
 TEST_CASE("Demo mode's presenter keys give the right commands", "[gui][demo]") {
@@ -148,28 +174,12 @@ TEST_CASE("The demo shell steps with presenter keys, shows errors on the diagram
     const auto dir = std::filesystem::temp_directory_path() / ("strata-demo-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     tests::HeadlessImGui imgui(1280, 800);
-    gui::ShellOptions o;
-    o.lesson = "test/fixture";
-    o.probe_machine = false;
-    o.keys = demo_keys_map();
+    gui::ShellOptions o = demo_options();
     o.config_dir = dir;
-    o.demo = true;
-    o.allow_fullscreen = false;
     gui::AppShell shell(tests::fixture_catalogue(), o, nullptr);
-    shell.load_fonts();
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
     double t = 0;
     auto frames = [&](int n) {
-        for (int i = 0; i < n; ++i) {
-            if (shell.fonts_dirty()) {  // what the platform does (run_loop.cpp)
-                shell.load_fonts();
-                ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-            }
-            imgui.raw_frame([&] { shell.frame(t += 0.1); });
-            shell.controller().wait_idle(5s);
-        }
+        for (int i = 0; i < n; ++i) shell_frame(imgui, shell, t += 0.1);
     };
     auto key = [&](int k) {
         ImGui::GetIO().KeysDown[k] = true;
@@ -232,4 +242,27 @@ TEST_CASE("The demo shell steps with presenter keys, shows errors on the diagram
     CHECK_FALSE(shell.demo());
     CHECK(ImGui::GetFontSize() < 20);
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Auto-advance in the demo shell steps through the lesson and starts it again", "[gui][demo][shell]") {
+    tests::HeadlessImGui imgui(1280, 800);
+    gui::ShellOptions o = demo_options();
+    o.auto_advance = 2.0;
+    gui::AppShell shell(tests::fixture_catalogue(), o, nullptr);
+    double t = 0;
+    std::vector<int> seen;  // the step shown after each frame, when it changes
+    gui::FrameOutcome last;
+    for (int i = 0; i < 140; ++i) {  // 14 s of frames, 0.1 s apart
+        last = shell_frame(imgui, shell, t += 0.1);
+        const auto snap = shell.controller().snapshot();
+        const int step = snap ? snap->current_step : -2;
+        if (seen.empty() || seen.back() != step) seen.push_back(step);
+    }
+    CAPTURE(seen);
+    // Four steps (the last fails), then back to the start, and on again.
+    REQUIRE(seen.size() >= 6);
+    CHECK(std::vector<int>(seen.begin(), seen.begin() + 6) == std::vector<int>{-1, 0, 1, 2, 3, -1});
+    // Between steps the window may sleep: the shell says when to wake.
+    CHECK(last.wake_in_seconds > 0);
+    CHECK(last.wake_in_seconds <= 2.0);
 }
