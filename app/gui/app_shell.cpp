@@ -27,7 +27,19 @@ constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_N
 bool begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0) {
     ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)), ImGuiCond_Always);
-    return ImGui::Begin(title, nullptr, kPanel | extra);
+    const bool open = ImGui::Begin(title, nullptr, kPanel | extra);
+    // ImGui leaves out the border of a window without a background; draw
+    // it where ImGui would (after the title bar, before the content).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    if (style.WindowBorderSize > 0) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 min = ImGui::GetWindowPos();
+        const ImVec2 max(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight());
+        dl->PushClipRectFullScreen();
+        dl->AddRect(min, max, ImGui::GetColorU32(ImGuiCol_Border), style.WindowRounding, 0, style.WindowBorderSize);
+        dl->PopClipRect();
+    }
+    return open;
 }
 
 }  // namespace
@@ -91,6 +103,13 @@ unsigned AppShell::clear_colour() const {
 }
 
 AppShell::~AppShell() {
+    // ImGui writes its ini again when its context goes, after this shell:
+    // write it now and take the path away, since ini_path_ (which
+    // io.IniFilename points into) dies with the shell.
+    if (ImGui::GetCurrentContext() && !ini_path_.empty()) {
+        ImGui::SaveIniSettingsToDisk(ini_path_.c_str());
+        ImGui::GetIO().IniFilename = nullptr;
+    }
     if (probe_.joinable()) probe_.join();
     controller_.reset();  // cancels and joins the worker before views go
 }

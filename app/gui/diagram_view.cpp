@@ -166,10 +166,14 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     if (state.loop && length > 0) t = std::fmod(t, length);
     const bool animating = !state.still && length > 0 && t < length;
 
-    // 1. Bands (the strata).
+    // 1. Bands (the strata). A fill the same colour as what is under it
+    // (high contrast: black on black) is not drawn: it would cost a
+    // software rasterizer every pixel of the diagram and show nothing.
+    auto invisible = [&](ImU32 fill, ImU32 under) { return fill == under && fill == palette.window_background; };
     for (const DiagramBand& band : layout.bands) {
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
-        dl->AddRectFilled(r.Min, r.Max, palette.band_fill[static_cast<int>(band.stratum)], 6.0f);
+        const ImU32 fill = palette.band_fill[static_cast<int>(band.stratum)];
+        if (!invisible(fill, palette.window_background)) dl->AddRectFilled(r.Min, r.Max, fill, 6.0f);
         const float title_size = std::min(ImGui::GetFontSize(), std::max(8.0f, band.height * m.sy * 0.2f));
         dl->AddText(ImGui::GetFont(), title_size, ImVec2(r.Min.x + 8, r.Min.y + 3), palette.band_title, band.title.c_str());
     }
@@ -180,7 +184,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     for (const DiagramNode& node : layout.nodes) {
         const ImRect r = m.rect(node.rect);
         const bool lit = model.is_lit(node.layer);
-        dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
+        const ImU32 band = palette.band_fill[static_cast<int>(engine::layer_info(node.layer).stratum)];
+        if (lit || !invisible(palette.node_fill, band)) dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
         dl->AddRect(r.Min, r.Max, lit ? palette.node_lit_border : palette.node_border, 5.0f, 0, lit ? 2.5f : 1.0f);
         if (filter == node.layer) dl->AddRect(ImVec2(r.Min.x - 3, r.Min.y - 3), ImVec2(r.Max.x + 3, r.Max.y + 3),
                                               palette.node_filtered, 7.0f, 0, 3.0f);

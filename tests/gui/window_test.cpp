@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -71,6 +72,12 @@ void save(platform::Gui& gui, const std::string& name) {
     std::printf("screenshot: %s\n", path.c_str());
 }
 
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
+    return names;
+}
+
 // A real key press: down for a frame, then up, as a user would.
 void press(platform::Gui& gui, platform::TestKey key) {
     gui.platform().inject_key(key, true);
@@ -98,6 +105,7 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     std::filesystem::remove_all(config);
     const auto cwd_ini = std::filesystem::current_path() / "imgui.ini";
     const bool ini_before = std::filesystem::exists(cwd_ini);
+    const auto cwd_before = files_in(std::filesystem::current_path());
     {
         gui::ShellOptions shell;
         shell.lesson = kLesson;
@@ -171,6 +179,8 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     // Settings went to the config dir, never imgui.ini in the working directory.
     CHECK(std::filesystem::exists(config / "settings.json"));
     CHECK(std::filesystem::exists(cwd_ini) == ini_before);
+    // Nor any other file there (ImGui's ini under a stale name, say).
+    CHECK(files_in(std::filesystem::current_path()) == cwd_before);
     std::filesystem::remove_all(config);
 }
 
