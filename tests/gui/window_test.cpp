@@ -463,6 +463,7 @@ TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump,
     save(*gui, "8-demo-before");
 
     press(*gui, platform::TestKey::page_down);
+    CHECK(settled(*gui).current_step == 0);  // (a key while a step runs is ignored)
     press(*gui, platform::TestKey::space);
     const auto& two = settled(*gui);
     REQUIRE(two.current_step == 1);
