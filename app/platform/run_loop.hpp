@@ -4,6 +4,7 @@
 // window tests drive frame by frame.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "app/gui/app_shell.hpp"
@@ -31,8 +32,11 @@ public:
     // One whole frame: events already handled, UI built, drawn, and (when
     // `capture`) read back before the swap.
     gui::FrameOutcome render_frame(bool capture = false);
-    // Runs until the window closes; returns the exit code.
-    int run();
+    // Runs until the window closes (or, for the benchmark, `max_seconds`
+    // pass); returns the exit code.
+    int run(double max_seconds = -1);
+    // Frames drawn since open().
+    std::uint64_t frames() const { return frames_; }
     // Handles pending input without waiting.
     void poll() { platform_->wait_events(0); }
     // Renders frames until the controller is idle and the picture has
@@ -51,6 +55,7 @@ private:
     std::unique_ptr<gui::AppShell> shell_;
     Image capture_;
     FrameTimes times_;
+    std::uint64_t frames_ = 0;
     double opened_ = 0;
 };
 
