@@ -266,3 +266,30 @@ TEST_CASE("Auto-advance in the demo shell steps through the lesson and starts it
     CHECK(last.wake_in_seconds > 0);
     CHECK(last.wake_in_seconds <= 2.0);
 }
+
+TEST_CASE("Demo mode survives tiny windows and huge text without an assert", "[gui][demo][shell]") {
+    const float width = GENERATE(640.0f, 90.0f, 12.0f);
+    const float scale = GENERATE(2.0f, 4.0f);
+    CAPTURE(width, scale);
+    // Demo mode's text size comes from its own saved settings.
+    const auto dir = std::filesystem::temp_directory_path() / ("strata-demo-tiny-" + std::to_string(::getpid()));
+    gui::Settings saved;
+    saved.demo.font_scale = scale;
+    REQUIRE(gui::save_settings(dir, saved));
+    tests::HeadlessImGui imgui(width, width * 0.6f);
+    gui::ShellOptions o = demo_options();
+    o.config_dir = dir;
+    {
+        gui::AppShell shell(tests::fixture_catalogue(), o, nullptr);
+        double t = 0;
+        shell_frame(imgui, shell, t += 0.1);
+        CHECK(ImGui::GetFontSize() == Approx(std::min(gui::kMaxFontPixels, gui::kBaseFontPixels * scale)));
+        shell.controller().submit({CommandKind::run_to_end});  // up to the failing step: an error to draw too
+        for (int i = 0; i < 5; ++i) shell_frame(imgui, shell, t += 0.1);
+        const auto& l = shell.last_demo().layout;
+        CHECK(l.bar.GetHeight() > 0);
+        CHECK(l.bar.Max.y <= l.diagram.Min.y);
+        CHECK(shell.fonts().problem.empty());
+    }
+    std::filesystem::remove_all(dir);
+}
