@@ -435,6 +435,8 @@ TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui
     gui->poll();
 }
 
+void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window);
+
 // Demo mode in a real window: full screen, presenter keys, blank screen,
 // jumping to a step, the notes column, and back to a window with F.
 TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
@@ -448,6 +450,18 @@ TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump,
     platform::WindowOptions window;
     window.width = 1024;
     window.height = 640;
+    platform::OpenFailure failure;
+    demo_window_steps(shell, window);
+    // The window saved demo mode's settings apart from the normal ones.
+    const auto saved = gui::load_settings(config);
+    CHECK(saved.demo.notes);
+    CHECK_FALSE(saved.demo.fullscreen);  // F left full screen, and that is remembered
+    CHECK(saved.demo.font_scale > 2.0f);
+    CHECK(saved.font_scale == 1.0f);
+    std::filesystem::remove_all(config);
+}
+
+void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window) {
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), window, shell, failure);
     INFO(failure.message);
@@ -509,7 +523,6 @@ TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump,
     CHECK_FALSE(gui->platform().fullscreen());
     settled(*gui);
     CHECK(gui->last_capture().width == 1024);
-    std::filesystem::remove_all(config);
 }
 
 int main(int argc, char** argv) {
