@@ -205,7 +205,7 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
         ImGui::Spacing();
         const ImVec2 top = ImGui::GetCursorScreenPos();
         ImGui::PushFont(fonts.or_regular(fonts.bold));
-        ImGui::Text("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
+        ImGui::TextWrapped("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
                     step.title.c_str());
         ImGui::PopFont();
         // Keep the current step in view: scroll once when it changes.

@@ -62,6 +62,21 @@ CopySubBuffer partial_frame_presenter(void* display, unsigned long window) {
     return glx_copy_sub_buffer(display, window);
 }
 
+bool x11_window_manager_running(void* native_display) {
+    auto* display = static_cast<Display*>(native_display);
+    if (!display) return false;
+    const Atom check = XInternAtom(display, "_NET_SUPPORTING_WM_CHECK", True);
+    if (check == None) return false;
+    Atom type = None;
+    int format = 0;
+    unsigned long items = 0, after = 0;
+    unsigned char* data = nullptr;
+    const int status = XGetWindowProperty(display, DefaultRootWindow(display), check, 0, 1, False, AnyPropertyType,
+                                          &type, &format, &items, &after, &data);
+    if (data) XFree(data);
+    return status == Success && type != None && items > 0;
+}
+
 Image read_x11_window(void* native_display, unsigned long window, int width, int height) {
     Image image;
     auto* display = static_cast<Display*>(native_display);

@@ -18,6 +18,12 @@ CopySubBuffer glx_copy_sub_buffer(void* display, unsigned long window);
 bool software_renderer(const std::string& gl_renderer);
 // The copy when this context should present partial frames, else empty.
 CopySubBuffer partial_frame_presenter(void* display, unsigned long window);
+// Whether an EWMH window manager runs on `display` (an X11 Display*): it
+// sets _NET_SUPPORTING_WM_CHECK on the root window. Without one (Xvfb, a
+// bare kiosk X server) nobody acts on a full-screen request, and strata
+// must size the window itself.
+bool x11_window_manager_running(void* display);
+
 // What the X server shows in X window `window` on `display` (an X11
 // Display*), top row first: tests compare it with what strata drew. Empty
 // when it cannot be read.

@@ -1,5 +1,7 @@
 // The SDL2 platform layer (`--platform sdl2`): the same app on SDL2 with
 // an OpenGL 3.3 core context and ImGui's SDL2 and OpenGL3 backends.
+#include <algorithm>
+
 #include <GL/gl.h>
 #include <SDL.h>
 #include <SDL_syswm.h>
@@ -99,14 +101,37 @@ public:
     }
     void set_fullscreen(bool on) override {
         if (on == fullscreen()) return;
-        if (on) SDL_GetWindowSize(window_, &windowed_[0], &windowed_[1]);
-        SDL_SetWindowFullscreen(window_, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-        // Without a window manager (Xvfb, kiosks) nobody restores the old
-        // size, so strata does.
-        if (!on) SDL_SetWindowSize(window_, windowed_[0], windowed_[1]);
+        if (on) {
+            SDL_GetWindowPosition(window_, &windowed_[0], &windowed_[1]);
+            SDL_GetWindowSize(window_, &windowed_[2], &windowed_[3]);
+        }
+        SDL_SysWMinfo info;
+        SDL_VERSION(&info.version);
+        const bool x11 = SDL_GetWindowWMInfo(window_, &info) && info.subsystem == SDL_SYSWM_X11;
+        if (x11 && !x11_window_manager_running(info.info.x11.display)) {
+            // SDL asks the window manager for full screen; without one
+            // (Xvfb, a bare kiosk X server) the window would keep its size
+            // while SDL reports the display's. A borderless window covering
+            // the display is what full screen means there.
+            SDL_Rect bounds{0, 0, windowed_[2], windowed_[3]};
+            SDL_GetDisplayBounds(std::max(0, SDL_GetWindowDisplayIndex(window_)), &bounds);
+            SDL_SetWindowBordered(window_, on ? SDL_FALSE : SDL_TRUE);
+            if (on) {
+                SDL_SetWindowPosition(window_, bounds.x, bounds.y);
+                SDL_SetWindowSize(window_, bounds.w, bounds.h);
+            } else {
+                SDL_SetWindowSize(window_, windowed_[2], windowed_[3]);
+                SDL_SetWindowPosition(window_, windowed_[0], windowed_[1]);
+            }
+            covering_display_ = on;
+        } else {
+            SDL_SetWindowFullscreen(window_, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        }
         renderer_.invalidate();
     }
-    bool fullscreen() const override { return (SDL_GetWindowFlags(window_) & SDL_WINDOW_FULLSCREEN) != 0; }
+    bool fullscreen() const override {
+        return covering_display_ || (SDL_GetWindowFlags(window_) & SDL_WINDOW_FULLSCREEN) != 0;
+    }
     void reload_font_texture() override {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -182,7 +207,8 @@ private:
     SDL_GLContext context_;
     Uint32 wake_event_;
     bool close_ = false;
-    int windowed_[2] = {1280, 800};  // width, height before full screen
+    int windowed_[4] = {0, 0, 1280, 800};  // x, y, width, height before full screen
+    bool covering_display_ = false;          // "full screen" without a window manager
 };
 
 }  // namespace

@@ -40,6 +40,13 @@ bool near(std::uint32_t a, std::uint32_t b) {
     return true;
 }
 
+// Clearly another colour: some channel differs by more than a quarter.
+bool far_from(std::uint32_t a, std::uint32_t b) {
+    for (int shift = 0; shift < 24; shift += 8)
+        if (std::abs(static_cast<int>((a >> shift) & 0xff) - static_cast<int>((b >> shift) & 0xff)) > 64) return true;
+    return false;
+}
+
 // Share of the pixels inside `rect` (inset, to skip the border) that have
 // colour `colour`.
 double share_with_colour(const platform::Image& image, const ImRect& rect, ImU32 colour) {
@@ -437,6 +444,28 @@ TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui
 
 void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window);
 
+// The whole demo picture is on screen, not a part of it in a corner of a
+// bigger image (a full-screen window whose GL drawable kept its old size):
+// every node's border is drawn, and the bar holds its buttons.
+void check_whole_picture(platform::Gui& gui) {
+    const auto& palette = gui.shell().palette();
+    const auto& image = gui.last_capture();
+    for (const auto& [layer, rect] : gui.shell().last_diagram().nodes) {
+        int border = 0;
+        for (int x = static_cast<int>(rect.Min.x) + 8; x < static_cast<int>(rect.Max.x) - 8; ++x)
+            for (int y = static_cast<int>(rect.Max.y) - 3; y <= static_cast<int>(rect.Max.y); ++y)
+                border += far_from(image.pixel(x, y), palette.window_background);  // the edge, antialiased
+        CAPTURE(engine::layer_key(layer), border);
+        CHECK(border > (rect.GetWidth() - 16) / 2);  // its bottom edge, drawn
+    }
+    const ImRect bar = gui.shell().last_demo().layout.bar;
+    std::vector<std::uint32_t> seen;
+    for (int y = static_cast<int>(bar.Min.y); y < static_cast<int>(bar.Max.y); y += 2)
+        for (int x = 0; x < static_cast<int>(bar.GetWidth() / 2); x += 2)
+            if (std::find(seen.begin(), seen.end(), image.pixel(x, y)) == seen.end()) seen.push_back(image.pixel(x, y));
+    CHECK(seen.size() > 3);  // buttons and text, not an empty strip
+}
+
 // Demo mode in a real window: full screen, presenter keys, blank screen,
 // jumping to a step, the notes column, and back to a window with F.
 TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
@@ -483,6 +512,7 @@ void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOpt
     REQUIRE(two.current_step == 1);
     save(*gui, "8-demo-step-2");
     check_lit_nodes(*gui, two, 1);
+    check_whole_picture(*gui);
     // The diagram fills most of the screen, under the bar.
     const auto& layout = gui->shell().last_demo().layout;
     CHECK(layout.diagram.GetArea() > 0.5 * 1280 * 800);
@@ -516,6 +546,7 @@ void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOpt
     CHECK(with_notes.diagram.GetArea() > with_notes.notes.GetArea());
     CHECK(ImGui::GetFontSize() > font_before);
     save(*gui, "8-demo-notes");
+    check_whole_picture(*gui);
 
     // F: back to the window it was.
     press(*gui, platform::TestKey::f);
