@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);
+    auto demo = gui::add_demo_launch(app);  // strata --demo [--auto-advance S]
 #endif
     // After the subcommands, which would otherwise inherit it.
     app.footer(help_footer(help_sections(running_help_paths(), /*with_files=*/false)));
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
         if (sub && sub->parsed()) return run();
 #ifdef STRATA_HAVE_GUI
     // No subcommand: the window when there is a display, else the tour.
+    if (const int code = demo(); code >= 0) return code;
     if (gui::display_present()) return gui::run_gui_default();
 #endif
     return run_tour();

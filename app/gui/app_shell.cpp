@@ -15,15 +15,31 @@ namespace strata::gui {
 
 namespace {
 
+// Panels draw no background of their own: they tile the window, and the
+// GL clear already paints their colour (Palette::window_background), so a
+// software rasterizer does not shade every pixel twice.
 constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                    ImGuiWindowFlags_NoBackground;
 
 // Places a panel; sizes never go below one pixel, so a tiny window squeezes
 // panels instead of tripping ImGui's asserts.
 bool begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra = 0) {
     ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)), ImGuiCond_Always);
-    return ImGui::Begin(title, nullptr, kPanel | extra);
+    const bool open = ImGui::Begin(title, nullptr, kPanel | extra);
+    // ImGui leaves out the border of a window without a background; draw
+    // it where ImGui would (after the title bar, before the content).
+    const ImGuiStyle& style = ImGui::GetStyle();
+    if (style.WindowBorderSize > 0) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 min = ImGui::GetWindowPos();
+        const ImVec2 max(min.x + ImGui::GetWindowWidth(), min.y + ImGui::GetWindowHeight());
+        dl->PushClipRectFullScreen();
+        dl->AddRect(min, max, ImGui::GetColorU32(ImGuiCol_Border), style.WindowRounding, 0, style.WindowBorderSize);
+        dl->PopClipRect();
+    }
+    return open;
 }
 
 }  // namespace
@@ -82,9 +98,31 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
         availability_.skipped = true;
     }
     diagram_.loop = options_.loop_animation;
+    settings_.demo.font_scale = std::clamp(settings_.demo.font_scale, 0.5f, 4.0f);
+    if (options_.demo) set_demo(true);
+}
+
+void AppShell::set_demo(bool on) {
+    demo_ = on;
+    blank_ = false;
+    theme_ = make_theme(active_theme(), ImGui::GetStyle());
+    fonts_dirty_ = true;
+    // Entering: full screen as the presenter last had it; leaving: windowed.
+    fullscreen_request_ = on && settings_.demo.fullscreen && options_.allow_fullscreen;
+}
+
+unsigned AppShell::clear_colour() const {
+    return demo_ && blank_ ? IM_COL32(0, 0, 0, 255) : theme_.palette.window_background;
 }
 
 AppShell::~AppShell() {
+    // ImGui writes its ini again when its context goes, after this shell:
+    // write it now and take the path away, since ini_path_ (which
+    // io.IniFilename points into) dies with the shell.
+    if (ImGui::GetCurrentContext() && !ini_path_.empty()) {
+        ImGui::SaveIniSettingsToDisk(ini_path_.c_str());
+        ImGui::GetIO().IniFilename = nullptr;
+    }
     if (probe_.joinable()) probe_.join();
     controller_.reset();  // cancels and joins the worker before views go
     // ImGui writes its ini when its context is destroyed, usually after
@@ -97,7 +135,7 @@ AppShell::~AppShell() {
 }
 
 void AppShell::load_fonts() {
-    fonts_ = gui::load_fonts(ImGui::GetIO(), font_pixels(options_.dpi_scale, settings_.font_scale));
+    fonts_ = gui::load_fonts(ImGui::GetIO(), font_pixels(options_.dpi_scale, active_font_scale()));
     fonts_dirty_ = false;
 }
 
@@ -167,17 +205,27 @@ void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
             break;
         }
         case CommandKind::font_bigger:
-            settings_.font_scale = std::min(settings_.font_scale * 1.15f, 4.0f);
+        case CommandKind::font_smaller: {
+            // Demo mode's + and - change its own size, never the everyday one.
+            float& scale = demo_ ? settings_.demo.font_scale : settings_.font_scale;
+            scale = c.kind == CommandKind::font_bigger ? std::min(scale * 1.15f, 4.0f) : std::max(scale / 1.15f, 0.5f);
             fonts_dirty_ = true;
             break;
-        case CommandKind::font_smaller:
-            settings_.font_scale = std::max(settings_.font_scale / 1.15f, 0.5f);
-            fonts_dirty_ = true;
-            break;
+        }
         case CommandKind::set_theme:
-            settings_.theme = c.text;
+            (demo_ ? settings_.demo.theme : settings_.theme) = c.text;
             theme_ = make_theme(c.text, ImGui::GetStyle());
             break;
+        case CommandKind::open_link:
+            link_message_ = options_.open_link ? options_.open_link(c.text) : open_with_xdg_open(c.text);
+            break;
+        case CommandKind::toggle_demo: set_demo(!demo_); break;
+        case CommandKind::toggle_fullscreen:
+            fullscreen_request_ = !fullscreen_;
+            if (demo_) settings_.demo.fullscreen = !fullscreen_;
+            break;
+        case CommandKind::toggle_blank: blank_ = demo_ && !blank_; break;
+        case CommandKind::toggle_notes: settings_.demo.notes = !settings_.demo.notes; break;
         default: break;
     }
 }
@@ -192,15 +240,23 @@ void AppShell::menu_bar() {
         ImGui::Separator();
         if (ImGui::MenuItem("Larger text", "Ctrl +")) commands.push_back({CommandKind::font_bigger});
         if (ImGui::MenuItem("Smaller text", "Ctrl -")) commands.push_back({CommandKind::font_smaller});
+        ImGui::Separator();
+        if (ImGui::MenuItem("Demo mode (presenting)", nullptr, demo_)) commands.push_back({CommandKind::toggle_demo});
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Full screen, large type, the diagram first; presenter keys.\nEsc leaves it. Also: strata --demo");
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
         ImGui::TextUnformatted("Space / →   step\n←           step back (restart and replay)\nEnd         run to end\n"
                                "Home / R    restart\nP           auto-play\nEsc         cancel a running step\n"
-                               "Ctrl + / -  text size");
+                               "Ctrl + / -  text size\nDrag the borders between panels to resize them.");
         ImGui::EndMenu();
     }
-    const std::string problem = status_problem() + controller_->last_problem();
+    std::string problem = status_problem() + controller_->last_problem();
+    if (!link_message_.empty()) {
+        ImGui::TextDisabled("%s", link_message_.c_str());
+        ImGui::SameLine();
+    }
     if (!problem.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.failed);
         ImGui::TextUnformatted(problem.c_str());
@@ -211,8 +267,18 @@ void AppShell::menu_bar() {
 }
 
 FrameOutcome AppShell::frame(double now) {
-    FrameOutcome outcome;
     track_snapshot(controller_->snapshot());
+    if (controller_->busy()) idle_since_ = now;
+    FrameOutcome outcome = demo_ ? demo_frame(now) : normal_frame(now);
+    if (fullscreen_request_) {
+        outcome.fullscreen = fullscreen_request_;
+        fullscreen_request_.reset();
+    }
+    return outcome;
+}
+
+FrameOutcome AppShell::normal_frame(double now) {
+    FrameOutcome outcome;
     const engine::Snapshot* snap = shown_.get();
     const bool busy = controller_->busy();
     Commands commands;
@@ -220,14 +286,10 @@ FrameOutcome AppShell::frame(double now) {
     menu_bar();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float top = ImGui::GetFrameHeight();
-    const float height = std::max(display.y - top, 1.0f);
-    const float left_w = std::clamp(display.x * 0.19f, std::min(display.x * 0.3f, 170.0f), 330.0f);
-    const float right_w = std::max(display.x * 0.31f, 1.0f);
-    const float centre_w = std::max(display.x - left_w - right_w, 1.0f);
-    const float diagram_h = height * 0.58f;
-    const float narrative_h = height * 0.60f;
+    const PanelLayout panels = panel_layout(display, top, settings_.panels);
+    auto place = [](const ImRect& r) { return std::pair{r.Min, r.GetSize()}; };
 
-    if (begin_panel("Lessons", {0, top}, {left_w, height})) {
+    if (auto [pos, size] = place(panels.navigator); begin_panel("Lessons", pos, size)) {
         LessonAvailability availability;
         {
             std::lock_guard lock(availability_mutex_);
@@ -240,8 +302,9 @@ FrameOutcome AppShell::frame(double now) {
 
     diagram_frame_ = {};
     narrative_banner_.reset();
-    if (begin_panel("Layers", {left_w, top}, {centre_w, diagram_h},
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    diagram_.highlight = timeline_.hovered;  // last frame's hovered row
+    if (auto [pos, size] = place(panels.diagram);
+        begin_panel("Layers", pos, size, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
         const auto banner = replay_banner(snap, theme_.palette);
         if (layout_) {
             auto c = diagram_view(snap, *layout_, theme_.palette, diagram_, timeline_.filter.layer, now, &diagram_frame_);
@@ -253,14 +316,14 @@ FrameOutcome AppShell::frame(double now) {
     }
     ImGui::End();
 
-    if (begin_panel("Timeline", {left_w, top + diagram_h}, {centre_w, height - diagram_h})) {
+    if (auto [pos, size] = place(panels.timeline); begin_panel("Timeline", pos, size)) {
         auto c = timeline_view(snap, theme_.palette, timeline_);
         commands.insert(commands.end(), c.begin(), c.end());
     }
     ImGui::End();
 
     const ControlsInput controls{busy, autoplay_, settings_.autoplay_steps_per_second};
-    if (begin_panel("Narrative", {left_w + centre_w, top}, {right_w, narrative_h})) {
+    if (auto [pos, size] = place(panels.narrative); begin_panel("Narrative", pos, size)) {
         narrative_banner_ = replay_banner(snap, theme_.palette);
         auto c = controls_view(snap, controls, options_.keys);
         commands.insert(commands.end(), c.begin(), c.end());
@@ -268,12 +331,15 @@ FrameOutcome AppShell::frame(double now) {
         exercises_.settle(busy, controller_->last_problem());
         auto e = exercise_view(snap, exercises_.panel(), busy, fonts_, theme_.palette, exercise_edits_);
         commands.insert(commands.end(), e.begin(), e.end());
-        if (ImGui::BeginChild("narrative-text")) narrative_view(snap, fonts_, theme_.palette, narrative_);
+        if (ImGui::BeginChild("narrative-text")) {
+            auto links = narrative_view(snap, fonts_, theme_.palette, narrative_);
+            commands.insert(commands.end(), links.begin(), links.end());
+        }
         ImGui::EndChild();
     }
     ImGui::End();
 
-    if (begin_panel("Inspectors", {left_w + centre_w, top + narrative_h}, {right_w, height - narrative_h})) {
+    if (auto [pos, size] = place(panels.inspectors); begin_panel("Inspectors", pos, size)) {
         const ShellState shell = controller_->shell_state();
         // The console comes to the front once, when a shell opens.
         const bool show_console = shell.running && !shell_was_running_;
@@ -282,6 +348,9 @@ FrameOutcome AppShell::frame(double now) {
         commands.insert(commands.end(), c.begin(), c.end());
     }
     ImGui::End();
+
+    // Splitters last, over the panels' borders; a finished drag is saved.
+    if (panel_splitters(display, top, settings_.panels)) save_settings(options_.config_dir, settings_);
 
     for (const auto& c : commands) apply(c, snap);
 

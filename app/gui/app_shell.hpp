@@ -13,11 +13,13 @@
 #include "app/gui/controller.hpp"
 #include "app/gui/console_view.hpp"
 #include "app/gui/controls_view.hpp"
+#include "app/gui/demo_mode.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
 #include "app/gui/exercise_tracker.hpp"
 #include "app/gui/exercise_view.hpp"
 #include "app/gui/fonts.hpp"
+#include "app/gui/link_opener.hpp"
 #include "app/gui/narrative_view.hpp"
 #include "app/gui/navigator_view.hpp"
 #include "app/gui/settings.hpp"
@@ -37,12 +39,25 @@ struct ShellOptions {
     bool probe_machine = true;            // tests skip the (forking) machine probe
     bool loop_animation = false;          // the benchmark keeps the diagram moving
     Chooser chooser;                      // live or replay; empty: measured on this machine
+    bool demo = false;                    // start in demo mode (strata --demo)
+    double auto_advance = 0;              // demo mode: seconds between steps, looping (0: off)
+    bool allow_fullscreen = true;         // false: demo mode stays windowed (screenshots, tests)
+    LinkOpener open_link;                 // empty: xdg-open
+};
+
+// What demo mode drew this frame, for tests and screenshots.
+struct DemoFrame {
+    DemoLayout layout;
+    bool blank = false;
+    std::optional<ImRect> error;  // the inline error on the diagram, when one shows
+    std::string caption;          // the caption's first line
 };
 
 // What the platform loop should do after a frame.
 struct FrameOutcome {
     bool animating = false;       // redraw at display rate
     double wake_in_seconds = -1;  // redraw after this long even without events (-1: only on events)
+    std::optional<bool> fullscreen;  // the platform should enter (true) or leave full screen
 };
 
 class AppShell {
@@ -82,11 +97,27 @@ public:
     // Diagram drawn as after its animation (screenshots, pixel tests).
     void set_still_diagram(bool still) { diagram_.still = still; }
 
+    // The colour the platform clears to: the panels' background, or black
+    // while demo mode blanks the screen.
+    unsigned clear_colour() const;
+    bool demo() const { return demo_; }
+    bool blank() const { return blank_; }
+    const DemoFrame& last_demo() const { return demo_frame_; }
+    // The platform reports whether the window is full screen now.
+    void set_fullscreen_state(bool on) { fullscreen_ = on; }
+    // What happened to the last link clicked (shown in the status line).
+    const std::string& link_message() const { return link_message_; }
+
 private:
     void apply(const Command& command, const engine::Snapshot* snapshot);
     void track_snapshot(const std::shared_ptr<const engine::Snapshot>& snapshot);
     void menu_bar();
     void start_probe();
+    FrameOutcome normal_frame(double now);
+    FrameOutcome demo_frame(double now);  // demo_shell.cpp
+    void set_demo(bool on);
+    float active_font_scale() const { return demo_ ? settings_.demo.font_scale : settings_.font_scale; }
+    const std::string& active_theme() const { return demo_ ? settings_.demo.theme : settings_.theme; }
 
     const engine::Catalogue& catalogue_;
     ShellOptions options_;
@@ -116,6 +147,15 @@ private:
     bool shell_was_running_ = false;
     bool autoplay_ = false;
     double last_auto_step_ = 0;
+
+    bool demo_ = false;
+    bool blank_ = false;
+    bool fullscreen_ = false;
+    std::optional<bool> fullscreen_request_;
+    double idle_since_ = 0;  // when the controller last went idle (auto-advance)
+    DemoFrame demo_frame_;
+    NarrativeViewState notes_;  // the speaker notes' own scroll state
+    std::string link_message_;
 
     mutable std::mutex availability_mutex_;
     LessonAvailability availability_;

@@ -24,6 +24,7 @@ enum class CommandKind {
     step_back,
     start_shell,   // the lesson's interactive shell, in the console panel
     shell_input,   // text = bytes for the running shell (a line with its '\n')
+    jump_to_step,  // number = how many steps should have run (restarts when going back)
     cancel,
     // View commands: applied by the app shell, never touch the session.
     toggle_autoplay,
@@ -35,6 +36,12 @@ enum class CommandKind {
     set_theme,            // text = theme key
     answer_prediction,    // text = exercise id, value = choice id: locked in before its step runs
     start_challenge,      // text = exercise id, value = the parameter's value
+    open_link,            // text = URL from the narrative (the platform opens it)
+    // Demo mode (instructor presenting; see demo_mode.hpp).
+    toggle_demo,
+    toggle_fullscreen,
+    toggle_blank,
+    toggle_notes,
 };
 
 struct Command {

@@ -1,5 +1,6 @@
 #include "app/gui/controller.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "engine/shell_io.hpp"
@@ -302,6 +303,25 @@ void Controller::execute(const Command& command) {
             (void)session->step_back();
             clear_shell();
             break;
+        case CommandKind::jump_to_step: {
+            // Forward: the steps in between run; back: start over and
+            // replay, as step back does.
+            const int target = std::clamp(static_cast<int>(command.number), 0,
+                                          static_cast<int>(session->lesson().steps.size()));
+            if (target < session->next_step()) {
+                session->restart();
+                clear_shell();
+                publish();
+            }
+            while (session->next_step() < target && !session->finished()) {
+                auto outcome = session->step();
+                publish();
+                if (!outcome) break;
+                std::lock_guard lock(mutex_);
+                if (stopping_ || !queue_.empty()) break;
+            }
+            break;
+        }
         case CommandKind::start_shell: run_shell(*session); break;
         default: break;
     }

@@ -18,6 +18,11 @@ struct KeyMap {
     int font_bigger_keypad = -1;
     int font_smaller = -1;  // '-', with Ctrl
     int font_smaller_keypad = -1;
+    // Demo mode's presenter keys (demo_keys.cpp).
+    int blank = -1;       // B
+    int fullscreen = -1;  // F
+    int notes = -1;       // N
+    int digits[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};  // '0'..'9' on the main row
 };
 
 struct ControlsInput {

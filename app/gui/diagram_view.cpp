@@ -162,13 +162,18 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     }
     const double length = animation_length(model.crossings.size());
     double t = now - state.started;
-    if (state.loop && length > 0) t = std::fmod(t, length + 0.5);
+    // The benchmark loops without a pause, so every frame it times animates.
+    if (state.loop && length > 0) t = std::fmod(t, length);
     const bool animating = !state.still && length > 0 && t < length;
 
-    // 1. Bands (the strata).
+    // 1. Bands (the strata). A fill the same colour as what is under it
+    // (high contrast: black on black) is not drawn: it would cost a
+    // software rasterizer every pixel of the diagram and show nothing.
+    auto invisible = [&](ImU32 fill, ImU32 under) { return fill == under && fill == palette.window_background; };
     for (const DiagramBand& band : layout.bands) {
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
-        dl->AddRectFilled(r.Min, r.Max, palette.band_fill[static_cast<int>(band.stratum)], 6.0f);
+        const ImU32 fill = palette.band_fill[static_cast<int>(band.stratum)];
+        if (!invisible(fill, palette.window_background)) dl->AddRectFilled(r.Min, r.Max, fill, 6.0f);
         const float title_size = std::min(ImGui::GetFontSize(), std::max(8.0f, band.height * m.sy * 0.2f));
         dl->AddText(ImGui::GetFont(), title_size, ImVec2(r.Min.x + 8, r.Min.y + 3), palette.band_title, band.title.c_str());
     }
@@ -190,7 +195,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     for (const DiagramNode& node : layout.nodes) {
         const ImRect r = m.rect(node.rect);
         const bool lit = model.is_lit(node.layer);
-        dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
+        const ImU32 band = palette.band_fill[static_cast<int>(engine::layer_info(node.layer).stratum)];
+        if (lit || !invisible(palette.node_fill, band)) dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
         dl->AddRect(r.Min, r.Max, lit ? palette.node_lit_border : palette.node_border, 5.0f, 0, lit ? 2.5f : 1.0f);
         if (filter == node.layer) dl->AddRect(ImVec2(r.Min.x - 3, r.Min.y - 3), ImVec2(r.Max.x + 3, r.Max.y + 3),
                                               palette.node_filtered, 7.0f, 0, 3.0f);
@@ -225,20 +231,39 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const Crossing& c = model.crossings[i];
         const auto pts = path_points(c, layout, m);
         const ImU32 colour = path_colour(palette, *c.event);
-        if (i < active || !animating) draw_path(dl, pts, with_alpha(colour, animating ? 110 : 200), 2.0f);
+        if (i < active || !animating) draw_path(dl, pts, with_alpha(colour, animating ? 110 : 200), 2.0f * state.line_scale);
         if (i == active && animating && !pts.empty()) {
             const float f = static_cast<float>((t - slice * static_cast<double>(i)) / slice);
-            draw_path(dl, pts, colour, 3.5f);
-            dl->AddCircleFilled(point_along(pts, f), 7.0f, colour);
-            dl->AddCircle(point_along(pts, f), 7.0f, palette.node_lit_border, 0, 2.0f);
+            draw_path(dl, pts, colour, 3.5f * state.line_scale);
+            dl->AddCircleFilled(point_along(pts, f), 7.0f * state.line_scale, colour);
+            dl->AddCircle(point_along(pts, f), 7.0f * state.line_scale, palette.node_lit_border, 0, 2.0f);
             const ImVec2 label_at(origin.x + 8, origin.y + size.y - ImGui::GetFontSize() - 6);
             const std::string label = event_call_text(*c.event) + "  (" + std::string(crossing_description(c.kind)) + ")";
             dl->AddText(label_at, colour, label.c_str());
         }
     }
+    // 4. The event under the mouse in the timeline, over everything else:
+    // a dark halo, then its colour, and its nodes ringed.
+    if (state.highlight && snapshot && snapshot->events) {
+        for (const engine::TraceEvent& e : *snapshot->events) {
+            if (e.sequence != *state.highlight || e.layers.empty()) continue;
+            const Crossing c{&e, crossing_kind(e), e.layers};
+            const auto pts = path_points(c, layout, m);
+            for (engine::LayerId layer : e.layers)
+                if (const DiagramNode* n = layout.node(layer)) {
+                    const ImRect r = m.rect(n->rect);
+                    dl->AddRect(ImVec2(r.Min.x - 4, r.Min.y - 4), ImVec2(r.Max.x + 4, r.Max.y + 4),
+                                palette.node_filtered, 8.0f, 0, 3.0f);
+                }
+            draw_path(dl, pts, IM_COL32(0, 0, 0, 200), 9.0f * state.line_scale);
+            draw_path(dl, pts, path_colour(palette, e), 5.0f * state.line_scale);
+            if (frame) frame->highlighted = e.layers;
+            break;
+        }
+    }
     dl->PopClipRect();
 
-    // 4. Interaction: hover lists the events, click filters the timeline.
+    // 5. Interaction: hover lists the events, click filters the timeline.
     ImGui::InvisibleButton("##diagram", size);
     if (hovered) {
         node_tooltip(snapshot, *hovered);

@@ -25,6 +25,10 @@ struct DiagramViewState {
     double started = 0;        // when it began (seconds, ImGui time)
     bool loop = false;         // replay forever (the benchmark)
     bool still = false;        // no animation: paths drawn as at its end
+    float line_scale = 1.0f;   // thicker paths for a projector (demo mode)
+    // An event to show on its own (a timeline row under the mouse), by
+    // sequence number: its path is drawn bold over the rest, in any step.
+    std::optional<std::uint64_t> highlight;
 };
 
 // Where things were drawn this frame, for tests and screenshots.
@@ -34,6 +38,7 @@ struct DiagramFrame {
     bool animating = false;  // the caller keeps redrawing while true
     std::optional<ImRect> replay_banner;  // the replay label over the diagram, when a replay
     std::vector<std::pair<std::string, ImRect>> lanes;  // lane captions drawn
+    std::vector<engine::LayerId> highlighted;  // the highlighted event's path, as drawn
 
     std::optional<ImRect> node_rect(engine::LayerId layer) const;
 };

@@ -25,7 +25,10 @@ ImFont* add(ImGuiIO& io, const std::filesystem::path& file, float size) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) return nullptr;
     ImFontConfig config;
-    config.OversampleH = 2;  // crisp enough, and keeps the atlas small at big sizes
+    // Horizontal oversampling sharpens small text; from about 26 px (demo
+    // mode's projector sizes) glyphs are wide enough without it, and it
+    // would double an atlas that is already 2048 pixels wide.
+    config.OversampleH = size >= 26.0f ? 1 : 2;
     config.OversampleV = 1;
     return io.Fonts->AddFontFromFileTTF(file.c_str(), size, &config, glyph_ranges());
 }

@@ -21,8 +21,11 @@ struct GuiArgs {
     std::string theme;
     float font_scale = 0;
     std::string size;
+    bool demo = false;
+    double auto_advance = 0;
     int bench_frames = 0;
     double bench_idle = 0;
+    bool full_redraw = false;
 };
 
 bool parse_size(const std::string& text, platform::WindowOptions& window) {
@@ -40,6 +43,13 @@ void add_common(CLI::App* sub, GuiArgs& args) {
     sub->add_option("--theme", args.theme, "dark, light or high-contrast")->check(CLI::IsMember({"dark", "light", "high-contrast"}));
     sub->add_option("--font-scale", args.font_scale, "text size factor (Ctrl +/- in the app)")->check(CLI::Range(0.5, 4.0));
     sub->add_option("--size", args.size, "window size, WIDTHxHEIGHT (default 1280x800)");
+    sub->add_flag("--demo", args.demo, "instructor demo mode: full screen, large type, presenter keys (Esc leaves)");
+}
+
+void add_auto_advance(CLI::App* sub, GuiArgs& args) {
+    sub->add_option("--auto-advance", args.auto_advance,
+                    "demo mode: step every SECONDS, back to the start after the last step (kiosk loop)")
+        ->check(CLI::Range(0.5, 3600.0));
 }
 
 // Opens the window or explains why not; null with the exit code set.
@@ -63,6 +73,8 @@ std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell,
         }
     }
     shell.lesson = args.lesson;
+    shell.demo = args.demo || args.auto_advance > 0;
+    shell.auto_advance = args.auto_advance;
     if (!args.theme.empty()) shell.theme = args.theme;
     if (args.font_scale > 0) shell.font_scale = args.font_scale;
     const Backend backend = *platform::backend_from_name(args.platform);
@@ -106,15 +118,33 @@ int run_gui_default() {
     return gui ? gui->run() : code;
 }
 
+std::function<int()> add_demo_launch(CLI::App& app) {
+    auto args = std::make_shared<GuiArgs>();
+    app.add_flag("--demo", args->demo, "open the window in instructor demo mode (also: strata gui --demo)");
+    add_auto_advance(&app, *args);
+    return [args]() -> int {
+        if (!args->demo && args->auto_advance <= 0) return -1;
+        if (!platform::display_present()) {
+            std::fprintf(stderr, "%s\n", platform::no_display_message().c_str());
+            return platform::kExitRequirement;
+        }
+        int code = platform::kExitOk;
+        auto gui = open_gui(*args, {}, /*remember=*/true, code);
+        return gui ? gui->run() : code;
+    };
+}
+
 cli::Command add_gui(CLI::App& app) {
     auto args = std::make_shared<GuiArgs>();
     CLI::App* sub = app.add_subcommand("gui", "open the strata window (the default when a display is present)");
     add_common(sub, *args);
+    add_auto_advance(sub, *args);
     sub->add_option("--lesson", args->lesson, "open this lesson, e.g. container/uts");
     sub->add_option("--bench-frames", args->bench_frames, "measure: draw N animated frames, print fps, CPU, memory")
         ->check(CLI::Range(1, 100000));
     sub->add_option("--bench-idle", args->bench_idle, "with --bench-frames: also measure S seconds idle")
         ->check(CLI::Range(0.0, 600.0));
+    sub->add_flag("--full-redraw", args->full_redraw, "with --bench-frames: redraw every pixel every frame, to compare");
     return [args]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
         if (args->bench_frames == 0) {
@@ -138,7 +168,7 @@ cli::Command add_gui(CLI::App& app) {
         if (!gui) return code;
         step_to(*gui, 1);
         gui->settle();
-        return platform::run_bench(*gui, {args->bench_frames, args->bench_idle, first_frame});
+        return platform::run_bench(*gui, {args->bench_frames, args->bench_idle, first_frame, args->full_redraw});
     };
 }
 
@@ -156,6 +186,7 @@ cli::Command add_screenshot(CLI::App& app) {
     return [args, step, output, answers]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
         ShellOptions shell;
+        shell.allow_fullscreen = false;  // the picture is --size, whatever the screen
         int code = platform::kExitOk;
         // A fresh, unsaved configuration: screenshots look the same on
         // every machine, whatever the user set.

@@ -19,7 +19,8 @@ ImFont* span_font(const MdSpan& span, const FontSet& fonts) {
 
 // Flows spans word by word, wrapping at the right edge: ImGui 1.86 has no
 // rich text, and mixing fonts inside one TextWrapped is not possible.
-void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Palette& palette, float indent) {
+void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Palette& palette, float indent,
+                Commands* commands) {
     const float left = ImGui::GetCursorScreenPos().x + indent;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -49,9 +50,11 @@ void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Pa
             const ImRect box(pen, ImVec2(pen.x + ws.x, pen.y + ws.y));
             if (!span.link.empty()) {
                 dl->AddLine(ImVec2(box.Min.x, box.Max.y), box.Max, colour);
-                if (ImGui::IsMouseHoveringRect(box.Min, box.Max)) {
-                    ImGui::SetTooltip("%s\n(click to copy the link)", span.link.c_str());
-                    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) ImGui::SetClipboardText(span.link.c_str());
+                if (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(box.Min, box.Max)) {
+                    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+                    ImGui::SetTooltip("%s\n(click to open it in the browser)", span.link.c_str());
+                    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && commands)
+                        commands->push_back({CommandKind::open_link, span.link});
                 }
             }
             pen.x += ws.x;
@@ -64,7 +67,7 @@ void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Pa
 
 }  // namespace
 
-void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette) {
+void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette, Commands* commands) {
     for (const MdBlock& block : blocks) {
         switch (block.kind) {
             case MdBlockKind::heading: {
@@ -75,10 +78,10 @@ void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, con
                 ImGui::PopFont();
                 break;
             }
-            case MdBlockKind::paragraph: draw_spans(block.spans, fonts, palette, 0); break;
+            case MdBlockKind::paragraph: draw_spans(block.spans, fonts, palette, 0, commands); break;
             case MdBlockKind::quote: {
                 const ImVec2 p = ImGui::GetCursorScreenPos();
-                draw_spans(block.spans, fonts, palette, ImGui::GetFontSize());
+                draw_spans(block.spans, fonts, palette, ImGui::GetFontSize(), commands);
                 ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + 3, ImGui::GetCursorScreenPos().y),
                                                           palette.muted_text);
                 break;
@@ -88,7 +91,7 @@ void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, con
                 const ImVec2 p = ImGui::GetCursorScreenPos();
                 ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + indent - ImGui::GetFontSize() * 1.1f, p.y),
                                                     ImGui::GetColorU32(ImGuiCol_Text), block.bullet.c_str());
-                draw_spans(block.spans, fonts, palette, indent);
+                draw_spans(block.spans, fonts, palette, indent, commands);
                 break;
             }
             case MdBlockKind::code: {
@@ -167,12 +170,13 @@ void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
 
 }  // namespace
 
-void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
-                    NarrativeViewState& state) {
+Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
+                        NarrativeViewState& state) {
+    Commands commands;
     if (!snapshot || !snapshot->lesson) {
         ImGui::TextWrapped("Choose a lesson on the left. Each step makes real system calls on this machine; "
                            "the diagram lights up exactly the layers they touched.");
-        return;
+        return commands;
     }
     const engine::Lesson& lesson = *snapshot->lesson;
     if (!state.narrative || state.narrative->lesson_id != lesson.id) {
@@ -189,7 +193,7 @@ void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, cons
         ImGui::TextWrapped("%s", lesson.summary.c_str());
         ImGui::TextDisabled("(no narrative: %s)", n.problem.c_str());
     } else {
-        draw_markdown(n.introduction, fonts, palette);
+        draw_markdown(n.introduction, fonts, palette, &commands);
     }
 
     const int current = snapshot->current_step;
@@ -201,7 +205,7 @@ void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, cons
         ImGui::Spacing();
         const ImVec2 top = ImGui::GetCursorScreenPos();
         ImGui::PushFont(fonts.or_regular(fonts.bold));
-        ImGui::Text("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
+        ImGui::TextWrapped("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
                     step.title.c_str());
         ImGui::PopFont();
         // Keep the current step in view: scroll once when it changes.
@@ -210,7 +214,7 @@ void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, cons
             ImGui::SetScrollHereY(0.1f);
             state.scrolled_to = focus;
         }
-        if (auto it = n.sections.find(step.id); it != n.sections.end()) draw_markdown(it->second, fonts, palette);
+        if (auto it = n.sections.find(step.id); it != n.sections.end()) draw_markdown(it->second, fonts, palette, &commands);
         if (i <= current) step_outcome(*snapshot, i, palette);
         if (i == current) {
             // A bar beside the current section, in the highlight colour.
@@ -218,6 +222,7 @@ void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, cons
                                                       palette.node_lit);
         }
     }
+    return commands;
 }
 
 }  // namespace strata::gui

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/gui/command.hpp"
 #include "app/gui/fonts.hpp"
 #include "app/gui/markdown.hpp"
 #include "app/gui/theme.hpp"
@@ -33,10 +34,13 @@ struct NarrativeViewState {
     int scrolled_to = -2;  // the step last scrolled into view
 };
 
-void narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
-                    NarrativeViewState& state);
+// Returns open_link when a link was clicked.
+Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, const Palette& palette,
+                        NarrativeViewState& state);
 
-// Draws Markdown blocks wrapped to the available width (also used by tests).
-void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette);
+// Draws Markdown blocks wrapped to the available width (also used by
+// tests); clicked links go to `commands` as open_link.
+void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, const Palette& palette,
+                   Commands* commands = nullptr);
 
 }  // namespace strata::gui

@@ -24,15 +24,17 @@ Settings load_settings(const std::filesystem::path& dir) {
     if (!in) return s;
     const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return s;
-    auto get = [&](const char* key, auto& out) {
+    auto get_from = [](const nlohmann::json& object, const char* key, auto& out) {
         using T = std::decay_t<decltype(out)>;
-        if (auto it = j.find(key); it != j.end()) {
+        if (!object.is_object()) return;
+        if (auto it = object.find(key); it != object.end()) {
             try {
                 out = it->template get<T>();
             } catch (const nlohmann::json::exception&) {  // wrong type: keep the default
             }
         }
     };
+    auto get = [&](const char* key, auto& out) { get_from(j, key, out); };
     get("theme", s.theme);
     get("font_scale", s.font_scale);
     get("window_width", s.window_width);
@@ -40,6 +42,19 @@ Settings load_settings(const std::filesystem::path& dir) {
     get("autoplay_steps_per_second", s.autoplay_steps_per_second);
     get("last_lesson", s.legacy_last_lesson);
     get("steps_completed", s.legacy_steps_completed);
+    if (auto panels = j.find("panels"); panels != j.end()) {
+        get_from(*panels, "navigator", s.panels.navigator);
+        get_from(*panels, "right", s.panels.right);
+        get_from(*panels, "diagram", s.panels.diagram);
+        get_from(*panels, "narrative", s.panels.narrative);
+        s.panels = s.panels.clamped();
+    }
+    if (auto demo = j.find("demo"); demo != j.end()) {
+        get_from(*demo, "theme", s.demo.theme);
+        get_from(*demo, "font_scale", s.demo.font_scale);
+        get_from(*demo, "fullscreen", s.demo.fullscreen);
+        get_from(*demo, "notes", s.demo.notes);
+    }
     return s;
 }
 
@@ -54,6 +69,16 @@ bool save_settings(const std::filesystem::path& dir, const Settings& s) {
         {"window_width", s.window_width},
         {"window_height", s.window_height},
         {"autoplay_steps_per_second", s.autoplay_steps_per_second},
+        {"panels",
+         {{"navigator", s.panels.navigator},
+          {"right", s.panels.right},
+          {"diagram", s.panels.diagram},
+          {"narrative", s.panels.narrative}}},
+        {"demo",
+         {{"theme", s.demo.theme},
+          {"font_scale", s.demo.font_scale},
+          {"fullscreen", s.demo.fullscreen},
+          {"notes", s.demo.notes}}},
     };
     // Write then rename, so a crash never leaves half a file.
     const auto tmp = settings_file(dir).string() + ".tmp";

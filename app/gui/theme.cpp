@@ -1,5 +1,6 @@
 #include "app/gui/theme.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace strata::gui {
@@ -131,6 +132,24 @@ void high_contrast_style(ImGuiStyle& style) {
     style.WindowBorderSize = 2.0f;
 }
 
+// `top` (with its alpha) drawn over opaque `bottom`, in 8 bits per channel
+// as Mesa's llvmpipe blends (each product rounded on its own), so panels
+// without a background look exactly as they did there; a GPU's blend may
+// differ by one level, which no one can see.
+ImU32 blend_over(ImU32 top, ImU32 bottom) {
+    auto times = [](unsigned x, unsigned a) {  // round(x * a / 255)
+        const unsigned t = x * a + 128;
+        return (t + (t >> 8)) >> 8;
+    };
+    const unsigned alpha = (top >> IM_COL32_A_SHIFT) & 0xff;
+    ImU32 out = IM_COL32_A_MASK;
+    for (int shift : {IM_COL32_R_SHIFT, IM_COL32_G_SHIFT, IM_COL32_B_SHIFT}) {
+        const unsigned t = (top >> shift) & 0xff, b = (bottom >> shift) & 0xff;
+        out |= std::min(255u, times(t, alpha) + times(b, 255 - alpha)) << shift;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::span<const std::string_view> theme_keys() { return kKeys; }
@@ -151,6 +170,10 @@ Theme make_theme(std::string_view key, ImGuiStyle& style) {
     }
     style.WindowRounding = 0.0f;
     style.FrameRounding = 3.0f;
+    // The panels skip their background (app_shell), so the clear colour is
+    // what their background looked like blended over the old clear colour.
+    theme.palette.window_background =
+        blend_over(ImGui::ColorConvertFloat4ToU32(style.Colors[ImGuiCol_WindowBg]), theme.palette.window_background);
     return theme;
 }
 

@@ -36,7 +36,7 @@ struct Palette {
     ImU32 code_background;
     ImU32 muted_text;
     ImU32 changed_value;     // a register that changed since the last step
-    ImU32 window_background; // cleared behind ImGui (the GL clear colour)
+    ImU32 window_background; // the panels' background: the GL clear colour (panels draw none)
     ImU32 replay;            // "this is a replay" text in panels (navigator)
     ImU32 replay_fill;       // the replay banner over the diagram and narrative
     ImU32 replay_text;       // text on replay_fill

@@ -86,6 +86,7 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
 Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state) {
     Commands commands = toolbar(snapshot, state, palette);
     state.rows_shown = 0;
+    state.hovered.reset();
     if (!snapshot || !snapshot->events) {
         ImGui::TextDisabled("Pick a lesson and press Step: every real call it makes appears here.");
         return commands;
@@ -123,12 +124,15 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
                 ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette.current_row);
             if (e.failed()) ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
             ImGui::TableNextColumn();
+            // The step number is a selectable as wide as the row, so the
+            // whole row reacts to the mouse (and the diagram shows its path).
             // ↺: re-emitted from a recording of a real run, not made here.
-            if (e.replayed) {
-                ImGui::Text("%d ↺", e.step + 1);
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("replayed from a recording of a real run");
-            } else {
-                ImGui::Text("%d", e.step + 1);
+            const std::string label = fmt::format("{}{}##row{}", e.step + 1, e.replayed ? " ↺" : "", e.sequence);
+            ImGui::Selectable(label.c_str(), false,
+                              ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap);
+            if (ImGui::IsItemHovered()) {
+                state.hovered = e.sequence;
+                if (e.replayed) ImGui::SetTooltip("replayed from a recording of a real run");
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(duration_text(e.start).c_str());

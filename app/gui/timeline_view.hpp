@@ -4,6 +4,8 @@
 // export to a Chrome trace-event file that Perfetto opens.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "app/gui/command.hpp"
@@ -19,6 +21,9 @@ struct TimelineViewState {
     std::string export_message;   // result of the last export, shown once
     std::size_t seen_events = 0;  // to follow new events as they arrive
     std::size_t rows_shown = 0;   // after filtering, this frame (for tests)
+    // The event under the mouse (its sequence number): the diagram draws
+    // its path, whichever step it belongs to.
+    std::optional<std::uint64_t> hovered;
 };
 
 Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state);

@@ -11,6 +11,7 @@ struct BenchOptions {
     int frames = 300;            // animated frames to time
     double idle_seconds = 0;     // 0: skip the idle measurement
     double first_frame_seconds = 0;  // measured by the caller
+    bool full_redraw = false;    // redraw every pixel every frame (to compare)
 };
 
 // Prints the report to stdout; returns the exit code.

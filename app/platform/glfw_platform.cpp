@@ -2,11 +2,14 @@
 // context, ImGui's GLFW and OpenGL3 backends attached.
 #include <GL/gl.h>
 #include <GLFW/glfw3.h>
+#define GLFW_EXPOSE_NATIVE_X11
+#include <GLFW/glfw3native.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
 #include "app/platform/gl_check.hpp"
+#include "app/platform/glx_copy.hpp"
 #include "app/platform/platform.hpp"
 
 namespace strata::platform {
@@ -33,7 +36,14 @@ std::string probe_default_gl_version() {
 
 class GlfwPlatform final : public Platform {
 public:
-    explicit GlfwPlatform(GLFWwindow* window) : window_(window) {}
+    explicit GlfwPlatform(GLFWwindow* window) : window_(window) {
+        renderer_.enable_partial_frames(partial_frame_presenter(glfwGetX11Display(), glfwGetX11Window(window_)));
+        // The window was uncovered or resized: the next frame is shown whole.
+        glfwSetWindowUserPointer(window_, this);
+        glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) {
+            static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))->renderer_.invalidate();
+        });
+    }
     ~GlfwPlatform() override {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -47,13 +57,11 @@ public:
     }
     void render(unsigned rgba) override {
         const auto [w, h] = framebuffer_size();
-        glViewport(0, 0, w, h);
-        glClearColor(static_cast<float>(rgba & 0xff) / 255.f, static_cast<float>((rgba >> 8) & 0xff) / 255.f,
-                     static_cast<float>((rgba >> 16) & 0xff) / 255.f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        renderer_.render(ImGui::GetDrawData(), w, h, rgba);
     }
-    void swap() override { glfwSwapBuffers(window_); }
+    void swap() override {
+        renderer_.present([this] { glfwSwapBuffers(window_); });
+    }
     void wait_events(double timeout) override {
         if (timeout < 0) glfwWaitEvents();
         else if (timeout == 0) glfwPollEvents();
@@ -77,21 +85,49 @@ public:
         return x > 0 ? x : 1.0f;
     }
     gui::KeyMap key_map() const override {
-        return {GLFW_KEY_P, GLFW_KEY_R, GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD, GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT};
+        gui::KeyMap keys{GLFW_KEY_P, GLFW_KEY_R, GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD, GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT};
+        keys.blank = GLFW_KEY_B;
+        keys.fullscreen = GLFW_KEY_F;
+        keys.notes = GLFW_KEY_N;
+        for (int d = 0; d <= 9; ++d) keys.digits[d] = GLFW_KEY_0 + d;
+        return keys;
     }
+    void set_fullscreen(bool on) override {
+        if (on == fullscreen()) return;
+        if (on) {
+            GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+            const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+            if (!mode) return;
+            glfwGetWindowPos(window_, &windowed_[0], &windowed_[1]);
+            glfwGetWindowSize(window_, &windowed_[2], &windowed_[3]);
+            glfwSetWindowMonitor(window_, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+        } else {
+            glfwSetWindowMonitor(window_, nullptr, windowed_[0], windowed_[1], windowed_[2], windowed_[3], 0);
+        }
+        renderer_.invalidate();
+    }
+    bool fullscreen() const override { return glfwGetWindowMonitor(window_) != nullptr; }
     void reload_font_texture() override {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        renderer_.invalidate();
+    }
+
+    Image read_window() const override {
+        const auto [w, h] = framebuffer_size();
+        return read_x11_window(glfwGetX11Display(), glfwGetX11Window(window_), w, h);
     }
 
     // Through the same callbacks GLFW calls for real input.
     void inject_key(TestKey key, bool down) override {
         ImGui_ImplGlfw_KeyCallback(window_, glfw_key(key), 0, down ? GLFW_PRESS : GLFW_RELEASE, 0);
     }
-    void inject_mouse(float x, float y, bool down) override {
+    void inject_mouse(float x, float y, TestMouse action) override {
         glfwSetCursorPos(window_, x, y);
         ImGui_ImplGlfw_CursorEnterCallback(window_, GLFW_TRUE);
-        if (down) ImGui_ImplGlfw_MouseButtonCallback(window_, GLFW_MOUSE_BUTTON_LEFT, GLFW_PRESS, 0);
+        if (action != TestMouse::move)
+            ImGui_ImplGlfw_MouseButtonCallback(window_, GLFW_MOUSE_BUTTON_LEFT,
+                                               action == TestMouse::press ? GLFW_PRESS : GLFW_RELEASE, 0);
     }
 
 private:
@@ -104,10 +140,19 @@ private:
             case TestKey::home: return GLFW_KEY_HOME;
             case TestKey::escape: return GLFW_KEY_ESCAPE;
             case TestKey::p: return GLFW_KEY_P;
+            case TestKey::page_down: return GLFW_KEY_PAGE_DOWN;
+            case TestKey::page_up: return GLFW_KEY_PAGE_UP;
+            case TestKey::b: return GLFW_KEY_B;
+            case TestKey::f: return GLFW_KEY_F;
+            case TestKey::n: return GLFW_KEY_N;
+            case TestKey::digit_2: return GLFW_KEY_2;
+            case TestKey::plus: return GLFW_KEY_EQUAL;
+            case TestKey::minus: return GLFW_KEY_MINUS;
         }
         return GLFW_KEY_UNKNOWN;
     }
     GLFWwindow* window_;
+    int windowed_[4] = {0, 0, 1280, 800};  // x, y, width, height before full screen
 };
 
 }  // namespace

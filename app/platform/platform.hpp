@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "app/gui/controls_view.hpp"
+#include "app/platform/frame_renderer.hpp"
+#include "app/platform/screenshot.hpp"
 
 namespace strata::platform {
 
@@ -38,7 +40,8 @@ struct OpenFailure {
 
 // Keys tests can press (simulated input goes through the same backend
 // callbacks/event queue as real input).
-enum class TestKey { space, right, left, end, home, escape, p };
+enum class TestKey { space, right, left, end, home, escape, p, page_down, page_up, b, f, n, digit_2, plus, minus };
+enum class TestMouse { move, press, release };
 
 class Platform {
 public:
@@ -59,12 +62,26 @@ public:
     // Content scale of the monitor (1 on a 96 dpi screen and under Xvfb).
     virtual float dpi_scale() const = 0;
     virtual gui::KeyMap key_map() const = 0;
+    // Full screen on the window's monitor (demo mode), or back to the
+    // window it was.
+    virtual void set_fullscreen(bool on) = 0;
+    virtual bool fullscreen() const = 0;
     // Uploads ImGui's font atlas again after fonts were reloaded.
     virtual void reload_font_texture() = 0;
 
+    // Draws the frames (partial redraw, statistics for the benchmark).
+    FrameRenderer& renderer() { return renderer_; }
+
+    // What the display shows in the window (tests compare it with what was
+    // drawn); empty when the platform cannot read it back.
+    virtual Image read_window() const = 0;
+
     // Simulated input for window tests.
     virtual void inject_key(TestKey key, bool down) = 0;
-    virtual void inject_mouse(float x, float y, bool down) = 0;
+    virtual void inject_mouse(float x, float y, TestMouse action) = 0;
+
+protected:
+    FrameRenderer renderer_;
 };
 
 // Opens a window and attaches ImGui (the ImGui context must exist).

@@ -1,5 +1,6 @@
 #include "app/platform/run_loop.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -56,16 +57,23 @@ gui::FrameOutcome Gui::render_frame(bool capture) {
         shell_->load_fonts();
         platform_->reload_font_texture();
     }
+    const double t0 = monotonic_seconds();
     platform_->new_frame();
     ImGui::NewFrame();
+    shell_->set_fullscreen_state(platform_->fullscreen());
     const gui::FrameOutcome outcome = shell_->frame(ImGui::GetTime());
     ImGui::Render();
-    platform_->render(shell_->palette().window_background);
+    const double t1 = monotonic_seconds();
+    platform_->render(shell_->clear_colour());
     if (capture) {
         const auto [w, h] = platform_->framebuffer_size();
         capture_ = read_back_buffer(w, h);
     }
+    const double t2 = monotonic_seconds();
     platform_->swap();
+    times_ = {t1 - t0, t2 - t1, monotonic_seconds() - t2};
+    ++frames_;
+    if (outcome.fullscreen) platform_->set_fullscreen(*outcome.fullscreen);
     return outcome;
 }
 
@@ -88,22 +96,29 @@ bool Gui::settle(double timeout_seconds) {
     return false;
 }
 
-int Gui::run() {
+int Gui::run(double max_seconds) {
     // Redraw only when something happened: input, a wake from the worker,
     // an animation running, or auto-play due. Otherwise block in the
     // platform's event wait, so an idle window uses no CPU.
     int extra_frames = 2;
-    while (!platform_->should_close()) {
-        const double started = seconds();
+    const double until = max_seconds < 0 ? -1 : seconds() + max_seconds;
+    double next_frame = seconds();
+    while (!platform_->should_close() && (until < 0 || seconds() < until)) {
         const gui::FrameOutcome outcome = render_frame();
         if (outcome.animating || extra_frames > 0 || shell_->fonts_dirty()) {
             if (extra_frames > 0) --extra_frames;
-            // Pace to ~60 fps even when the swap does not block (Xvfb).
-            const double left = kFrameInterval - (seconds() - started);
+            // Pace to 60 fps even when the swap does not block (Xvfb, and
+            // llvmpipe without swap control): frames are due on a fixed
+            // schedule, so a sleep that overshoots is made up next frame.
+            next_frame = std::max(next_frame + kFrameInterval, seconds() - kFrameInterval);
+            const double left = next_frame - seconds();
             if (left > 0) std::this_thread::sleep_for(std::chrono::duration<double>(left));
             platform_->wait_events(0);
         } else {
-            platform_->wait_events(outcome.wake_in_seconds);
+            next_frame = seconds() + kFrameInterval;
+            double wait = outcome.wake_in_seconds;
+            if (until >= 0) wait = wait < 0 ? until - seconds() : std::min(wait, until - seconds());
+            platform_->wait_events(std::max(wait, 0.0));
             extra_frames = 1;  // ImGui settles hover/click state on the next frame
         }
     }

@@ -4,6 +4,7 @@
 // window tests drive frame by frame.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "app/gui/app_shell.hpp"
@@ -11,6 +12,13 @@
 #include "app/platform/screenshot.hpp"
 
 namespace strata::platform {
+
+// Where the last frame's time went (seconds), for the benchmark.
+struct FrameTimes {
+    double ui = 0;    // building the UI: NewFrame .. Render
+    double draw = 0;  // damage, draw calls, copy to the back buffer
+    double swap = 0;  // swap (with llvmpipe: waits for the rasterizer threads, then copies to the X server)
+};
 
 class Gui {
 public:
@@ -24,8 +32,11 @@ public:
     // One whole frame: events already handled, UI built, drawn, and (when
     // `capture`) read back before the swap.
     gui::FrameOutcome render_frame(bool capture = false);
-    // Runs until the window closes; returns the exit code.
-    int run();
+    // Runs until the window closes (or, for the benchmark, `max_seconds`
+    // pass); returns the exit code.
+    int run(double max_seconds = -1);
+    // Frames drawn since open().
+    std::uint64_t frames() const { return frames_; }
     // Handles pending input without waiting.
     void poll() { platform_->wait_events(0); }
     // Renders frames until the controller is idle and the picture has
@@ -33,6 +44,7 @@ public:
     bool settle(double timeout_seconds = 30);
 
     const Image& last_capture() const { return capture_; }
+    const FrameTimes& last_frame_times() const { return times_; }
     gui::AppShell& shell() { return *shell_; }
     Platform& platform() { return *platform_; }
     double seconds() const;  // since open()
@@ -42,6 +54,8 @@ private:
     std::unique_ptr<Platform> platform_;
     std::unique_ptr<gui::AppShell> shell_;
     Image capture_;
+    FrameTimes times_;
+    std::uint64_t frames_ = 0;
     double opened_ = 0;
 };
 

@@ -12,7 +12,8 @@ if(TARGET strata_gui)
 
   add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
                  gui/content_test.cpp gui/shell_test.cpp gui/replay_test.cpp
-                 gui/console_test.cpp gui/exercise_test.cpp unit/exercise_fixture.cpp)
+                 gui/console_test.cpp gui/exercise_test.cpp unit/exercise_fixture.cpp
+                 gui/demo_test.cpp gui/panels_test.cpp)
   target_link_libraries(strata_gui_view_tests PRIVATE Catch2::Catch2WithMain strata_gui_test_support)
   catch_discover_tests(strata_gui_view_tests PROPERTIES LABELS gui)
 
@@ -22,7 +23,7 @@ if(TARGET strata_gui)
   if(XVFB_RUN)
     foreach(platform glfw sdl2)
       add_test(NAME "gui window (${platform}): step a real lesson, check pixels"
-               COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24"
+               COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24 -noreset"
                        $<TARGET_FILE:strata_gui_window_tests> --platform ${platform}
                        --screenshots ${CMAKE_BINARY_DIR}/gui-screenshots)
       set_tests_properties("gui window (${platform}): step a real lesson, check pixels" PROPERTIES
@@ -33,5 +34,9 @@ if(TARGET strata_gui)
              COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" gui 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
                      $<TARGET_FILE:strata>)
     set_tests_properties("gui: no display exits 3 with a message pointing to the CLI" PROPERTIES LABELS gui)
+    add_test(NAME "gui: strata --demo with no display exits 3 with the same message"
+             COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" --demo --auto-advance 5 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
+                     $<TARGET_FILE:strata>)
+    set_tests_properties("gui: strata --demo with no display exits 3 with the same message" PROPERTIES LABELS gui)
   endif()
 endif()

@@ -10,9 +10,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 
+#include "app/platform/gl_check.hpp"
+#include "app/platform/glx_copy.hpp"
 #include "app/platform/run_loop.hpp"
 #include <fmt/format.h>
 
@@ -35,6 +38,13 @@ bool near(std::uint32_t a, std::uint32_t b) {
         if (std::abs(ca - cb) > 2) return false;
     }
     return true;
+}
+
+// Clearly another colour: some channel differs by more than a quarter.
+bool far_from(std::uint32_t a, std::uint32_t b) {
+    for (int shift = 0; shift < 24; shift += 8)
+        if (std::abs(static_cast<int>((a >> shift) & 0xff) - static_cast<int>((b >> shift) & 0xff)) > 64) return true;
+    return false;
 }
 
 // Share of the pixels inside `rect` (inset, to skip the border) that have
@@ -69,6 +79,12 @@ void save(platform::Gui& gui, const std::string& name) {
     std::printf("screenshot: %s\n", path.c_str());
 }
 
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
+    return names;
+}
+
 // A real key press: down for a frame, then up, as a user would.
 void press(platform::Gui& gui, platform::TestKey key) {
     gui.platform().inject_key(key, true);
@@ -96,6 +112,7 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     std::filesystem::remove_all(config);
     const auto cwd_ini = std::filesystem::current_path() / "imgui.ini";
     const bool ini_before = std::filesystem::exists(cwd_ini);
+    const auto cwd_before = files_in(std::filesystem::current_path());
     {
         gui::ShellOptions shell;
         shell.lesson = kLesson;
@@ -103,6 +120,7 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
         shell.config_dir = config;
         platform::OpenFailure failure;
         auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+        INFO(failure.message);
         REQUIRE(gui);
         gui->shell().set_still_diagram(true);
 
@@ -168,6 +186,8 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     // Settings went to the config dir, never imgui.ini in the working directory.
     CHECK(std::filesystem::exists(config / "settings.json"));
     CHECK(std::filesystem::exists(cwd_ini) == ini_before);
+    // Nor any other file there (ImGui's ini under a stale name, say).
+    CHECK(files_in(std::filesystem::current_path()) == cwd_before);
     std::filesystem::remove_all(config);
 }
 
@@ -214,6 +234,7 @@ TEST_CASE("vm/hello-kvm steps into the guest: live with /dev/kvm, else as a labe
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
     REQUIRE(gui);
     gui->shell().set_still_diagram(true);
     const auto& before = settled(*gui);
@@ -255,6 +276,7 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     shell.probe_machine = false;
     platform::OpenFailure failure;
     auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
     REQUIRE(gui);
     gui->shell().set_still_diagram(true);
     settled(*gui);
@@ -297,6 +319,241 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     CHECK_FALSE(done.running);
     REQUIRE(done.exit_status);
     CHECK(*done.exit_status == 7);
+}
+
+// Partial frames (frame_renderer.hpp) must show exactly what a full redraw
+// would: after the lesson steps and the diagram animates with only the
+// changed part redrawn, the back buffer and the window the X server shows
+// both match a frame drawn in full, pixel for pixel.
+TEST_CASE("Frames that redraw only what changed show the same picture as full frames", "[gui][window][frames]") {
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    platform::FrameRenderer& renderer = gui->platform().renderer();
+    if (!renderer.partial_frames()) {
+        std::printf("SKIPPED part: this display gets full frames only (%s)\n", platform::current_gl_renderer().c_str());
+        return;
+    }
+    settled(*gui);
+    press(*gui, platform::TestKey::space);
+    press(*gui, platform::TestKey::right);
+    REQUIRE(gui->shell().controller().wait_idle(30s));
+    // Animated frames: the diagram's paths move, the rest stays.
+    renderer.set_collect_stats(true);
+    double smallest = 1;
+    for (int i = 0; i < 40; ++i) {
+        gui->poll();
+        gui->render_frame();
+        smallest = std::min(smallest, renderer.stats().damaged_share);
+    }
+    CAPTURE(smallest);
+    CHECK(smallest < 0.6);  // partial frames did happen
+    // Then still: the last frames are partial too, then one full one.
+    gui->shell().set_still_diagram(true);
+    REQUIRE(gui->settle(10));
+    gui->render_frame(/*capture=*/true);
+    const platform::Image partial = gui->last_capture();
+    const auto [w, h] = gui->platform().framebuffer_size();
+    const platform::Image shown = gui->platform().read_window();
+    renderer.invalidate();
+    gui->render_frame(/*capture=*/true);
+    const platform::Image full = gui->last_capture();
+    renderer.set_collect_stats(false);
+    REQUIRE(full.width == partial.width);
+    REQUIRE(full.height == partial.height);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < full.rgba.size(); ++i) differ += full.rgba[i] != partial.rgba[i];
+    CHECK(differ == 0);
+    REQUIRE(shown.width == w);
+    std::size_t shown_differ = 0;
+    for (std::size_t i = 0; i < full.rgba.size(); ++i) shown_differ += full.rgba[i] != shown.rgba[i];
+    CHECK(shown_differ == 0);
+    CHECK(distinct_colours(full) > 20);
+}
+
+// A real click (press, then release, through the platform's own input
+// path) on a diagram node filters the timeline by that layer; a second
+// click clears it.
+TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui][window][click]") {
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    settled(*gui);
+    press(*gui, platform::TestKey::space);
+    press(*gui, platform::TestKey::right);
+    const auto& snap = settled(*gui);
+    REQUIRE(snap.current_step == 1);
+    const std::size_t all_rows = gui->shell().timeline().rows_shown;
+    // A node some, but not all, of the events touched: the filter must
+    // visibly narrow the timeline.
+    std::optional<engine::LayerId> layer;
+    std::size_t touching = 0;
+    for (const auto& [candidate, count] : snap.layer_counts)
+        if (count > 0 && count < all_rows && (!layer || count < touching)) {
+            layer = candidate;
+            touching = count;
+        }
+    REQUIRE(layer);
+    CAPTURE(engine::layer_key(*layer), touching, all_rows);
+    const auto node = gui->shell().last_diagram().node_rect(*layer);
+    REQUIRE(node);
+    auto click = [&](ImVec2 at) {
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::move);
+        for (int i = 0; i < 2; ++i) {
+            gui->poll();
+            gui->render_frame();
+        }
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::press);
+        gui->poll();
+        gui->render_frame();
+        gui->platform().inject_mouse(at.x, at.y, platform::TestMouse::release);
+        for (int i = 0; i < 3; ++i) {
+            gui->poll();
+            gui->render_frame();
+        }
+    };
+    click(node->GetCenter());
+    REQUIRE(gui->shell().timeline().filter.layer == layer);
+    CHECK(gui->shell().timeline().rows_shown == touching);
+    // The filtered node is outlined in the filter colour on screen.
+    gui->render_frame(/*capture=*/true);
+    save(*gui, "7-clicked-node");
+    const ImRect ring(ImVec2(node->Min.x - 3, node->Min.y - 3), ImVec2(node->Min.x - 1, node->Max.y));
+    int ring_pixels = 0;
+    for (int y = static_cast<int>(ring.Min.y); y < static_cast<int>(ring.Max.y); ++y)
+        ring_pixels += near(gui->last_capture().pixel(static_cast<int>(ring.Min.x) + 1, y), gui->shell().palette().node_filtered);
+    CHECK(ring_pixels > node->GetHeight() / 2);
+
+    click(node->GetCenter());
+    CHECK_FALSE(gui->shell().timeline().filter.layer);
+    CHECK(gui->shell().timeline().rows_shown == all_rows);
+    // The X pointer outlives the window: park it where the next test's
+    // window shows no tooltip.
+    gui->platform().inject_mouse(2, 790, platform::TestMouse::move);
+    gui->poll();
+}
+
+void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window);
+
+// The whole demo picture is on screen, not a part of it in a corner of a
+// bigger image (a full-screen window whose GL drawable kept its old size):
+// every node's border is drawn, and the bar holds its buttons.
+void check_whole_picture(platform::Gui& gui) {
+    const auto& palette = gui.shell().palette();
+    const auto& image = gui.last_capture();
+    for (const auto& [layer, rect] : gui.shell().last_diagram().nodes) {
+        int border = 0;
+        for (int x = static_cast<int>(rect.Min.x) + 8; x < static_cast<int>(rect.Max.x) - 8; ++x)
+            for (int y = static_cast<int>(rect.Max.y) - 3; y <= static_cast<int>(rect.Max.y); ++y)
+                border += far_from(image.pixel(x, y), palette.window_background);  // the edge, antialiased
+        CAPTURE(engine::layer_key(layer), border);
+        CHECK(border > (rect.GetWidth() - 16) / 2);  // its bottom edge, drawn
+    }
+    const ImRect bar = gui.shell().last_demo().layout.bar;
+    std::vector<std::uint32_t> seen;
+    for (int y = static_cast<int>(bar.Min.y); y < static_cast<int>(bar.Max.y); y += 2)
+        for (int x = 0; x < static_cast<int>(bar.GetWidth() / 2); x += 2)
+            if (std::find(seen.begin(), seen.end(), image.pixel(x, y)) == seen.end()) seen.push_back(image.pixel(x, y));
+    CHECK(seen.size() > 3);  // buttons and text, not an empty strip
+}
+
+// Demo mode in a real window: full screen, presenter keys, blank screen,
+// jumping to a step, the notes column, and back to a window with F.
+TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
+    const auto config = std::filesystem::temp_directory_path() / ("strata-demo-window-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(config);
+    gui::ShellOptions shell;
+    shell.lesson = kLesson;
+    shell.probe_machine = false;
+    shell.config_dir = config;
+    shell.demo = true;
+    platform::WindowOptions window;
+    window.width = 1024;
+    window.height = 640;
+    platform::OpenFailure failure;
+    demo_window_steps(shell, window);
+    // The window saved demo mode's settings apart from the normal ones.
+    const auto saved = gui::load_settings(config);
+    CHECK(saved.demo.notes);
+    CHECK_FALSE(saved.demo.fullscreen);  // F left full screen, and that is remembered
+    CHECK(saved.demo.font_scale > 2.0f);
+    CHECK(saved.font_scale == 1.0f);
+    std::filesystem::remove_all(config);
+}
+
+void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window) {
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), window, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    gui->shell().set_still_diagram(true);
+    gui->platform().inject_mouse(2, 630, platform::TestMouse::move);  // no tooltip over the diagram
+    settled(*gui);
+    // Full screen: the window covers Xvfb's 1280x800 screen.
+    CHECK(gui->platform().fullscreen());
+    settled(*gui);
+    CHECK(gui->last_capture().width == 1280);
+    CHECK(gui->last_capture().height == 800);
+    save(*gui, "8-demo-before");
+
+    press(*gui, platform::TestKey::page_down);
+    CHECK(settled(*gui).current_step == 0);  // (a key while a step runs is ignored)
+    press(*gui, platform::TestKey::space);
+    const auto& two = settled(*gui);
+    REQUIRE(two.current_step == 1);
+    save(*gui, "8-demo-step-2");
+    check_lit_nodes(*gui, two, 1);
+    check_whole_picture(*gui);
+    // The diagram fills most of the screen, under the bar.
+    const auto& layout = gui->shell().last_demo().layout;
+    CHECK(layout.diagram.GetArea() > 0.5 * 1280 * 800);
+    for (const auto& [layer, rect] : gui->shell().last_diagram().nodes) CHECK(layout.diagram.Contains(rect));
+
+    // B: everything black; B again: back.
+    press(*gui, platform::TestKey::b);
+    settled(*gui);
+    REQUIRE(gui->shell().blank());
+    CHECK(distinct_colours(gui->last_capture()) == 1);
+    CHECK(near(gui->last_capture().pixel(640, 400), IM_COL32(0, 0, 0, 255)));
+    press(*gui, platform::TestKey::b);
+    settled(*gui);
+    CHECK(distinct_colours(gui->last_capture()) > 5);
+
+    // Page Up: one step back; 2: jump forward to step 2 again.
+    press(*gui, platform::TestKey::page_up);
+    CHECK(settled(*gui).current_step == 0);
+    press(*gui, platform::TestKey::digit_2);
+    const auto& jumped = settled(*gui);
+    CHECK(jumped.current_step == 1);
+    check_lit_nodes(*gui, jumped, 1);
+
+    // N: the speaker notes column, right of the diagram; + makes text bigger.
+    const float font_before = ImGui::GetFontSize();
+    press(*gui, platform::TestKey::n);
+    press(*gui, platform::TestKey::plus);
+    settled(*gui);
+    const auto& with_notes = gui->shell().last_demo().layout;
+    CHECK(with_notes.notes.GetWidth() > 100);
+    CHECK(with_notes.diagram.GetArea() > with_notes.notes.GetArea());
+    CHECK(ImGui::GetFontSize() > font_before);
+    save(*gui, "8-demo-notes");
+    check_whole_picture(*gui);
+
+    // F: back to the window it was.
+    press(*gui, platform::TestKey::f);
+    settled(*gui);
+    CHECK_FALSE(gui->platform().fullscreen());
+    settled(*gui);
+    CHECK(gui->last_capture().width == 1024);
 }
 
 int main(int argc, char** argv) {
