@@ -92,6 +92,14 @@ TEST_CASE("Without a usable /dev/kvm a VM lesson plays its recording, labelled a
     CHECK(run.output.find("Hello from the guest!") != std::string::npos);
 }
 
+TEST_CASE("Every event is printed on one line, control characters in its arguments escaped", "[cli]") {
+    // container/user writes uid_map, whose content ends in a newline.
+    const auto run = run_strata("run container/user --no-narrative --no-exercises --replay --speed 0");
+    CHECK(run.status == 0);
+    CHECK(run.output.find("/uid_map content=0 0 1\\n  = 6") != std::string::npos);
+    CHECK(run.output.find("content=0 0 1\n") == std::string::npos);
+}
+
 TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]") {
     char path[] = "/tmp/strata-test-recording-XXXXXX";
     const int fd = ::mkstemp(path);
