@@ -74,6 +74,9 @@ TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
     CHECK(back->events.size() == 2);
     CHECK(back->events[1].name == "ioctl(KVM_RUN)");
     CHECK(back->steps[1].facts.values == original.steps[1].facts.values);
+    CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; cgroups: v2, as "
+                           "root; machine: Test PC");
+    back->lesson_id = "vm/recorded";  // a VM lesson's label leaves the cgroups out
     CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
     CHECK(back->machine.cgroup_mode == "v2");
     CHECK(back->machine.as_root);
