@@ -131,9 +131,11 @@ if [[ "$stage" == namespace ]]; then
     mount -t tmpfs tmpfs "$root/tmp"
     cp "$deb" "$0" "$root/tmp/"
     # The installed strata must use installed files only: hide the source
-    # and build trees it was built from.
-    mount -t tmpfs -o ro,size=4k none "$root$source_dir"
-    [[ "$build" == "$source_dir"/* ]] || mount -t tmpfs -o ro,size=4k none "$root$build"
+    # and build trees it was built from (a tree under /tmp is hidden by the
+    # fresh /tmp already).
+    hide() { if [[ -d "$root$1" ]]; then mount -t tmpfs -o ro,size=4k none "$root$1"; fi; }
+    hide "$source_dir"
+    [[ "$build" == "$source_dir"/* ]] || hide "$build"
     mkdir -p "$root/.old-root"
     cd "$root"
     pivot_root . .old-root
