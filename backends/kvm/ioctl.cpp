@@ -5,7 +5,7 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/ioctl.h>
 
 namespace strata::kvm {

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/utsname.h>
 
 namespace strata::kvm::tinyos {

@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/syscall.h>
 #include <unistd.h>
 

@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/mman.h>
 
 #include "backends/kvm/system.hpp"
