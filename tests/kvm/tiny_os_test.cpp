@@ -245,4 +245,15 @@ TEST_CASE("The guest trace takes what the guest wrote only after checking it", "
     CHECK(trace.syscalls(2) == 1);
     CHECK(trace.syscalls_via_fault() == 1);
     CHECK(recorder.events().back().name == "guest syscall: uname");
+
+    // A program's mark says which pages of the shared data it wrote; the latest is kept.
+    put_record(next + 1, 8, 4, 0x11, (std::uint64_t{64} << 32) | 16);
+    put32(4, next + 2);
+    trace.drain();
+    REQUIRE(trace.last_mark());
+    CHECK(trace.last_mark()->a == 0x11);
+    CHECK(kvm::mark_first_page(*trace.last_mark()) == 64);
+    CHECK(kvm::mark_pages(*trace.last_mark()) == 16);
+    CHECK(has_arg(recorder.events().back(), "shared data pages written", "64-79 (16 pages)"));
+    CHECK(trace.consumed() == next + 2);
 }
