@@ -33,6 +33,11 @@ Result<void> Vm::map_memory(std::uint32_t slot, const GuestMemory& memory, std::
     return {};
 }
 
+Result<int> Vm::check_extension(int capability, std::string_view name) {
+    return traced_ioctl(*recorder_, fd(), KVM_CHECK_EXTENSION, static_cast<unsigned long>(capability),
+                        {{"capability", std::string(name)}, {"asked", "the VM"}});
+}
+
 Result<Vcpu> Vm::create_vcpu(int id) {
     auto size = kvm_->vcpu_mmap_size();
     if (!size) return std::unexpected(size.error());
