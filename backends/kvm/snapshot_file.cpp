@@ -60,8 +60,13 @@ void put_u32_at(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t 
 std::string_view strata_version() { return STRATA_VERSION; }
 
 std::vector<std::uint8_t> encode_snapshot(const Snapshot& snap, std::vector<SectionEntry>* table_out) {
-    const auto payloads = sections::encode_sections(snap);
-    const auto& o = snap.origin;
+    SnapshotOrigin origin = snap.origin;
+    origin.xsave_size = static_cast<std::uint32_t>(snap.state.vcpu.xsave.size());
+    return encode_container(origin, sections::encode_sections(snap), table_out);
+}
+
+std::vector<std::uint8_t> encode_container(const SnapshotOrigin& o, const SectionPayloads& payloads,
+                                           std::vector<SectionEntry>* table_out) {
     Writer file;
     file.put(kSnapshotMagic.data(), kSnapshotMagic.size());
     file.u32(kSnapshotFormatVersion);
@@ -71,7 +76,7 @@ std::vector<std::uint8_t> encode_snapshot(const Snapshot& snap, std::vector<Sect
     file.u32(o.cpu.family);
     file.u32(o.cpu.model);
     file.u32(o.cpu.stepping);
-    file.u32(static_cast<std::uint32_t>(snap.state.vcpu.xsave.size()));
+    file.u32(o.xsave_size);
     file.u32(o.tsc_khz);
     file.u64(o.xcr0_supported);
     file.u64(o.guest_xcr0);

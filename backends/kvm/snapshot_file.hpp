@@ -42,6 +42,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "backends/kvm/snapshot.hpp"
@@ -86,6 +87,12 @@ struct DecodedSnapshot {
 
 // The file's bytes; `table` (optional) receives where each section went.
 std::vector<std::uint8_t> encode_snapshot(const Snapshot& snapshot, std::vector<SectionEntry>* table = nullptr);
+// The container alone: the header (from `origin`) and the table around
+// these payloads, in this order, checksums and all. encode_snapshot is
+// this with every section; tests and the fuzzer build odd files with it.
+using SectionPayloads = std::vector<std::pair<SectionId, std::vector<std::uint8_t>>>;
+std::vector<std::uint8_t> encode_container(const SnapshotOrigin& origin, const SectionPayloads& payloads,
+                                           std::vector<SectionEntry>* table = nullptr);
 // The whole file checked and decoded, or an Error saying precisely what
 // is wrong with it (truncated, corrupt, other version, malformed section).
 Result<DecodedSnapshot> decode_snapshot(std::span<const std::uint8_t> file);

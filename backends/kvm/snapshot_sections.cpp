@@ -139,9 +139,9 @@ std::span<const SectionId> all_sections() { return kOrder; }
 
 namespace sections {
 
-std::vector<std::pair<SectionId, Bytes>> encode_sections(const Snapshot& snap) {
+SectionPayloads encode_sections(const Snapshot& snap) {
     const auto& st = snap.state;
-    std::vector<std::pair<SectionId, Bytes>> out;
+    SectionPayloads out;
     Writer machine;
     machine.u32(static_cast<std::uint32_t>(st.workload));
     machine.u32(st.checkpoint);

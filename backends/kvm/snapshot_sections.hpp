@@ -55,7 +55,7 @@ private:
 };
 
 // The payload of every section of `snapshot`, in all_sections() order.
-std::vector<std::pair<SectionId, std::vector<std::uint8_t>>> encode_sections(const Snapshot& snapshot);
+SectionPayloads encode_sections(const Snapshot& snapshot);
 
 // Fills `into` (all but its origin, which is the header's) from the
 // payloads, each present once and with a verified checksum. Every size,

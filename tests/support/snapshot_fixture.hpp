@@ -1,0 +1,14 @@
+// A made-up but well-formed snapshot, for the tests and the fuzzer that
+// exercise the file format without /dev/kvm: every section present, each
+// kernel piece of its kernel size, strata's own sections consistent.
+#pragma once
+
+#include "backends/kvm/snapshot_file.hpp"
+
+namespace strata::tests {
+
+kvm::Snapshot example_snapshot();
+// The host such a snapshot belongs on.
+kvm::HostCpu example_host();
+
+}  // namespace strata::tests
