@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     add("trace", add_trace);
     add("bench", add_bench);
     add("record", add_record);
+    add("snapshot", add_snapshot);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);

@@ -20,6 +20,7 @@ Command add_doctor(CLI::App& app);
 Command add_trace(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_record(CLI::App& app);
+Command add_snapshot(CLI::App& app);
 
 // "key=value" settings from --set into lesson options; prints and returns
 // nothing on a malformed one.

@@ -1,6 +1,7 @@
 #include "backends/kvm/machine_snapshot.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 #include "backends/kvm/linux_kvm.hpp"
@@ -9,13 +10,16 @@ namespace strata::kvm {
 
 namespace {
 
-void note(engine::Recorder& recorder, std::string name, std::vector<engine::EventArg> args) {
+// The VMM copying guest RAM, recorded with the time the copy took.
+void note_copy(engine::Recorder& recorder, std::chrono::nanoseconds started, std::string name,
+               std::vector<engine::EventArg> args) {
     engine::TraceEvent event;
     event.kind = engine::EventKind::note;
     event.name = std::move(name);
     event.args = std::move(args);
     event.layers = {engine::LayerId::vmm, engine::LayerId::ram};
-    event.start = recorder.now();
+    event.start = started;
+    event.duration = recorder.now() - started;
     recorder.record(std::move(event));
 }
 
@@ -25,14 +29,16 @@ bool all_zero(std::span<const std::uint8_t> page) {
 
 }  // namespace
 
-Result<MachineState> capture_state(TinyosVm& machine, std::uint32_t checkpoint) {
+Result<VcpuState> capture_vcpu(TinyosVm& machine) {
+    if (auto r = complete_pending_exit(machine.vcpu()); !r) return std::unexpected(r.error());
+    return save_vcpu(machine.kvm(), machine.vm(), machine.vcpu());
+}
+
+Result<MachineState> capture_rest(TinyosVm& machine, VcpuState vcpu, std::uint32_t checkpoint) {
     MachineState state;
     state.workload = machine.workload();
     state.checkpoint = checkpoint;
-    if (auto r = complete_pending_exit(machine.vcpu()); !r) return std::unexpected(r.error());
-    auto vcpu = save_vcpu(machine.kvm(), machine.vm(), machine.vcpu());
-    if (!vcpu) return std::unexpected(vcpu.error());
-    state.vcpu = std::move(*vcpu);
+    state.vcpu = std::move(vcpu);
     auto vm = save_vm(machine.vm());
     if (!vm) return std::unexpected(vm.error());
     state.vm = std::move(*vm);
@@ -43,7 +49,14 @@ Result<MachineState> capture_state(TinyosVm& machine, std::uint32_t checkpoint) 
     return state;
 }
 
+Result<MachineState> capture_state(TinyosVm& machine, std::uint32_t checkpoint) {
+    auto vcpu = capture_vcpu(machine);
+    if (!vcpu) return std::unexpected(vcpu.error());
+    return capture_rest(machine, std::move(*vcpu), checkpoint);
+}
+
 MemoryImage capture_memory(engine::Recorder& recorder, const GuestMemory& ram) {
+    const auto started = recorder.now();
     MemoryImage image;
     image.guest_base = ram.guest_base();
     image.size = ram.size();
@@ -54,7 +67,7 @@ MemoryImage capture_memory(engine::Recorder& recorder, const GuestMemory& ram) {
         image.pages.push_back(static_cast<std::uint32_t>(p));
         image.data.insert(image.data.end(), page->begin(), page->end());
     }
-    note(recorder, "VMM copies guest RAM into the snapshot",
+    note_copy(recorder, started, "VMM copies guest RAM into the snapshot",
          {{"pages stored", std::to_string(image.pages.size())},
           {"pages left out (all zeros)", std::to_string(pages - image.pages.size())}});
     return image;
@@ -104,12 +117,25 @@ Result<void> load_memory(engine::Recorder& recorder, GuestMemory& ram, const Mem
     if (ram.guest_base() != memory.guest_base || ram.size() != memory.size)
         return engine::plain_error("load memory", fmt::format("the snapshot's RAM is {} bytes at {:#x}; this VM's {} at {:#x}",
                                                               memory.size, memory.guest_base, ram.size(), ram.guest_base()));
+    const auto started = recorder.now();
     for (std::size_t i = 0; i < memory.pages.size(); ++i)
         if (auto r = ram.write(memory.guest_base + std::uint64_t{memory.pages[i]} * tinyos::kPageSize, memory.page(i)); !r)
             return r;
-    note(recorder, "VMM copies the snapshot's pages into the new guest RAM",
+    note_copy(recorder, started, "VMM copies the snapshot's pages into the new guest RAM",
          {{"pages", std::to_string(memory.pages.size())}, {"bytes", std::to_string(memory.data.size())}});
     return {};
+}
+
+Result<LoadedSnapshot> load_snapshot(engine::Recorder& recorder, const std::filesystem::path& path) {
+    auto bytes = read_snapshot_file(recorder, path);
+    if (!bytes) return std::unexpected(bytes.error());
+    auto kvm = Kvm::open(recorder);
+    if (!kvm) return std::unexpected(kvm.error());
+    auto host = probe_host_cpu(*kvm);
+    if (!host) return std::unexpected(host.error());
+    auto valid = validate_snapshot(*bytes, *host);
+    if (!valid) return std::unexpected(valid.error().with_context(path.string()));
+    return LoadedSnapshot{std::move(*kvm), std::move(*valid)};
 }
 
 Result<std::unique_ptr<TinyosVm>> restore_snapshot(Kvm kvm, const ValidSnapshot& valid, Uart16550::Sink console) {

@@ -12,10 +12,13 @@
 namespace strata::kvm {
 
 // Everything but memory, from a machine whose vCPU is not running:
-// finishes the exit in progress (complete_pending_exit), then the vCPU's
-// pieces, the VM's, and strata's own devices. `checkpoint`: what the guest
-// had reached (0 when strata paused it by time).
+// capture_vcpu, then capture_rest. `checkpoint`: what the guest had
+// reached (0 when strata paused it by time).
 Result<MachineState> capture_state(TinyosVm& machine, std::uint32_t checkpoint);
+// Finishes the exit in progress (complete_pending_exit), then save_vcpu.
+Result<VcpuState> capture_vcpu(TinyosVm& machine);
+// The VM's controllers, timer and clock, and strata's own devices.
+Result<MachineState> capture_rest(TinyosVm& machine, VcpuState vcpu, std::uint32_t checkpoint);
 // The pages of `ram` that are not all zeros (recorded as the VMM reading RAM).
 MemoryImage capture_memory(engine::Recorder& recorder, const GuestMemory& ram);
 // This CPU, what this KVM offers, the vCPU's TSC rate, the guest's XCR0.
@@ -29,6 +32,15 @@ Result<Snapshot> take_snapshot(TinyosVm& machine, std::uint32_t checkpoint);
 Result<void> apply_state(TinyosVm& fresh, const MachineState& state);
 // Writes the stored pages into `ram` (a new VM's RAM is zeros already).
 Result<void> load_memory(engine::Recorder& recorder, GuestMemory& ram, const MemoryImage& memory);
+// A snapshot file read and checked, with the /dev/kvm fd that answered
+// for this host: nothing created yet.
+struct LoadedSnapshot {
+    Kvm kvm;
+    ValidSnapshot snapshot;
+};
+// read_snapshot_file, open /dev/kvm, probe_host_cpu, validate_snapshot.
+Result<LoadedSnapshot> load_snapshot(engine::Recorder& recorder, const std::filesystem::path& path);
+
 // A brand-new machine on `kvm` (the /dev/kvm fd the validation asked):
 // TinyosVm::create, load_memory, apply_state. On any failure the new
 // machine is destroyed whole: nothing half-restored is left running.

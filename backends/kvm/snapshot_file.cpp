@@ -219,7 +219,7 @@ Result<void> check_cpu(const SnapshotOrigin& o, const HostCpu& here) {
     if (!(o.cpu == here.cpu))
         return std::unexpected(engine::Error{
             "load snapshot", 0,
-            fmt::format("the snapshot was taken on a {}; this machine's CPU is a {}", o.cpu.describe(), here.cpu.describe()),
+            fmt::format("the snapshot was taken on CPU {}; this machine's CPU is {}", o.cpu.describe(), here.cpu.describe()),
             "a vCPU's saved state belongs to the CPU it was taken on: its XSAVE layout, its MSRs and the CPUID the guest "
             "was shown. strata restores it only on the same CPU model (live migration between models needs a CPU "
             "model both offer, as QEMU's -cpu option gives). Take a new snapshot on this machine"});

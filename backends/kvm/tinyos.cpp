@@ -41,6 +41,23 @@ engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::spa
     return write_long_mode_tables(recorder, ram, layout);
 }
 
+std::string checkpoint_name(std::uint32_t c) {
+    if (is_mark(c)) return c == kHalfwayMark ? "mark 0x1 (the writer's halfway point)" : fmt::format("mark {:#x}", c & 0xff);
+    switch (c) {
+        case 0: return "none (strata paused it by time)";
+        case ready: return "ready (its first user instruction next)";
+        case programs_done: return "the end of the tour's programs";
+        case echo_done: return "the end of echo";
+        case touch_done: return "the end of touch";
+        case uname_done: return "the end of uname";
+        case pause_phase_done: return "the end of the ticker and writer's phase";
+        case dirty_phase_done: return "the end of the dirtier's phase";
+        case migrate_phase_done: return "the end of the hog's phase";
+        case panic: return "a kernel panic";
+        default: return fmt::format("checkpoint {:#x}", c);
+    }
+}
+
 bool coalesce_missed_ticks(Vm& vm) {
     kvm_reinject_control control{};
     control.pit_reinject = 0;

@@ -44,6 +44,9 @@ inline constexpr bool is_mark(std::uint32_t checkpoint) { return (checkpoint & ~
 // The writer's mark after four of its eight rounds: where vm/snapshot pauses.
 inline constexpr std::uint32_t kHalfwayMark = kMarkBase | 1;
 
+// "the end of the pause phase", "mark 0x11", ... for messages.
+std::string checkpoint_name(std::uint32_t checkpoint);
+
 // Kernel faults on purpose, for the robustness tests and lesson option.
 enum class Fault : std::uint32_t { none = 0, triple = 1, hang = 2 };
 
@@ -52,6 +55,10 @@ enum class Fault : std::uint32_t { none = 0, triple = 1, hang = 2 };
 // kSnapshotRamSize of RAM for its shared data.
 enum class Workload : std::uint32_t { tour = 0, snapshot = 1 };
 inline constexpr std::size_t kSnapshotRamSize = 0x600000;  // 6 MiB
+// The checkpoint that ends a workload's last phase.
+inline constexpr std::uint32_t last_checkpoint(Workload w) {
+    return w == Workload::snapshot ? migrate_phase_done : uname_done;
+}
 // The snapshot workload's shared data: one 2 MiB page at this
 // guest-physical address, mapped into every process (paging.c).
 inline constexpr std::uint64_t kDataPhys = 0x400000;

@@ -154,11 +154,11 @@ TEST_CASE("A snapshot from another CPU is refused before anything is restored", 
     std::string expected;
     SECTION("another vendor") {
         host.cpu = {"AuthenticAMD", 25, 1, 1};
-        expected = "taken on a GenuineIntel family 6 model 106 stepping 6; this machine's CPU is a AuthenticAMD family 25 model 1 stepping 1";
+        expected = "taken on CPU GenuineIntel family 6 model 106 stepping 6; this machine's CPU is AuthenticAMD family 25 model 1 stepping 1";
     }
     SECTION("the same vendor, another model") {
         host.cpu.model = 85;
-        expected = "this machine's CPU is a GenuineIntel family 6 model 85 stepping 6";
+        expected = "this machine's CPU is GenuineIntel family 6 model 85 stepping 6";
     }
     SECTION("a smaller XSAVE area") {
         host.xsave_max = 2048;
