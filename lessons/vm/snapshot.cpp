@@ -351,6 +351,7 @@ Result<StepOutcome> dirty_log(Context& ctx) {
     engine::SeriesView data{"shared-data pages dirtied per round", "round", "pages", {}};
     engine::SeriesView other{"other pages dirtied per round (tinyos's kernel)", "round", "pages", {}};
     int round = 0, mismatches = 0;
+    std::string first_mismatch;
     for (;;) {
         auto report = m.run({std::chrono::milliseconds(20000), 400'000}, [&ctx](kvm::VcpuRunner* r) {
             if (r) ctx.set_canceller([r] { r->kick(); });
@@ -368,6 +369,9 @@ Result<StepOutcome> dirty_log(Context& ctx) {
         const bool same = lessons::vm::matches_mark(count, first, pages);
         mismatches += !same;
         ++round;
+        if (!same && first_mismatch.empty())
+            first_mismatch = fmt::format("round {}: the program wrote {} page(s) from {}, the log shows {}", round, pages,
+                                         first, lessons::vm::page_ranges(count.data_pages));
         table.rows.push_back({std::to_string(round), pages ? fmt::format("{} pages: {}-{}", pages, first, first + pages - 1) : "nothing (it only read)",
                               fmt::format("{}: {}", count.data_pages.size(), lessons::vm::page_ranges(count.data_pages)),
                               std::to_string(count.other_pages)});
@@ -380,8 +384,8 @@ Result<StepOutcome> dirty_log(Context& ctx) {
     ctx.facts().series.push_back(std::move(other));
     ctx.facts().set_value("rounds whose dirty pages match what the program wrote", fmt::format("{} of {}", round - mismatches, round));
     if (round == 0 || mismatches)
-        return engine::plain_error(kLesson, fmt::format("in {} of {} rounds KVM's dirty log differs from what the program wrote",
-                                                        mismatches, round));
+        return engine::plain_error(kLesson, fmt::format("in {} of {} rounds KVM's dirty log differs from what the program wrote; "
+                                                        "first, {}", mismatches, round, first_mismatch));
     return StepOutcome{fmt::format("{} rounds: in each, the shared-data pages KVM logged as dirty are exactly the ones "
                                    "the program wrote, a page written twice counts once, a page only read not at all; "
                                    "a few more pages are tinyos's own kernel at work",

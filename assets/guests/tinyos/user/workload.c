@@ -82,12 +82,16 @@ void prog_writer(void) {
 
 /* Rounds chosen to show what the dirty log counts: a whole page written;
  * the same pages written again (dirty again: the log says "since you last
- * asked"); pages only read (not dirty); one byte per page (the whole page
- * is dirty); and a big round. */
+ * asked"); those pages only read (not dirty); one byte per page (the whole
+ * page is dirty); and a big round. The read-only round reads pages this
+ * program has written: KVM has them mapped by then. A page KVM maps for
+ * the first time while logging is on may be logged though only read, when
+ * the host page behind it is already writable (KVM maps it writable and
+ * cannot see a later write), as after KVM split a huge page for logging. */
 void prog_dirtier(void) {
     static const struct {
         u64 first, pages, write_all;
-    } rounds[] = {{64, 16, 1}, {64, 16, 1}, {64, 64, 0}, {80, 32, 0}, {128, 256, 1}};
+    } rounds[] = {{64, 16, 1}, {64, 16, 1}, {64, 16, 0}, {80, 32, 0}, {128, 256, 1}};
     for (u64 r = 0; r < sizeof rounds / sizeof rounds[0]; ++r) {
         const u64 first = rounds[r].first, pages = rounds[r].pages;
         u64 written = pages;
