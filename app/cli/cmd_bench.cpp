@@ -7,6 +7,7 @@
 #include "app/cli/commands.hpp"
 #include "bench/container_bench.hpp"
 #include "bench/exit_cost_bench.hpp"
+#include "bench/snapshot_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
 
 namespace strata::cli {
@@ -50,6 +51,16 @@ int bench_exit_cost(int runs, bool json) {
     return exit_ok;
 }
 
+int bench_snapshot(int runs, bool json) {
+    auto samples = bench::measure_snapshot(runs);
+    if (!samples) {
+        std::fprintf(stderr, "strata bench: %s\n  %s\n", samples.error().describe().c_str(), samples.error().hint.c_str());
+        return exit_requirement;
+    }
+    bench::report_snapshot(*samples, json);
+    return exit_ok;
+}
+
 }  // namespace
 
 Command add_bench(CLI::App& app) {
@@ -60,15 +71,16 @@ Command add_bench(CLI::App& app) {
     };
     auto options = std::make_shared<Options>();
     auto* sub = app.add_subcommand("bench", "Benchmarks: strata next to raw programs and peers, measured here");
-    sub->add_option("what", options->what, "vm-hello | exit-cost | container")
+    sub->add_option("what", options->what, "vm-hello | exit-cost | container | snapshot")
         ->required()
-        ->check(CLI::IsMember({"vm-hello", "exit-cost", "container"}));
+        ->check(CLI::IsMember({"vm-hello", "exit-cost", "container", "snapshot"}));
     sub->add_option("-n,--runs", options->runs, "Runs per measurement")->check(CLI::Range(1, 100000));
     sub->add_flag("--json", options->json, "Print JSON");
     return [options]() {
         if (options->what == "vm-hello") return bench_vm_hello(options->runs, options->json);
         if (options->what == "exit-cost") return bench_exit_cost(options->runs, options->json);
         if (options->what == "container") return bench::run_container_bench(options->runs, options->json);
+        if (options->what == "snapshot") return bench_snapshot(options->runs, options->json);
         return static_cast<int>(exit_usage);
     };
 }
