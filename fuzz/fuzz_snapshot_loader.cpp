@@ -27,22 +27,11 @@ void require(bool ok) {
     if (!ok) std::abort();  // a broken invariant is a finding, like a crash
 }
 
-kvm::SectionPayloads example_payloads(kvm::SnapshotOrigin& origin) {
-    const auto snap = tests::example_snapshot();
-    origin = snap.origin;
-    std::vector<kvm::SectionEntry> table;
-    const auto file = kvm::encode_snapshot(snap, &table);
-    kvm::SectionPayloads out;
-    for (const auto& e : table)
-        out.emplace_back(e.id, std::vector<std::uint8_t>(file.begin() + static_cast<std::ptrdiff_t>(e.offset),
-                                                         file.begin() + static_cast<std::ptrdiff_t>(e.offset + e.size)));
-    return out;
-}
-
 // Each 4 bytes of `script`: (operation, section, position, value).
 std::vector<std::uint8_t> edited_file(std::span<const std::uint8_t> script) {
-    kvm::SnapshotOrigin origin;
-    auto payloads = example_payloads(origin);
+    const auto snap = tests::example_snapshot();
+    kvm::SnapshotOrigin origin = snap.origin;
+    auto payloads = tests::payloads_of(snap);
     for (std::size_t i = 0; i + 4 <= script.size() && !payloads.empty(); i += 4) {
         const std::uint8_t op = script[i], value = script[i + 3];
         auto& [id, bytes] = payloads[script[i + 1] % payloads.size()];

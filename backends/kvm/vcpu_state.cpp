@@ -9,6 +9,7 @@
 
 #include "backends/kvm/host_cpu.hpp"
 #include "backends/kvm/register_convert.hpp"
+#include "backends/kvm/state_piece.hpp"
 
 namespace strata::kvm {
 
@@ -16,37 +17,19 @@ namespace {
 
 constexpr std::uint32_t kMsrTscDeadline = 0x6e0;  // IA32_TSC_DEADLINE: the LAPIC timer's deadline mode
 
-template <class T>
-Bytes to_bytes(const T& value) {
-    Bytes out(sizeof(T));
-    std::memcpy(out.data(), &value, sizeof(T));
-    return out;
-}
-
-// A piece read back as the kernel's struct; a size mismatch is the
-// caller's bug or a malformed file, which decode_snapshot rules out.
-template <class T>
-Result<T> from_bytes(const Bytes& bytes, const char* what) {
-    if (bytes.size() != sizeof(T))
-        return engine::plain_error("vCPU state", fmt::format("the {} piece has {} bytes, not {}", what, bytes.size(), sizeof(T)));
-    T value;
-    std::memcpy(&value, bytes.data(), sizeof(T));
-    return value;
-}
-
 // One GET ioctl of a fixed-size struct into its bytes.
 template <class T>
 Result<Bytes> get_piece(Vcpu& vcpu, unsigned long request, std::initializer_list<EventArg> args = {}) {
     T value{};
     auto r = traced_ioctl(vcpu.recorder(), vcpu.fd(), request, &value, args);
     if (!r) return std::unexpected(r.error());
-    return to_bytes(value);
+    return piece_of(value);
 }
 
 template <class T>
 Result<void> set_piece(Vcpu& vcpu, unsigned long request, const Bytes& bytes, const char* what,
                        std::initializer_list<EventArg> args = {}) {
-    auto value = from_bytes<T>(bytes, what);
+    auto value = piece_as<T>(bytes, what);
     if (!value) return std::unexpected(value.error());
     auto r = traced_ioctl(vcpu.recorder(), vcpu.fd(), request, &*value, args);
     if (!r) return std::unexpected(r.error());
@@ -225,12 +208,12 @@ Result<void> restore_vcpu(Vm& vm, Vcpu& vcpu, const VcpuState& s) {
         if (auto r = set_cpuid(vcpu, s.cpuid); !r) return r;
     // 2. Segment and control registers: the mode (long mode, paging, EFER,
     //    the APIC base) that everything after is interpreted in.
-    auto sregs = from_bytes<kvm_sregs>(s.sregs, "sregs");
+    auto sregs = piece_as<kvm_sregs>(s.sregs, "sregs");
     if (!sregs) return std::unexpected(sregs.error());
     if (auto r = vcpu.set_special_registers(convert::from_kvm(*sregs)); !r) return r;
     // 3. The general registers (KVM_SET_REGS also drops a pending
     //    exception: the events come later for that reason too).
-    auto regs = from_bytes<kvm_regs>(s.regs, "regs");
+    auto regs = piece_as<kvm_regs>(s.regs, "regs");
     if (!regs) return std::unexpected(regs.error());
     if (auto r = vcpu.set_registers(convert::from_kvm(*regs)); !r) return r;
     // 4. x87/SSE, then the XSAVE area that contains them and more, then XCR0.
@@ -269,20 +252,20 @@ Result<void> restore_vcpu(Vm& vm, Vcpu& vcpu, const VcpuState& s) {
     // 7. Pending events on top of the complete state, then the run state
     //    (runnable, or halted waiting for an interrupt) last.
     if (auto r = set_piece<kvm_vcpu_events>(vcpu, KVM_SET_VCPU_EVENTS, s.events, "events"); !r) return r;
-    auto mp = from_bytes<kvm_mp_state>(s.mp_state, "mp_state");
+    auto mp = piece_as<kvm_mp_state>(s.mp_state, "mp_state");
     if (!mp) return std::unexpected(mp.error());
     return set_piece<kvm_mp_state>(vcpu, KVM_SET_MP_STATE, s.mp_state, "mp_state", {{"state", mp_state_name(mp->mp_state)}});
 }
 
 Result<VcpuStateSummary> summarize(const VcpuState& s) {
     VcpuStateSummary out;
-    auto regs = from_bytes<kvm_regs>(s.regs, "regs");
-    auto sregs = from_bytes<kvm_sregs>(s.sregs, "sregs");
-    auto mp = from_bytes<kvm_mp_state>(s.mp_state, "mp_state");
-    auto events = from_bytes<kvm_vcpu_events>(s.events, "events");
-    auto xcrs = from_bytes<kvm_xcrs>(s.xcrs, "xcrs");
-    auto lapic = from_bytes<kvm_lapic_state>(s.lapic, "lapic");
-    auto debug = from_bytes<kvm_debugregs>(s.debugregs, "debugregs");
+    auto regs = piece_as<kvm_regs>(s.regs, "regs");
+    auto sregs = piece_as<kvm_sregs>(s.sregs, "sregs");
+    auto mp = piece_as<kvm_mp_state>(s.mp_state, "mp_state");
+    auto events = piece_as<kvm_vcpu_events>(s.events, "events");
+    auto xcrs = piece_as<kvm_xcrs>(s.xcrs, "xcrs");
+    auto lapic = piece_as<kvm_lapic_state>(s.lapic, "lapic");
+    auto debug = piece_as<kvm_debugregs>(s.debugregs, "debugregs");
     if (!regs) return std::unexpected(regs.error());
     if (!sregs) return std::unexpected(sregs.error());
     if (!mp) return std::unexpected(mp.error());

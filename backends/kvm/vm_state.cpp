@@ -4,25 +4,11 @@
 
 #include <fmt/format.h>
 #include "backends/kvm/linux_kvm.hpp"
+#include "backends/kvm/state_piece.hpp"
 
 namespace strata::kvm {
 
 namespace {
-
-template <class T>
-Result<T> piece_as(const Bytes& bytes, const char* what) {
-    if (bytes.size() != sizeof(T))
-        return engine::plain_error("VM state", fmt::format("the {} piece has {} bytes, not {}", what, bytes.size(), sizeof(T)));
-    T value;
-    std::memcpy(&value, bytes.data(), sizeof(T));
-    return value;
-}
-
-template <class T>
-Bytes bytes_of(const T& value) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(&value);
-    return Bytes(p, p + sizeof(T));
-}
 
 constexpr const char* kChipNames[] = {"PIC master", "PIC slave", "IOAPIC"};
 
@@ -31,7 +17,7 @@ Result<Bytes> get_chip(Vm& vm, std::uint32_t chip_id) {
     chip.chip_id = chip_id;
     auto r = traced_ioctl(vm.recorder(), vm.fd(), KVM_GET_IRQCHIP, &chip, {{"chip", kChipNames[chip_id]}});
     if (!r) return std::unexpected(r.error());
-    return bytes_of(chip);
+    return piece_of(chip);
 }
 
 Result<void> set_chip(Vm& vm, const Bytes& piece, std::uint32_t chip_id) {
@@ -54,10 +40,10 @@ Result<VmState> save_vm(Vm& vm) {
     }
     kvm_pit_state2 pit{};
     if (auto r = traced_ioctl(vm.recorder(), vm.fd(), KVM_GET_PIT2, &pit); !r) return std::unexpected(r.error());
-    s.pit = bytes_of(pit);
+    s.pit = piece_of(pit);
     kvm_clock_data clock{};
     if (auto r = traced_ioctl(vm.recorder(), vm.fd(), KVM_GET_CLOCK, &clock); !r) return std::unexpected(r.error());
-    s.clock = bytes_of(clock);
+    s.clock = piece_of(clock);
     return s;
 }
 

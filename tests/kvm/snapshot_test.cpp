@@ -22,6 +22,7 @@
 #include "lessons/catalogue.hpp"
 #include "lessons/vm/second_process.hpp"
 #include "lessons/vm/snapshot_checks.hpp"
+#include "tests/kvm/lesson_lookup.hpp"
 #include "tests/support/no_leaks.hpp"
 
 using namespace strata;
@@ -29,25 +30,9 @@ namespace tinyos = kvm::tinyos;
 
 namespace {
 
-const engine::Lesson& lesson() {
-    const auto* l = lessons::catalogue().find("vm/snapshot");
-    REQUIRE(l != nullptr);
-    return *l;
-}
-
-int step_index(const std::string& id) {
-    const auto& steps = lesson().steps;
-    for (std::size_t i = 0; i < steps.size(); ++i)
-        if (steps[i].id == id) return static_cast<int>(i);
-    FAIL("no step " << id);
-    return -1;
-}
-
-std::string fact(const engine::Snapshot& snap, const std::string& key) {
-    for (const auto& [k, v] : snap.facts.values)
-        if (k == key) return v;
-    return "<missing " + key + ">";
-}
+const engine::Lesson& lesson() { return tests::catalogue_lesson("vm/snapshot"); }
+int step_index(const std::string& id) { return tests::step_of(lesson(), id); }
+std::string fact(const engine::Snapshot& snap, const std::string& key) { return tests::fact_of(snap, key); }
 
 // The ioctl names of one step, in order.
 std::vector<std::string> ioctls(const engine::Snapshot& snap, int step) {

@@ -76,4 +76,14 @@ kvm::HostCpu example_host() {
     return host;
 }
 
+kvm::SectionPayloads payloads_of(const kvm::Snapshot& snapshot) {
+    std::vector<kvm::SectionEntry> table;
+    const auto file = kvm::encode_snapshot(snapshot, &table);
+    kvm::SectionPayloads out;
+    for (const auto& e : table)
+        out.emplace_back(e.id, std::vector<std::uint8_t>(file.begin() + static_cast<std::ptrdiff_t>(e.offset),
+                                                         file.begin() + static_cast<std::ptrdiff_t>(e.offset + e.size)));
+    return out;
+}
+
 }  // namespace strata::tests

@@ -10,5 +10,8 @@ namespace strata::tests {
 kvm::Snapshot example_snapshot();
 // The host such a snapshot belongs on.
 kvm::HostCpu example_host();
+// The sections encode_snapshot writes for `snapshot`, byte for byte, to
+// edit and wrap again with encode_container.
+kvm::SectionPayloads payloads_of(const kvm::Snapshot& snapshot);
 
 }  // namespace strata::tests

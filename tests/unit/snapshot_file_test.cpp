@@ -27,17 +27,6 @@ kvm::SectionEntry entry_of(const std::vector<kvm::SectionEntry>& table, SectionI
     return {};
 }
 
-kvm::SectionPayloads payloads_of(const kvm::Snapshot& s) {
-    // Through a real file, so the payloads are exactly what encode_snapshot wrote.
-    std::vector<kvm::SectionEntry> table;
-    const auto file = kvm::encode_snapshot(s, &table);
-    kvm::SectionPayloads out;
-    for (const auto& e : table)
-        out.emplace_back(e.id, std::vector<std::uint8_t>(file.begin() + static_cast<std::ptrdiff_t>(e.offset),
-                                                         file.begin() + static_cast<std::ptrdiff_t>(e.offset + e.size)));
-    return out;
-}
-
 void replace(kvm::SectionPayloads& p, SectionId id, std::vector<std::uint8_t> bytes) {
     for (auto& [i, b] : p)
         if (i == id) b = std::move(bytes);
@@ -176,7 +165,7 @@ TEST_CASE("A snapshot from another CPU is refused before anything is restored", 
 
 TEST_CASE("Sections strata could not have written are refused even with right checksums", "[unit][snapshot]") {
     const auto s = tests::example_snapshot();
-    auto p = payloads_of(s);
+    auto p = tests::payloads_of(s);
     std::string expected;
     SECTION("a kernel struct of the wrong size") {
         replace(p, SectionId::regs, std::vector<std::uint8_t>(100, 0));
@@ -200,13 +189,13 @@ TEST_CASE("Sections strata could not have written are refused even with right ch
     SECTION("memory pages out of order") {
         auto copy = s;
         copy.memory.pages = {5, 0, 1024};
-        p = payloads_of(copy);
+        p = tests::payloads_of(copy);
         expected = "out of order";
     }
     SECTION("a page number beyond the RAM") {
         auto copy = s;
         copy.memory.pages = {0, 5, 99999};
-        p = payloads_of(copy);
+        p = tests::payloads_of(copy);
         expected = "outside the slot";
     }
     SECTION("a workload tinyos does not have") {
