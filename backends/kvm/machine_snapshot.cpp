@@ -129,11 +129,14 @@ Result<void> load_memory(engine::Recorder& recorder, GuestMemory& ram, const Mem
 Result<LoadedSnapshot> load_snapshot(engine::Recorder& recorder, const std::filesystem::path& path) {
     auto bytes = read_snapshot_file(recorder, path);
     if (!bytes) return std::unexpected(bytes.error());
+    // The file itself first, without /dev/kvm; then whether it belongs here.
+    auto decoded = decode_snapshot(*bytes);
+    if (!decoded) return std::unexpected(decoded.error().with_context(path.string()));
     auto kvm = Kvm::open(recorder);
     if (!kvm) return std::unexpected(kvm.error());
     auto host = probe_host_cpu(*kvm);
     if (!host) return std::unexpected(host.error());
-    auto valid = validate_snapshot(*bytes, *host);
+    auto valid = validate_snapshot(std::move(*decoded), *host);
     if (!valid) return std::unexpected(valid.error().with_context(path.string()));
     return LoadedSnapshot{std::move(*kvm), std::move(*valid)};
 }

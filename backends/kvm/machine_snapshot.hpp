@@ -38,7 +38,8 @@ struct LoadedSnapshot {
     Kvm kvm;
     ValidSnapshot snapshot;
 };
-// read_snapshot_file, open /dev/kvm, probe_host_cpu, validate_snapshot.
+// read_snapshot_file and decode_snapshot (a bad file is refused before
+// /dev/kvm is even opened), then open /dev/kvm, probe_host_cpu, check_cpu.
 Result<LoadedSnapshot> load_snapshot(engine::Recorder& recorder, const std::filesystem::path& path);
 
 // A brand-new machine on `kvm` (the /dev/kvm fd the validation asked):

@@ -238,11 +238,15 @@ Result<void> check_cpu(const SnapshotOrigin& o, const HostCpu& here) {
     return {};
 }
 
+Result<ValidSnapshot> validate_snapshot(DecodedSnapshot decoded, const HostCpu& here) {
+    if (auto ok = check_cpu(decoded.snapshot.origin, here); !ok) return std::unexpected(ok.error());
+    return ValidSnapshot(std::move(decoded));
+}
+
 Result<ValidSnapshot> validate_snapshot(std::span<const std::uint8_t> file, const HostCpu& here) {
     auto decoded = decode_snapshot(file);
     if (!decoded) return std::unexpected(decoded.error());
-    if (auto ok = check_cpu(decoded->snapshot.origin, here); !ok) return std::unexpected(ok.error());
-    return ValidSnapshot(std::move(*decoded));
+    return validate_snapshot(std::move(*decoded), here);
 }
 
 Result<std::vector<std::uint8_t>> read_snapshot_file(engine::Recorder& recorder, const std::filesystem::path& path) {

@@ -108,9 +108,12 @@ public:
 
 private:
     explicit ValidSnapshot(DecodedSnapshot decoded) : decoded_(std::move(decoded)) {}
-    friend Result<ValidSnapshot> validate_snapshot(std::span<const std::uint8_t> file, const HostCpu& here);
+    friend Result<ValidSnapshot> validate_snapshot(DecodedSnapshot decoded, const HostCpu& here);
     DecodedSnapshot decoded_;
 };
+// check_cpu on what decode_snapshot made of a file.
+Result<ValidSnapshot> validate_snapshot(DecodedSnapshot decoded, const HostCpu& here);
+// decode_snapshot, then the same.
 Result<ValidSnapshot> validate_snapshot(std::span<const std::uint8_t> file, const HostCpu& here);
 
 // The file through the VFS, each recorded as the VMM's system call. A
