@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include <fmt/format.h>
+
+#include "backends/kvm/host_cpu.hpp"
 #include "backends/kvm/linux_kvm.hpp"
 
 namespace strata::kvm {

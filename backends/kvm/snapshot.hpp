@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpu_identity.hpp"
 #include "backends/kvm/tinyos.hpp"
 #include "backends/kvm/uart16550.hpp"
 #include "backends/kvm/vcpu_state.hpp"

@@ -68,8 +68,12 @@ struct VcpuStateSummary {
     std::string pending;             // "nothing pending", "interrupt 0x20 injected", ...
     std::uint64_t dr7 = 0;
 };
-// Fails only on pieces of the wrong size (decode_snapshot checks that first).
+// Fails only on pieces of the wrong size (decode_snapshot checks that
+// first). state_summary.cpp, like the sizes below: no ioctl.
 Result<VcpuStateSummary> summarize(const VcpuState& state);
+
+// "runnable", "halted (HLT, waiting for an interrupt)", ... for KVM's MP states.
+std::string mp_state_name(std::uint32_t state);
 
 // Sizes of the fixed pieces, for the snapshot format's checks.
 struct VcpuPieceSizes {

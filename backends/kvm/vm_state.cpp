@@ -73,31 +73,4 @@ Result<void> restore_vm(Vm& vm, const VmState& s) {
     return {};
 }
 
-Result<VmStateSummary> summarize(const VmState& s) {
-    auto master = piece_as<kvm_irqchip>(s.pic_master, "PIC master");
-    auto pit = piece_as<kvm_pit_state2>(s.pit, "PIT");
-    auto clock = piece_as<kvm_clock_data>(s.clock, "clock");
-    if (!master) return std::unexpected(master.error());
-    if (!pit) return std::unexpected(pit.error());
-    if (!clock) return std::unexpected(clock.error());
-    VmStateSummary out;
-    out.pic_irr = master->chip.pic.irr;
-    out.pic_imr = master->chip.pic.imr;
-    out.pic_isr = master->chip.pic.isr;
-    out.pic_vector_base = master->chip.pic.irq_base;
-    out.pit_reload = pit->channels[0].count;
-    out.pit_mode = pit->channels[0].mode;
-    out.clock_ns = clock->clock;
-    return out;
-}
-
-VmPieceSizes vm_piece_sizes() { return {sizeof(kvm_irqchip), sizeof(kvm_pit_state2), sizeof(kvm_clock_data)}; }
-
-bool irqchip_piece_is(const Bytes& piece, std::uint32_t chip_id) {
-    if (piece.size() != sizeof(kvm_irqchip)) return false;
-    std::uint32_t id;
-    std::memcpy(&id, piece.data(), 4);
-    return id == chip_id;
-}
-
 }  // namespace strata::kvm
