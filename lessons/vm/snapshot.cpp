@@ -441,7 +441,7 @@ Result<StepOutcome> pre_copy(Context& ctx) {
     ctx.facts().set_value("the hog after the move", ctx.console_text().substr(hog_from, ctx.console_text().find('\n', hog_from) - hog_from));
     return StepOutcome{fmt::format("{} rounds of pre-copy while tinyos ran, then it paused for {:.2f} ms while the last "
                                    "{} pages and its state moved; the hog finished in the new VM with the right "
-                                   "checksum. {} pages copied in all for {} of RAM",
+                                   "checksum. {} pages copied in all for {} pages of RAM",
                                    moved->rounds.size() - 1, moved->downtime_ms, last.copied, moved->pages_copied, ram_pages)};
 }
 
