@@ -140,17 +140,18 @@ int resume(const std::string& path, bool json, bool events, bool all_phases, int
     if (!loaded) return fail(loaded.error());
     const auto checked = recorder.size();
     const double validate_ms = ms_since(started);
+    const auto restoring = Clock::now();
     auto machine = kvm::restore_snapshot(std::move(loaded->kvm), loaded->snapshot, [&](std::string_view text) {
         console.append(text);
         if (live) std::fwrite(text.data(), 1, text.size(), stdout), std::fflush(stdout);
     });
     if (!machine) return fail(machine.error());
-    const double restore_ms = ms_since(started);
+    const double restore_ms = ms_since(restoring);  // the new VM, from its KVM_CREATE_VM to ready to run
     const auto restore_events = recorder.events();
     const auto& s = loaded->snapshot.snapshot();
     if (live) {
-        std::printf("strata: %s: %s, paused at %s; checked in %.2f ms, restored into a new VM in %.2f ms with %zu calls. "
-                    "tinyos continues:\n",
+        std::printf("strata: %s: %s, paused at %s; read and checked in %.2f ms, then restored into a new VM in %.2f ms "
+                    "with %zu calls. tinyos continues:\n",
                     path.c_str(), origin_text(s.origin).c_str(), tinyos::checkpoint_name(s.state.checkpoint).c_str(),
                     validate_ms, restore_ms, restore_events.size() - checked);
         if (events) print_events(recorder, 0);
