@@ -24,7 +24,9 @@ inline constexpr std::uint64_t kLoadAddress = 0x100000;
 inline constexpr std::uint64_t kBootInfo = 0x7000;
 inline constexpr std::uint64_t kTraceRing = 0x20000;
 inline constexpr std::uint64_t kKernelEnd = 0x200000;    // the image must end below the page pool
-inline constexpr std::size_t kRamSize = LongModeLayout::kMappedRam;  // 4 MiB
+// The tour's RAM (vm/tiny-os, the compare lessons, strata-idle-vm): the
+// 4 MiB the VMM's long-mode tables map. ram_size() below says per workload.
+inline constexpr std::size_t kRamSize = LongModeLayout::kMappedRam;
 inline constexpr std::uint16_t kUartPort = 0x3f8;
 inline constexpr std::uint16_t kCheckpointPort = 0x501;
 inline constexpr std::uint16_t kTraceDoorbell = 0x510;
@@ -55,6 +57,10 @@ enum class Fault : std::uint32_t { none = 0, triple = 1, hang = 2 };
 // kSnapshotRamSize of RAM for its shared data.
 enum class Workload : std::uint32_t { tour = 0, snapshot = 1 };
 inline constexpr std::size_t kSnapshotRamSize = 0x600000;  // 6 MiB
+// The RAM a machine booting `w` is given: the tour fits in kRamSize; the
+// snapshot workload's shared data is the 2 MiB page just above that
+// (kDataPhys), 6 MiB in all. load() refuses a snapshot workload in less.
+inline constexpr std::size_t ram_size(Workload w) { return w == Workload::snapshot ? kSnapshotRamSize : kRamSize; }
 // The checkpoint that ends a workload's last phase.
 inline constexpr std::uint32_t last_checkpoint(Workload w) {
     return w == Workload::snapshot ? migrate_phase_done : uname_done;

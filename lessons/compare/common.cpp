@@ -34,21 +34,22 @@ Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostn
     return box;
 }
 
-Result<std::unique_ptr<kvm::TinyOsVm>> boot_tinyos(Context& ctx) {
-    auto vm = kvm::TinyOsVm::create(ctx.recorder(), guests::tinyos(), [&ctx](std::string_view t) { ctx.console_write(t); });
+Result<std::unique_ptr<kvm::TinyosVm>> boot_tinyos(Context& ctx) {
+    auto vm = kvm::TinyosVm::start(ctx.recorder(), guests::tinyos(), kvm::tinyos::Workload::tour,
+                                   [&ctx](std::string_view t) { ctx.console_write(t); });
     if (!vm) return std::unexpected(vm.error());
     if (auto r = run_tinyos(ctx, **vm, kvm::tinyos::ready); !r) return std::unexpected(r.error());
     return vm;
 }
 
-Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyOsVm& vm, std::uint32_t checkpoint) {
+Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyosVm& vm, std::uint32_t checkpoint) {
     ctx.set_canceller([&vm] { vm.kick(); });
     auto report = vm.run_to(checkpoint);
     ctx.set_canceller(nullptr);
     return report;
 }
 
-std::string guest_uname_line(const kvm::TinyOsVm& vm, std::size_t from) {
+std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from) {
     const std::string& out = vm.uart().output();
     std::string line = from < out.size() ? out.substr(from) : std::string();
     if (auto at = line.find("uname: "); at != std::string::npos) line = line.substr(at + 7);

@@ -30,14 +30,14 @@ using container::need;
 // host name `hostname`.
 Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostname = "strata-box");
 
-// tinyos built, loaded and run to its first user instruction; what it
-// prints goes to the lesson's console.
-Result<std::unique_ptr<kvm::TinyOsVm>> boot_tinyos(Context& ctx);
+// tinyos (its tour) built, loaded and run to its first user instruction;
+// what it prints goes to the lesson's console.
+Result<std::unique_ptr<kvm::TinyosVm>> boot_tinyos(Context& ctx);
 // Runs tinyos on to `checkpoint`, cancellable from the step.
-Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyOsVm& vm, std::uint32_t checkpoint);
+Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyosVm& vm, std::uint32_t checkpoint);
 // The line tinyos's uname program printed ("tinyos 0.1 #1 ..."), looked
 // for in what the guest wrote after `from` bytes of its output.
-std::string guest_uname_line(const kvm::TinyOsVm& vm, std::size_t from);
+std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from);
 
 // VM exits recorded at or after event `from`, by the device that took them.
 std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from);

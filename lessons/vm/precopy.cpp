@@ -56,8 +56,7 @@ std::uint64_t pages_differing(const kvm::GuestMemory& a, const kvm::GuestMemory&
 }  // namespace
 
 engine::Result<Migration> migrate_live(kvm::TinyosVm& source, kvm::Kvm destination_kvm, kvm::Uart16550::Sink console,
-                                       std::uint64_t threshold,
-                                       const std::function<void(kvm::VcpuRunner*)>& on_runner) {
+                                       std::uint64_t threshold) {
     Migration out;
     auto& recorder = source.recorder();
     auto dest = kvm::TinyosVm::create(std::move(destination_kvm), source.ram().size(), std::move(console));
@@ -76,7 +75,7 @@ engine::Result<Migration> migrate_live(kvm::TinyosVm& source, kvm::Kvm destinati
 
     const kvm::RunLimits limits{std::chrono::milliseconds(10000), 200'000};
     for (int round = 1; round <= kMaxRounds; ++round) {
-        auto report = source.run(limits, on_runner);
+        auto report = source.run(limits);
         if (!report) return std::unexpected(report.error());
         if (report->stop != kvm::RunStop::paused || report->checkpoint == tinyos::panic)
             return engine::plain_error("live migration", "the guest stopped during pre-copy: " + report->description);

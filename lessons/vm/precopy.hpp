@@ -14,7 +14,6 @@
 // log accounting is the same.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,9 +41,8 @@ struct Migration {
 };
 
 // Moves `source` (paused, with its dirty log on) into a new TinyosVm on
-// `destination_kvm`. `on_runner` wires Cancel to each run of the guest.
+// `destination_kvm`; source.kick() cancels it.
 engine::Result<Migration> migrate_live(kvm::TinyosVm& source, kvm::Kvm destination_kvm, kvm::Uart16550::Sink console,
-                                       std::uint64_t threshold,
-                                       const std::function<void(kvm::VcpuRunner*)>& on_runner);
+                                       std::uint64_t threshold);
 
 }  // namespace strata::lessons::vm

@@ -73,12 +73,10 @@ void note(Context& ctx, std::string name, std::vector<LayerId> layers, std::vect
 // is the step's error.
 Result<kvm::RunReport> run_until(Context& ctx, kvm::TinyosVm& m, const std::string& label, std::uint32_t wanted,
                                  kvm::RunLimits limits = {std::chrono::milliseconds(20000), 400'000}) {
-    auto wire = [&ctx](kvm::VcpuRunner* runner) {
-        if (runner) ctx.set_canceller([runner] { runner->kick(); });
-        else ctx.set_canceller(nullptr);
-    };
-    auto report = tinyos::is_mark(wanted) || wanted == tinyos::ready || limits.pause_after ? m.run(limits, wire)
-                                                                                          : m.run_to_phase_end(limits, wire);
+    ctx.set_canceller([&m] { m.kick(); });
+    auto report = tinyos::is_mark(wanted) || wanted == tinyos::ready || limits.pause_after ? m.run(limits)
+                                                                                          : m.run_to_phase_end(limits);
+    ctx.set_canceller(nullptr);
     if (!report) return std::unexpected(report.error());
     ctx.facts().set_value(label + ": VM exits", std::to_string(report->exits));
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
@@ -364,10 +362,9 @@ Result<StepOutcome> dirty_log(Context& ctx) {
     int round = 0, mismatches = 0;
     std::string first_mismatch;
     for (;;) {
-        auto report = m.run({std::chrono::milliseconds(20000), 400'000}, [&ctx](kvm::VcpuRunner* r) {
-            if (r) ctx.set_canceller([r] { r->kick(); });
-            else ctx.set_canceller(nullptr);
-        });
+        ctx.set_canceller([&m] { m.kick(); });
+        auto report = m.run({std::chrono::milliseconds(20000), 400'000});
+        ctx.set_canceller(nullptr);
         if (!report) return std::unexpected(report.error());
         if (report->stop == kvm::RunStop::paused && report->checkpoint == tinyos::dirty_phase_done) break;
         if (report->stop != kvm::RunStop::paused || !tinyos::is_mark(report->checkpoint) || !m.trace().last_mark())
@@ -408,11 +405,10 @@ Result<StepOutcome> pre_copy(Context& ctx) {
     if (auto ok = lessons::vm::need(s.machine != nullptr, kLesson, "the running machine"); !ok) return std::unexpected(ok.error());
     auto k = kvm::Kvm::open(ctx.recorder());
     if (!k) return std::unexpected(k.error());
-    auto wire = [&ctx](kvm::VcpuRunner* r) {
-        if (r) ctx.set_canceller([r] { r->kick(); });
-        else ctx.set_canceller(nullptr);
-    };
-    auto moved = lessons::vm::migrate_live(*s.machine, std::move(*k), console_of(ctx), kStopAndCopyThreshold, wire);
+    // Cancel stops the source, which is the only machine that runs here.
+    ctx.set_canceller([&m = *s.machine] { m.kick(); });
+    auto moved = lessons::vm::migrate_live(*s.machine, std::move(*k), console_of(ctx), kStopAndCopyThreshold);
+    ctx.set_canceller(nullptr);
     if (!moved) return std::unexpected(moved.error());
     if (moved->pages_differing)
         return engine::plain_error(kLesson, fmt::format("after stop-and-copy {} pages of the destination's RAM differ from "
