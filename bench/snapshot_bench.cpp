@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
 #include "bench/stats.hpp"
 

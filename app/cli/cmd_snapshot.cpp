@@ -13,7 +13,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
 #include "assets/guests/images.hpp"
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
 
 namespace strata::cli {

@@ -6,7 +6,7 @@
 // file laid out for a different chip. So a snapshot records the CPU
 // (vendor, family, model, stepping) and the XSAVE features KVM offered,
 // and restore refuses a different one (snapshot_file.cpp, check_cpu).
-// Plain values: host_cpu.hpp asks KVM for them.
+// Plain values: cpuid.hpp (probe_host_cpu) asks KVM for them.
 #pragma once
 
 #include <cstdint>

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/linux_kvm.hpp"
 
 namespace strata::kvm {

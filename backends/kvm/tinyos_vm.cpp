@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/memory_flags.hpp"
 
 namespace strata::kvm {
@@ -81,7 +81,7 @@ Result<void> TinyosVm::build(std::size_t ram_size, TinyosBuildTimes& times) {
 Result<void> TinyosVm::boot(std::span<const std::uint8_t> image, tinyos::Workload workload, tinyos::Fault fault,
                             TinyosBuildTimes* times) {
     auto mark = Clock::now();
-    auto cpuid = supported_cpuid_bytes(kvm_);
+    auto cpuid = supported_cpuid(kvm_);
     if (!cpuid) return std::unexpected(cpuid.error());
     if (auto r = set_cpuid(*vcpu_, *cpuid); !r) return r;
     if (auto r = vcpu_->route_pic_through_lapic(); !r) return r;

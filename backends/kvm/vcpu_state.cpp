@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 #include "backends/kvm/linux_kvm.hpp"
 
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/register_convert.hpp"
 #include "backends/kvm/state_piece.hpp"
 
@@ -105,16 +105,6 @@ Result<Bytes> read_msrs(Vcpu& vcpu, const std::vector<std::uint32_t>& wanted) {
     return out.bytes(sizeof(kvm_msrs) + kept.size() * sizeof(kvm_msr_entry));
 }
 
-Result<Bytes> read_cpuid(Vcpu& vcpu) {
-    Flexible cpuid(sizeof(kvm_cpuid2), sizeof(kvm_cpuid_entry2), kMaxCpuidEntries);
-    cpuid.as<kvm_cpuid2>()->nent = kMaxCpuidEntries;
-    auto r = traced_ioctl(vcpu.recorder(), vcpu.fd(), KVM_GET_CPUID2, cpuid.data());
-    if (!r) return std::unexpected(r.error());
-    const std::uint32_t n = std::min<std::uint32_t>(cpuid.as<kvm_cpuid2>()->nent, kMaxCpuidEntries);
-    cpuid.as<kvm_cpuid2>()->nent = n;
-    return cpuid.bytes(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
-}
-
 // This VM's XSAVE area: KVM_CAP_XSAVE2 says how large (it grows with the
 // CPU's features, AMX makes it 11 KiB); without the capability, the
 // classic 4 KiB struct kvm_xsave.
@@ -170,7 +160,9 @@ Result<VcpuState> save_vcpu(Kvm& kvm, Vm& vm, Vcpu& vcpu) {
     auto indices = msr_index_list(kvm);
     if (!indices) return std::unexpected(indices.error());
     if (auto r = take(read_msrs(vcpu, *indices), s.msrs); !r) return std::unexpected(r.error());
-    if (auto r = take(read_cpuid(vcpu), s.cpuid); !r) return std::unexpected(r.error());
+    auto cpuid = vcpu_cpuid(vcpu);
+    if (!cpuid) return std::unexpected(cpuid.error());
+    s.cpuid = cpuid_to_bytes(*cpuid);
     // 5. Pending events last: an exception or interrupt half-delivered,
     //    the interrupt shadow, NMIs. The other GETs could still move them.
     if (auto r = take(get_piece<kvm_vcpu_events>(vcpu, KVM_GET_VCPU_EVENTS), s.events); !r) return std::unexpected(r.error());
@@ -180,8 +172,10 @@ Result<VcpuState> save_vcpu(Kvm& kvm, Vm& vm, Vcpu& vcpu) {
 Result<void> restore_vcpu(Vm& vm, Vcpu& vcpu, const VcpuState& s) {
     // 1. CPUID before anything: it decides which MSRs and XSAVE components
     //    this vCPU has, so KVM checks everything after against it.
-    if (s.cpuid.size() > sizeof(kvm_cpuid2))
-        if (auto r = set_cpuid(vcpu, s.cpuid); !r) return r;
+    auto cpuid = cpuid_from_bytes(s.cpuid);
+    if (!cpuid) return std::unexpected(cpuid.error());
+    if (!cpuid->empty())
+        if (auto r = set_cpuid(vcpu, *cpuid); !r) return r;
     // 2. Segment and control registers: the mode (long mode, paging, EFER,
     //    the APIC base) that everything after is interpreted in.
     auto sregs = piece_as<kvm_sregs>(s.sregs, "sregs");

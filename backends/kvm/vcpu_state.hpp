@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/registers.hpp"
 #include "backends/kvm/system.hpp"
 #include "backends/kvm/vcpu.hpp"
@@ -26,7 +27,7 @@ namespace strata::kvm {
 using Bytes = std::vector<std::uint8_t>;
 
 struct VcpuState {
-    Bytes cpuid;      // struct kvm_cpuid2 + entries (KVM_GET_CPUID2)
+    Bytes cpuid;      // struct kvm_cpuid2 + entries (KVM_GET_CPUID2, cpuid_to_bytes)
     Bytes regs;       // struct kvm_regs
     Bytes sregs;      // struct kvm_sregs
     Bytes fpu;        // struct kvm_fpu
@@ -82,8 +83,8 @@ struct VcpuPieceSizes {
 };
 VcpuPieceSizes vcpu_piece_sizes();
 
-// The most CPUID entries and MSRs a snapshot may carry (KVM's own limits).
-inline constexpr std::size_t kMaxCpuidEntries = 256;
+// The most MSRs a snapshot may carry (KVM's own limit; kMaxCpuidEntries,
+// cpuid.hpp, is the CPUID table's).
 inline constexpr std::size_t kMaxMsrs = 256;
 
 }  // namespace strata::kvm

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/host_cpu.hpp"
+#include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
