@@ -58,19 +58,6 @@ std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from) {
     return line;
 }
 
-std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from) {
-    std::map<std::string, std::uint64_t> out;
-    const auto events = ctx.recorder().events();
-    for (std::size_t i = from; i < events.size(); ++i) {
-        if (events[i].kind != engine::EventKind::vm_exit) continue;
-        std::string device = "(no device)";
-        for (const auto& a : events[i].args)
-            if (a.name == "device") device = a.value;
-        ++out[device];
-    }
-    return out;
-}
-
 std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind) {
     const auto events = ctx.recorder().events();
     std::size_t n = 0;

@@ -1,7 +1,7 @@
 // What the compare lessons share: a whole container made in one step, the
 // way the container track makes it step by step; tinyos running, with its
 // console and Cancel wired to the step; and small readers of what a step
-// recorded (VM exits by device, events of a kind).
+// recorded (events of a kind; VM exits by device come from vm/machine.hpp).
 #pragma once
 
 #include <map>
@@ -12,6 +12,7 @@
 #include "backends/linux/agent.hpp"
 #include "engine/lesson.hpp"
 #include "lessons/container/common.hpp"
+#include "lessons/vm/machine.hpp"
 
 namespace strata::lessons::compare {
 
@@ -22,6 +23,8 @@ using engine::StepOutcome;
 
 // A step run out of order: reported, not a crash (container/common.hpp).
 using container::need;
+// VM exits by the device that took them (vm/machine.hpp).
+using vm::exits_by_device;
 
 // The container of container/mount-pivot and container/pid with every
 // namespace of the track: user (root inside, you outside), PID, mount, UTS,
@@ -39,8 +42,7 @@ Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyosVm& vm, std::uint32_t
 // for in what the guest wrote after `from` bytes of its output.
 std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from);
 
-// VM exits recorded at or after event `from`, by the device that took them.
-std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from);
+// Events of a kind recorded at or after event `from`.
 std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind);
 
 // "1.23 ms" for a duration in nanoseconds.
