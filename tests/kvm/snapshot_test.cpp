@@ -14,8 +14,6 @@
 #include <fstream>
 #include <memory>
 
-#include <sys/wait.h>
-
 #include "assets/guests/images.hpp"
 #include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
@@ -25,6 +23,7 @@
 #include "lessons/vm/snapshot_checks.hpp"
 #include "tests/kvm/lesson_lookup.hpp"
 #include "tests/support/no_leaks.hpp"
+#include "tests/support/shell_run.hpp"
 
 using namespace strata;
 namespace tinyos = kvm::tinyos;
@@ -76,22 +75,11 @@ std::vector<std::uint8_t> shared_data(const kvm::TinyosVm& m) {
     return {bytes->begin(), bytes->end()};
 }
 
-struct Run {
-    int status = -1;
-    std::string output;
-};
-
-Run run_strata(const std::string& args) {
+// strata next to this test binary (also inside the suite's QEMU VM).
+tests::ShellRun run_strata(const std::string& args) {
     auto program = lessons::vm::strata_program();
     REQUIRE(program);
-    Run run;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((*program + " " + args + " 2>&1 </dev/null").c_str(), "r"), ::pclose);
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer{};
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) run.output.append(buffer.data(), n);
-    const int status = ::pclose(pipe.release());
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return tests::run_shell(*program + " " + args + " 2>&1 </dev/null");
 }
 
 }  // namespace
