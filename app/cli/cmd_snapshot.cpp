@@ -60,13 +60,7 @@ int save(const std::string& output, int pause_ms) {
     const double boot_ms = ms_since(started);
     // Paused where the writer marks its halfway point, or by time (running
     // on past the marks that come first).
-    auto report = m.run(limits);
-    const auto deadline = Clock::now() + std::chrono::milliseconds(pause_ms);
-    while (pause_ms > 0 && report && report->stop == kvm::RunStop::paused && tinyos::is_mark(report->checkpoint)) {
-        limits.pause_after = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (limits.pause_after->count() <= 0) break;
-        report = m.run(limits);
-    }
+    auto report = pause_ms > 0 ? m.run_then_pause(std::chrono::milliseconds(pause_ms), limits) : m.run(limits);
     if (!report) return fail(report.error());
     if (report->stop != kvm::RunStop::paused || (pause_ms == 0 && report->checkpoint != tinyos::kHalfwayMark)) {
         std::fprintf(stderr, "strata: tinyos did not stop where it should have been paused: %s\n", report->description.c_str());
@@ -206,7 +200,8 @@ Command add_snapshot(CLI::App& app) {
     auto* save_cmd = sub->add_subcommand("save", "Boot tinyos, pause it mid-run and save it");
     save_cmd->add_option("-o,--output", options->output, "Snapshot file to write")->required();
     save_cmd->add_option("--after-ms", options->pause_ms,
-                         "Pause after this many ms wherever tinyos is (default: at the writer's halfway mark)")
+                         "Pause this many ms after tinyos's first user instruction, wherever it is (default: at "
+                         "the writer's halfway mark)")
         ->check(CLI::Range(1, 60000));
     auto* info_cmd = sub->add_subcommand("info", "Check a snapshot file and list its sections");
     info_cmd->add_option("file", options->file, "Snapshot file")->required();

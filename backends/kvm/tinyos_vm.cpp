@@ -1,5 +1,7 @@
 #include "backends/kvm/tinyos_vm.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "backends/kvm/cpuid.hpp"
@@ -131,6 +133,18 @@ Result<RunReport> TinyosVm::run_to_phase_end(RunLimits limits) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) return report;
         limits.timeout = left;
+    }
+}
+
+Result<RunReport> TinyosVm::run_then_pause(std::chrono::milliseconds after, RunLimits limits) {
+    const auto deadline = Clock::now() + after;
+    for (;;) {
+        // What is left of `after`, at least a millisecond: a mark that
+        // lands on the deadline still ends in a pause by time.
+        limits.pause_after = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()),
+                                      std::chrono::milliseconds(1));
+        auto report = run(limits);
+        if (!report || report->stop != RunStop::paused || !tinyos::is_mark(report->checkpoint)) return report;
     }
 }
 

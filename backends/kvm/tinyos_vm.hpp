@@ -87,6 +87,11 @@ public:
     // checkpoint (a phase ending, a panic) or the run stops otherwise,
     // all within `limits.timeout`.
     Result<RunReport> run_to_phase_end(RunLimits limits);
+    // Runs past the programs' marks and pauses the guest wherever it is
+    // once `after` has passed (RunStop::paused, checkpoint 0): a pause at
+    // a moment of strata's choosing, not the guest's. A phase ending, a
+    // panic or any other stop first comes back as it is.
+    Result<RunReport> run_then_pause(std::chrono::milliseconds after, RunLimits limits);
     // Stops the run in progress within a bounded time, and every run after
     // it: how Cancel reaches the guest (thread-safe).
     void kick();

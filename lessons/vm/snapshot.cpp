@@ -74,8 +74,9 @@ void note(Context& ctx, std::string name, std::vector<LayerId> layers, std::vect
 Result<kvm::RunReport> run_until(Context& ctx, kvm::TinyosVm& m, const std::string& label, std::uint32_t wanted,
                                  kvm::RunLimits limits = {std::chrono::milliseconds(20000), 400'000}) {
     ctx.set_canceller([&m] { m.kick(); });
-    auto report = tinyos::is_mark(wanted) || wanted == tinyos::ready || limits.pause_after ? m.run(limits)
-                                                                                          : m.run_to_phase_end(limits);
+    auto report = limits.pause_after                          ? m.run_then_pause(*limits.pause_after, limits)
+                  : tinyos::is_mark(wanted) || wanted == tinyos::ready ? m.run(limits)
+                                                                       : m.run_to_phase_end(limits);
     ctx.set_canceller(nullptr);
     if (!report) return std::unexpected(report.error());
     ctx.facts().set_value(label + ": VM exits", std::to_string(report->exits));

@@ -175,11 +175,10 @@ TEST_CASE("A machine saved at any moment goes on as the uninterrupted one does",
     {
         auto a = boot_snapshot_workload();
         REQUIRE(a->machine->run({std::chrono::milliseconds(5000)})->checkpoint == tinyos::ready);
-        kvm::RunLimits limits{std::chrono::milliseconds(5000), 200'000};
-        limits.pause_after = std::chrono::milliseconds(pause_ms);
-        auto paused = a->machine->run(limits);
+        auto paused = a->machine->run_then_pause(std::chrono::milliseconds(pause_ms), {std::chrono::milliseconds(5000), 200'000});
         REQUIRE(paused);
         REQUIRE(paused->stop == kvm::RunStop::paused);
+        CHECK(paused->checkpoint == 0);  // by time, wherever it was, not at a mark
         auto snap = kvm::take_snapshot(*a->machine, paused->checkpoint);
         REQUIRE(snap);
         CAPTURE(kvm::summarize(snap->state.vcpu)->mp_state, kvm::summarize(snap->state.vcpu)->regs.rip);
