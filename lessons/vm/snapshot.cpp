@@ -361,7 +361,7 @@ Result<StepOutcome> dirty_log(Context& ctx) {
     engine::SeriesView data{"shared-data pages dirtied per round", "round", "pages", {}};
     engine::SeriesView other{"other pages dirtied per round (tinyos's kernel)", "round", "pages", {}};
     int round = 0, mismatches = 0;
-    std::string first_mismatch;
+    std::string first_mismatch, logged;  // logged: "16, 16, 0, ..." for the facts
     for (;;) {
         ctx.set_canceller([&m] { m.kick(); });
         auto report = m.run({std::chrono::milliseconds(20000), 400'000});
@@ -385,12 +385,14 @@ Result<StepOutcome> dirty_log(Context& ctx) {
                               fmt::format("{}: {}", count.data_pages.size(), lessons::vm::page_ranges(count.data_pages)),
                               std::to_string(count.other_pages)});
         table.row_marked.push_back(!same);
+        logged += fmt::format("{}{}", logged.empty() ? "" : ", ", count.data_pages.size());
         data.points.emplace_back(round, static_cast<double>(count.data_pages.size()));
         other.points.emplace_back(round, static_cast<double>(count.other_pages));
     }
     ctx.facts().set_table(std::move(table));
     ctx.facts().series.push_back(std::move(data));
     ctx.facts().series.push_back(std::move(other));
+    ctx.facts().set_value("dirty shared-data pages, round by round", logged);
     ctx.facts().set_value("rounds whose dirty pages match what the program wrote", fmt::format("{} of {}", round - mismatches, round));
     if (round == 0 || mismatches)
         return engine::plain_error(kLesson, fmt::format("in {} of {} rounds KVM's dirty log differs from what the program wrote; "
