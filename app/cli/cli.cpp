@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     add("man-page", add_man_page);
     add("lab", add_lab);
     add("progress", add_progress);
+    add("snapshot", add_snapshot);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);

@@ -8,6 +8,7 @@
 #include "bench/compare_bench.hpp"
 #include "bench/container_bench.hpp"
 #include "bench/exit_cost_bench.hpp"
+#include "bench/snapshot_bench.hpp"
 #include "bench/vm_hello_bench.hpp"
 #include "engine/install_layout.hpp"
 
@@ -77,6 +78,16 @@ int bench_compare(const std::string& what, int runs, bool runs_given, bool json)
     return status == 1 ? exit_failed : status == 3 ? exit_requirement : exit_ok;
 }
 
+int bench_snapshot(int runs, bool json) {
+    auto samples = bench::measure_snapshot(runs);
+    if (!samples) {
+        std::fprintf(stderr, "strata bench: %s\n  %s\n", samples.error().describe().c_str(), samples.error().hint.c_str());
+        return exit_requirement;
+    }
+    bench::report_snapshot(*samples, json);
+    return exit_ok;
+}
+
 }  // namespace
 
 Command add_bench(CLI::App& app) {
@@ -88,9 +99,10 @@ Command add_bench(CLI::App& app) {
     auto options = std::make_shared<Options>();
     auto* sub = app.add_subcommand("bench", "Benchmarks: strata next to raw programs and peers, measured here");
     sub->add_option("what", options->what,
-                    "vm-hello | exit-cost | container | start | footprint | density | guest-speed | all")
+                    "vm-hello | exit-cost | container | snapshot | start | footprint | density | guest-speed | all")
         ->required()
-        ->check(CLI::IsMember({"vm-hello", "exit-cost", "container", "start", "footprint", "density", "guest-speed", "all"}));
+        ->check(CLI::IsMember({"vm-hello", "exit-cost", "container", "snapshot", "start", "footprint", "density",
+                               "guest-speed", "all"}));
     auto* runs = sub->add_option("-n,--runs", options->runs,
                                  "Runs per measurement (density: the largest number of instances)")
                      ->check(CLI::Range(1, 100000));
@@ -99,6 +111,7 @@ Command add_bench(CLI::App& app) {
         if (options->what == "vm-hello") return bench_vm_hello(options->runs, options->json);
         if (options->what == "exit-cost") return bench_exit_cost(options->runs, options->json);
         if (options->what == "container") return bench::run_container_bench(options->runs, options->json);
+        if (options->what == "snapshot") return bench_snapshot(options->runs, options->json);
         return bench_compare(options->what, options->runs, runs->count() > 0, options->json);
     };
 }

@@ -44,7 +44,7 @@ int main() {
     // 2. Boot.
     const auto t0 = std::chrono::steady_clock::now();
     strata::engine::Recorder recorder;
-    auto vm = strata::kvm::TinyOsVm::create(recorder, strata::guests::tinyos());
+    auto vm = strata::kvm::TinyosVm::start(recorder, strata::guests::tinyos(), strata::kvm::tinyos::Workload::tour);
     if (!vm) return fail(vm.error());
     if (auto r = (*vm)->run_to(strata::kvm::tinyos::ready); !r) return fail(r.error());
     const auto boot = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 namespace strata::kvm {
 

@@ -1,7 +1,7 @@
 #include "backends/kvm/capability_check.hpp"
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 #include "backends/kvm/capabilities.hpp"
 #include "backends/kvm/memory_flags.hpp"

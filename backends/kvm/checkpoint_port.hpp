@@ -16,7 +16,7 @@ public:
     explicit CheckpointPort(Devices& devices) : devices_(devices) {}
     std::string_view name() const override { return "checkpoint port"; }
     void read(std::uint64_t, std::span<std::uint8_t> data) override;
-    // The low byte written is the checkpoint number.
+    // The value written (an OUTB or an OUTL) is the checkpoint number.
     void write(std::uint64_t offset, std::span<const std::uint8_t> data) override;
 
 private:

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 namespace strata::kvm {
 

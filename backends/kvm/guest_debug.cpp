@@ -8,7 +8,7 @@
 #include <string>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 #include "backends/kvm/vcpu.hpp"
 

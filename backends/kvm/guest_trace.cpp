@@ -9,7 +9,7 @@ namespace strata::kvm {
 
 namespace {
 
-constexpr std::array<const char*, 6> kSyscalls = {"write", "getpid", "uname", "yield", "sleep", "exit"};
+constexpr std::array<const char*, 7> kSyscalls = {"write", "getpid", "uname", "yield", "sleep", "exit", "mark"};
 constexpr std::array<const char*, 7> kSetupSteps = {"kernel entered",     "own GDT and TSS loaded",
                                                     "own IDT loaded",     "syscall MSRs written",
                                                     "own page tables (CR3)", "PIC and PIT programmed",
@@ -52,12 +52,13 @@ void GuestTrace::drain() {
             const std::uint8_t* r = base + kRecordsOffset + ((consumed_ + i) % kCapacity) * 16;
             GuestRecord record{static_cast<GuestEventKind>(r[0]), r[1], load32(r + 4), 0};
             std::memcpy(&record.b, r + 8, 8);
-            const bool known_kind = r[0] >= 1 && r[0] <= 7;
+            const bool known_kind = r[0] >= 1 && r[0] <= 8;
             if (!known_kind || (record.kind == GuestEventKind::boot && record.a >= kSetupSteps.size())) {
                 refuse(fmt::format("record kind {} with a={} is not one tinyos sends", r[0], record.a));
                 continue;
             }
             ++by_kind_[r[0]];
+            if (record.kind == GuestEventKind::mark) last_mark_ = record;
             if (record.kind == GuestEventKind::syscall) {
                 ++by_syscall_[syscall_number(record)];
                 if (syscall_via_fault(record)) ++syscalls_via_fault_;
@@ -95,6 +96,7 @@ std::string GuestTrace::describe(const GuestRecord& r) {
         case GuestEventKind::exit: return "guest process exited";
         case GuestEventKind::kill: return "guest process killed";
         case GuestEventKind::start: return "guest process started";
+        case GuestEventKind::mark: return "guest program mark";
     }
     return "guest event";
 }
@@ -130,6 +132,14 @@ void GuestTrace::record_event(const GuestRecord& r) {
             event.layers = {LayerId::guest_program, LayerId::guest_kernel};
             break;
         case GuestEventKind::start: event.args.push_back({"program", std::to_string(r.a)}); break;
+        case GuestEventKind::mark:
+            event.args.push_back({"mark", fmt::format("{:#x}", r.a)});
+            event.args.push_back({"shared data pages written",
+                                  mark_pages(r) ? fmt::format("{}-{} ({} pages)", mark_first_page(r),
+                                                              mark_first_page(r) + mark_pages(r) - 1, mark_pages(r))
+                                                : std::string("none")});
+            event.layers = {LayerId::guest_program, LayerId::guest_kernel};
+            break;
         case GuestEventKind::boot: break;
     }
     event.start = recorder_->now();

@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@
 namespace strata::kvm {
 
 // What tinyos reports (trace.c: enum trace_kind).
-enum class GuestEventKind : std::uint8_t { boot = 1, syscall, page_fault, context_switch, exit, kill, start };
+enum class GuestEventKind : std::uint8_t { boot = 1, syscall, page_fault, context_switch, exit, kill, start, mark };
 
 struct GuestRecord {
     GuestEventKind kind;
@@ -47,6 +48,11 @@ struct GuestRecord {
 inline constexpr std::uint32_t kSyscallViaFault = 0x80000000u;
 inline std::uint32_t syscall_number(const GuestRecord& r) { return r.a & 0xffffu; }
 inline bool syscall_via_fault(const GuestRecord& r) { return (r.a & kSyscallViaFault) != 0; }
+// A mark record (a program's mark(id, first, pages) syscall): `a` is the
+// id, `b` the first page of the shared data it wrote (high half) and how
+// many pages (low half).
+inline std::uint32_t mark_first_page(const GuestRecord& r) { return static_cast<std::uint32_t>(r.b >> 32); }
+inline std::uint32_t mark_pages(const GuestRecord& r) { return static_cast<std::uint32_t>(r.b); }
 
 class GuestTrace final : public Device {
 public:
@@ -65,6 +71,12 @@ public:
 
     const std::vector<GuestRecord>& records() const { return records_; }  // the first kMaxRecorded valid ones
     std::uint64_t count(GuestEventKind kind) const;
+    // The latest mark a program reported (kept even past kMaxRecorded).
+    const std::optional<GuestRecord>& last_mark() const { return last_mark_; }
+    // strata's own copy of how far it has read the ring: a snapshot saves
+    // it, and a restored machine's trace device must start from it.
+    std::uint32_t consumed() const { return consumed_; }
+    void resume_from(std::uint32_t consumed) { consumed_ = consumed; }
     std::uint64_t syscalls(std::uint32_t number) const;
     // Syscalls tinyos had to finish itself because `syscall` did not
     // reach ring 0 (0 on hardware-assisted KVM).
@@ -86,7 +98,8 @@ private:
     engine::Recorder* recorder_;
     std::uint32_t consumed_ = 0;  // strata's own copy: the guest cannot move it
     std::vector<GuestRecord> records_;
-    std::array<std::uint64_t, 8> by_kind_{};
+    std::array<std::uint64_t, 9> by_kind_{};
+    std::optional<GuestRecord> last_mark_;
     std::map<std::uint32_t, std::uint64_t> by_syscall_;
     std::uint64_t doorbells_ = 0, malformed_ = 0, syscalls_via_fault_ = 0;
     std::string last_problem_;

@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"

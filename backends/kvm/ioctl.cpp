@@ -5,10 +5,8 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/ioctl.h>
-
-#include "backends/kvm/cpuid_abi.hpp"
 
 namespace strata::kvm {
 
@@ -22,14 +20,12 @@ struct IoctlName {
     std::string_view call;
 };
 #define STRATA_IOCTL(name) IoctlName{name, #name, "ioctl(" #name ")"}
-// For requests whose C++ value is wrong (cpuid_abi.hpp): the kernel's number, the usual name.
-#define STRATA_IOCTL_AS(number, name) IoctlName{number, #name, "ioctl(" #name ")"}
-const std::array<IoctlName, 44> kIoctlNames = {{
+const std::array<IoctlName, 53> kIoctlNames = {{
     STRATA_IOCTL(KVM_GET_API_VERSION),
     STRATA_IOCTL(KVM_CREATE_VM),
     STRATA_IOCTL(KVM_CHECK_EXTENSION),
     STRATA_IOCTL(KVM_GET_VCPU_MMAP_SIZE),
-    STRATA_IOCTL_AS(abi::kGetSupportedCpuid, KVM_GET_SUPPORTED_CPUID),
+    STRATA_IOCTL(KVM_GET_SUPPORTED_CPUID),
     STRATA_IOCTL(KVM_GET_MSR_INDEX_LIST),
     STRATA_IOCTL(KVM_SET_USER_MEMORY_REGION),
     STRATA_IOCTL(KVM_CREATE_VCPU),
@@ -51,8 +47,8 @@ const std::array<IoctlName, 44> kIoctlNames = {{
     STRATA_IOCTL(KVM_INTERRUPT),
     STRATA_IOCTL(KVM_GET_MSRS),
     STRATA_IOCTL(KVM_SET_MSRS),
-    STRATA_IOCTL_AS(abi::kSetCpuid2, KVM_SET_CPUID2),
-    STRATA_IOCTL_AS(abi::kGetCpuid2, KVM_GET_CPUID2),
+    STRATA_IOCTL(KVM_SET_CPUID2),
+    STRATA_IOCTL(KVM_GET_CPUID2),
     STRATA_IOCTL(KVM_GET_FPU),
     STRATA_IOCTL(KVM_SET_FPU),
     STRATA_IOCTL(KVM_GET_LAPIC),
@@ -69,6 +65,15 @@ const std::array<IoctlName, 44> kIoctlNames = {{
     STRATA_IOCTL(KVM_SET_MP_STATE),
     STRATA_IOCTL(KVM_SET_GUEST_DEBUG),
     STRATA_IOCTL(KVM_GET_CLOCK),
+    STRATA_IOCTL(KVM_SET_CLOCK),
+    STRATA_IOCTL(KVM_GET_IRQCHIP),
+    STRATA_IOCTL(KVM_SET_IRQCHIP),
+    STRATA_IOCTL(KVM_GET_PIT2),
+    STRATA_IOCTL(KVM_SET_PIT2),
+    STRATA_IOCTL(KVM_GET_XSAVE2),
+    STRATA_IOCTL(KVM_GET_TSC_KHZ),
+    STRATA_IOCTL(KVM_CLEAR_DIRTY_LOG),
+    STRATA_IOCTL(KVM_ENABLE_CAP),
 }};
 #undef STRATA_IOCTL
 
@@ -90,6 +95,7 @@ std::vector<LayerId> ioctl_layers(unsigned long request) {
     switch (request) {
         case KVM_SET_USER_MEMORY_REGION:
         case KVM_GET_DIRTY_LOG:
+        case KVM_CLEAR_DIRTY_LOG:
             return {LayerId::vmm, LayerId::kvm, LayerId::ram};
         case KVM_CREATE_VCPU:
         case KVM_GET_REGS:
@@ -100,7 +106,7 @@ std::vector<LayerId> ioctl_layers(unsigned long request) {
         case KVM_INTERRUPT:
         case KVM_GET_MSRS:
         case KVM_SET_MSRS:
-        case abi::kSetCpuid2:
+        case KVM_SET_CPUID2:
         case KVM_GET_FPU:
         case KVM_SET_FPU:
         case KVM_GET_VCPU_EVENTS:
@@ -108,7 +114,10 @@ std::vector<LayerId> ioctl_layers(unsigned long request) {
         case KVM_GET_DEBUGREGS:
         case KVM_SET_DEBUGREGS:
         case KVM_GET_XSAVE:
+        case KVM_GET_XSAVE2:
         case KVM_SET_XSAVE:
+        case KVM_GET_CPUID2:
+        case KVM_GET_TSC_KHZ:
         case KVM_GET_XCRS:
         case KVM_SET_XCRS:
         case KVM_GET_MP_STATE:
@@ -149,6 +158,10 @@ std::string ioctl_hint(unsigned long request, int e) {
             return "the resource is in use (for example an irqchip that already exists)";
         case E2BIG:
             return "the list passed is larger than KVM accepts";
+        case ENOENT:
+            return request == KVM_GET_DIRTY_LOG
+                       ? "the slot does not log dirty pages: map it with KVM_MEM_LOG_DIRTY_PAGES first"
+                       : "";
         default:
             return "";
     }
@@ -156,12 +169,13 @@ std::string ioctl_hint(unsigned long request, int e) {
 
 namespace {
 Result<int> record_call(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
-                        unsigned long request, unsigned long arg, std::initializer_list<EventArg> args) {
+                        unsigned long request, unsigned long arg, std::initializer_list<EventArg> args,
+                        int expected_errno = 0, std::string expected_why = {}) {
     engine::Span span(recorder, kind, std::string(ioctl_call(request)), std::move(layers));
     for (const auto& a : args) span.arg(a.name, a.value);
     const int result = ::ioctl(fd, request, arg);
     const int error = result < 0 ? errno : 0;
-    std::string hint = error ? ioctl_hint(request, error) : std::string{};
+    std::string hint = !error ? std::string{} : error == expected_errno ? std::move(expected_why) : ioctl_hint(request, error);
     if (error) span.detail(hint);
     span.finish(result, error);
     if (result < 0)
@@ -184,6 +198,14 @@ Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, void
 Result<int> traced_ioctl_as(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
                             unsigned long request, unsigned long arg, std::initializer_list<EventArg> args) {
     return record_call(recorder, kind, std::move(layers), fd, request, arg, args);
+}
+
+Result<void> traced_ioctl_expecting(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
+                                    unsigned long request, unsigned long arg, int expected_errno, std::string why,
+                                    std::initializer_list<EventArg> args) {
+    auto r = record_call(recorder, kind, std::move(layers), fd, request, arg, args, expected_errno, std::move(why));
+    if (!r && r.error().errno_value != expected_errno) return std::unexpected(r.error());
+    return {};
 }
 
 }  // namespace strata::kvm

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,5 +37,12 @@ Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, void
 Result<int> traced_ioctl_as(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers,
                             int fd, unsigned long request, unsigned long arg,
                             std::initializer_list<EventArg> args = {});
+
+// The same, for a call whose failure with `expected_errno` is the point
+// (KVM_RUN with immediate_exit set returns EINTR by design): the errno is
+// recorded with `why` as its explanation, and the call counts as done.
+Result<void> traced_ioctl_expecting(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
+                                    unsigned long request, unsigned long arg, int expected_errno, std::string why,
+                                    std::initializer_list<EventArg> args = {});
 
 }  // namespace strata::kvm

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 namespace strata::kvm::synthetic {
 

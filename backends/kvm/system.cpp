@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #include <fcntl.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 #include "backends/kvm/vm.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/utsname.h>
 
 namespace strata::kvm::tinyos {
@@ -15,7 +15,10 @@ constexpr std::uint64_t kBootStack = 0x9000;      // only until _start sets its 
 }  // namespace
 
 engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::span<const std::uint8_t> image,
-                          Fault fault, const LongModeLayout& layout) {
+                          Fault fault, const LongModeLayout& layout, Workload workload) {
+    if (workload == Workload::snapshot && ram.size() < kSnapshotRamSize)
+        return engine::plain_error("load tinyos", fmt::format("the snapshot workload needs {} bytes of RAM for its shared "
+                                                              "data, not {}", kSnapshotRamSize, ram.size()));
     if (image.empty() || kLoadAddress + image.size() > kKernelEnd)
         return engine::plain_error("load tinyos", fmt::format("a {} byte image does not fit below {:#x}", image.size(), kKernelEnd));
     if (auto r = ram.write(kLoadAddress, image); !r) return r;
@@ -27,14 +30,32 @@ engine::Result<void> load(engine::Recorder& recorder, GuestMemory& ram, std::spa
     event.start = recorder.now();
     recorder.record(event);
 
-    const std::uint32_t boot_info[2] = {kBootMagic, static_cast<std::uint32_t>(fault)};
+    const std::uint32_t boot_info[3] = {kBootMagic, static_cast<std::uint32_t>(fault), static_cast<std::uint32_t>(workload)};
     if (auto r = ram.write(kBootInfo, {reinterpret_cast<const std::uint8_t*>(boot_info), sizeof boot_info}); !r) return r;
     event.name = "VMM writes boot_info into guest RAM";
     event.args = {{"guest_physical", fmt::format("{:#x}", kBootInfo)},
                   {"fault", fault == Fault::none ? "none" : fault == Fault::triple ? "triple fault" : "hang"}};
+    if (workload == Workload::snapshot) event.args.push_back({"workload", "snapshot (user/workload.c)"});
     event.start = recorder.now();
     recorder.record(std::move(event));
     return write_long_mode_tables(recorder, ram, layout);
+}
+
+std::string checkpoint_name(std::uint32_t c) {
+    if (is_mark(c)) return c == kHalfwayMark ? "mark 0x1 (the writer's halfway point)" : fmt::format("mark {:#x}", c & 0xff);
+    switch (c) {
+        case 0: return "none (strata paused it by time)";
+        case ready: return "ready (its first user instruction next)";
+        case programs_done: return "the end of the tour's programs";
+        case echo_done: return "the end of echo";
+        case touch_done: return "the end of touch";
+        case uname_done: return "the end of uname";
+        case pause_phase_done: return "the end of the ticker and writer's phase";
+        case dirty_phase_done: return "the end of the dirtier's phase";
+        case migrate_phase_done: return "the end of the hog's phase";
+        case panic: return "a kernel panic";
+        default: return fmt::format("checkpoint {:#x}", c);
+    }
 }
 
 bool coalesce_missed_ticks(Vm& vm) {

@@ -1,6 +1,6 @@
 // Vcpu::translate: KVM_TRANSLATE, the MMU's answer for one address.
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 
 #include "backends/kvm/vcpu.hpp"
 

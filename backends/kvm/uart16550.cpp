@@ -171,6 +171,31 @@ void Uart16550::transmit(std::uint8_t byte) {
     if (sink_) sink_(std::string_view(&c, 1));
 }
 
+Uart16550::State Uart16550::state() const {
+    State s{ier_, fcr_, lcr_, mcr_, scr_, dll_, dlm_, msr_delta_, overrun_, thre_pending_, {rx_.begin(), rx_.end()}};
+    return s;
+}
+
+engine::Result<void> Uart16550::check_state(const State& s) {
+    // The bits each register keeps (write_register masks the same way).
+    if (s.rx.size() > kFifoSize || (s.ier & ~0x0f) || (s.fcr & ~0xc9) || (s.mcr & ~0x1f) || (s.msr_delta & ~0x0f))
+        return engine::plain_error("16550 UART state",
+                                   fmt::format("no 16550 holds this: {} bytes in a {} byte FIFO, IER {:#x}, FCR {:#x}, "
+                                               "MCR {:#x}, MSR changes {:#x}",
+                                               s.rx.size(), kFifoSize, s.ier, s.fcr, s.mcr, s.msr_delta));
+    return {};
+}
+
+engine::Result<void> Uart16550::set_state(const State& s) {
+    if (auto ok = check_state(s); !ok) return ok;
+    ier_ = s.ier, fcr_ = s.fcr, lcr_ = s.lcr, mcr_ = s.mcr, scr_ = s.scr, dll_ = s.dll, dlm_ = s.dlm;
+    msr_delta_ = s.msr_delta;
+    overrun_ = s.overrun;
+    thre_pending_ = s.thre_pending;
+    rx_.assign(s.rx.begin(), s.rx.end());
+    return {};
+}
+
 std::string Uart16550::line_settings() const {
     static constexpr char kParity[] = {'N', 'O', 'N', 'E', 'N', 'M', 'N', 'S'};
     const int data_bits = 5 + (lcr_ & 0x03);

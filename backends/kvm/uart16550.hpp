@@ -20,8 +20,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backends/kvm/device.hpp"
+#include "engine/error.hpp"
 #include "engine/recorder.hpp"
 
 namespace strata::kvm {
@@ -56,6 +58,19 @@ public:
     bool interrupt_asserted() const;
     // What IIR would read now, without acknowledging anything.
     std::uint8_t peek_iir() const;
+
+    // What the guest's driver programmed and what is in flight: everything
+    // a snapshot must carry for the guest to go on with the same UART.
+    struct State {
+        std::uint8_t ier = 0, fcr = 0, lcr = 0, mcr = 0, scr = 0, dll = 0, dlm = 0, msr_delta = 0;
+        bool overrun = false, thre_pending = true;
+        std::vector<std::uint8_t> rx;  // the receive FIFO, at most kFifoSize bytes
+    };
+    State state() const;
+    // Refuses a state no 16550 can be in (a FIFO fuller than it is, bits a
+    // register does not have), leaving the UART as it was.
+    engine::Result<void> set_state(const State& state);
+    static engine::Result<void> check_state(const State& state);
 
     const std::string& output() const { return output_; }  // the first kKeptOutput bytes sent
     std::uint64_t bytes_sent() const { return bytes_sent_; }

@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -114,8 +114,10 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         }
     } done{*this};
 
-    const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
-    WatchdogTimer watchdog(limits.timeout);
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + limits.timeout;
+    const bool pausing = limits.pause_after && *limits.pause_after < limits.timeout;
+    WatchdogTimer watchdog(pausing ? *limits.pause_after : limits.timeout);
     if (!watchdog.armed())
         return engine::errno_error("timer_create", errno, "cannot arm the vCPU watchdog");
 
@@ -137,6 +139,12 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
             if (entry.error().errno_value != EINTR) return std::unexpected(entry.error());
             if (kicked_) {
                 stop_with(RunStop::cancelled, "cancelled");
+                break;
+            }
+            if (pausing && std::chrono::steady_clock::now() >= started + *limits.pause_after) {
+                report.checkpoint = 0;
+                stop_with(RunStop::paused, fmt::format("strata paused the guest after {} ms, wherever it was",
+                                                       limits.pause_after->count()));
                 break;
             }
             if (std::chrono::steady_clock::now() >= deadline) {

@@ -27,6 +27,10 @@ namespace strata::kvm {
 struct RunLimits {
     std::chrono::milliseconds timeout{2000};  // wall time for the whole run
     std::uint64_t max_exits = 100'000;        // a guest flooding a device
+    // Set (and shorter than timeout): strata stops the guest wherever it is
+    // after this long, and the run ends as RunStop::paused with checkpoint
+    // 0: a pause at a moment of strata's choosing, not the guest's.
+    std::optional<std::chrono::milliseconds> pause_after;
 };
 
 enum class RunStop {
@@ -35,7 +39,7 @@ enum class RunStop {
     watchdog,   // the timeout passed
     exit_limit, // too many exits
     cancelled,  // kick()
-    paused,     // the guest reported a checkpoint (CheckpointPort); run again to go on
+    paused,     // the guest reported a checkpoint (CheckpointPort), or pause_after passed; run again to go on
     debug,      // a debug exit the VMM asked for (single step, breakpoint)
 };
 std::string_view run_stop_name(RunStop stop);

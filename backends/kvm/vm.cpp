@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #include <fmt/format.h>
-#include <linux/kvm.h>
+#include "backends/kvm/linux_kvm.hpp"
 #include <sys/mman.h>
 
 #include "backends/kvm/system.hpp"
@@ -31,6 +31,11 @@ Result<void> Vm::map_memory(std::uint32_t slot, const GuestMemory& memory, std::
                            {"flags", flag_names}});
     if (!r) return std::unexpected(r.error());
     return {};
+}
+
+Result<int> Vm::check_extension(int capability, std::string_view name) {
+    return traced_ioctl(*recorder_, fd(), KVM_CHECK_EXTENSION, static_cast<unsigned long>(capability),
+                        {{"capability", std::string(name)}, {"asked", "the VM"}});
 }
 
 Result<Vcpu> Vm::create_vcpu(int id) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/ioctl.hpp"
@@ -27,6 +29,14 @@ public:
     Result<void> map_memory(std::uint32_t slot, const GuestMemory& memory, std::uint32_t flags = 0);
     // KVM_CREATE_VCPU, then mmap() of its kvm_run area.
     Result<Vcpu> create_vcpu(int id);
+    // KVM_CHECK_EXTENSION on the VM fd: some answers depend on the VM
+    // (KVM_CAP_XSAVE2: the size of this VM's XSAVE area). `name` labels the event.
+    Result<int> check_extension(int capability, std::string_view name);
+
+    // dirty_log.cpp: KVM_GET_DIRTY_LOG of `slot`, which must have been
+    // mapped with KVM_MEM_LOG_DIRTY_PAGES: one bit per 4 KiB page the guest
+    // wrote since the last call (the call also clears them).
+    Result<std::vector<std::uint64_t>> get_dirty_log(std::uint32_t slot, std::size_t pages);
 
     // interrupts.cpp: the in-kernel interrupt controllers (PIC, IOAPIC and a
     // LAPIC per vCPU) and timer (the 8254 PIT). Both before creating vCPUs.

@@ -34,40 +34,28 @@ Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostn
     return box;
 }
 
-Result<std::unique_ptr<kvm::TinyOsVm>> boot_tinyos(Context& ctx) {
-    auto vm = kvm::TinyOsVm::create(ctx.recorder(), guests::tinyos(), [&ctx](std::string_view t) { ctx.console_write(t); });
+Result<std::unique_ptr<kvm::TinyosVm>> boot_tinyos(Context& ctx) {
+    auto vm = kvm::TinyosVm::start(ctx.recorder(), guests::tinyos(), kvm::tinyos::Workload::tour,
+                                   [&ctx](std::string_view t) { ctx.console_write(t); });
     if (!vm) return std::unexpected(vm.error());
     if (auto r = run_tinyos(ctx, **vm, kvm::tinyos::ready); !r) return std::unexpected(r.error());
     return vm;
 }
 
-Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyOsVm& vm, std::uint32_t checkpoint) {
+Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyosVm& vm, std::uint32_t checkpoint) {
     ctx.set_canceller([&vm] { vm.kick(); });
     auto report = vm.run_to(checkpoint);
     ctx.set_canceller(nullptr);
     return report;
 }
 
-std::string guest_uname_line(const kvm::TinyOsVm& vm, std::size_t from) {
+std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from) {
     const std::string& out = vm.uart().output();
     std::string line = from < out.size() ? out.substr(from) : std::string();
     if (auto at = line.find("uname: "); at != std::string::npos) line = line.substr(at + 7);
     else return {};
     if (auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
     return line;
-}
-
-std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from) {
-    std::map<std::string, std::uint64_t> out;
-    const auto events = ctx.recorder().events();
-    for (std::size_t i = from; i < events.size(); ++i) {
-        if (events[i].kind != engine::EventKind::vm_exit) continue;
-        std::string device = "(no device)";
-        for (const auto& a : events[i].args)
-            if (a.name == "device") device = a.value;
-        ++out[device];
-    }
-    return out;
 }
 
 std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind) {

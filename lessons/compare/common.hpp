@@ -1,7 +1,7 @@
 // What the compare lessons share: a whole container made in one step, the
 // way the container track makes it step by step; tinyos running, with its
 // console and Cancel wired to the step; and small readers of what a step
-// recorded (VM exits by device, events of a kind).
+// recorded (events of a kind; VM exits by device come from vm/machine.hpp).
 #pragma once
 
 #include <map>
@@ -12,6 +12,7 @@
 #include "backends/linux/agent.hpp"
 #include "engine/lesson.hpp"
 #include "lessons/container/common.hpp"
+#include "lessons/vm/machine.hpp"
 
 namespace strata::lessons::compare {
 
@@ -22,6 +23,8 @@ using engine::StepOutcome;
 
 // A step run out of order: reported, not a crash (container/common.hpp).
 using container::need;
+// VM exits by the device that took them (vm/machine.hpp).
+using vm::exits_by_device;
 
 // The container of container/mount-pivot and container/pid with every
 // namespace of the track: user (root inside, you outside), PID, mount, UTS,
@@ -30,17 +33,16 @@ using container::need;
 // host name `hostname`.
 Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostname = "strata-box");
 
-// tinyos built, loaded and run to its first user instruction; what it
-// prints goes to the lesson's console.
-Result<std::unique_ptr<kvm::TinyOsVm>> boot_tinyos(Context& ctx);
+// tinyos (its tour) built, loaded and run to its first user instruction;
+// what it prints goes to the lesson's console.
+Result<std::unique_ptr<kvm::TinyosVm>> boot_tinyos(Context& ctx);
 // Runs tinyos on to `checkpoint`, cancellable from the step.
-Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyOsVm& vm, std::uint32_t checkpoint);
+Result<kvm::RunReport> run_tinyos(Context& ctx, kvm::TinyosVm& vm, std::uint32_t checkpoint);
 // The line tinyos's uname program printed ("tinyos 0.1 #1 ..."), looked
 // for in what the guest wrote after `from` bytes of its output.
-std::string guest_uname_line(const kvm::TinyOsVm& vm, std::size_t from);
+std::string guest_uname_line(const kvm::TinyosVm& vm, std::size_t from);
 
-// VM exits recorded at or after event `from`, by the device that took them.
-std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from);
+// Events of a kind recorded at or after event `from`.
 std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind);
 
 // "1.23 ms" for a duration in nanoseconds.

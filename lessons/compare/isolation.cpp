@@ -31,7 +31,7 @@ struct View {
 
 struct State final : engine::LessonState {
     std::optional<linux::Agent> box;
-    std::unique_ptr<kvm::TinyOsVm> vm;
+    std::unique_ptr<kvm::TinyosVm> vm;
     View container, guest;
     bool guest_seen = false;
 };

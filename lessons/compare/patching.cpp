@@ -25,7 +25,7 @@ struct State final : engine::LessonState {
     linux::Uname host;
     std::string host_version;  // /proc/version
     std::optional<linux::Agent> box;
-    std::unique_ptr<kvm::TinyOsVm> vm;
+    std::unique_ptr<kvm::TinyosVm> vm;
     std::string container_version, guest_uname;
     bool image_has_kernel = false;
 };

@@ -18,7 +18,7 @@ const std::string kId = "compare/whose-kernel";
 
 struct State final : engine::LessonState {
     std::optional<linux::Agent> box;
-    std::unique_ptr<kvm::TinyOsVm> vm;
+    std::unique_ptr<kvm::TinyosVm> vm;
     linux::Uname container_answer;
     std::string guest_answer;
     std::uint64_t guest_exits = 0, guest_bytes = 0;

@@ -9,6 +9,19 @@ engine::Result<void> need(bool ok, const char* lesson, const char* what) {
     return engine::plain_error(lesson, std::string(what) + " does not exist yet");
 }
 
+std::map<std::string, std::uint64_t> exits_by_device(engine::Context& ctx, std::size_t from) {
+    std::map<std::string, std::uint64_t> out;
+    const auto events = ctx.recorder().events();
+    for (std::size_t i = from; i < events.size(); ++i) {
+        if (events[i].kind != engine::EventKind::vm_exit) continue;
+        std::string device = "(no device: " + events[i].name + ")";
+        for (const auto& a : events[i].args)
+            if (a.name == "device") device = a.value;
+        ++out[device];
+    }
+    return out;
+}
+
 engine::Result<void> Machine::open(engine::Context& ctx) {
     auto k = kvm::Kvm::open(ctx.recorder());
     if (!k) return std::unexpected(k.error());

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -52,5 +53,9 @@ engine::Result<void> need(bool ok, const char* lesson, const char* what);
 // A run that should have paused at `checkpoint` (or halted, when
 // `checkpoint` is 0): an error describing what the guest did instead.
 engine::Result<void> expect_stop(const kvm::RunReport& report, std::uint32_t checkpoint);
+
+// The VM exits recorded at or after event `from`, by the device that took
+// them (its "device" argument; "(no device: <exit>)" for one none took).
+std::map<std::string, std::uint64_t> exits_by_device(engine::Context& ctx, std::size_t from);
 
 }  // namespace strata::lessons::vm

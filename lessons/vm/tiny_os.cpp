@@ -65,20 +65,6 @@ GuestCounts since(const GuestCounts& before, const GuestCounts& after) {
     return d;
 }
 
-// VM exits of the events recorded after `from`, by the device that took them.
-std::map<std::string, std::uint64_t> exits_by_device(Context& ctx, std::size_t from) {
-    std::map<std::string, std::uint64_t> out;
-    const auto events = ctx.recorder().events();
-    for (std::size_t i = from; i < events.size(); ++i) {
-        if (events[i].kind != engine::EventKind::vm_exit) continue;
-        std::string device = "(no device: " + events[i].name + ")";
-        for (const auto& a : events[i].args)
-            if (a.name == "device") device = a.value;
-        ++out[device];
-    }
-    return out;
-}
-
 // Runs tinyos until it reports `checkpoint`. Whatever else happens — a
 // panic, a triple fault, a kernel that never comes back — is reported.
 Result<kvm::RunReport> run_to(Context& ctx, const std::string& label, std::uint32_t checkpoint,
@@ -168,7 +154,7 @@ Result<StepOutcome> setup(Context& ctx) {
             steps.rows.push_back({kvm::GuestTrace::describe(r), uart ? "yes: each port access" : "none"});
         }
     ctx.facts().set_table(std::move(steps));
-    const auto devices = exits_by_device(ctx, from);
+    const auto devices = lessons::vm::exits_by_device(ctx, from);
     for (const auto& [device, n] : devices) ctx.facts().set_value("setup: exits to " + device, std::to_string(n));
     return StepOutcome{fmt::format("tinyos loaded its own GDT, TSS, IDT, syscall MSRs and page tables and programmed "
                                    "the PIC and PIT in {:.2f} ms; of all that only the UART's port I/O and the trace "
@@ -205,7 +191,7 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
     const auto fixed_up_before = s.trace->syscalls_via_fault();
     auto report = run_to(ctx, "echo", tinyos::echo_done);
     if (!report) return std::unexpected(report.error());
-    const auto devices = exits_by_device(ctx, from);
+    const auto devices = lessons::vm::exits_by_device(ctx, from);
     const std::string uart_name(s.uart->name());
     const auto uart_exits = devices.count(uart_name) ? devices.at(uart_name) : 0;
     ctx.facts().set_value("bytes the guest wrote", std::to_string(s.uart->bytes_sent() - before));
@@ -228,7 +214,7 @@ Result<StepOutcome> page_fault(Context& ctx) {
     auto report = run_to(ctx, "touch", tinyos::touch_done);
     if (!report) return std::unexpected(report.error());
     const auto d = since(before, counts(*s.trace));
-    const auto devices = exits_by_device(ctx, from);
+    const auto devices = lessons::vm::exits_by_device(ctx, from);
     ctx.facts().set_value("page faults inside the guest", std::to_string(d.of(GuestEventKind::page_fault)));
     ctx.facts().set_value("VM exits during the run", std::to_string(report->exits));
     for (const auto& [device, n] : devices) ctx.facts().set_value("touch: exits to " + device, std::to_string(n));

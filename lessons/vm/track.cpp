@@ -5,6 +5,7 @@
 #include "lessons/vm/interrupts.hpp"
 #include "lessons/vm/long_mode.hpp"
 #include "lessons/vm/single_step.hpp"
+#include "lessons/vm/snapshot.hpp"
 #include "lessons/vm/tiny_os.hpp"
 
 namespace strata::lessons {
@@ -12,7 +13,7 @@ namespace strata::lessons {
 // In course order (LESSONS.md).
 std::vector<engine::Lesson> vm_track() {
     return {hello_kvm_lesson(), single_step_lesson(), devices_are_exits_lesson(), long_mode_lesson(),
-            interrupts_lesson(), tiny_os_lesson()};
+            interrupts_lesson(), tiny_os_lesson(), snapshot_lesson()};
 }
 
 }  // namespace strata::lessons

@@ -10,11 +10,15 @@ endforeach()
 file(GLOB_RECURSE all_sources ${SOURCE_DIR}/engine/* ${SOURCE_DIR}/backends/* ${SOURCE_DIR}/lessons/*
      ${SOURCE_DIR}/app/* ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.hpp)
 foreach(source IN LISTS all_sources)
-  if(source MATCHES "/backends/kvm/")
+  file(STRINGS ${source} lines REGEX "#include *<linux/kvm.h>")
+  if(NOT lines OR source MATCHES "/backends/kvm/linux_kvm.hpp$")
     continue()
   endif()
-  file(STRINGS ${source} lines REGEX "#include *<linux/kvm.h>")
-  if(lines)
+  # Inside backends/kvm the header comes through linux_kvm.hpp, which gives
+  # C++ the kernel's struct sizes (and so the right ioctl numbers).
+  if(source MATCHES "/backends/kvm/")
+    list(APPEND violations "${source}: <linux/kvm.h> included directly (include backends/kvm/linux_kvm.hpp)")
+  else()
     list(APPEND violations "${source}: <linux/kvm.h> outside backends/kvm")
   endif()
 endforeach()

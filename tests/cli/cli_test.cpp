@@ -141,3 +141,25 @@ TEST_CASE("Running with --shell is refused for a lesson that builds no container
     CHECK(run.status == 2);
     CHECK(run.output.find("offers no shell") != std::string::npos);
 }
+
+TEST_CASE("A file that is not a snapshot is refused by name, before /dev/kvm is opened", "[cli]") {
+    const std::string path = "/tmp/strata-cli-test-" + std::to_string(::getpid()) + ".snap";
+    {
+        FILE* f = std::fopen(path.c_str(), "w");
+        REQUIRE(f);
+        std::fputs("#!/bin/sh\necho not a snapshot\n", f);
+        std::fclose(f);
+    }
+    for (const char* command : {"snapshot info ", "snapshot resume "}) {
+        CAPTURE(command);
+        const auto run = run_strata(command + path);
+        CHECK(run.status == 1);
+        CHECK(run.output.find("not a strata snapshot") != std::string::npos);
+        CHECK(run.output.find("tinyos continues") == std::string::npos);
+    }
+    std::remove(path.c_str());
+    const auto missing = run_strata("snapshot resume /nonexistent/tinyos.snap");
+    CHECK(missing.status == 1);
+    CHECK(missing.output.find("there is no file by that name") != std::string::npos);
+    CHECK(run_strata("snapshot").status == 2);
+}

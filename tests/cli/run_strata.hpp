@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/shell_run.hpp"
+
 namespace strata::tests {
 
-struct Run {
-    int status = -1;
-    std::string output;  // stdout and stderr together
-};
+using Run = ShellRun;
 
-// `args` is a shell fragment; stdin is /dev/null.
+// `args` is a shell fragment; stdin is /dev/null, stdout and stderr are
+// both in the output.
 Run run_strata(const std::string& args);
 // The scratch XDG_STATE_HOME (created on first use, removed at exit).
 const std::filesystem::path& scratch_state_home();

@@ -2,38 +2,25 @@
 // measured. (Numbers are not asserted: benchmarks are not timed tests.)
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <memory>
+#include <string>
 
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
+
+#include "tests/support/shell_run.hpp"
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string out;
-};
-
-Run strata(const std::string& args) {
-    const std::string command = std::string(STRATA_BINARY) + " " + args + " 2>/dev/null </dev/null";
-    Run run;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer{};
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) run.out.append(buffer.data(), n);
-    const int status = ::pclose(pipe.release());
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+// JSON on stdout; what strata says on stderr is not part of it.
+strata::tests::ShellRun strata_bench(const std::string& args) {
+    return strata::tests::run_shell(std::string(STRATA_BINARY) + " " + args + " 2>/dev/null </dev/null");
 }
 
 }  // namespace
 
 TEST_CASE("strata bench guest-speed --json: four places, each with the right answer", "[kvm][userns]") {
-    const auto run = strata("bench guest-speed -n 1 --json");
+    const auto run = strata_bench("bench guest-speed -n 1 --json");
     REQUIRE(run.status == 0);
-    const auto j = nlohmann::json::parse(run.out, nullptr, false);
+    const auto j = nlohmann::json::parse(run.output, nullptr, false);
     REQUIRE_FALSE(j.is_discarded());
     REQUIRE(j["rows"].size() == 4);
     for (const auto& row : j["rows"]) {
@@ -45,9 +32,9 @@ TEST_CASE("strata bench guest-speed --json: four places, each with the right ans
 }
 
 TEST_CASE("strata bench footprint --json: one idle container and one idle VM, measured", "[kvm][userns]") {
-    const auto run = strata("bench footprint --json");
+    const auto run = strata_bench("bench footprint --json");
     REQUIRE(run.status == 0);
-    const auto j = nlohmann::json::parse(run.out, nullptr, false);
+    const auto j = nlohmann::json::parse(run.output, nullptr, false);
     REQUIRE_FALSE(j.is_discarded());
     REQUIRE(j["memory"].size() == 2);
     for (const auto& row : j["memory"]) CHECK(row["pss_bytes"].get<double>() > 0);

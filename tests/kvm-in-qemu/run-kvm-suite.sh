@@ -25,4 +25,8 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
     exit 77
 fi
 echo "No usable /dev/kvm on this machine: running $(basename "$binary") inside a QEMU VM whose kernel has a real /dev/kvm."
-exec "$here/run-in-vm.sh" --timeout 900 -- "$binary" "$@"
+# vm/snapshot runs strata itself as a second process: the one next to the binary.
+with=()
+strata="$(dirname "$binary")/strata"
+[[ -x "$strata" ]] && with=(--with "$strata")
+exec "$here/run-in-vm.sh" --timeout 900 "${with[@]}" -- "$binary" "$@"

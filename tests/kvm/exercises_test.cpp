@@ -77,7 +77,7 @@ TEST_CASE("Every prediction of every VM lesson has exactly one choice a live run
             ++checked;
         }
     }
-    CHECK(checked >= 12);  // two per VM lesson
+    CHECK(checked >= 14);  // two per VM lesson
     CHECK_NO_LEAKS(before);
 }
 
@@ -123,6 +123,25 @@ TEST_CASE("vm/tiny-os: only the triple fault makes KVM report a SHUTDOWN", "[kvm
     CHECK(none.outcome == engine::Outcome::failed);
     REQUIRE(none.hint);
     CHECK_THAT(*none.hint, Catch::Contains("With fault=none the run ended with"));
+    CHECK_NO_LEAKS(before);
+}
+
+TEST_CASE("vm/snapshot: only a pause by time passes the pause-anywhere challenge", "[kvm][exercise]") {
+    const auto before = tests::HostState::capture();
+    const auto exercises = exercises_of("vm/snapshot");
+    const auto& snapshot = lesson("vm/snapshot");
+    const auto timed = tests::challenge_against_live_run(snapshot, exercises, "pause-anywhere", "time");
+    CHECK(timed.outcome == engine::Outcome::passed);
+    REQUIRE(timed.goal.size() == 2);
+    CHECK(timed.goal[0].held);
+    CHECK(timed.goal[1].held);
+    const auto at_mark = tests::challenge_against_live_run(snapshot, exercises, "pause-anywhere", "mark");
+    CHECK(at_mark.outcome == engine::Outcome::failed);
+    REQUIRE(at_mark.goal.size() == 2);
+    CHECK_FALSE(at_mark.goal[0].held);
+    CHECK(at_mark.goal[1].held);  // the restore works there too; only the pause was the guest's
+    REQUIRE(at_mark.hint);
+    CHECK_THAT(*at_mark.hint, Catch::Contains("stopped at mark 0x1"));
     CHECK_NO_LEAKS(before);
 }
 

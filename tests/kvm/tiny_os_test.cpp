@@ -13,6 +13,7 @@
 #include "backends/probe/machine_report.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
+#include "tests/kvm/lesson_lookup.hpp"
 #include "tests/support/no_leaks.hpp"
 
 using namespace strata;
@@ -20,25 +21,9 @@ using engine::EventKind;
 
 namespace {
 
-const engine::Lesson& lesson() {
-    const auto* l = lessons::catalogue().find("vm/tiny-os");
-    REQUIRE(l != nullptr);
-    return *l;
-}
-
-int step_index(const std::string& id) {
-    const auto& steps = lesson().steps;
-    for (std::size_t i = 0; i < steps.size(); ++i)
-        if (steps[i].id == id) return static_cast<int>(i);
-    FAIL("no step " << id);
-    return -1;
-}
-
-std::string fact(const engine::Snapshot& snap, const std::string& key) {
-    for (const auto& [k, v] : snap.facts.values)
-        if (k == key) return v;
-    return "<missing " + key + ">";
-}
+const engine::Lesson& lesson() { return tests::catalogue_lesson("vm/tiny-os"); }
+int step_index(const std::string& id) { return tests::step_of(lesson(), id); }
+std::string fact(const engine::Snapshot& snap, const std::string& key) { return tests::fact_of(snap, key); }
 
 std::size_t count_named(const engine::Snapshot& snap, int step, EventKind kind, const std::string& name) {
     std::size_t n = 0;
@@ -245,4 +230,15 @@ TEST_CASE("The guest trace takes what the guest wrote only after checking it", "
     CHECK(trace.syscalls(2) == 1);
     CHECK(trace.syscalls_via_fault() == 1);
     CHECK(recorder.events().back().name == "guest syscall: uname");
+
+    // A program's mark says which pages of the shared data it wrote; the latest is kept.
+    put_record(next + 1, 8, 4, 0x11, (std::uint64_t{64} << 32) | 16);
+    put32(4, next + 2);
+    trace.drain();
+    REQUIRE(trace.last_mark());
+    CHECK(trace.last_mark()->a == 0x11);
+    CHECK(kvm::mark_first_page(*trace.last_mark()) == 64);
+    CHECK(kvm::mark_pages(*trace.last_mark()) == 16);
+    CHECK(has_arg(recorder.events().back(), "shared data pages written", "64-79 (16 pages)"));
+    CHECK(trace.consumed() == next + 2);
 }

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include <grp.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 #include "app/cli/cli.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
+#include "tests/kvm/shipped_recordings.hpp"
 
 using namespace strata;
 
@@ -35,6 +38,34 @@ int as_nobody(Body body) {
     ::waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
 }
+
+// STRATA_ASSETS pointing at a scratch directory, readable by nobody,
+// holding the embedded recording of `lesson_id`; removed at the end.
+struct ShippedAssets {
+    std::filesystem::path root;
+    explicit ShippedAssets(const std::string& lesson_id) {
+        std::string pattern = (std::filesystem::temp_directory_path() / "kvm-unprivileged-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()));
+        root = pattern;
+        const auto file = root / "recordings" / (lesson_id + ".json");
+        std::filesystem::create_directories(file.parent_path());
+        bool found = false;
+        for (const auto& r : tests::shipped_vm_recordings())
+            if (r.lesson_id == lesson_id) {
+                std::ofstream(file) << r.json;
+                found = true;
+            }
+        REQUIRE(found);
+        for (const auto& p : {root, root / "recordings", file.parent_path()}) ::chmod(p.c_str(), 0755);
+        ::chmod(file.c_str(), 0644);
+        ::setenv("STRATA_ASSETS", root.c_str(), 1);
+    }
+    ~ShippedAssets() {
+        ::unsetenv("STRATA_ASSETS");
+        std::error_code ec;
+        std::filesystem::remove_all(root, ec);
+    }
+};
 
 }  // namespace
 
@@ -71,6 +102,9 @@ TEST_CASE("A user who may not open /dev/kvm is told why and how to fix it", "[kv
         CHECK(status == 3);
     }
     SECTION("without --live the CLI plays the shipped recording instead, and succeeds") {
+        // The recording this binary embeds, as the assets strata reads: the
+        // suite may run inside a VM that has no source tree.
+        const ShippedAssets assets("vm/hello-kvm");
         const int status = as_nobody([] {
             // Only the exit status comes back from the child: keep its output off the test log.
             if (!std::freopen("/dev/null", "w", stdout)) return 101;

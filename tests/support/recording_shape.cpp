@@ -12,12 +12,17 @@ namespace strata::tests {
 
 namespace {
 
-std::string line_of(const engine::TraceEvent& e, const Leeway& leeway) {
+// "kind | name | layers | ok or errno", without the step.
+std::string what_of(const engine::TraceEvent& e, const Leeway& leeway) {
     std::string layers;
     for (auto l : e.layers) layers += (layers.empty() ? "" : " > ") + std::string(engine::layer_key(l));
     const std::string name = leeway.normalize_name ? leeway.normalize_name(e.name) : e.name;
-    return fmt::format("step {} | {} | {} | {} | {}", e.step, engine::event_kind_key(e.kind), name, layers,
+    return fmt::format("{} | {} | {} | {}", engine::event_kind_key(e.kind), name, layers,
                        e.error == 0 ? std::string("ok") : engine::errno_name(e.error));
+}
+
+std::string line_of(const engine::TraceEvent& e, const Leeway& leeway) {
+    return fmt::format("step {} | {}", e.step, what_of(e, leeway));
 }
 
 // Events the guest causes (and so its scheduling orders), as opposed to
@@ -43,29 +48,33 @@ void push(std::vector<std::string>& lines, std::string line, bool collapse) {
 
 std::vector<std::string> recording_shape(const std::vector<engine::TraceEvent>& events, const Leeway& leeway) {
     std::vector<std::string> lines;
-    if (!leeway.guest_schedules_programs) {
-        for (const auto& e : events) push(lines, line_of(e, leeway), leeway.collapse_repeats);
-        return lines;
-    }
-    std::map<int, std::set<std::string>> guest_sets;                      // by step
-    std::map<std::pair<int, std::string>, std::vector<std::string>> programs;  // by step and guest pid
+    std::set<std::string> stretch;  // what the guest did since strata's last call (guest_runs_freely)
+    // By guest pid, over the whole run: where strata's steps cut a
+    // program's run depends on the timer too (guest_runs_freely).
+    std::map<std::string, std::vector<std::string>> programs;
+    auto close_stretch = [&] {
+        for (const auto& line : stretch) lines.push_back("guest, any order: " + line);
+        stretch.clear();
+    };
     for (const auto& e : events) {
+        std::string line = line_of(e, leeway);
         if (!guest_driven(e.kind)) {
-            push(lines, line_of(e, leeway), leeway.collapse_repeats);
+            close_stretch();
+            lines.push_back(std::move(line));
+            continue;
+        }
+        if (!leeway.guest_runs_freely) {
+            push(lines, std::move(line), leeway.collapse_repeats);
             continue;
         }
         const std::string pid = arg(e, "pid");
-        if (e.kind == engine::EventKind::guest_event && !pid.empty()) {
-            if (!arg(e, "from pid").empty()) continue;  // a context switch
-            push(programs[{e.step, pid}], line_of(e, leeway), leeway.collapse_repeats);
-        } else {
-            guest_sets[e.step].insert(line_of(e, leeway));
-        }
+        if (e.kind == engine::EventKind::guest_event && !pid.empty() && arg(e, "from pid").empty())
+            push(programs[pid], what_of(e, leeway), leeway.collapse_repeats);
+        stretch.insert(std::move(line));
     }
-    for (const auto& [step, set] : guest_sets)
-        for (const auto& line : set) lines.push_back("guest, any order: " + line);
-    for (const auto& [key, sequence] : programs)
-        for (const auto& line : sequence) lines.push_back("guest pid " + key.second + ": " + line);
+    close_stretch();
+    for (const auto& [pid, sequence] : programs)
+        for (const auto& line : sequence) lines.push_back("guest pid " + pid + ": " + line);
     return lines;
 }
 

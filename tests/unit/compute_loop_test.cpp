@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "assets/guests/compute_loop.hpp"
-#include "backends/kvm/cpuid.hpp"
 #include "backends/measure/guest_speed.hpp"
 #include "backends/sys/machine_code.hpp"
 
@@ -45,16 +44,4 @@ TEST_CASE("The routine's bytes, run natively, compute what the C++ reference com
     }
     CHECK(measure::loop_reference(0) == 0x2545f4914f6cdd1dull);
     CHECK(measure::loop_reference(1) != measure::loop_reference(2));
-}
-
-TEST_CASE("A CPUID signature is three registers of ASCII", "[unit][kvm]") {
-    // "KVMKVMKVM\0\0\0" as KVM's leaf 0x40000000 returns it.
-    CHECK(kvm::cpuid_signature(0x4b4d564b, 0x564b4d56, 0x4d) == "KVMKVMKVM");
-    CHECK(kvm::cpuid_signature(0, 0, 0).empty());
-    CHECK(kvm::cpuid_signature(0x01020304, 0, 0) == "....");  // control bytes are not printed
-    const std::vector<kvm::CpuidEntry> table = {{1, 0, 0, 0, 0, kvm::kCpuidHypervisorBit, 0},
-                                                {0x40000000, 0, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d}};
-    REQUIRE(kvm::find_cpuid(table, 1) != nullptr);
-    CHECK((kvm::find_cpuid(table, 1)->ecx & kvm::kCpuidHypervisorBit) != 0);
-    CHECK(kvm::find_cpuid(table, 7) == nullptr);
 }

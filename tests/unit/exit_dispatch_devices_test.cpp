@@ -43,6 +43,16 @@ TEST_CASE("A write to the checkpoint port pauses the run with the guest's number
     CHECK(m.uart.output() == "a");
 }
 
+TEST_CASE("A four-byte write to the checkpoint port carries a program's mark number", "[unit][exit]") {
+    Machine m;
+    auto page = syn::empty_page();
+    const std::uint8_t mark[] = {0x21, 0x01, 0x00, 0x00};  // outl 0x121: tinyos's MARK_BASE | 0x21
+    syn::set_io(page, true, 0x501, 4, 1, 1024, mark);
+    const auto outcome = dispatch_exit(page, m.devices);
+    CHECK(outcome.action == ExitAction::pause);
+    CHECK(outcome.checkpoint == 0x121);
+}
+
 TEST_CASE("An IN from the UART's line status register is answered in the kvm_run page", "[unit][exit]") {
     Machine m;
     auto page = syn::empty_page();

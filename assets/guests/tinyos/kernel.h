@@ -33,6 +33,11 @@ typedef long i64;
 #define USER_STACK_PAGES 16
 #define USER_HEAP 0x1000000UL   /* pages appear when first touched        */
 #define USER_HEAP_END 0x1100000UL
+/* The snapshot workload's shared data: one 2 MiB page, the same physical
+ * memory in every process, so strata knows which guest-physical pages a
+ * program writes (vm/snapshot checks KVM's dirty log against them). */
+#define USER_DATA 0x2000000UL
+#define DATA_PHYS 0x400000UL    /* needs 6 MiB of RAM: strata gives it    */
 
 /* Segment selectors of the kernel's own GDT (cpu.c). */
 #define KERNEL_CS 0x08
@@ -43,12 +48,15 @@ typedef long i64;
 
 /* What the VMM tells the kernel at boot (RDI points here). */
 struct boot_info {
-    u32 magic;  /* BOOT_MAGIC */
-    u32 fault;  /* 0: boot normally; FAULT_*: misbehave on purpose */
+    u32 magic;    /* BOOT_MAGIC */
+    u32 fault;    /* 0: boot normally; FAULT_*: misbehave on purpose */
+    u32 workload; /* which programs to run: WORKLOAD_* (proc.c)       */
 };
 #define BOOT_MAGIC 0x534f5954 /* "TYOS" */
 #define FAULT_TRIPLE 1        /* exception with no usable IDT           */
 #define FAULT_HANG 2          /* kernel loops with interrupts off       */
+#define WORKLOAD_TOUR 0       /* vm/tiny-os: six phases of small programs */
+#define WORKLOAD_SNAPSHOT 1   /* vm/snapshot: long-running, page-writing ones */
 
 /* Everything an entry into the kernel saved, in the order entry.S pushes
  * it; the CPU's own part (rip..ss) comes last. */
@@ -64,6 +72,13 @@ struct frame {
 /* Ports. */
 #define CHECKPOINT_PORT 0x501 /* strata pauses the run here */
 #define TRACE_DOORBELL 0x510
+/* Checkpoints: 1 before the first user instruction; per finished phase
+ * PHASE_DONE_TOUR + phase or PHASE_DONE_SNAPSHOT + phase; MARK_BASE | id
+ * when a program calls mark(id) (syscall.c); PANIC from trap.c. */
+#define PHASE_DONE_TOUR 2
+#define PHASE_DONE_SNAPSHOT 0x10
+#define MARK_BASE 0x100
+#define CHECKPOINT_PANIC 0xee
 
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline u8 inb(u16 port) {
@@ -94,6 +109,7 @@ enum trace_kind {
     TR_EXIT = 5,      /* a = exit code                              */
     TR_KILL = 6,      /* a = vector, b = rip                        */
     TR_START = 7,     /* a process was created, a = program index   */
+    TR_MARK = 8,      /* a program's mark(): a = id, b = first page << 32 | pages */
 };
 enum setup_step { SETUP_GDT = 1, SETUP_IDT, SETUP_SYSCALL, SETUP_PAGING, SETUP_TIMER, SETUP_UART };
 void trace(int kind, int pid, u32 a, u64 b);
@@ -109,6 +125,7 @@ void timer_init(void);
 u64 page_alloc(void);  /* a zeroed page, or 0 */
 u64 *address_space_new(void);
 int map_page(u64 *pml4, u64 va, u64 pa, u64 flags);
+void map_shared_data(u64 *pml4); /* USER_DATA -> DATA_PHYS, one 2 MiB page */
 int handle_user_fault(u64 *pml4, u64 va, u64 error);
 int copy_user(u64 *pml4, void *kernel, u64 va, u64 len, int to_user); /* -1: bad pointer */
 u64 *kernel_space(void);
@@ -120,6 +137,7 @@ void paging_init(void);
 /* proc.c: processes and the scheduler. */
 struct frame *trap(struct frame *f);
 struct frame *schedule(struct frame *f);
+void procs_init(u32 workload);
 void procs_start_phase(void);
 struct frame *first_frame(void);
 u64 *current_pml4(void);

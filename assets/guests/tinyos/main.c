@@ -21,6 +21,7 @@ void kmain(const struct boot_info *info) {
     if (info->magic == BOOT_MAGIC && info->fault == FAULT_HANG)
         for (;;) __asm__ volatile("cli");
 
+    procs_init(info->magic == BOOT_MAGIC ? info->workload : WORKLOAD_TOUR);
     procs_start_phase();
     struct frame *first = first_frame();
     kprint("tinyos: entering user mode\n");

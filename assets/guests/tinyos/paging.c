@@ -71,6 +71,15 @@ u64 *address_space_new(void) {
     return pml4;
 }
 
+/* The snapshot workload's shared data (kernel.h): a single 2 MiB page in
+ * the process's page directory, writable from ring 3. No page faults and
+ * no kernel work when a program writes it: only the program's own stores,
+ * which is what KVM's dirty log should then show. */
+void map_shared_data(u64 *pml4) {
+    u64 *pdpt = (u64 *)ADDR(pml4[0]), *pd = (u64 *)ADDR(pdpt[0]);
+    pd[(USER_DATA >> 21) & 0x1ff] = DATA_PHYS | PTE_P | PTE_W | PTE_U | PTE_PS;
+}
+
 void paging_init(void) {
     kernel_pml4 = address_space_new(); /* the idle loop runs on this one */
     __asm__ volatile("mov %0, %%cr3" ::"r"(kernel_pml4) : "memory");

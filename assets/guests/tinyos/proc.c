@@ -10,7 +10,8 @@
  *
  * The programs run in phases (one per lesson step): when every process
  * of a phase has exited or been killed, the kernel reports a checkpoint
- * to strata and starts the next phase.
+ * to strata and starts the next phase. boot_info picks the list of
+ * phases: vm/tiny-os's tour, or vm/snapshot's workload (user/workload.c).
  */
 #include "kernel.h"
 
@@ -30,20 +31,31 @@ struct proc {
     u64 cpu_ticks;
 };
 
-/* The programs (user/programs.c), phase by phase. */
+/* The programs (user/programs.c, user/workload.c), phase by phase. */
 void prog_hello(void), prog_counter(void), prog_pager(void), prog_divide(void), prog_snoop(void),
     prog_spin(void), prog_echo(void), prog_touch(void), prog_uname(void);
+void prog_ticker(void), prog_writer(void), prog_dirtier(void), prog_hog(void);
 struct program {
     const char *name;
     void (*entry)(void);
 };
-static const struct program phase0[] = {{"hello", prog_hello},   {"counter", prog_counter}, {"pager", prog_pager},
-                                        {"divide", prog_divide}, {"snoop", prog_snoop},     {"spin", prog_spin}, {0, 0}};
-static const struct program phase1[] = {{"echo", prog_echo}, {0, 0}};
-static const struct program phase2[] = {{"touch", prog_touch}, {0, 0}};
-static const struct program phase3[] = {{"uname", prog_uname}, {0, 0}};
-static const struct program *const phases[] = {phase0, phase1, phase2, phase3};
-#define PHASES 4
+static const struct program tour0[] = {{"hello", prog_hello},   {"counter", prog_counter}, {"pager", prog_pager},
+                                       {"divide", prog_divide}, {"snoop", prog_snoop},     {"spin", prog_spin}, {0, 0}};
+static const struct program tour1[] = {{"echo", prog_echo}, {0, 0}};
+static const struct program tour2[] = {{"touch", prog_touch}, {0, 0}};
+static const struct program tour3[] = {{"uname", prog_uname}, {0, 0}};
+static const struct program *const tour[] = {tour0, tour1, tour2, tour3};
+/* vm/snapshot: two programs to pause mid-run, then one whose page writes
+ * the lesson checks against the dirty log, then one to migrate live. */
+static const struct program snap0[] = {{"ticker", prog_ticker}, {"writer", prog_writer}, {0, 0}};
+static const struct program snap1[] = {{"dirtier", prog_dirtier}, {0, 0}};
+static const struct program snap2[] = {{"hog", prog_hog}, {0, 0}};
+static const struct program *const snapshot_phases[] = {snap0, snap1, snap2};
+
+static const struct program *const *phases = tour;
+static int phase_count = 4;
+static u32 phase_done = PHASE_DONE_TOUR; /* checkpoint of phase 0's end */
+static int shared_data;                  /* map USER_DATA into each process */
 
 static struct proc procs[MAX_PROCS];
 static u8 kstacks[MAX_PROCS][KSTACK] __attribute__((aligned(16)));
@@ -82,6 +94,7 @@ static void spawn(const struct program *prog) {
             kprint("tinyos: out of memory\n");
             return;
         }
+        if (shared_data) map_shared_data(p->pml4);
         p->pid = next_pid++;
         p->name = prog->name;
         p->cpu_ticks = 0;
@@ -92,8 +105,16 @@ static void spawn(const struct program *prog) {
     }
 }
 
+void procs_init(u32 workload) {
+    if (workload != WORKLOAD_SNAPSHOT) return;
+    phases = snapshot_phases;
+    phase_count = 3;
+    phase_done = PHASE_DONE_SNAPSHOT;
+    shared_data = 1;
+}
+
 void procs_start_phase(void) {
-    trace_eager(phase == 1); /* the lesson follows one syscall event by event */
+    trace_eager(phases == tour && phase == 1); /* vm/tiny-os follows one syscall event by event */
     for (const struct program *prog = phases[phase]; prog->name; ++prog) spawn(prog);
 }
 
@@ -116,10 +137,10 @@ static void run(struct proc *p) {
  * returns the frame of the next one to run. */
 struct frame *schedule(struct frame *f) {
     if (current && (current == &idle || current->state != FREE)) current->frame = f;
-    if (!live_procs() && phase < PHASES) {
+    if (!live_procs() && phase < phase_count) {
         trace_flush();
-        outb(CHECKPOINT_PORT, (u8)(phase + 2)); /* strata pauses here */
-        if (++phase < PHASES) procs_start_phase();
+        outb(CHECKPOINT_PORT, (u8)(phase_done + phase)); /* strata pauses here */
+        if (++phase < phase_count) procs_start_phase();
     }
     int start = current && current != &idle ? (int)(current - procs) : MAX_PROCS - 1;
     for (int k = 1; k <= MAX_PROCS; ++k) {

@@ -6,7 +6,7 @@
  */
 #include "kernel.h"
 
-enum { SYS_WRITE, SYS_GETPID, SYS_UNAME, SYS_YIELD, SYS_SLEEP, SYS_EXIT };
+enum { SYS_WRITE, SYS_GETPID, SYS_UNAME, SYS_YIELD, SYS_SLEEP, SYS_EXIT, SYS_MARK };
 #define EFAULT 14
 #define ENOSYS 38
 
@@ -40,6 +40,17 @@ static i64 sys_uname(u64 buf) {
     return copy_user(current_pml4(), &u, buf, sizeof u, 1) ? -EFAULT : 0;
 }
 
+/* mark(id, first page, pages): a program tells strata how far it got and
+ * which pages of USER_DATA it has just written. The record goes into the
+ * trace first; then the checkpoint port makes strata's run loop pause
+ * right here, in the middle of the program's run. */
+static i64 sys_mark(u64 id, u64 first, u64 pages) {
+    trace(TR_MARK, current_pid(), (u32)(id & 0xff), (first << 32) | (pages & 0xffffffffUL));
+    trace_flush();
+    outl(CHECKPOINT_PORT, MARK_BASE | (u32)(id & 0xff));
+    return 0;
+}
+
 struct frame *syscall_dispatch(struct frame *f, u32 route) {
     u64 nr = f->rax;
     trace(TR_SYSCALL, current_pid(), (nr < 0xffff ? (u32)nr : 0xffffU) | route, f->rdi);
@@ -50,6 +61,7 @@ struct frame *syscall_dispatch(struct frame *f, u32 route) {
         case SYS_YIELD: f->rax = 0; return schedule(f);
         case SYS_SLEEP: f->rax = 0; return sleep_current(f, f->rdi / 10 ? f->rdi / 10 : 1); /* ms -> ticks */
         case SYS_EXIT: return exit_current(f, (int)f->rdi);
+        case SYS_MARK: f->rax = (u64)sys_mark(f->rdi, f->rsi, f->rdx); return f;
         default: f->rax = (u64)-ENOSYS; return f;
     }
 }

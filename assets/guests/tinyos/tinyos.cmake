@@ -13,7 +13,8 @@ set(tinyos_flags -ffreestanding -nostdlib -fno-pic -mno-red-zone -mgeneral-regs-
     -fno-tree-loop-distribute-patterns -Wall -Wextra)
 # Kernel objects k_*.o, user objects u_*.o: tinyos.ld tells them apart by name.
 set(tinyos_sources k_boot:boot.S k_entry:entry.S k_cpu:cpu.c k_lib:lib.c k_uart:uart.c k_trace:trace.c
-    k_paging:paging.c k_proc:proc.c k_trap:trap.c k_syscall:syscall.c k_main:main.c u_programs:user/programs.c)
+    k_paging:paging.c k_proc:proc.c k_trap:trap.c k_syscall:syscall.c k_main:main.c u_programs:user/programs.c
+    u_workload:user/workload.c)
 file(GLOB tinyos_headers ${tinyos_src}/*.h ${tinyos_src}/user/*.h)
 set(tinyos_objects "")
 foreach(pair IN LISTS tinyos_sources)

@@ -9,7 +9,7 @@
 typedef unsigned long u64;
 typedef long i64;
 
-enum { SYS_WRITE, SYS_GETPID, SYS_UNAME, SYS_YIELD, SYS_SLEEP, SYS_EXIT };
+enum { SYS_WRITE, SYS_GETPID, SYS_UNAME, SYS_YIELD, SYS_SLEEP, SYS_EXIT, SYS_MARK };
 
 static inline i64 syscall1(u64 nr, u64 a) {
     i64 ret;
@@ -20,6 +20,12 @@ static inline i64 syscall1(u64 nr, u64 a) {
 static inline i64 syscall2(u64 nr, u64 a, u64 b) {
     i64 ret;
     __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory");
+    return ret;
+}
+
+static inline i64 syscall3(u64 nr, u64 a, u64 b, u64 c) {
+    i64 ret;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
     return ret;
 }
 
@@ -38,6 +44,9 @@ static inline i64 getpid(void) { return syscall1(SYS_GETPID, 0); }
 static inline i64 uname(struct utsname *u) { return syscall1(SYS_UNAME, (u64)u); }
 static inline void yield(void) { syscall1(SYS_YIELD, 0); }
 static inline void sleep_ms(u64 ms) { syscall1(SYS_SLEEP, ms); }
+/* Tells strata "I reached point `id`, having just written `pages` pages of
+ * the shared data from page `first`" (syscall.c); strata pauses there. */
+static inline void mark(u64 id, u64 first, u64 pages) { syscall3(SYS_MARK, id, first, pages); }
 static inline __attribute__((noreturn)) void exit(int code) {
     syscall1(SYS_EXIT, (u64)code);
     for (;;) {
