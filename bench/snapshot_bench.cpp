@@ -15,13 +15,8 @@ namespace strata::bench {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace tinyos = kvm::tinyos;
 constexpr int kWarmupRuns = 2;
-
-double ns_between(Clock::time_point a, Clock::time_point b) {
-    return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
-}
 
 const char* meaning(const std::string& stage) {
     if (stage == "boot_machine") return "cold boot: open /dev/kvm, VM, irqchip, PIT, RAM slot, vCPU";
@@ -100,7 +95,7 @@ engine::Result<StageSamples> measure_snapshot(int runs) {
         samples["restore_total"].push_back(ns_between(t_restore, t_restored));
         samples["file_bytes"].push_back(static_cast<double>(file.size()));
     }
-    for (auto& [stage, values] : samples) values.erase(values.begin(), values.begin() + kWarmupRuns);
+    drop_warmup(samples, kWarmupRuns);
     return samples;
 }
 

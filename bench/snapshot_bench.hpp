@@ -5,7 +5,11 @@
 // programs), and the save in between, with the file's size.
 #pragma once
 
-#include "bench/vm_hello_bench.hpp"
+#include <string>
+#include <vector>
+
+#include "bench/stage_samples.hpp"
+#include "engine/error.hpp"
 
 namespace strata::bench {
 

@@ -22,20 +22,10 @@ namespace strata::bench {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // Runs whose numbers are thrown away: the first runs page in code and warm
 // the kernel's caches, for strata and for the raw program alike.
 constexpr int kWarmupRuns = 5;
 
-void drop_warmup(StageSamples& samples) {
-    for (auto& [stage, values] : samples)
-        values.erase(values.begin(), values.begin() + std::min<std::ptrdiff_t>(kWarmupRuns, std::ssize(values)));
-}
-
-double ns_between(Clock::time_point a, Clock::time_point b) {
-    return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
-}
 
 }  // namespace
 
@@ -89,7 +79,7 @@ engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
         samples["first_run"].push_back(ns_between(t_regs, t_exit));
         samples["total"].push_back(ns_between(t0, t_exit));
     }
-    drop_warmup(samples);
+    drop_warmup(samples, kWarmupRuns);
     return samples;
 }
 
@@ -111,7 +101,7 @@ engine::Result<StageSamples> measure_raw_vm_hello(const std::string& raw_program
     auto output = run_raw_program(raw_program, runs + kWarmupRuns);
     if (!output) return std::unexpected(output.error());
     auto samples = parse_stage_lines(*output);
-    if (samples) drop_warmup(*samples);
+    if (samples) drop_warmup(*samples, kWarmupRuns);
     return samples;
 }
 

@@ -4,16 +4,13 @@
 // sequence done by bench/raw_vm_hello.c in the same run.
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
+#include "bench/stage_samples.hpp"
 #include "engine/error.hpp"
 
 namespace strata::bench {
-
-// Stage name -> one sample per run, in nanoseconds.
-using StageSamples = std::map<std::string, std::vector<double>>;
 
 // The stages, in order.
 const std::vector<std::string>& vm_hello_stages();
