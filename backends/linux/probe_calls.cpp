@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "backends/linux/temp_dir.hpp"
 #include "backends/sys/fd.hpp"
 
 namespace strata::linux {
@@ -58,9 +59,10 @@ engine::Result<void> probe_user_namespace(unsigned uid) {
 }
 
 engine::Result<void> probe_overlayfs() {
-    char dir_template[] = "/tmp/strata-probe-XXXXXX";
-    if (!::mkdtemp(dir_template)) return engine::errno_error("mkdtemp", errno);
-    const std::string dir = dir_template;
+    // Named like every strata temp dir, so a killed probe's is swept.
+    auto temp = TempDir::create("probe");
+    if (!temp) return std::unexpected(temp.error());
+    const std::string dir = temp->path().string();
     for (const char* sub : {"/lower", "/upper", "/work", "/merged"}) ::mkdir((dir + sub).c_str(), 0700);
 
     const int e = in_child([&dir] {
@@ -80,8 +82,6 @@ engine::Result<void> probe_overlayfs() {
         if (::mount("overlay", (dir + "/merged").c_str(), "overlay", 0, options.c_str()) != 0) return errno;
         return 0;  // the mount namespace dies with the child
     });
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
     if (e == 0) return {};
     return engine::errno_error("mount overlay", e, "overlayfs could not be mounted");
 }
