@@ -43,11 +43,18 @@ namespace {
 
 tests::Leeway container_leeway() {
     tests::Leeway leeway;
-    leeway.normalize_name = [scrub = lessons::recording_scrubber_here()](const std::string& name) {
+    // The temp directory is the machine's (TMPDIR; each test process has
+    // its own): the recordings were made with /tmp.
+    std::string temp_dir = std::filesystem::temp_directory_path().lexically_normal().string();
+    while (temp_dir.size() > 1 && temp_dir.back() == '/') temp_dir.pop_back();
+    leeway.normalize_name = [scrub = lessons::recording_scrubber_here(), temp_dir](const std::string& name) {
         static const std::regex proc_pid(R"(/proc/[0-9]+/)");
         static const std::regex strata_pid(R"(\bstrata-[0-9]+-)");
         static const std::regex mkdtemp_suffix(R"((strata-<pid>-[a-z-]+)-[A-Za-z0-9]{6}\b)");
         std::string out = scrub.apply(name);
+        for (auto at = out.find(temp_dir + "/"); temp_dir != "/tmp" && at != std::string::npos;
+             at = out.find(temp_dir + "/", at + 4))
+            out.replace(at, temp_dir.size(), "/tmp");
         out = std::regex_replace(out, proc_pid, "/proc/<pid>/");
         out = std::regex_replace(out, strata_pid, "strata-<pid>-");
         return std::regex_replace(out, mkdtemp_suffix, "$1-XXXXXX");
@@ -75,6 +82,9 @@ TEST_CASE("The name normalisation keeps what a lesson chose and drops what the r
     CHECK(normalize("write /proc/19566/uid_map") == "write /proc/<pid>/uid_map");
     CHECK(normalize("mkdir(/sys/fs/cgroup/pids/strata-20022-limits)") == "mkdir(/sys/fs/cgroup/pids/strata-<pid>-limits)");
     CHECK(normalize("mount(overlay, /tmp/strata-19597-overlay-Wlpz3E/a-merged)") ==
+          "mount(overlay, /tmp/strata-<pid>-overlay-XXXXXX/a-merged)");
+    const auto temp_dir = std::filesystem::temp_directory_path() / "strata-19597-overlay-Wlpz3E";
+    CHECK(normalize("mount(overlay, " + temp_dir.string() + "/a-merged)") ==
           "mount(overlay, /tmp/strata-<pid>-overlay-XXXXXX/a-merged)");
     // What the lesson itself decides stays.
     CHECK(normalize("sethostname(\"strata-box\")") == "sethostname(\"strata-box\")");

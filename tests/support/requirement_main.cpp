@@ -3,6 +3,7 @@
 // Catch2 v2 has no SKIP: when the machine lacks what the binary needs, it
 // prints why and exits with 77, which CTest reports as skipped
 // (SKIP_RETURN_CODE). Listing tests (CTest's discovery) always works.
+// The tests run in a temp directory of their own (see PrivateTempDir).
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "tests/support/private_temp_dir.hpp"
 #include "tests/support/requirements.hpp"
 
 int main(int argc, char** argv) {
@@ -22,5 +24,7 @@ int main(int argc, char** argv) {
             return 77;
         }
     }
+    if (listing) return Catch::Session().run(argc, argv);
+    const strata::tests::PrivateTempDir temp;
     return Catch::Session().run(argc, argv);
 }
