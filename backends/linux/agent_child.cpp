@@ -120,7 +120,7 @@ void do_run(const wire::Request& rq, wire::Reply& reply) {
     if (split_argv(rq, storage, argv, 64) == 0) return fail(reply, "execve", EINVAL);
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail(reply, "pipe2", errno);
-    pid_t pid = ::fork();
+    pid_t pid = raw_fork();
     if (pid < 0) { ::close(pipefd[0]); ::close(pipefd[1]); return fail(reply, "fork", errno); }
     if (pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -162,10 +162,10 @@ void do_run(const wire::Request& rq, wire::Reply& reply) {
 void do_orphan(wire::Reply& reply) {
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail(reply, "pipe2", errno);
-    pid_t child = ::fork();
+    pid_t child = raw_fork();
     if (child < 0) return fail(reply, "fork", errno);
     if (child == 0) {
-        pid_t grandchild = ::fork();
+        pid_t grandchild = raw_fork();
         if (grandchild == 0) {
             ::close(pipefd[0]);
             // Wait until our parent is gone, then linger a moment so the
@@ -235,7 +235,7 @@ void do_shell(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
     static char storage[wire::kDataSize + 1];
     char* argv[16];
     split_argv(rq, storage, argv, 16);
-    pid_t pid = ::fork();
+    pid_t pid = raw_fork();
     if (pid < 0) return fail(reply, "fork", errno);
     if (pid == 0) {
         ::setsid();
@@ -363,6 +363,8 @@ ssize_t send_reply(int sock, std::size_t size) {
 }
 
 }  // namespace
+
+pid_t raw_fork() { return pid_t(::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr)); }
 
 void put_fd(wire::Reply& reply, int fd) {
     reply.has_fd = 1;

@@ -2,12 +2,22 @@
 // backends/linux (Agent starts it; nothing else should).
 #pragma once
 
+#include <sys/types.h>
+
 #include "backends/linux/agent_protocol.hpp"
 
 namespace strata::linux::agent_side {
 
 // Serves requests on `sock` until Op::quit or EOF, then _exit()s.
 [[noreturn]] void serve(int sock);
+
+// fork() without the C library. glibc's fork() first takes every malloc
+// arena's lock and stdio's list lock; the agent is a bare clone of strata,
+// where another thread may have held one of them at the moment of the
+// clone, and then it stays held in the agent forever and fork() never
+// returns. The child gets a copy of the agent and may make system calls
+// only (and _exit), as everything in the agent does.
+pid_t raw_fork();
 
 // Helpers shared by the agent's op files. Each fills `reply` and returns.
 void put_out(wire::Reply& reply, const char* text, std::size_t len);

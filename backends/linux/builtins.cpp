@@ -54,7 +54,7 @@ void say(int fd, const char* text) { (void)!::write(fd, text, std::strlen(text))
     std::uint64_t made = 0;
     int error = 0;
     while (made < max) {
-        pid_t pid = ::fork();
+        pid_t pid = raw_fork();
         if (pid < 0) { error = errno; break; }
         if (pid == 0) {
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -90,7 +90,7 @@ void say(int fd, const char* text) { (void)!::write(fd, text, std::strlen(text))
 void run_builtin(const wire::Request& rq, wire::Reply& reply) {
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail(reply, "pipe2", errno);
-    pid_t pid = ::fork();
+    pid_t pid = raw_fork();
     if (pid < 0) { ::close(pipefd[0]); ::close(pipefd[1]); return fail(reply, "fork", errno); }
     if (pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
