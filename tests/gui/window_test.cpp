@@ -95,6 +95,35 @@ void press(platform::Gui& gui, platform::TestKey key) {
     gui.render_frame();
 }
 
+// Shell options for a lesson, without probing the machine again.
+gui::ShellOptions shell_for(const char* lesson) {
+    gui::ShellOptions shell;
+    shell.lesson = lesson;
+    shell.probe_machine = false;
+    return shell;
+}
+
+// Opens strata's window on the platform under test, or fails the test
+// with the reason it could not.
+std::unique_ptr<platform::Gui> open_window(const gui::ShellOptions& shell, const platform::WindowOptions& window = {}) {
+    platform::OpenFailure failure;
+    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), window, shell, failure);
+    INFO(failure.message);
+    REQUIRE(gui);
+    return gui;
+}
+
+// Whether every step of the run is done; the first one that is not says why.
+bool all_steps_done(const engine::Snapshot& snap) {
+    for (std::size_t i = 0; i < snap.steps.size(); ++i)
+        if (const auto& s = snap.steps[i]; s.status != engine::StepStatus::done) {
+            UNSCOPED_INFO("step " << i + 1 << " is " << engine::step_status_key(s.status) << ": "
+                                  << (s.error ? s.error->describe() : s.summary));
+            return false;
+        }
+    return true;
+}
+
 const engine::Snapshot& settled(platform::Gui& gui) {
     REQUIRE(gui.shell().controller().wait_idle(30s));
     REQUIRE(gui.settle(30));
@@ -114,14 +143,9 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
     const bool ini_before = std::filesystem::exists(cwd_ini);
     const auto cwd_before = files_in(std::filesystem::current_path());
     {
-        gui::ShellOptions shell;
-        shell.lesson = kLesson;
-        shell.probe_machine = false;
+        auto shell = shell_for(kLesson);
         shell.config_dir = config;
-        platform::OpenFailure failure;
-        auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
-        INFO(failure.message);
-        REQUIRE(gui);
+        auto gui = open_window(shell);
         gui->shell().set_still_diagram(true);
 
         // Before any step: a real picture, and nothing lit.
@@ -175,7 +199,7 @@ TEST_CASE("A real window steps a real container lesson and lights exactly its la
         press(*gui, platform::TestKey::end);
         const auto& end = settled(*gui);
         CHECK(end.finished);
-        for (const auto& s : end.steps) CHECK(s.status == engine::StepStatus::done);
+        CHECK(all_steps_done(end));
         save(*gui, "4-finished");
 
         // Home: restart; nothing lit again.
@@ -229,13 +253,7 @@ TEST_CASE("vm/hello-kvm steps into the guest: live with /dev/kvm, else as a labe
     }
     const bool replay = a.mode == lessons::Mode::replay;
     std::printf("vm/hello-kvm runs %s here\n", replay ? "as a replay" : "live");
-    gui::ShellOptions shell;
-    shell.lesson = "vm/hello-kvm";
-    shell.probe_machine = false;
-    platform::OpenFailure failure;
-    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
-    INFO(failure.message);
-    REQUIRE(gui);
+    auto gui = open_window(shell_for("vm/hello-kvm"));
     gui->shell().set_still_diagram(true);
     const auto& before = settled(*gui);
     CHECK(before.replay_label.has_value() == replay);
@@ -271,19 +289,13 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     const engine::Lesson* lesson = lessons::catalogue().find(id);
     REQUIRE(lesson);
     REQUIRE(lesson->interactive_shell);
-    gui::ShellOptions shell;
-    shell.lesson = id;
-    shell.probe_machine = false;
-    platform::OpenFailure failure;
-    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
-    INFO(failure.message);
-    REQUIRE(gui);
+    auto gui = open_window(shell_for(id));
     gui->shell().set_still_diagram(true);
     settled(*gui);
     press(*gui, platform::TestKey::end);
     const auto& end = settled(*gui);
     REQUIRE(end.finished);
-    for (const auto& s : end.steps) REQUIRE(s.status == engine::StepStatus::done);
+    REQUIRE(all_steps_done(end));
     auto& controller = gui->shell().controller();
     // What the console's button and input line send (the view test checks
     // the widgets); the shell itself is the lesson's, through its backend.
@@ -326,13 +338,7 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
 // changed part redrawn, the back buffer and the window the X server shows
 // both match a frame drawn in full, pixel for pixel.
 TEST_CASE("Frames that redraw only what changed show the same picture as full frames", "[gui][window][frames]") {
-    gui::ShellOptions shell;
-    shell.lesson = kLesson;
-    shell.probe_machine = false;
-    platform::OpenFailure failure;
-    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
-    INFO(failure.message);
-    REQUIRE(gui);
+    auto gui = open_window(shell_for(kLesson));
     platform::FrameRenderer& renderer = gui->platform().renderer();
     if (!renderer.partial_frames()) {
         std::printf("SKIPPED part: this display gets full frames only (%s)\n", platform::current_gl_renderer().c_str());
@@ -379,13 +385,7 @@ TEST_CASE("Frames that redraw only what changed show the same picture as full fr
 // path) on a diagram node filters the timeline by that layer; a second
 // click clears it.
 TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui][window][click]") {
-    gui::ShellOptions shell;
-    shell.lesson = kLesson;
-    shell.probe_machine = false;
-    platform::OpenFailure failure;
-    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), {}, shell, failure);
-    INFO(failure.message);
-    REQUIRE(gui);
+    auto gui = open_window(shell_for(kLesson));
     gui->shell().set_still_diagram(true);
     settled(*gui);
     press(*gui, platform::TestKey::space);
@@ -471,15 +471,12 @@ void check_whole_picture(platform::Gui& gui) {
 TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
     const auto config = std::filesystem::temp_directory_path() / ("strata-demo-window-" + std::to_string(::getpid()));
     std::filesystem::remove_all(config);
-    gui::ShellOptions shell;
-    shell.lesson = kLesson;
-    shell.probe_machine = false;
+    auto shell = shell_for(kLesson);
     shell.config_dir = config;
     shell.demo = true;
     platform::WindowOptions window;
     window.width = 1024;
     window.height = 640;
-    platform::OpenFailure failure;
     demo_window_steps(shell, window);
     // The window saved demo mode's settings apart from the normal ones.
     const auto saved = gui::load_settings(config);
@@ -491,10 +488,7 @@ TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump,
 }
 
 void demo_window_steps(const gui::ShellOptions& shell, const platform::WindowOptions& window) {
-    platform::OpenFailure failure;
-    auto gui = platform::Gui::open(lessons::catalogue(), *platform::backend_from_name(g_platform), window, shell, failure);
-    INFO(failure.message);
-    REQUIRE(gui);
+    auto gui = open_window(shell, window);
     gui->shell().set_still_diagram(true);
     gui->platform().inject_mouse(2, 630, platform::TestMouse::move);  // no tooltip over the diagram
     settled(*gui);
