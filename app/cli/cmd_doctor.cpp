@@ -1,11 +1,16 @@
 // `strata doctor`: what this machine can do, each check with a fix.
 #include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
 
 #include <unistd.h>
 
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "lessons/availability.hpp"
+#include "lessons/catalogue.hpp"
 
 namespace strata::cli {
 
@@ -19,6 +24,25 @@ const char* mark(probe::Status s, bool color) {
         case probe::Status::info: return "·";
     }
     return " ";
+}
+
+// The closing line: what the checks mean for the lessons, counted the way
+// `strata list` and the GUI decide (a warning above may or may not matter).
+std::string lessons_summary(const probe::MachineReport& report) {
+    int live = 0, replay = 0, unavailable = 0;
+    for (const auto& lesson : lessons::catalogue().lessons()) {
+        switch (lessons::availability(lesson, report).mode) {
+            case lessons::Mode::live: ++live; break;
+            case lessons::Mode::replay: ++replay; break;
+            case lessons::Mode::unavailable: ++unavailable; break;
+        }
+    }
+    const int total = live + replay + unavailable;
+    if (live == total) return fmt::format("All {} lessons can run live on this machine.", total);
+    std::string text = fmt::format("{} of {} lessons can run live here", live, total);
+    if (replay) text += fmt::format(", {} as replays of real runs", replay);
+    if (unavailable) text += fmt::format(", {} not at all", unavailable);
+    return text + ": `strata list` shows which, and why.";
 }
 
 }  // namespace
@@ -38,8 +62,7 @@ Command add_doctor(CLI::App& app) {
                 if (!check.fix.empty() && check.status != probe::Status::ok)
                     std::printf("  %-22s fix: %s\n", "", check.fix.c_str());
             }
-            std::printf("\n%s\n", report.ready() ? "Every lesson can run live on this machine."
-                                                 : "Some lessons cannot run live here (✗ above); `strata list` shows which.");
+            std::printf("\n%s\n", lessons_summary(report).c_str());
         }
         return static_cast<int>(report.ready() ? exit_ok : exit_requirement);
     };

@@ -1,5 +1,6 @@
 // The strata binary as a user runs it: exit codes, messages, JSON.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <array>
 #include <cstdio>
@@ -52,6 +53,28 @@ TEST_CASE("doctor's JSON says what the exit code says", "[cli]") {
     bool has_kvm_check = false;
     for (const auto& check : json["checks"]) has_kvm_check |= check["id"] == "kvm.device";
     CHECK(has_kvm_check);
+}
+
+// The closing line of `strata doctor` counts the lessons the way `strata
+// list` decides them, so it never promises more than list shows.
+TEST_CASE("doctor's closing line counts what list shows", "[cli]") {
+    const auto list = run_strata("list --json");
+    REQUIRE(list.status == 0);
+    const auto json = nlohmann::json::parse(list.output, nullptr, false);
+    REQUIRE(json.is_array());
+    std::size_t live = 0, replay = 0;
+    for (const auto& lesson : json) {
+        live += lesson["availability"] == "live";
+        replay += lesson["availability"] == "replay";
+    }
+    const auto doctor = run_strata("doctor");
+    const std::string expected =
+        live == json.size()
+            ? fmt::format("All {} lessons can run live on this machine.", live)
+            : fmt::format("{} of {} lessons can run live here", live, json.size()) +
+                  (replay ? fmt::format(", {} as replays of real runs", replay) : std::string());
+    INFO(doctor.output);
+    CHECK(doctor.output.find(expected) != std::string::npos);
 }
 
 TEST_CASE("list shows every lesson with its availability here", "[cli]") {
