@@ -88,9 +88,7 @@ void ShellRelay::read_loop() {
         if (n <= 0) return;  // every write end closed: the shell is gone
         {
             std::lock_guard lock(mutex_);
-            // A pty ends lines with "\r\n"; the console panel wants '\n'.
-            for (ssize_t i = 0; i < n; ++i)
-                if (buf[i] != '\r') transcript_.push_back(buf[i]);
+            terminal_.feed({buf, std::size_t(n)}, transcript_);
         }
         if (wake_) wake_();
     }

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 
+#include "app/gui/terminal_text.hpp"
 #include "engine/error.hpp"
 #include "engine/shell_io.hpp"
 
@@ -42,7 +43,7 @@ public:
 
     // Sends bytes to the shell (a typed line with its '\n', or ^C / ^D).
     bool send(std::string_view bytes);
-    // What the shell wrote so far, with the pty's '\r' removed.
+    // What the shell wrote so far, as plain text (see TerminalText).
     std::string transcript() const;
     // Waits until the transcript contains `text` (tests), at most `ms`.
     bool wait_for(const std::string& text, int ms) const;
@@ -57,6 +58,7 @@ private:
     int shell_in_ = -1, shell_out_ = -1;
     Wake wake_;
     mutable std::mutex mutex_;
+    TerminalText terminal_;  // read_loop only
     std::string transcript_;
     std::thread reader_;
 };

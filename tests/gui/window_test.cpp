@@ -322,6 +322,10 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     // Inside: the old root was detached (empty), and the shell is a low pid
     // in the container's own PID namespace.
     CHECK_THAT(transcript, Catch::Contains("\n0\n"));
+    // BusyBox asked its terminal for the cursor position after each prompt;
+    // the console shows the prompt, not the request.
+    CHECK(transcript.find('\x1b') == std::string::npos);
+    CHECK_THAT(transcript, Catch::Contains("container# "));
     gui->settle(2);
     gui->render_frame(/*capture=*/true);
     save(*gui, "6-mount-pivot-shell");
