@@ -40,31 +40,22 @@ nlohmann::json config(const std::string& rootfs) {
 }  // namespace
 
 std::optional<OciBundle> OciBundle::create(const std::string& rootfs) {
-    std::string templ = (std::filesystem::temp_directory_path() / "strata-bench-oci-XXXXXX").string();
-    if (!::mkdtemp(templ.data())) {
-        std::perror("mkdtemp (OCI bundle)");
+    auto dir = linux::TempDir::create("bench-oci");
+    if (!dir) {
+        std::fprintf(stderr, "%s\n", dir.error().describe().c_str());
         return std::nullopt;
     }
-    OciBundle bundle;
-    bundle.dir_ = templ;
-    std::ofstream out(templ + "/config.json");
+    const auto config_path = dir->path() / "config.json";
+    std::ofstream out(config_path);
     out << config(rootfs).dump(2) << '\n';
     if (!out) {
-        std::fprintf(stderr, "cannot write %s/config.json\n", templ.c_str());
+        std::fprintf(stderr, "cannot write %s\n", config_path.c_str());
         return std::nullopt;
     }
-    return bundle;
+    return OciBundle(std::move(*dir));
 }
 
-OciBundle::OciBundle(OciBundle&& other) noexcept : dir_(std::exchange(other.dir_, {})) {}
-
-OciBundle::~OciBundle() {
-    if (dir_.empty()) return;
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-}
-
-std::string OciBundle::state_dir(const std::string& runtime) const { return dir_ + "/state-" + runtime; }
+std::string OciBundle::state_dir(const std::string& runtime) const { return dir() + "/state-" + runtime; }
 
 bool cgroups_are_hybrid() {
     std::error_code ec;
