@@ -1,5 +1,5 @@
 // The VM lessons' Markdown files, embedded into the KVM test binary at
-// build time (tests/kvm/embed_lessons.cmake): their front matter holds the
+// build time (tests/kvm/embed_vm_assets.cmake): their front matter holds the
 // exercises the suite checks against live runs.
 #pragma once
 

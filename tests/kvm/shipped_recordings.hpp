@@ -1,5 +1,5 @@
 // The shipped recordings of VM lessons, embedded into the KVM test binary
-// at build time (tests/kvm/embed_recordings.cmake).
+// at build time (tests/kvm/embed_vm_assets.cmake).
 #pragma once
 
 #include <string>
