@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "engine/error.hpp"
 
@@ -29,6 +30,8 @@ public:
 
     const std::filesystem::path& path() const { return path_; }
     void remove();
+    // Gives up ownership: the directory stays (for a person to look at).
+    std::filesystem::path release() { return std::exchange(path_, {}); }
 
 private:
     std::filesystem::path path_;

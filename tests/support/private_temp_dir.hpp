@@ -5,13 +5,15 @@
 // directory before and after a lesson: in the shared /tmp it would also
 // see what a neighbouring test made or removed meanwhile. Children (the
 // strata CLI, helpers that drop to nobody) inherit TMPDIR, so what they
-// leave behind is still caught. The directory is named like strata's own
+// leave behind is still caught. It is a linux::TempDir
 // (strata-<pid>-tests-XXXXXX), so a test killed before it could remove it
 // is swept by the next strata run, like any other stale strata directory.
 #pragma once
 
-#include <filesystem>
+#include <optional>
 #include <string>
+
+#include "backends/linux/temp_dir.hpp"
 
 namespace strata::tests {
 
@@ -23,12 +25,11 @@ public:
     PrivateTempDir(const PrivateTempDir&) = delete;
     PrivateTempDir& operator=(const PrivateTempDir&) = delete;
 
-    const std::filesystem::path& path() const { return path_; }
+    const std::filesystem::path& path() const { return dir_.path(); }
 
 private:
-    std::filesystem::path path_;
-    std::string previous_tmpdir_;
-    bool had_tmpdir_ = false;
+    linux::TempDir dir_;
+    std::optional<std::string> previous_tmpdir_;
 };
 
 }  // namespace strata::tests
