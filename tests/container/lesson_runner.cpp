@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <grp.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +10,7 @@
 
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
+#include "tests/support/as_nobody.hpp"
 #include "tests/support/host_state.hpp"
 
 namespace strata::tests {
@@ -110,12 +109,7 @@ LessonRun run_lesson(const std::string& id, RunAs who) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
-        // nobody: no passwd home, no groups, no capabilities.
-        bool dropped = ::setgroups(0, nullptr) == 0 && ::setresgid(65534, 65534, 65534) == 0 &&
-                       ::setresuid(65534, 65534, 65534) == 0;
-        // A uid change makes a process non-dumpable, which would make its
-        // children's /proc files root's; a user who logged in is dumpable.
-        ::prctl(PR_SET_DUMPABLE, 1);
+        const bool dropped = tests::become_nobody();
         json out = dropped ? run_here(id) : json{{"ok", false}, {"error", "could not become nobody"}};
         const std::string text = out.dump();
         std::size_t off = 0;

@@ -6,38 +6,22 @@
 
 #include <cstdio>
 
-#include <grp.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "backends/linux/probe_calls.hpp"
+#include "tests/support/as_nobody.hpp"
 #include "tests/support/no_leaks.hpp"
 
 using namespace strata;
 
 namespace {
 
-constexpr uid_t kNobody = 65534;
-
 // Runs the overlayfs probe as nobody in a child: 0 when it mounted,
 // 1 when it could not.
 int overlay_probe_as_nobody() {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
-            ::setresuid(kNobody, kNobody, kNobody) != 0)
-            ::_exit(100);
-        // As after exec: a process that dropped from root is not dumpable,
-        // and its /proc/self/uid_map stays root's to write.
-        ::prctl(PR_SET_DUMPABLE, 1);
+    return tests::as_nobody([] {
         const auto probe = linux::probe_overlayfs();
         if (!probe) std::fprintf(stderr, "overlayfs probe as nobody: %s\n", probe.error().describe().c_str());
-        ::_exit(probe ? 0 : 1);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
+        return probe ? 0 : 1;
+    });
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,27 +16,13 @@
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/kvm/shipped_recordings.hpp"
+#include "tests/support/as_nobody.hpp"
 
 using namespace strata;
 
 namespace {
 
-constexpr uid_t kNobody = 65534;
-
-// Runs `body` as nobody in a child; returns its exit status.
-template <class Body>
-int as_nobody(Body body) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
-            ::setresuid(kNobody, kNobody, kNobody) != 0)
-            ::_exit(100);
-        ::_exit(body());
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 200;
-}
+using tests::as_nobody;
 
 // STRATA_ASSETS pointing at a scratch directory, readable by nobody,
 // holding the embedded recording of `lesson_id`; removed at the end.
