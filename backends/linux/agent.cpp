@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -15,11 +17,15 @@
 
 #include "backends/linux/agent_child.hpp"
 #include "backends/linux/flags.hpp"
+#include "backends/linux/rootfs.hpp"
+#include "backends/linux/sealed_image.hpp"
 #include "backends/linux/userns.hpp"
 
 namespace strata::linux {
 
 namespace {
+
+const std::vector<LayerId> kMapLayers = {LayerId::runtime, LayerId::namespaces, LayerId::security};
 
 // The kernel's struct clone_args (linux/sched.h), spelled out here so the
 // C library's <sched.h> and the kernel header need not meet.
@@ -44,13 +50,27 @@ long raw_clone(std::uint64_t flags, const char*& used) {
 
 // First thing in the child: keep only the agent's socket (strata's other
 // fds, /dev/kvm included, are none of the container's business), die with
-// strata, then serve.
+// strata, then serve. The agent is a copy of strata, so it also starts
+// with strata's terminal on 0/1/2 and strata's environment in its memory,
+// which anything in the container could read from /proc/1/fd and
+// /proc/1/environ: stdio goes to /dev/null and the environment is wiped
+// (in the copy; strata's own is untouched).
 [[noreturn]] void agent_entry(int sock) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (sock > 3) ::syscall(SYS_close_range, 3u, unsigned(sock - 1), 0u);
     ::syscall(SYS_close_range, unsigned(sock + 1), ~0u, 0u);
+    const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    for (int fd = 0; fd < 3; ++fd) {
+        if (fd == sock) continue;
+        if (null >= 0) ::dup2(null, fd);
+        else ::close(fd);
+    }
+    if (null > 2 && null != sock) ::close(null);
+    for (char** entry = environ; entry && *entry; ++entry) std::memset(*entry, 0, std::strlen(*entry));
     agent_side::serve(sock);
 }
+
+void sealed_agent_entry(void* sock) { agent_entry(*static_cast<int*>(sock)); }
 
 }  // namespace
 
@@ -70,16 +90,40 @@ Result<Agent> Agent::start(Recorder& recorder, AgentOptions options) {
     sys::Fd mine(pair[0]), theirs(pair[1]);
 
     const std::uint64_t flags = options.clone_flags;
+    // A container with a mount namespace of its own gets the image sealed
+    // read-only from outside (sealed_image.hpp).
+    std::string image;
+    if (options.seal_image && (flags & CLONE_NEWNS) && (flags & CLONE_NEWUSER))
+        if (auto found = find_rootfs()) image = *found;
+    std::optional<TempDir> seal_point;
+    std::string sealed;
     CallRecord call;
     call.start = recorder.now();
     const char* used = "clone3";
-    const long pid = raw_clone(flags, used);
-    if (pid == 0) agent_entry(theirs.get());
+    long pid = -1;
+    if (!image.empty()) {
+        auto point = make_seal_point();
+        if (!point) return std::unexpected(point.error());
+        seal_point.emplace(std::move(*point));
+        sealed = seal_point->path().string();
+        int sock = theirs.get();
+        auto cloned = clone_with_sealed_image({image, sealed, flags, sealed_agent_entry, &sock});
+        if (!cloned) return std::unexpected(cloned.error());
+        pid = *cloned;
+        record_note(recorder, "seal the image: mount(" + image + ", " + sealed + ", MS_BIND|MS_RDONLY)",
+                    {LayerId::runtime, LayerId::mounts},
+                    "in a sealing process's own mount namespace; the container's is a copy of it in a less "
+                    "privileged user namespace, so the read-only flag is locked: no remount inside can lift it");
+    } else {
+        pid = raw_clone(flags, used);
+        if (pid == 0) agent_entry(theirs.get());
+    }
     call.duration = recorder.now() - call.start;
     call.error = pid < 0 ? errno : 0;
     call.result = pid;
     call.name = fmt::format("{}({})", used, decode_clone_flags(flags | 0));
     call.args = {{"flags", decode_clone_flags(flags)}, {"for", options.who}};
+    if (!sealed.empty()) call.args.push_back({"by", "the sealing process, with CLONE_PARENT"});
     call.layers = {LayerId::runtime, LayerId::processes};
     if (flags & all_namespace_flags()) call.layers.push_back(LayerId::namespaces);
     call.detail = pid > 0 ? fmt::format("the {} is host pid {}", options.who, pid) : "";
@@ -88,12 +132,19 @@ Result<Agent> Agent::start(Recorder& recorder, AgentOptions options) {
     Agent agent;
     agent.recorder_ = &recorder;
     agent.flags_ = flags;
+    agent.image_dir_ = std::move(seal_point);
+    agent.image_ = sealed;
     agent.process_ = std::make_unique<ChildProcess>(pid_t(pid));
     agent.socket_ = std::move(mine);
     theirs.reset();
-    if ((flags & CLONE_NEWUSER) && options.map_root) {
-        if (auto r = write_id_maps(recorder, pid_t(pid), ::geteuid(), ::getegid()); !r)
+    // Run by an ordinary user, the sealer has mapped the sealed container.
+    if (!sealed.empty() && ::geteuid() != 0)
+        record_note(recorder, "uid_map and gid_map \"0 0 1\", written by the sealer", kMapLayers,
+                    "the sealer's root is you, and it may map only itself: root inside is you outside");
+    if ((flags & CLONE_NEWUSER) && options.map_root && (sealed.empty() || ::geteuid() == 0)) {
+        if (auto r = write_id_maps(recorder, pid_t(pid), container_ids()); !r)
             return std::unexpected(r.error());
+        if (auto r = agent.become_root(); !r) return std::unexpected(r.error());
     }
     return agent;
 }
@@ -202,6 +253,21 @@ wire::Request request(wire::Op op) {
 #define STRATA_TRY_STRING(field, value) \
     if (auto ok_ = set_string(field, value); !ok_) return std::unexpected(ok_.error())
 }  // namespace
+
+Result<void> Agent::become_root() {
+    // A process keeps its host uid when it enters a user namespace; the map
+    // only says how that uid looks inside. Mapped to a subordinate range,
+    // strata's own uid 0 is not in it, so the agent takes uid and gid 0 of
+    // its namespace, host uid 100000 or so, as runtimes do after the maps.
+    if (!container_ids().subordinate) return {};
+    auto rq = request(wire::Op::become_root);
+    CallSpec spec{"setresgid(0, 0, 0) + setresuid(0, 0, 0)", "setresuid",
+                  {LayerId::runtime, LayerId::namespaces, LayerId::security}};
+    spec.detail = fmt::format("root inside is host uid {} from now on", container_ids().uid);
+    auto r = call(rq, spec);
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
 
 Result<AgentReply> Agent::unshare(std::uint64_t flags) {
     auto rq = request(wire::Op::unshare);

@@ -11,12 +11,14 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "backends/linux/agent_protocol.hpp"
 #include "backends/linux/child_process.hpp"
+#include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
 #include "backends/sys/fd.hpp"
 
@@ -45,6 +47,8 @@ struct AgentOptions {
     // With CLONE_NEWUSER: map uid/gid 0 inside to strata's uid/gid right
     // away. container/user leaves it off to show the unmapped state first.
     bool map_root = true;
+    // With CLONE_NEWNS: the image is read-only from outside (sealed_image.hpp).
+    bool seal_image = true;
     std::string who = "container";  // for labels: "container", "peer"
 };
 
@@ -57,6 +61,11 @@ public:
 
     pid_t pid() const { return process_->pid(); }  // as the host sees it
     std::uint64_t clone_flags() const { return flags_; }
+    // Where the container sees strata's image, sealed read-only
+    // (sealed_image.hpp): a directory of strata's temp dir the image is
+    // bound on in the container's mount namespace only. Empty when the
+    // container has no mount namespace of its own.
+    const std::string& image() const { return image_; }
     Recorder& recorder() { return *recorder_; }
     // Kills the agent (a cancel from another thread); pending calls fail.
     void kill() const { process_->signal(SIGKILL); }
@@ -70,6 +79,9 @@ public:
                             int pass_fd = -1);
 
     // The calls lessons make, each recorded with its own name and layers.
+    // After the id maps: take uid/gid 0 of the namespace (a no-op unless
+    // container root is a subordinate uid, container_ids.hpp).
+    Result<void> become_root();
     Result<AgentReply> unshare(std::uint64_t flags);
     Result<AgentReply> setns(pid_t target, std::string_view kind, std::uint64_t nstype);
     Result<AgentReply> sethostname(const std::string& name, bool failure_expected = false);
@@ -108,6 +120,9 @@ public:
     // names are for the label (from libcap).
     Result<AgentReply> drop_caps(std::uint64_t keep, const std::string& kept_names);
     Result<AgentReply> no_new_privs();
+    // /proc's read-only and masked paths, as runc's default spec has them
+    // (needs /proc mounted inside). out = one line per path.
+    Result<AgentReply> harden_proc();
     // Loads a compiled filter (struct sock_filter[]). failure_expected: the
     // refusal is what the step shows (no_new_privs not set yet).
     Result<AgentReply> seccomp(const std::vector<std::uint8_t>& bpf, const std::string& what, bool failure_expected);
@@ -117,6 +132,8 @@ public:
 private:
     Agent() = default;
     Recorder* recorder_ = nullptr;
+    std::optional<TempDir> image_dir_;  // outlives the process: removed after it is reaped
+    std::string image_;
     std::unique_ptr<ChildProcess> process_;
     sys::Fd socket_;
 };

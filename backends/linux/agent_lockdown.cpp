@@ -28,6 +28,12 @@ Result<AgentReply> Agent::drop_caps(std::uint64_t keep, const std::string& kept_
     return call(rq, spec);
 }
 
+Result<AgentReply> Agent::harden_proc() {
+    CallSpec spec{"mount: /proc read-only and masked paths", "mount", {LayerId::runtime, LayerId::mounts, LayerId::security}};
+    spec.detail = "runc's default readonlyPaths (bind + MS_RDONLY) and maskedPaths (an empty tmpfs or file on top)";
+    return call(request(wire::Op::harden), spec);
+}
+
 Result<AgentReply> Agent::no_new_privs() {
     return call(request(wire::Op::no_new_privs),
                 {"prctl(PR_SET_NO_NEW_PRIVS, 1)", "prctl", {LayerId::runtime, LayerId::security}});

@@ -48,6 +48,8 @@ enum class Op : std::uint32_t {
     ping,           // s0 address, n0 count, n1 timeout ms per reply, data = payload -> out "rtt_ns ..."
     no_new_privs,   // prctl(PR_SET_NO_NEW_PRIVS, 1)
     run_code,       // data = machine code of `uint64_t f(uint64_t)`, n0 = its argument -> result = f(n0), nanos = its run
+    become_root,    // setresgid(0,0,0) + setresuid(0,0,0), once the id maps are written
+    harden,         // /proc's read-only and masked paths, as runc's default spec -> out = what was done, result = count
 };
 
 enum class Builtin : std::uint64_t {

@@ -16,6 +16,7 @@
 #include "backends/linux/child_process.hpp"
 #include "backends/linux/flags.hpp"
 #include "backends/linux/image_root.hpp"
+#include "backends/linux/sealed_image.hpp"
 #include "backends/sys/fd.hpp"
 
 namespace strata::linux {
@@ -23,10 +24,6 @@ namespace strata::linux {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct CloneArgs {
-    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
 
 std::int64_t monotonic_ns() {
     timespec ts{};
@@ -46,6 +43,20 @@ std::int64_t monotonic_ns() {
     char* const argv[] = {const_cast<char*>(program), nullptr};
     ::execve(program, argv, nullptr);
     ::_exit(kExecFailed);
+}
+
+// The child's arguments, for start_sealed (the sealer clones the child).
+struct ChildArgs {
+    int go, stamp, go_write, stamp_read;
+    const char* rootfs;
+    const char* program;
+};
+
+void sealed_child(void* p) {
+    const auto* a = static_cast<const ChildArgs*>(p);
+    ::close(a->go_write);
+    ::close(a->stamp_read);
+    child(a->go, a->stamp, a->rootfs, a->program);
 }
 
 std::chrono::nanoseconds between(Clock::time_point a, Clock::time_point b) {
@@ -68,26 +79,27 @@ Result<int> run_container_once(Recorder& recorder, const std::string& rootfs, co
     call.layers = {LayerId::runtime, LayerId::processes, LayerId::namespaces, LayerId::security, LayerId::mounts,
                    LayerId::container};
     call.start = recorder.now();
-    CloneArgs args{};
-    args.flags = flags;
-    args.exit_signal = SIGCHLD;
+    // The image is sealed read-only for the container (sealed_image.hpp);
+    // the child pivots into the directory it is sealed on.
     const auto t0 = Clock::now();
-    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid == 0) {
-        go_write.reset();
-        stamp_read.reset();
-        child(go_read.get(), stamp_write.get(), rootfs.c_str(), program.c_str());
-    }
+    auto seal_point = make_seal_point();
+    if (!seal_point) return std::unexpected(seal_point.error());
+    const std::string root = seal_point->path().string();
+    ChildArgs args{go_read.get(), stamp_write.get(), go_write.get(), stamp_read.get(), root.c_str(), program.c_str()};
+    auto sealed = clone_with_sealed_image({rootfs, root, flags, sealed_child, &args});
     const auto t_cloned = Clock::now();
-    if (pid < 0) {
-        call.error = errno;
+    if (!sealed) {
+        call.error = sealed.error().errno_value ? sealed.error().errno_value : EPERM;
         call.result = -1;
-        return std::unexpected(record_call(recorder, std::move(call), "clone3").error());
+        (void)record_call(recorder, std::move(call), "clone3");
+        return std::unexpected(sealed.error());
     }
+    const long pid = *sealed;
     ChildProcess process{pid_t(pid)};
     go_read.reset();
     stamp_write.reset();
-    const bool maps = write_id_maps(pid_t(pid));
+    // Run by an ordinary user, the sealer has mapped the child.
+    const bool maps = ::geteuid() != 0 || write_id_maps(pid_t(pid));
     const int map_errno = errno;
     (void)!::write(go_write.get(), "g", 1);
     go_write.reset();

@@ -13,15 +13,12 @@
 
 #include "backends/linux/flags.hpp"
 #include "backends/linux/image_root.hpp"
+#include "backends/linux/sealed_image.hpp"
 #include "backends/sys/fd.hpp"
 
 namespace strata::linux {
 
 namespace {
-
-struct CloneArgs {
-    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
 
 constexpr std::uint64_t kCloneFlags = CLONE_NEWUSER | CLONE_NEWPID;
 constexpr int kUnshareFlags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
@@ -47,6 +44,18 @@ constexpr int kUnshareFailed = 118;
     ::_exit(kExecFailed);  // not reached: fail() exits
 }
 
+struct ChildArgs {
+    int go, report, go_write, report_read;
+    const char* rootfs;
+};
+
+void sealed_child(void* p) {
+    const auto* a = static_cast<const ChildArgs*>(p);
+    ::close(a->go_write);
+    ::close(a->report_read);
+    child(a->go, a->report, a->rootfs);
+}
+
 }  // namespace
 
 Result<IdleContainer> IdleContainer::start(Recorder& recorder, const std::string& rootfs, Cgroup* cgroup) {
@@ -64,24 +73,26 @@ Result<IdleContainer> IdleContainer::start(Recorder& recorder, const std::string
     call.layers = {LayerId::runtime, LayerId::processes, LayerId::namespaces, LayerId::security, LayerId::mounts,
                    LayerId::container};
     call.start = recorder.now();
-    CloneArgs args{};
-    args.flags = kCloneFlags;
-    args.exit_signal = SIGCHLD;
-    const long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid == 0) {
-        go_write.reset();
-        report_read.reset();
-        child(go_read.get(), report_write.get(), rootfs.c_str());
-    }
-    if (pid < 0) {
-        call.error = errno;
+    // The image is sealed read-only for the container (sealed_image.hpp):
+    // it shares the sealer's mount namespace until its own unshare copies
+    // it, read-only flag locked.
+    auto seal_point = make_seal_point();
+    if (!seal_point) return std::unexpected(seal_point.error());
+    const std::string root = seal_point->path().string();
+    ChildArgs args{go_read.get(), report_write.get(), go_write.get(), report_read.get(), root.c_str()};
+    auto sealed = clone_with_sealed_image({rootfs, root, kCloneFlags, sealed_child, &args});
+    if (!sealed) {
+        call.error = sealed.error().errno_value ? sealed.error().errno_value : EPERM;
         call.result = -1;
-        return std::unexpected(record_call(recorder, std::move(call), "clone3").error());
+        (void)record_call(recorder, std::move(call), "clone3");
+        return std::unexpected(sealed.error());
     }
-    IdleContainer container{pid_t(pid)};
+    const pid_t pid = *sealed;
+    IdleContainer container{pid, std::move(*seal_point)};
     go_read.reset();
     report_write.reset();
-    if (!write_id_maps(pid_t(pid))) {
+    // Run by an ordinary user, the sealer has mapped the child.
+    if (::geteuid() == 0 && !write_id_maps(pid)) {
         call.error = errno;
         call.result = -1;
         return std::unexpected(record_call(recorder, std::move(call), "write uid_map").error());

@@ -11,6 +11,7 @@
 
 #include "backends/linux/cgroup.hpp"
 #include "backends/linux/child_process.hpp"
+#include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
 
 namespace strata::linux {
@@ -26,7 +27,8 @@ public:
     pid_t pid() const { return process_.pid(); }  // as the host sees it
 
 private:
-    explicit IdleContainer(pid_t pid) : process_(pid) {}
+    IdleContainer(pid_t pid, TempDir seal_point) : seal_point_(std::move(seal_point)), process_(pid) {}
+    TempDir seal_point_;  // where its image is sealed (sealed_image.hpp); outlives the process
     ChildProcess process_;
 };
 

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "backends/linux/container_ids.hpp"
 #include "backends/sys/fd.hpp"
 
 namespace strata::linux {
@@ -21,6 +22,9 @@ bool write_small(const char* path, const char* text, std::size_t len) {
 }  // namespace
 
 int enter_image_root(const char* rootfs) {
+    // Mapped to a subordinate range, the child's own uid (strata's 0) is
+    // not in its map: take the namespace's root (see Agent::become_root).
+    if (::setresgid(0, 0, 0) || ::setresuid(0, 0, 0)) return 119;
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr)) return 121;
     if (::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr)) return 122;
     if (::chdir(rootfs)) return 123;
@@ -33,6 +37,7 @@ int enter_image_root(const char* rootfs) {
 const char* image_root_step(int code) {
     switch (code) {
         case kNoGo: return "waiting for the id maps";
+        case 119: return "setresuid(0, 0, 0)";
         case 121: return "mount(MS_REC|MS_PRIVATE)";
         case 122: return "mount(MS_BIND)";
         case 123: return "chdir(rootfs)";
@@ -48,11 +53,12 @@ bool write_id_maps(pid_t pid) {
     char path[64], map[64];
     std::snprintf(path, sizeof path, "/proc/%ld/setgroups", long(pid));
     if (!write_small(path, "deny", 4)) return false;
+    const auto ids = container_ids();
     std::snprintf(path, sizeof path, "/proc/%ld/uid_map", long(pid));
-    int n = std::snprintf(map, sizeof map, "0 %u 1", ::geteuid());
+    int n = std::snprintf(map, sizeof map, "0 %u %u", unsigned(ids.uid), ids.count);
     if (!write_small(path, map, std::size_t(n))) return false;
     std::snprintf(path, sizeof path, "/proc/%ld/gid_map", long(pid));
-    n = std::snprintf(map, sizeof map, "0 %u 1", ::getegid());
+    n = std::snprintf(map, sizeof map, "0 %u %u", unsigned(ids.gid), ids.count);
     return write_small(path, map, std::size_t(n));
 }
 

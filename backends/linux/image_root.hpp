@@ -21,7 +21,7 @@ inline constexpr int kNoGo = 120;
 inline constexpr int kExecFailed = 127;
 
 // From outside: setgroups "deny", then uid_map/gid_map mapping root inside
-// to strata's euid/egid. False (errno set) when a write failed.
+// to container_ids() (container_ids.hpp). False (errno set) when a write failed.
 bool write_id_maps(pid_t pid);
 
 }  // namespace strata::linux

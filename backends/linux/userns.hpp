@@ -5,12 +5,13 @@
 
 #include <sys/types.h>
 
+#include "backends/linux/container_ids.hpp"
 #include "backends/linux/traced.hpp"
 
 namespace strata::linux {
 
-// Writes "deny" to setgroups, then "0 <uid> 1" to uid_map and "0 <gid> 1"
-// to gid_map of `pid`: uid/gid 0 inside are `uid`/`gid` outside.
-Result<void> write_id_maps(Recorder& recorder, pid_t pid, uid_t uid, gid_t gid);
+// Writes "deny" to setgroups, then the maps of `ids` to uid_map and
+// gid_map of `pid`: uid/gid 0 inside are ids.uid/ids.gid outside.
+Result<void> write_id_maps(Recorder& recorder, pid_t pid, const ContainerIds& ids);
 
 }  // namespace strata::linux

@@ -18,7 +18,7 @@ Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostn
     const std::uint64_t flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
     auto box = container::start_container(ctx, flags);
     if (!box) return std::unexpected(box.error());
-    const std::string& root = *rootfs;
+    const std::string root = box->image().empty() ? *rootfs : box->image();
     // The order of container/mount-pivot, which explains each call.
     if (auto r = box->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
     if (auto r = box->mount(root, root, "", MS_BIND | MS_REC); !r) return std::unexpected(r.error());

@@ -132,7 +132,7 @@ engine::Lesson guest_speed_lesson() {
     lesson.steps = {
         {"native", "Natively", native, {L::processes}},
         {"container", "In a container", in_container,
-         {L::runtime, L::processes, L::namespaces, L::security, L::container}},
+         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
         {"guest-user", "In a VM, as user code", guest_user,
          {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program}},
         {"guest-kernel", "In a VM, as kernel code", guest_kernel,

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include "backends/linux/container_ids.hpp"
 #include "backends/linux/flags.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/rootfs.hpp"
@@ -57,9 +58,14 @@ Result<linux::Agent> start_container(Context& ctx, std::uint64_t flags, const st
     return linux::Agent::start(ctx.recorder(), options);
 }
 
-Result<std::string> image_busybox() {
+Result<std::string> image_busybox(const linux::Agent& agent) {
+    if (!agent.image().empty()) return agent.image() + "/bin/busybox";
     auto root = linux::find_rootfs();
     if (!root) return std::unexpected(root.error());
+    // Without a mount namespace of its own the container walks the host's
+    // tree to the image, as its own root (a subordinate uid under root).
+    if (auto ok = linux::check_reachable_by_container(*root, "the container image"); !ok)
+        return std::unexpected(ok.error());
     return *root + "/bin/busybox";
 }
 

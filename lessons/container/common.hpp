@@ -35,8 +35,9 @@ engine::TableView compare_table(std::string title, std::string left_title, std::
 // rootless, as root too, so a student without root sees the same trace.
 Result<linux::Agent> start_container(Context& ctx, std::uint64_t flags, const std::string& who = "container");
 
-// The host path of busybox in the image, for commands run before pivot_root.
-Result<std::string> image_busybox();
+// busybox in the image as `agent` sees it before pivot_root: in its
+// sealed image when it has a mount namespace of its own, else on the host.
+Result<std::string> image_busybox(const linux::Agent& agent);
 
 // "uid 0" -> number helpers.
 std::string trim(std::string s);

@@ -48,7 +48,7 @@ int count(std::uint64_t mask) { return __builtin_popcountll(mask); }
 // busybox's `uname -r` run inside (fork + execve): its output, shown on
 // the console with its exit status.
 Result<std::string> uname_program(Context& ctx, linux::Agent& box) {
-    auto busybox = image_busybox();
+    auto busybox = image_busybox(box);
     if (!busybox) return std::unexpected(busybox.error());
     auto program = box.run({*busybox, "uname", "-r"});
     if (!program) return std::unexpected(program.error());
@@ -59,7 +59,9 @@ Result<std::string> uname_program(Context& ctx, linux::Agent& box) {
 
 Result<StepOutcome> start(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto box = start_container(ctx, CLONE_NEWUTS);
+    // A mount namespace of its own, so the image it runs programs from is
+    // sealed read-only (backends/linux/sealed_image.hpp).
+    auto box = start_container(ctx, CLONE_NEWNS | CLONE_NEWUTS);
     if (!box) return std::unexpected(box.error());
     s.box.emplace(std::move(*box));
     auto caps = effective_caps(*s.box);
@@ -194,7 +196,8 @@ engine::Lesson lockdown_lesson() {
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {
-        {"start", "Root in a user namespace", start, {L::runtime, L::processes, L::namespaces, L::security}},
+        {"start", "Root in a user namespace", start,
+         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
         {"same-kernel", "uname() inside and outside: one kernel", same_kernel,
          {L::runtime, L::namespaces, L::processes, L::container}},
         {"drop-caps", "Drop capabilities", drop_caps, {L::runtime, L::security, L::namespaces}},

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "backends/linux/container_ids.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/temp_dir.hpp"
@@ -84,21 +85,23 @@ Result<StepOutcome> prepare(Context& ctx) {
     auto dir = linux::TempDir::create("overlay");
     if (!dir) return std::unexpected(dir.error());
     s.dir.emplace(std::move(*dir));
-    if (::geteuid() != 0) {
-        // Rootless: overlayfs copies a file up with its owner, and root
-        // inside cannot create files owned by a uid its map lacks (the
-        // image's uid 0 outside): EOVERFLOW. Rootless runtimes keep images
-        // owned by the user for this reason; so does this lesson.
+    {
+        // overlayfs copies a file up with its owner, and root inside cannot
+        // create files owned by a uid its map lacks (the image's uid 0
+        // outside: container root is never host root): EOVERFLOW. Rootless
+        // runtimes keep images owned by the container's ids for this
+        // reason; so does this lesson, with a copy of the shared image.
         const fs::path copy = s.dir->path() / "image";
         std::error_code ec;
         fs::copy(s.lower, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
         if (ec) return engine::plain_error("copy image to " + copy.string(), ec.message());
         linux::record_note(ctx.recorder(), "cp -a image " + copy.string(), {LayerId::runtime, LayerId::mounts},
-                           "rootless: the image must belong to a uid the user namespace maps");
+                           "the image must belong to a uid the user namespace maps");
         s.lower = copy.string();
     }
     if (auto r = make_dirs(s, s.a, "a"); !r) return std::unexpected(r.error());
     if (auto r = make_dirs(s, s.b, "b"); !r) return std::unexpected(r.error());
+    if (auto r = linux::hand_to_container(s.dir->path()); !r) return std::unexpected(r.error());
     auto listing = linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts});
     if (!listing) return std::unexpected(listing.error());
     const auto kib = disk_kib(s.lower);
@@ -121,7 +124,7 @@ Result<StepOutcome> write_inside(Context& ctx) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
     if (auto r = s.a.agent->write_file(s.a.merged.string() + kFile, "written by container A\n", layers); !r)
         return std::unexpected(r.error());
-    auto busybox = image_busybox();
+    auto busybox = image_busybox(*s.a.agent);
     if (!busybox) return std::unexpected(busybox.error());
     auto dd = s.a.agent->run({*busybox, "dd", "if=/dev/zero", "of=" + s.a.merged.string() + "/tmp/big", "bs=1024",
                               "count=256"});

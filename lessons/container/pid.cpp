@@ -82,7 +82,7 @@ Result<StepOutcome> mount_proc(Context& ctx) {
 Result<StepOutcome> ps_inside(Context& ctx) {
     auto& s = ctx.state<State>();
     if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    auto busybox = image_busybox();
+    auto busybox = image_busybox(*s.init);
     if (!busybox) return std::unexpected(busybox.error());
     auto run = s.init->run({*busybox, "ps", "-o", "pid,ppid,comm"});
     if (!run) return std::unexpected(run.error());
@@ -142,7 +142,8 @@ engine::Lesson pid_lesson() {
         return state;
     };
     lesson.steps = {
-        {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid, {L::runtime, L::processes, L::namespaces, L::security}},
+        {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid,
+         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
         {"mount-proc", "Mount a fresh /proc", mount_proc, {L::runtime, L::mounts, L::processes}},
         {"ps", "ps inside", ps_inside, {L::runtime, L::processes, L::container}},
         {"orphan", "An orphan is reaped by PID 1", orphan, {L::runtime, L::processes}},

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backends/linux/container_ids.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/userns.hpp"
@@ -44,13 +45,16 @@ Result<StepOutcome> clone_userns(Context& ctx) {
 Result<StepOutcome> write_maps(Context& ctx) {
     auto& s = ctx.state<State>();
     if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    if (auto r = linux::write_id_maps(ctx.recorder(), s.box->pid(), ::geteuid(), ::getegid()); !r)
+    if (auto r = linux::write_id_maps(ctx.recorder(), s.box->pid(), linux::container_ids()); !r)
         return std::unexpected(r.error());
+    if (auto r = s.box->become_root(); !r) return std::unexpected(r.error());
     auto map = linux::host_read(ctx.recorder(), fmt::format("/proc/{}/uid_map", s.box->pid()), kUserLayers);
     if (!map) return std::unexpected(map.error());
     ctx.facts().set_value("uid_map", trim(*map));
-    return StepOutcome{fmt::format("uid_map now reads \"{}\": inside 0 is {} outside, for 1 id", trim(*map),
-                                   ::geteuid())};
+    const auto ids = linux::container_ids();
+    return StepOutcome{fmt::format("uid_map now reads \"{}\": inside 0 is {} outside, for {} id(s){}", trim(*map),
+                                   ids.uid, ids.count,
+                                   ids.subordinate ? " — a range no host user owns, not strata's own uid 0" : "")};
 }
 
 Result<StepOutcome> root_inside(Context& ctx) {
@@ -65,10 +69,10 @@ Result<StepOutcome> root_inside(Context& ctx) {
         cap_eff = trim(status->substr(at + 7, status->find('\n', at) - at - 7));
     while (!cap_eff.empty() && (cap_eff.front() == '\t' || cap_eff.front() == ' ')) cap_eff.erase(0, 1);
     ctx.facts().set_value("uid inside", std::to_string(ids->uid));
-    ctx.facts().set_value("uid outside", std::to_string(::geteuid()));
+    ctx.facts().set_value("uid outside", std::to_string(linux::container_ids().uid));
     ctx.facts().set_value("capabilities inside (CapEff)", cap_eff);
     return StepOutcome{fmt::format("inside: uid {} with capabilities {}; outside the same process is uid {}",
-                                   ids->uid, cap_eff, ::geteuid())};
+                                   ids->uid, cap_eff, linux::container_ids().uid)};
 }
 
 Result<StepOutcome> can_and_cannot(Context& ctx) {
@@ -95,6 +99,9 @@ Result<StepOutcome> owner_outside(Context& ctx) {
     auto dir = linux::TempDir::create("user");
     if (!dir) return std::unexpected(dir.error());
     s.dir.emplace(std::move(*dir));
+    // strata made the directory; container root may write in it only once
+    // it is theirs (as root, container root is a subordinate uid).
+    if (auto r = linux::hand_to_container(s.dir->path()); !r) return std::unexpected(r.error());
     const std::string file = (s.dir->path() / "made-by-root-inside").string();
     if (auto r = s.box->write_file(file, "hello from uid 0\n", {LayerId::runtime, LayerId::mounts, LayerId::security}); !r)
         return std::unexpected(r.error());

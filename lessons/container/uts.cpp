@@ -44,7 +44,7 @@ Result<StepOutcome> set_name(Context& ctx) {
     auto& s = ctx.state<State>();
     if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
     if (auto r = s.box->sethostname(kName); !r) return std::unexpected(r.error());
-    auto busybox = image_busybox();
+    auto busybox = image_busybox(*s.box);
     if (!busybox) return std::unexpected(busybox.error());
     auto run = s.box->run({*busybox, "hostname"});
     if (!run) return std::unexpected(run.error());

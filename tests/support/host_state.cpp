@@ -1,4 +1,5 @@
 #include "tests/support/host_state.hpp"
+#include "tests/support/image_digest.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -88,6 +89,7 @@ HostState HostState::capture() {
     s.cgroups = strata_entries("/sys/fs/cgroup", 2);
     s.netns = names_in("/run/netns", "");
     s.temp_dirs = names_in(fs::temp_directory_path(), "strata");
+    s.image = image_digest();
     return s;
 }
 
@@ -99,6 +101,8 @@ std::vector<std::string> leaks_between(const HostState& before, const HostState&
     diff(before.cgroups, after.cgroups, "cgroup", out);
     diff(before.netns, after.netns, "network namespace", out);
     diff(before.temp_dirs, after.temp_dirs, "temp entry", out);
+    if (before.image != after.image)
+        out.push_back("the container image changed: " + before.image + " before, " + after.image + " after");
     return out;
 }
 
