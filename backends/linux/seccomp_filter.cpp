@@ -17,6 +17,17 @@ struct CtxFree { void operator()(void* c) const { seccomp_release(c); } };
 
 }  // namespace
 
+int export_bpf(void* seccomp_ctx, std::vector<std::uint8_t>& bpf) {
+    // The program goes to a memory file and is read back as bytes.
+    sys::Fd mem(::memfd_create("strata-seccomp", MFD_CLOEXEC));
+    if (!mem.valid()) return -errno;
+    if (const int r = seccomp_export_bpf(seccomp_ctx, mem.get()); r != 0) return r;
+    const off_t size = ::lseek(mem.get(), 0, SEEK_END);
+    bpf.resize(size > 0 ? std::size_t(size) : 0);
+    if (size <= 0 || ::pread(mem.get(), bpf.data(), bpf.size(), 0) != size) return -EIO;
+    return 0;
+}
+
 Result<CompiledFilter> compile_errno_filter(Recorder& recorder, const std::string& syscall, int errno_value) {
     CallRecord call;
     call.name = fmt::format("seccomp_export_bpf({} -> {})", syscall, engine::errno_name(errno_value));
@@ -31,15 +42,7 @@ Result<CompiledFilter> compile_errno_filter(Recorder& recorder, const std::strin
     if (nr == __NR_SCMP_ERROR) r = -EINVAL;
     else if (!ctx) r = -ENOMEM;
     if (r == 0) r = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(std::uint32_t(errno_value)), nr, 0);
-    // The program goes to a memory file and is read back as bytes.
-    sys::Fd mem(::memfd_create("strata-seccomp", MFD_CLOEXEC));
-    if (r == 0 && !mem.valid()) r = -errno;
-    if (r == 0) r = seccomp_export_bpf(ctx.get(), mem.get());
-    if (r == 0) {
-        const off_t size = ::lseek(mem.get(), 0, SEEK_END);
-        out.bpf.resize(size > 0 ? std::size_t(size) : 0);
-        if (size <= 0 || ::pread(mem.get(), out.bpf.data(), out.bpf.size(), 0) != size) r = -EIO;
-    }
+    if (r == 0) r = export_bpf(ctx.get(), out.bpf);
     call.duration = recorder.now() - call.start;
     call.error = r < 0 ? -r : 0;
     call.result = r < 0 ? -1 : std::int64_t(out.bpf.size() / 8);

@@ -20,4 +20,8 @@ struct CompiledFilter {
 // without reaching its implementation. Recorded as one event.
 Result<CompiledFilter> compile_errno_filter(Recorder& recorder, const std::string& syscall, int errno_value);
 
+// The BPF program of a libseccomp context (a scmp_filter_ctx) as bytes;
+// 0 or a negative errno, as libseccomp reports.
+int export_bpf(void* seccomp_ctx, std::vector<std::uint8_t>& bpf);
+
 }  // namespace strata::linux

@@ -11,6 +11,7 @@
 #include "backends/linux/mountinfo.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/shell.hpp"
+#include "backends/linux/shell_lockdown.hpp"
 #include "engine/shell_io.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
@@ -41,6 +42,8 @@ Result<StepOutcome> new_mount_ns(Context& ctx) {
     auto box = start_container(ctx, CLONE_NEWNS | CLONE_NEWPID);
     if (!box) return std::unexpected(box.error());
     s.box.emplace(std::move(*box));
+    // The container sees the image sealed read-only at a place of its own.
+    s.rootfs = s.box->image();
     return StepOutcome{fmt::format("pid {} has a mount namespace: a copy of the host's {} mounts",
                                    s.box->pid(), linux::parse_mountinfo(s.host_before).size())};
 }
@@ -144,6 +147,9 @@ Result<int> shell(Context& ctx) {
             return std::unexpected(r.error());
         s.proc_mounted = true;
     }
+    // A person gets a root shell: the container gets the rest of a
+    // runtime's isolation first (backends/linux/shell_lockdown.hpp).
+    if (auto r = linux::lock_down_for_shell(*s.box); !r) return std::unexpected(r.error());
     // The terminal, or the GUI console's pipes (engine/shell_io.hpp).
     const auto io = engine::shell_io();
     return linux::run_shell(*s.box, {"/bin/sh"}, io.in_fd, io.out_fd);

@@ -284,7 +284,7 @@ TEST_CASE("vm/hello-kvm steps into the guest: live with /dev/kvm, else as a labe
     CHECK(share_with_colour(gui->last_capture(), *guest, gui->shell().palette().node_lit) > 0.5);
 }
 
-TEST_CASE("The console runs the lesson's shell: typing hostname shows the container's hostname", "[gui][window][shell]") {
+TEST_CASE("The console runs the lesson's shell: typing hostname shows the container's own hostname", "[gui][window][shell]") {
     const char* id = "container/mount-pivot";
     const engine::Lesson* lesson = lessons::catalogue().find(id);
     REQUIRE(lesson);
@@ -303,10 +303,12 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (!controller.shell_state().running && std::chrono::steady_clock::now() < deadline) gui->render_frame();
     REQUIRE(controller.shell_state().running);
-    // mount-pivot makes no UTS namespace: the container shares the host's
-    // name, so that is what its shell must print (and echo the command).
+    // Before it hands out a shell, strata gives the container a UTS
+    // namespace of its own, named "container" (shell_lockdown.hpp): that is
+    // what its shell must print (and echo the command), never the host's.
     char host[256] = {};
     REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+    REQUIRE(std::string(host) != "container");
     controller.submit({gui::CommandKind::shell_input, "hostname\n"});
     controller.submit({gui::CommandKind::shell_input, "ls /old-root | wc -l; echo pid=$$\n"});
     std::string transcript;
@@ -318,7 +320,8 @@ TEST_CASE("The console runs the lesson's shell: typing hostname shows the contai
         std::this_thread::sleep_for(10ms);
     }
     CAPTURE(transcript);
-    CHECK_THAT(transcript, Catch::Contains("hostname\n" + std::string(host)));
+    CHECK_THAT(transcript, Catch::Contains("hostname\ncontainer"));
+    CHECK_THAT(transcript, !Catch::Contains("hostname\n" + std::string(host)));
     // Inside: the old root was detached (empty), and the shell is a low pid
     // in the container's own PID namespace.
     CHECK_THAT(transcript, Catch::Contains("\n0\n"));
