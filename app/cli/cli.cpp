@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add("lab", add_lab);
     add("progress", add_progress);
     add("snapshot", add_snapshot);
+    add("bundle", add_bundle);
 #ifdef STRATA_HAVE_GUI
     add("gui", gui::add_gui);
     add("screenshot", gui::add_screenshot);

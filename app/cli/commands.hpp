@@ -24,6 +24,7 @@ Command add_man_page(CLI::App& app);  // hidden; the build makes the man page wi
 Command add_lab(CLI::App& app);
 Command add_progress(CLI::App& app);
 Command add_snapshot(CLI::App& app);
+Command add_bundle(CLI::App& app);
 
 // "key=value" settings from --set into lesson options; prints and returns
 // nothing on a malformed one.

@@ -93,8 +93,10 @@ Result<Agent> Agent::start(Recorder& recorder, AgentOptions options) {
     // A container with a mount namespace of its own gets the image sealed
     // read-only from outside (sealed_image.hpp).
     std::string image;
-    if (options.seal_image && (flags & CLONE_NEWNS) && (flags & CLONE_NEWUSER))
-        if (auto found = find_rootfs()) image = *found;
+    if (options.seal_image && (flags & CLONE_NEWNS) && (flags & CLONE_NEWUSER)) {
+        if (!options.image.empty()) image = options.image;
+        else if (auto found = find_rootfs()) image = *found;
+    }
     std::optional<TempDir> seal_point;
     std::string sealed;
     CallRecord call;
@@ -391,7 +393,8 @@ Result<Agent::Ids> Agent::ids(std::vector<LayerId> layers) {
     return ids;
 }
 
-Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                              const std::vector<std::string>& env) {
     auto rq = request(wire::Op::run);
     std::string packed, shown;
     for (const auto& a : argv) {
@@ -399,10 +402,15 @@ Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono:
         packed.push_back('\0');
         shown += (shown.empty() ? "" : " ") + a;
     }
+    for (const auto& e : env) {
+        packed += e;
+        packed.push_back('\0');
+    }
     if (packed.size() > wire::kDataSize) return engine::plain_error("execve", "command line too long");
     std::memcpy(rq.data, packed.data(), packed.size());
     rq.data_len = std::uint32_t(packed.size());
     rq.n[0] = std::uint64_t(timeout.count());
+    rq.n[1] = env.empty() ? 0 : argv.size();
     auto r = call(rq, {fmt::format("fork + execve({})", shown), "execve",
                        {LayerId::runtime, LayerId::processes, LayerId::container}, {{"argv", shown}},
                        EventKind::process},

@@ -49,6 +49,7 @@ struct AgentOptions {
     bool map_root = true;
     // With CLONE_NEWNS: the image is read-only from outside (sealed_image.hpp).
     bool seal_image = true;
+    std::string image;  // the root file system to seal; empty: strata's image (find_rootfs)
     std::string who = "container";  // for labels: "container", "peer"
 };
 
@@ -99,8 +100,10 @@ public:
     // "pid ppid uid gid euid" as the agent sees them.
     struct Ids { long pid, ppid, uid, gid, euid; };
     Result<Ids> ids(std::vector<LayerId> layers);
-    // Runs a program inside (fork + execve), output captured. result = wait status.
-    Result<AgentReply> run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Runs a program inside (fork + execve), output captured. result = wait
+    // status. `env` empty: a fixed PATH, HOME, TERM.
+    Result<AgentReply> run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                           const std::vector<std::string>& env = {});
     Result<AgentReply> uname(std::vector<LayerId> layers);
     // Runs `code` (machine code of `uint64_t f(uint64_t)`, position-independent)
     // inside, on `argument`: result = f(argument), inside = how long f ran.
@@ -120,9 +123,10 @@ public:
     // names are for the label (from libcap).
     Result<AgentReply> drop_caps(std::uint64_t keep, const std::string& kept_names);
     Result<AgentReply> no_new_privs();
-    // /proc's read-only and masked paths, as runc's default spec has them
-    // (needs /proc mounted inside). out = one line per path.
-    Result<AgentReply> harden_proc();
+    // /proc's read-only and masked paths (needs /proc mounted inside); both
+    // lists empty: runc's defaults. out = one line per path done.
+    Result<AgentReply> harden_proc(const std::vector<std::string>& readonly_paths = {},
+                                   const std::vector<std::string>& masked_paths = {});
     // Loads a compiled filter (struct sock_filter[]). failure_expected: the
     // refusal is what the step shows (no_new_privs not set yet).
     Result<AgentReply> seccomp(const std::vector<std::uint8_t>& bpf, const std::string& what, bool failure_expected);

@@ -116,8 +116,18 @@ char* const kEnv[] = {const_cast<char*>("PATH=/bin:/sbin:/usr/bin:/usr/sbin"), c
 // Forks, runs argv with output captured, waits at most timeout ms.
 void do_run(const wire::Request& rq, wire::Reply& reply) {
     static char storage[wire::kDataSize + 1];
-    char* argv[64];
-    if (split_argv(rq, storage, argv, 64) == 0) return fail(reply, "execve", EINVAL);
+    static char* all[128];
+    static char* argv[128];
+    static char* env[128];
+    const int count = split_argv(rq, storage, all, 128);
+    if (count == 0) return fail(reply, "execve", EINVAL);
+    // With n1 = argc, the strings after argv are the environment.
+    const int argc = rq.n[1] > 0 && rq.n[1] < std::uint64_t(count) ? int(rq.n[1]) : count;
+    for (int i = 0; i < argc; ++i) argv[i] = all[i];
+    argv[argc] = nullptr;
+    for (int i = argc; i < count; ++i) env[i - argc] = all[i];
+    env[count - argc] = nullptr;
+    char* const* envp = argc < count ? env : kEnv;
     int pipefd[2];
     if (::pipe2(pipefd, O_CLOEXEC) < 0) return fail(reply, "pipe2", errno);
     pid_t pid = raw_fork();
@@ -128,7 +138,7 @@ void do_run(const wire::Request& rq, wire::Reply& reply) {
         ::dup2(devnull >= 0 ? devnull : pipefd[1], 0);
         ::dup2(pipefd[1], 1);
         ::dup2(pipefd[1], 2);
-        ::execve(argv[0], argv, kEnv);
+        ::execve(argv[0], argv, envp);
         const char msg[] = "execve failed\n";
         (void)!::write(2, msg, sizeof msg - 1);
         ::_exit(127);
@@ -301,7 +311,7 @@ void handle(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
         case wire::Op::drop_caps: drop_caps(rq, reply); break;
         case wire::Op::seccomp: load_seccomp(rq, reply); break;
         case wire::Op::no_new_privs: set_no_new_privs(reply); break;
-        case wire::Op::harden: harden_proc(reply); break;
+        case wire::Op::harden: harden_proc(rq, reply); break;
         case wire::Op::become_root:
             check(reply, "setresgid", ::setresgid(0, 0, 0));
             if (reply.result == 0) check(reply, "setresuid", ::setresuid(0, 0, 0));

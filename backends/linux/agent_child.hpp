@@ -35,6 +35,6 @@ void drop_caps(const wire::Request& request, wire::Reply& reply);
 void set_no_new_privs(wire::Reply& reply);
 void load_seccomp(const wire::Request& request, wire::Reply& reply);
 // /proc's read-only and masked paths (harden_agent.cpp).
-void harden_proc(wire::Reply& reply);
+void harden_proc(const wire::Request& request, wire::Reply& reply);
 
 }  // namespace strata::linux::agent_side

@@ -28,10 +28,23 @@ Result<AgentReply> Agent::drop_caps(std::uint64_t keep, const std::string& kept_
     return call(rq, spec);
 }
 
-Result<AgentReply> Agent::harden_proc() {
-    CallSpec spec{"mount: /proc read-only and masked paths", "mount", {LayerId::runtime, LayerId::mounts, LayerId::security}};
-    spec.detail = "runc's default readonlyPaths (bind + MS_RDONLY) and maskedPaths (an empty tmpfs or file on top)";
-    return call(request(wire::Op::harden), spec);
+Result<AgentReply> Agent::harden_proc(const std::vector<std::string>& readonly_paths,
+                                      const std::vector<std::string>& masked_paths) {
+    auto rq = request(wire::Op::harden);
+    std::string packed;
+    for (const auto& p : readonly_paths) packed += "r" + p + '\0';
+    for (const auto& p : masked_paths) packed += "m" + p + '\0';
+    if (packed.size() > wire::kDataSize) return engine::plain_error("harden /proc", "too many paths for one request");
+    std::memcpy(rq.data, packed.data(), packed.size());
+    rq.data_len = std::uint32_t(packed.size());
+    const bool defaults = readonly_paths.empty() && masked_paths.empty();
+    CallSpec spec{"mount: /proc read-only and masked paths", "mount",
+                  {LayerId::runtime, LayerId::mounts, LayerId::security},
+                  {{"paths", defaults ? std::string("runc's defaults")
+                                      : fmt::format("{} read-only, {} masked", readonly_paths.size(),
+                                                    masked_paths.size())}}};
+    spec.detail = "read-only: a bind with MS_RDONLY; masked: an empty tmpfs or /dev/null on top";
+    return call(rq, spec);
 }
 
 Result<AgentReply> Agent::no_new_privs() {

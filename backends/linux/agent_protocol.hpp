@@ -30,7 +30,7 @@ enum class Op : std::uint32_t {
     write_file,     // s0 path, data; n0 = 1 to create
     list_dir,       // s0 -> names, '\n' separated
     getids,         // -> out "pid ppid uid gid euid"
-    run,            // data = argv ('\0' separated), n0 = timeout ms -> out = output, result = wait status
+    run,            // data = argv then env ('\0' separated), n1 = argc when env follows (0: default env), n0 = timeout ms -> out = output, result = wait status
     builtin,        // n0 = which Builtin, n1 = argument, n2 = timeout ms -> out, result = wait status
     orphan,         // fork a child that forks a grandchild and exits -> out "child grandchild"
     reap,           // waitpid(-1, WNOHANG) loop -> out "pid status\n"...
@@ -49,7 +49,7 @@ enum class Op : std::uint32_t {
     no_new_privs,   // prctl(PR_SET_NO_NEW_PRIVS, 1)
     run_code,       // data = machine code of `uint64_t f(uint64_t)`, n0 = its argument -> result = f(n0), nanos = its run
     become_root,    // setresgid(0,0,0) + setresuid(0,0,0), once the id maps are written
-    harden,         // /proc's read-only and masked paths, as runc's default spec -> out = what was done, result = count
+    harden,         // data = 'r'/'m' + path, '\0' separated (empty: runc's defaults) -> out = what was done, result = count
 };
 
 enum class Builtin : std::uint64_t {

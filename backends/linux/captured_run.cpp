@@ -31,12 +31,11 @@ engine::Result<Pipe> make_pipe() {
 
 engine::Result<CapturedRun> run_captured(engine::Recorder& recorder, const std::vector<std::string>& argv,
                                          const std::string& shown, std::chrono::milliseconds timeout,
-                                         std::size_t output_limit) {
+                                         std::size_t output_limit, std::vector<engine::LayerId> layers) {
     if (argv.empty()) return engine::plain_error("run", "no program given");
     std::string command;
     for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
-    engine::Span span(recorder, engine::EventKind::process, "fork + execve(" + shown + ")",
-                      {engine::LayerId::vmm, engine::LayerId::processes});
+    engine::Span span(recorder, engine::EventKind::process, "fork + execve(" + shown + ")", std::move(layers));
     span.arg("argv", command);
     auto out = make_pipe();
     auto err = make_pipe();

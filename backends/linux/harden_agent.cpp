@@ -1,6 +1,7 @@
 // The agent's side of Op::harden: /proc as runc's default spec leaves it
-// for a container (config.json "readonlyPaths" and "maskedPaths"). Runs
-// inside the agent, so system calls and fixed buffers only.
+// for a container, or as a bundle's config.json says (linux.readonlyPaths
+// and linux.maskedPaths). Runs inside the agent, so system calls and fixed
+// buffers only.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -44,25 +45,52 @@ bool exists(const char* path, bool& is_dir) {
 
 }  // namespace
 
-void harden_proc(wire::Reply& reply) {
+// One path of the request: 'r' read-only, 'm' masked.
+struct Entry {
+    char kind;
+    const char* path;
+};
+
+void harden_proc(const wire::Request& rq, wire::Reply& reply) {
     static Summary summary;
+    static char storage[wire::kDataSize + 1];
+    static Entry entries[256];
     summary.len = 0;
+    int count = 0;
+    if (rq.data_len == 0) {  // runc's defaults
+        for (const char* path : kReadOnly) entries[count++] = {'r', path};
+        for (const char* path : kMaskedDirs) entries[count++] = {'m', path};
+        for (const char* path : kMaskedFiles) entries[count++] = {'m', path};
+    } else {  // "r/proc/sys\0m/proc/keys\0..." from a bundle's config.json
+        std::memcpy(storage, rq.data, rq.data_len);
+        storage[rq.data_len] = '\0';
+        for (std::uint32_t i = 0; i < rq.data_len && count < 256;) {
+            const char* item = storage + i;
+            const std::size_t len = std::strlen(item);
+            if (len > 1 && (item[0] == 'r' || item[0] == 'm')) entries[count++] = {item[0], item + 1};
+            i += std::uint32_t(len) + 1;
+        }
+    }
     bool dir = false;
-    if (!exists("/proc/self", dir)) return fail(reply, "stat /proc/self", ENOENT);
     int done = 0;
-    for (const char* path : kReadOnly) {
-        if (!exists(path, dir)) continue;
+    // Read-only first: a masked path inside a read-only one is still masked.
+    for (int i = 0; i < count; ++i) {
+        const char* path = entries[i].path;
+        if (entries[i].kind != 'r' || !exists(path, dir)) continue;
         if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0) return fail(reply, "mount(MS_BIND)", errno);
         if (::mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kProcFlags, nullptr) != 0)
             return fail(reply, "mount(MS_REMOUNT|MS_RDONLY)", errno);
         summary.add("read-only", path);
         ++done;
     }
-    // An empty directory over each masked one; the first also holds the
-    // empty file bound over each masked file.
+    // A masked directory gets an empty read-only tmpfs; a masked file,
+    // /dev/null where the container has one (as runc does), else an empty
+    // file kept in the first masked directory's tmpfs.
     char empty_file[64] = {};
-    for (const char* path : kMaskedDirs) {
-        if (!exists(path, dir) || !dir) continue;
+    if (exists("/dev/null", dir) && !dir) std::snprintf(empty_file, sizeof empty_file, "/dev/null");
+    for (int i = 0; i < count; ++i) {
+        const char* path = entries[i].path;
+        if (entries[i].kind != 'm' || !exists(path, dir) || !dir) continue;
         if (::mount("tmpfs", path, "tmpfs", kProcFlags, "size=4k,mode=555") != 0) return fail(reply, "mount(tmpfs)", errno);
         if (!empty_file[0]) {
             std::snprintf(empty_file, sizeof empty_file, "%s/.empty", path);
@@ -75,8 +103,9 @@ void harden_proc(wire::Reply& reply) {
         summary.add("masked", path);
         ++done;
     }
-    for (const char* path : kMaskedFiles) {
-        if (!empty_file[0] || !exists(path, dir) || dir) continue;
+    for (int i = 0; i < count; ++i) {
+        const char* path = entries[i].path;
+        if (entries[i].kind != 'm' || !empty_file[0] || !exists(path, dir) || dir) continue;
         if (::mount(empty_file, path, nullptr, MS_BIND, nullptr) != 0) return fail(reply, "mount(MS_BIND)", errno);
         if (::mount(nullptr, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | kProcFlags, nullptr) != 0)
             return fail(reply, "mount(MS_REMOUNT|MS_RDONLY)", errno);

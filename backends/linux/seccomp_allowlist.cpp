@@ -13,6 +13,29 @@ namespace {
 
 struct CtxFree { void operator()(void* c) const { seccomp_release(c); } };
 
+// An OCI action name as libseccomp's action; nullopt for one strata does not know.
+std::optional<std::uint32_t> action_of(const std::string& name, int errno_ret) {
+    const std::uint32_t error = std::uint32_t(errno_ret >= 0 ? errno_ret : EPERM);
+    if (name == "SCMP_ACT_ALLOW") return SCMP_ACT_ALLOW;
+    if (name == "SCMP_ACT_ERRNO") return SCMP_ACT_ERRNO(error);
+    if (name == "SCMP_ACT_KILL" || name == "SCMP_ACT_KILL_THREAD") return SCMP_ACT_KILL_THREAD;
+    if (name == "SCMP_ACT_KILL_PROCESS") return SCMP_ACT_KILL_PROCESS;
+    if (name == "SCMP_ACT_TRAP") return SCMP_ACT_TRAP;
+    if (name == "SCMP_ACT_LOG") return SCMP_ACT_LOG;
+    return std::nullopt;
+}
+
+std::optional<scmp_compare> compare_of(const std::string& op) {
+    if (op == "SCMP_CMP_NE") return SCMP_CMP_NE;
+    if (op == "SCMP_CMP_LT") return SCMP_CMP_LT;
+    if (op == "SCMP_CMP_LE") return SCMP_CMP_LE;
+    if (op == "SCMP_CMP_EQ") return SCMP_CMP_EQ;
+    if (op == "SCMP_CMP_GE") return SCMP_CMP_GE;
+    if (op == "SCMP_CMP_GT") return SCMP_CMP_GT;
+    if (op == "SCMP_CMP_MASKED_EQ") return SCMP_CMP_MASKED_EQ;
+    return std::nullopt;
+}
+
 }  // namespace
 
 const std::vector<std::string>& default_allowlist() {
@@ -61,39 +84,63 @@ const std::vector<std::string>& default_allowlist() {
     return names;
 }
 
-Result<CompiledFilter> compile_allowlist_filter(Recorder& recorder) {
-    CallRecord call;
-    call.name = "seccomp_export_bpf(allowlist, default EPERM)";
-    call.layers = {LayerId::runtime, LayerId::security};
-    call.start = recorder.now();
-    CompiledFilter out;
-    std::unique_ptr<void, CtxFree> ctx(seccomp_init(SCMP_ACT_ERRNO(EPERM)));
-    int r = ctx ? 0 : -ENOMEM;
-    int allowed = 0;
-    for (const auto& name : default_allowlist()) {
-        const int nr = seccomp_syscall_resolve_name(name.c_str());
-        if (nr == __NR_SCMP_ERROR || r != 0) continue;
-        r = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, nr, 0);
-        ++allowed;
-    }
+std::vector<OciSyscallRule> default_profile_rules() {
     // clone only without namespace flags; clone3's flags sit behind a
     // pointer no filter can read, so it answers ENOSYS and libc falls back.
     constexpr std::uint64_t kNamespaces = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
                                           CLONE_NEWNET | CLONE_NEWCGROUP;
-    if (r == 0)
-        r = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                             SCMP_A0(SCMP_CMP_MASKED_EQ, kNamespaces, 0));
-    if (r == 0) r = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+    return {{default_allowlist(), "SCMP_ACT_ALLOW", -1, {}},
+            {{"clone"}, "SCMP_ACT_ALLOW", -1, {{0, kNamespaces, 0, "SCMP_CMP_MASKED_EQ"}}},
+            {{"clone3"}, "SCMP_ACT_ERRNO", ENOSYS, {}}};
+}
+
+Result<CompiledFilter> compile_seccomp_profile(Recorder& recorder, const std::string& default_action,
+                                               int default_errno, const std::vector<OciSyscallRule>& rules) {
+    CallRecord call;
+    call.name = fmt::format("seccomp_export_bpf(profile, default {})", default_action);
+    call.layers = {LayerId::runtime, LayerId::security};
+    call.start = recorder.now();
+    CompiledFilter out;
+    int r = 0;
+    const auto default_act = action_of(default_action, default_errno);
+    if (!default_act) r = -EINVAL;
+    std::unique_ptr<void, CtxFree> ctx(r == 0 ? seccomp_init(*default_act) : nullptr);
+    if (r == 0 && !ctx) r = -ENOMEM;
+    int added = 0, unknown = 0;
+    for (const auto& rule : rules) {
+        const auto act = action_of(rule.action, rule.errno_ret);
+        if (!act) { r = r ? r : -EINVAL; break; }
+        std::vector<scmp_arg_cmp> args;
+        for (const auto& a : rule.args) {
+            const auto op = compare_of(a.op);
+            if (!op || a.index > 5) { r = r ? r : -EINVAL; break; }
+            args.push_back(scmp_arg_cmp{a.index, *op, a.value, a.value_two});
+        }
+        for (const auto& name : rule.names) {
+            if (r != 0) break;
+            const int nr = seccomp_syscall_resolve_name(name.c_str());
+            if (nr == __NR_SCMP_ERROR) { ++unknown; continue; }  // a call this libseccomp or kernel lacks
+            // The same action as the default needs no rule (libseccomp refuses one).
+            if (*act == *default_act && args.empty()) continue;
+            r = seccomp_rule_add_array(ctx.get(), *act, nr, unsigned(args.size()), args.data());
+            ++added;
+        }
+    }
     if (r == 0) r = export_bpf(ctx.get(), out.bpf);
-    out.description = fmt::format("{} calls allowed, clone without namespace flags, everything else EPERM", allowed);
+    out.description = fmt::format("default {}, {} rules", default_action, added);
     call.duration = recorder.now() - call.start;
     call.error = r < 0 ? -r : 0;
     call.result = r < 0 ? -1 : std::int64_t(out.bpf.size() / 8);
-    call.args = {{"default", "SCMP_ACT_ERRNO(EPERM)"}, {"allowed", std::to_string(allowed) + " system calls"},
+    call.args = {{"default", default_action}, {"rules", std::to_string(added) + " system calls"},
+                 {"unknown names skipped", std::to_string(unknown)},
                  {"instructions", std::to_string(out.bpf.size() / 8)}};
-    call.detail = "deny by default, allow a list: the shape of Docker's default profile";
+    call.detail = "libseccomp compiles the profile into the BPF program the kernel runs at every system call";
     if (auto rec = record_call(recorder, std::move(call), "seccomp"); !rec) return std::unexpected(rec.error());
     return out;
+}
+
+Result<CompiledFilter> compile_allowlist_filter(Recorder& recorder) {
+    return compile_seccomp_profile(recorder, "SCMP_ACT_ERRNO", EPERM, default_profile_rules());
 }
 
 }  // namespace strata::linux

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/linux/oci_spec.hpp"
 #include "backends/linux/seccomp_filter.hpp"
 
 namespace strata::linux {
@@ -18,7 +19,16 @@ namespace strata::linux {
 // are skipped when compiling).
 const std::vector<std::string>& default_allowlist();
 
-// Compiles the profile. Recorded as one event.
+// strata's profile as OCI rules (what `strata bundle` writes in config.json).
+std::vector<OciSyscallRule> default_profile_rules();
+
+// Compiles a profile given as OCI's linux.seccomp (default action, rules).
+// Names this libseccomp does not know are skipped and counted; an unknown
+// action or operator is an error. Recorded as one event.
+Result<CompiledFilter> compile_seccomp_profile(Recorder& recorder, const std::string& default_action,
+                                               int default_errno, const std::vector<OciSyscallRule>& rules);
+
+// strata's own profile, compiled.
 Result<CompiledFilter> compile_allowlist_filter(Recorder& recorder);
 
 }  // namespace strata::linux
