@@ -14,5 +14,6 @@ engine::Lesson user_lesson();
 engine::Lesson network_lesson();
 engine::Lesson cgroups_lesson();
 engine::Lesson lockdown_lesson();
+engine::Lesson whole_lesson();
 
 }  // namespace strata::lessons::container

@@ -7,7 +7,7 @@ namespace strata::lessons {
 std::vector<engine::Lesson> container_track() {
     using namespace container;
     return {just_a_process_lesson(), uts_lesson(), pid_lesson(), mount_pivot_lesson(), overlay_lesson(),
-            user_lesson(), network_lesson(), cgroups_lesson(), lockdown_lesson()};
+            user_lesson(), network_lesson(), cgroups_lesson(), lockdown_lesson(), whole_lesson()};
 }
 
 }  // namespace strata::lessons
