@@ -23,6 +23,8 @@ packaging=(dpkg-dev librsvg2-bin desktop-file-utils)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${packaging[@]}")
   packages+=(qemu-system-x86 xz-utils cpio kmod)
+  # compare/runtime and its test run crun's default container next to strata's.
+  packages+=(crun)
   # The fuzz smoke run (fuzz/run-fuzz.sh): libFuzzer from clang 16, the
   # first Debian clang whose C++20 support covers libstdc++'s std::expected.
   packages+=(clang-16 libclang-rt-16-dev)

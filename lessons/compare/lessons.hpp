@@ -11,5 +11,6 @@ engine::Lesson footprint_lesson();
 engine::Lesson isolation_lesson();
 engine::Lesson patching_lesson();
 engine::Lesson guest_speed_lesson();
+engine::Lesson runtime_lesson();
 
 }  // namespace strata::lessons::compare

@@ -8,7 +8,7 @@ namespace strata::lessons {
 std::vector<engine::Lesson> compare_track() {
     using namespace compare;
     return {whose_kernel_lesson(), start_time_lesson(), footprint_lesson(),
-            isolation_lesson(),    patching_lesson(),   guest_speed_lesson()};
+            isolation_lesson(),    patching_lesson(),   guest_speed_lesson(), runtime_lesson()};
 }
 
 }  // namespace strata::lessons

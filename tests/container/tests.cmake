@@ -15,6 +15,7 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/probe_test.cpp
   ${container_dir}/agent_threads_test.cpp
   ${container_dir}/image_sealed_test.cpp
+  ${container_dir}/whole_test.cpp
 )
 # The exercise tests drive `strata lab check` in-process.
 target_link_libraries(strata_container_tests PRIVATE strata_cli)
