@@ -25,6 +25,7 @@ const std::string kId = "container/mount-pivot";
 struct State final : engine::LessonState {
     std::string rootfs;
     std::string host_before;  // /proc/self/mountinfo before the lesson touched anything
+    std::optional<linux::Cgroup> shell_cgroup;  // declared before the agent: outlives it
     std::optional<linux::Agent> box;
     bool pivoted = false;
     bool proc_mounted = false;
@@ -149,7 +150,9 @@ Result<int> shell(Context& ctx) {
     }
     // A person gets a root shell: the container gets the rest of a
     // runtime's isolation first (backends/linux/shell_lockdown.hpp).
-    if (auto r = linux::lock_down_for_shell(*s.box); !r) return std::unexpected(r.error());
+    auto cgroup = linux::lock_down_for_shell(*s.box);
+    if (!cgroup) return std::unexpected(cgroup.error());
+    s.shell_cgroup = std::move(*cgroup);
     // The terminal, or the GUI console's pipes (engine/shell_io.hpp).
     const auto io = engine::shell_io();
     return linux::run_shell(*s.box, {"/bin/sh"}, io.in_fd, io.out_fd);
