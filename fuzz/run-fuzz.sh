@@ -28,14 +28,18 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_B
 cmake --build "$build" -j "$(nproc)"
 
 status=0
-for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader; do
+for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader fuzz_container_input; do
     corpus="$build/corpus/$target"
     mkdir -p "$corpus" "$build/findings"
     echo "== $target: ${seconds}s"
     # Findings (crash-*, leak-*) land in build/findings; the corpus grows
     # across runs, so every `make test` starts where the last one stopped.
+    # Seeds in fuzz/seeds/<target> (a valid input to start from) are read,
+    # never written: new inputs go to the first corpus directory.
+    seeds=()
+    [[ -d "$here/seeds/$target" ]] && seeds=("$here/seeds/$target")
     if ! "$build/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
-            -artifact_prefix="$build/findings/" "$corpus" 2>"$build/$target.log"; then
+            -artifact_prefix="$build/findings/" "$corpus" "${seeds[@]}" 2>"$build/$target.log"; then
         echo "$target FOUND A PROBLEM; its report:"
         tail -40 "$build/$target.log"
         status=1

@@ -12,9 +12,7 @@
 #include <sys/mount.h>
 #include <nlohmann/json.hpp>
 
-#include "backends/linux/capabilities.hpp"
 #include "backends/linux/container_ids.hpp"
-#include "backends/linux/seccomp_allowlist.hpp"
 
 namespace strata::linux {
 
@@ -176,22 +174,6 @@ OciSpec parse(const json& j, const std::string& bundle_dir) {
     return spec;
 }
 
-// strata's seccomp profile in OCI's form.
-json seccomp_json() {
-    json rules = json::array();
-    for (const auto& rule : default_profile_rules()) {
-        json r = {{"names", rule.names}, {"action", rule.action}};
-        if (rule.errno_ret >= 0) r["errnoRet"] = rule.errno_ret;
-        for (const auto& a : rule.args)
-            r["args"].push_back({{"index", a.index}, {"value", a.value}, {"valueTwo", a.value_two}, {"op", a.op}});
-        rules.push_back(std::move(r));
-    }
-    return {{"defaultAction", "SCMP_ACT_ERRNO"},
-            {"defaultErrnoRet", EPERM},
-            {"architectures", {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}},
-            {"syscalls", rules}};
-}
-
 }  // namespace
 
 engine::Result<OciSpec> parse_oci_spec(const std::string& json_text, const std::string& bundle_dir) {
@@ -251,66 +233,6 @@ engine::Result<OciSpec> load_oci_bundle(const std::string& dir) {
     if (!fs::is_directory(spec->root, ec))
         return engine::plain_error("root.path", spec->root + " is not a directory", "point root.path at the image");
     return spec;
-}
-
-nlohmann::json strata_default_spec(const std::string& rootfs, const std::vector<std::string>& args) {
-    // The runtime spec's own default set (`runc spec`, `crun spec`): three.
-    const json caps = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
-    const auto ids = container_ids();
-    return {
-        {"ociVersion", "1.0.2"},
-        {"process",
-         {{"terminal", false},
-          {"user", {{"uid", 0}, {"gid", 0}}},
-          {"args", args},
-          {"env", {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=xterm"}},
-          {"cwd", "/"},
-          {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
-          {"noNewPrivileges", true}}},
-        {"root", {{"path", rootfs}, {"readonly", true}}},
-        {"hostname", "strata-box"},
-        {"mounts",
-         {{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
-          {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
-           {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
-          {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
-           {"options", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}}},
-          {{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "shm"},
-           {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}}},
-          {{"destination", "/dev/mqueue"}, {"type", "mqueue"}, {"source", "mqueue"},
-           {"options", {"nosuid", "noexec", "nodev"}}},
-          {{"destination", "/sys"}, {"type", "sysfs"}, {"source", "sysfs"},
-           {"options", {"nosuid", "noexec", "nodev", "ro"}}}}},
-        {"linux",
-         {{"namespaces",
-           {{{"type", "pid"}}, {{"type", "network"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}},
-            {{"type", "cgroup"}}, {{"type", "user"}}}},
-          {"uidMappings", {{{"containerID", 0}, {"hostID", ids.uid}, {"size", ids.count}}}},
-          {"gidMappings", {{{"containerID", 0}, {"hostID", ids.gid}, {"size", ids.count}}}},
-          {"resources", {{"memory", {{"limit", 256ll << 20}}}, {"pids", {{"limit", 256}}}}},
-          {"maskedPaths",
-           {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-            "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"}},
-          {"readonlyPaths", {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"}},
-          {"seccomp", seccomp_json()}}},
-    };
-}
-
-engine::Result<void> write_bundle(const std::string& dir, const std::string& rootfs,
-                                  const std::vector<std::string>& args) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return engine::errno_error("mkdir " + dir, ec.value(), "cannot make the bundle directory");
-    const fs::path config = fs::path(dir) / "config.json";
-    const fs::path partial = config.string() + ".partial";
-    {
-        std::ofstream out(partial);
-        out << strata_default_spec(fs::absolute(rootfs).string(), args).dump(2) << '\n';
-        if (!out) return engine::errno_error("write " + partial.string(), errno, "cannot write config.json");
-    }
-    fs::rename(partial, config, ec);
-    if (ec) return engine::errno_error("rename " + config.string(), ec.value());
-    return {};
 }
 
 }  // namespace strata::linux
