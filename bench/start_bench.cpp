@@ -2,7 +2,9 @@
 // phase, next to the peers.
 #include <cstdio>
 
+#include "backends/linux/oci_spec.hpp"
 #include "backends/linux/rootfs.hpp"
+#include "backends/linux/temp_dir.hpp"
 #include "backends/measure/peers.hpp"
 #include "backends/measure/start_time.hpp"
 #include "bench/compare_bench.hpp"
@@ -47,6 +49,19 @@ BenchOutcome start_bench(int runs, bool text) {
         out.status = 1;
     }
     add_peers(rows, measure::container_start_peers(recorder, *rootfs, runs));
+    // The whole container and crun, each from the same OCI bundle: strata's.
+    if (auto bundle = linux::TempDir::create("bench-bundle")) {
+        const std::string dir = bundle->path().string();
+        if (auto written = linux::write_bundle(dir, *rootfs, {"/bin/true"}); !written) {
+            rows.push_back({"whole container (strata)", {}, "failed: " + written.error().describe(), 0});
+        } else if (auto whole = measure::whole_container_starts(recorder, dir, options)) {
+            add_series(rows, *whole);
+            add_peers(rows, {measure::crun_on_bundle(recorder, dir, runs)});
+        } else {
+            rows.push_back({"whole container (strata)", {}, "failed: " + whole.error().describe(), 0});
+            out.status = 1;
+        }
+    }
     if (auto missing = kvm_missing()) {
         rows.push_back({"VMs (strata)", {}, "not measured: " + *missing, 0});
         out.status = 3;
@@ -67,7 +82,9 @@ BenchOutcome start_bench(int runs, bool text) {
         std::printf("Start to ready, %d runs each after one warm-up. %s\n", runs, machine.text().c_str());
         print_timings(rows, baseline, "x ctr");
         std::printf("\nx ctr: median over strata's container start. A container is ready when /bin/true has run and "
-                    "exited; the hello VM when its guest has printed a line and halted; tinyos when its kernel has "
+                    "exited; the whole container when it went through every stage of strata's OCI bundle (cgroup, "
+                    "loopback, mounts, /proc masks, capabilities, seccomp), ran /bin/true and was torn down, as crun "
+                    "does with the same config.json; the hello VM when its guest has printed a line and halted; tinyos when its kernel has "
                     "set itself up and is about to run its first user program. Peers run whole processes, start to "
                     "exit. Phases are timed with CLOCK_MONOTONIC inside strata (backends/measure/start_time.cpp).\n");
     }

@@ -67,6 +67,24 @@ std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vecto
     return out;
 }
 
+// `crun run` of `bundle`, `runs` times. crun 1.8 refuses hybrid cgroups:
+// there it gets a private mount namespace without the v2 tree, set up once;
+// only the timer's runs count.
+PeerResult crun_row(engine::Recorder& recorder, std::string name, const std::string& crun, const std::string& bundle,
+                    const std::string& state, const std::string& id, int runs) {
+    const std::vector<std::string> run = {crun, "--root", state, "run", "--bundle", bundle, id};
+    if (!cgroups_are_hybrid()) return timed(recorder, std::move(name), run, runs);
+    const std::string timer = engine::helper_program("strata-container-timer").string();
+    std::vector<std::string> argv = {linux::find_program("unshare"), "--mount", "--propagation", "private",
+                                     "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\"",
+                                     timer, std::to_string(runs)};
+    argv.insert(argv.end(), run.begin(), run.end());
+    auto sample = argv[0].empty() ? std::vector<double>{} : timed_by_helper(recorder, argv);
+    return {std::move(name), crun, sample,
+            sample.empty() ? "failed (hybrid cgroups: needs unshare(1) and umount)"
+                           : "hybrid cgroups: in unshare -m without /sys/fs/cgroup/unified (not timed)"};
+}
+
 // crun and runc, each running an OCI bundle of the same image. As root
 // only: rootless runs need a user namespace mapping in config.json and a
 // delegated cgroup, which this does not set up.
@@ -87,30 +105,24 @@ void add_oci_peers(engine::Recorder& recorder, std::vector<PeerResult>& rows, co
         return;
     }
     const std::string id = fmt::format("strata-bench-{}", ::getpid());
-    if (!crun.empty()) {
-        const std::vector<std::string> run = {crun, "--root", bundle->state_dir("crun"), "run", "--bundle", bundle->dir(), id};
-        if (cgroups_are_hybrid()) {
-            // crun refuses hybrid cgroups: give it a private mount namespace
-            // without the v2 tree, set up once; only the timer's runs count.
-            const std::string timer = engine::helper_program("strata-container-timer").string();
-            std::vector<std::string> argv = {linux::find_program("unshare"), "--mount", "--propagation", "private",
-                                             "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\"",
-                                             timer, std::to_string(runs)};
-            argv.insert(argv.end(), run.begin(), run.end());
-            auto sample = argv[0].empty() ? std::vector<double>{} : timed_by_helper(recorder, argv);
-            rows.push_back({"crun run (OCI bundle)", crun, sample,
-                            sample.empty() ? "failed (hybrid cgroups: needs unshare(1) and umount)"
-                                           : "hybrid cgroups: in unshare -m without /sys/fs/cgroup/unified (not timed)"});
-        } else {
-            rows.push_back(timed(recorder, "crun run (OCI bundle)", run, runs));
-        }
-    }
+    if (!crun.empty())
+        rows.push_back(crun_row(recorder, "crun run (OCI bundle)", crun, bundle->dir(), bundle->state_dir("crun"), id, runs));
     if (!runc.empty())
         rows.push_back(timed(recorder, "runc run (OCI bundle)",
                              {runc, "--root", bundle->state_dir("runc"), "run", "--bundle", bundle->dir(), id}, runs));
 }
 
 }  // namespace
+
+PeerResult crun_on_bundle(engine::Recorder& recorder, const std::string& bundle, int runs) {
+    const std::string crun = linux::find_program("crun");
+    if (crun.empty()) return {"crun run (the same bundle)", "", {}, "not installed (apt install crun)"};
+    if (::geteuid() != 0) return {"crun run (the same bundle)", crun, {}, "skipped: measured as root only"};
+    auto state = linux::TempDir::create("crun-state");
+    if (!state) return {"crun run (the same bundle)", crun, {}, "skipped: " + state.error().describe()};
+    return crun_row(recorder, "crun run (the same bundle)", crun, bundle, state->path().string(),
+                    fmt::format("strata-bench-whole-{}", ::getpid()), runs);
+}
 
 std::vector<PeerResult> vm_start_peers(engine::Recorder& recorder, int runs) {
     std::vector<PeerResult> rows;

@@ -28,5 +28,8 @@ struct PeerResult {
 
 std::vector<PeerResult> vm_start_peers(engine::Recorder& recorder, int runs);
 std::vector<PeerResult> container_start_peers(engine::Recorder& recorder, const std::string& rootfs, int runs);
+// crun running an OCI bundle directory (strata's own: the same config.json
+// linux::WholeContainer applies), `runs` times, as root.
+PeerResult crun_on_bundle(engine::Recorder& recorder, const std::string& bundle, int runs);
 
 }  // namespace strata::measure

@@ -1,6 +1,7 @@
 #include "backends/measure/start_time.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "assets/guests/images.hpp"
 #include "backends/kvm/guest_memory.hpp"
@@ -11,6 +12,7 @@
 #include "backends/kvm/vcpu_runner.hpp"
 #include "backends/kvm/vm.hpp"
 #include "backends/linux/fast_start.hpp"
+#include "backends/linux/whole_container.hpp"
 
 namespace strata::measure {
 
@@ -59,6 +61,52 @@ engine::Result<StartSeries> container_starts(engine::Recorder& recorder, const s
                {"mounts + pivot_root", ns(t.root)},
                {"execve /bin/true to exit", ns(t.run)},
                {"total", ns(t.total())}};
+        return {};
+    });
+}
+
+engine::Result<StartSeries> whole_container_starts(engine::Recorder& recorder, const std::string& bundle,
+                                                   const RunOptions& options) {
+    auto spec = linux::load_oci_bundle(bundle);
+    if (!spec) return std::unexpected(spec.error());
+    StartSeries series{"whole container (strata: the OCI bundle's every stage)",
+                       {"clone3 + id maps", "cgroup", "loopback", "mounts + pivot_root",
+                        "/proc, host name, capabilities, no_new_privs", "seccomp", "process to exit", "tear down",
+                        "total"},
+                       {}};
+    return repeat(recorder, std::move(series), options, [&](std::map<std::string, double>& out) -> engine::Result<void> {
+        const auto t0 = Clock::now();
+        auto prepared = linux::WholeContainer::prepare(recorder, *spec);
+        if (!prepared) return std::unexpected(prepared.error());
+        std::optional<linux::WholeContainer> box(std::move(*prepared));
+        auto at = t0;
+        auto lap = [&at](const char* phase, std::map<std::string, double>& into) {
+            const auto now = Clock::now();
+            into[phase] = ns(now - at);
+            at = now;
+        };
+        if (auto r = box->create(); !r) return std::unexpected(r.error());
+        lap("clone3 + id maps", out);
+        if (auto r = box->cgroup(); !r) return std::unexpected(r.error());
+        lap("cgroup", out);
+        if (auto r = box->network(); !r) return std::unexpected(r.error());
+        lap("loopback", out);
+        if (auto r = box->rootfs(); !r) return std::unexpected(r.error());
+        lap("mounts + pivot_root", out);
+        if (auto r = box->proc_paths(); !r) return std::unexpected(r.error());
+        if (auto r = box->hostname(); !r) return std::unexpected(r.error());
+        if (auto r = box->capabilities(); !r) return std::unexpected(r.error());
+        if (auto r = box->no_new_privs(); !r) return std::unexpected(r.error());
+        lap("/proc, host name, capabilities, no_new_privs", out);
+        if (auto r = box->seccomp(); !r) return std::unexpected(r.error());
+        lap("seccomp", out);
+        auto run = box->start();
+        if (!run) return std::unexpected(run.error());
+        if (run->result != 0) return engine::plain_error("whole container", "the process failed in the container");
+        lap("process to exit", out);
+        box.reset();  // kill, reap, remove the cgroup
+        lap("tear down", out);
+        out["total"] = ns(Clock::now() - t0);
         return {};
     });
 }

@@ -33,6 +33,11 @@ struct StartSeries {
 
 engine::Result<StartSeries> container_starts(engine::Recorder& recorder, const std::string& rootfs,
                                              const RunOptions& options);
+// strata's whole container (linux::WholeContainer) from the OCI bundle in
+// `bundle` (running /bin/true), every stage a runtime goes through, through
+// tearing it down: the row crun runs the same bundle next to.
+engine::Result<StartSeries> whole_container_starts(engine::Recorder& recorder, const std::string& bundle,
+                                                   const RunOptions& options);
 engine::Result<StartSeries> hello_vm_starts(engine::Recorder& recorder, const RunOptions& options);
 engine::Result<StartSeries> tinyos_starts(engine::Recorder& recorder, const RunOptions& options);
 
