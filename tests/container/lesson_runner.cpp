@@ -1,5 +1,7 @@
 #include "tests/container/lesson_runner.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +135,15 @@ LessonRun run_lesson(const std::string& id, RunAs who) {
         return run;
     }
     return from_json(json::parse(text));
+}
+
+void check_clean(const LessonRun& run) {
+    INFO(run.error);
+    REQUIRE(run.ok);
+    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
+    CHECK(run.layer_problems.empty());
+    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
+    CHECK(run.leaks.empty());
 }
 
 }  // namespace strata::tests

@@ -35,4 +35,8 @@ enum class RunAs { root, nobody };
 // 65534 and runs there, reporting through a pipe.
 LessonRun run_lesson(const std::string& id, RunAs who);
 
+// The run succeeded, touched exactly the layers its steps declare, and
+// left nothing behind (Catch2 assertions, each problem named).
+void check_clean(const LessonRun& run);
+
 }  // namespace strata::tests

@@ -14,15 +14,6 @@ namespace {
 
 const char* who_name(RunAs who) { return who == RunAs::root ? "root" : "nobody"; }
 
-void check_clean(const LessonRun& run) {
-    INFO(run.error);
-    REQUIRE(run.ok);
-    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
-    CHECK(run.layer_problems.empty());
-    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
-    CHECK(run.leaks.empty());
-}
-
 }  // namespace
 
 TEST_CASE("container/just-a-process: a plain child shares every namespace with strata", "[userns][root]") {

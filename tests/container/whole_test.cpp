@@ -9,19 +9,6 @@
 
 using namespace strata::tests;
 
-namespace {
-
-void check_clean(const LessonRun& run) {
-    INFO(run.error);
-    REQUIRE(run.ok);
-    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
-    CHECK(run.layer_problems.empty());
-    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
-    CHECK(run.leaks.empty());
-}
-
-}  // namespace
-
 TEST_CASE("container/whole: a runtime's every stage from strata's bundle", "[userns][root]") {
     const auto who = GENERATE(RunAs::root, RunAs::nobody);
     CAPTURE(who == RunAs::root ? "root" : "nobody");
