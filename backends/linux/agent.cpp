@@ -1,5 +1,6 @@
 #include "backends/linux/agent.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -75,6 +76,21 @@ void sealed_agent_entry(void* sock) { agent_entry(*static_cast<int*>(sock)); }
 }  // namespace
 
 std::uint64_t userns_if_unprivileged() { return ::geteuid() == 0 ? 0 : CLONE_NEWUSER; }
+
+std::string command_label(const std::vector<std::string>& argv) {
+    constexpr std::size_t kLongest = 48;
+    std::string label;
+    for (const auto& a : argv) {
+        std::string shown = a;
+        const auto lines = std::count(a.begin(), a.end(), '\n');
+        if (lines > 0 || a.size() > kLongest) {
+            shown = a.substr(0, std::min(a.find('\n'), kLongest)) + "…";
+            shown += lines > 0 ? fmt::format(" ({} lines)", lines + 1) : fmt::format(" ({} bytes)", a.size());
+        }
+        label += (label.empty() ? "" : " ") + shown;
+    }
+    return label;
+}
 
 Result<void> set_string(char (&field)[wire::kStringSize], const std::string& value) {
     if (value.size() >= wire::kStringSize)
@@ -396,12 +412,13 @@ Result<Agent::Ids> Agent::ids(std::vector<LayerId> layers) {
 Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                               const std::vector<std::string>& env) {
     auto rq = request(wire::Op::run);
-    std::string packed, shown;
+    std::string packed, full;
     for (const auto& a : argv) {
         packed += a;
         packed.push_back('\0');
-        shown += (shown.empty() ? "" : " ") + a;
+        full += (full.empty() ? "" : " ") + a;
     }
+    const std::string shown = command_label(argv);
     for (const auto& e : env) {
         packed += e;
         packed.push_back('\0');
@@ -412,7 +429,7 @@ Result<AgentReply> Agent::run(const std::vector<std::string>& argv, std::chrono:
     rq.n[0] = std::uint64_t(timeout.count());
     rq.n[1] = env.empty() ? 0 : argv.size();
     auto r = call(rq, {fmt::format("fork + execve({})", shown), "execve",
-                       {LayerId::runtime, LayerId::processes, LayerId::container}, {{"argv", shown}},
+                       {LayerId::runtime, LayerId::processes, LayerId::container}, {{"argv", full}},
                        EventKind::process},
                   {}, std::chrono::milliseconds(100), timeout + std::chrono::seconds(2));
     return r;

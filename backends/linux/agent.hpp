@@ -145,6 +145,10 @@ private:
 // CLONE_NEWUSER when strata is not root (rootless operation), else 0.
 std::uint64_t userns_if_unprivileged();
 
+// A command line as a label: an argument with newlines, or a long one,
+// shown by its start and its size (a probe script is not a name).
+std::string command_label(const std::vector<std::string>& argv);
+
 // Fills a request's string field, refusing what does not fit.
 Result<void> set_string(char (&field)[wire::kStringSize], const std::string& value);
 

@@ -159,7 +159,7 @@ Result<StepOutcome> start(Context& ctx) {
     auto run = (*box)->start();
     if (!run) return std::unexpected(run.error());
     const auto& args = (*box)->spec().args;
-    ctx.console_write("container$ " + fmt::format("{}", fmt::join(args, " ")) + "\n" + run->out);
+    ctx.console_write("container$ " + linux::command_label(args) + "\n" + run->out);
     for (const char* key : {"CapEff:", "NoNewPrivs:", "Seccomp:"}) {
         const auto at = run->out.find(key);
         if (at == std::string::npos) continue;
