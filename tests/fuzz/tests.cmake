@@ -1,5 +1,5 @@
 # The fuzz smoke run: builds fuzz/ with clang (its own CMake project, into
-# this build dir) and runs each of its three libFuzzer targets for 20 s.
+# this build dir) and runs each of its four libFuzzer targets for 20 s.
 # Zero crashes and zero sanitizer reports, or the test fails. Skipped (77)
 # without clang 16+.
 add_test(NAME fuzz_smoke
