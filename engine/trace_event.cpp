@@ -7,7 +7,7 @@
 namespace strata::engine {
 
 namespace {
-constexpr std::array<std::pair<EventKind, std::string_view>, 9> kKinds = {{
+constexpr std::array<std::pair<EventKind, std::string_view>, 10> kKinds = {{
     {EventKind::syscall, "syscall"},
     {EventKind::ioctl, "ioctl"},
     {EventKind::vm_exit, "vm-exit"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 9> kKinds = {{
     {EventKind::process, "process"},
     {EventKind::file_read, "file-read"},
     {EventKind::note, "note"},
+    {EventKind::exits_in_kvm, "exits-in-kvm"},
 }};
 }  // namespace
 
