@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/session.hpp"
-#include "lessons/catalogue.hpp"
+#include "tests/kvm/lesson_lookup.hpp"
 #include "tests/support/no_leaks.hpp"
 
 using namespace strata;
@@ -17,16 +17,14 @@ using engine::EventKind;
 
 namespace {
 
-const engine::Lesson& lesson(const char* id) {
-    const auto* l = lessons::catalogue().find(id);
-    REQUIRE(l != nullptr);
-    return *l;
-}
+std::string fact(const engine::Snapshot& snap, const std::string& key) { return tests::fact_of(snap, key); }
 
-std::string fact(const engine::Snapshot& snap, const std::string& key) {
-    for (const auto& [k, v] : snap.facts.values)
-        if (k == key) return v;
-    return "<missing " + key + ">";
+// Runs a whole lesson; a failed step fails the test with its reason.
+engine::Snapshot run_lesson(const char* id) {
+    engine::Session session(tests::catalogue_lesson(id));
+    auto result = session.run_to_end();
+    if (!result) FAIL(result.error().describe() + " — " + result.error().hint);
+    return session.snapshot();
 }
 
 std::uint64_t number(const engine::Snapshot& snap, const std::string& key) {
@@ -59,15 +57,12 @@ bool stats_here(const engine::Snapshot& snap, const std::string& label) {
 TEST_CASE("With an in-kernel irqchip, each HLT is a VM exit KVM keeps and KVM_RUN returns once", "[kvm]") {
     const auto before = tests::HostState::capture();
     {
-        engine::Session session(lesson("vm/interrupts"));
-        auto result = session.run_to_end();
-        if (!result) FAIL(result.error().describe() + " — " + result.error().hint);
-        const auto snap = session.snapshot();
+        const auto snap = run_lesson("vm/interrupts");
         if (fact(snap, "KVM_CAP_IRQCHIP") != "present" || fact(snap, "KVM_CAP_PIT2") != "present") {
             WARN("no in-kernel irqchip here: the lesson skipped the timer");
             return;
         }
-        const int timer = 1;  // the timer-ticks step
+        const int timer = tests::step_of(tests::catalogue_lesson("vm/interrupts"), "timer-ticks");
         CHECK(fact(snap, "timer: exits to the VMM") == "1");
         const auto kept = of_kind(snap, timer, EventKind::exits_in_kvm);
         if (!stats_here(snap, "timer: ")) {
@@ -98,10 +93,7 @@ TEST_CASE("With an in-kernel irqchip, each HLT is a VM exit KVM keeps and KVM_RU
 TEST_CASE("Without an irqchip, the HLT is a VM exit KVM returns to the VMM", "[kvm]") {
     const auto before = tests::HostState::capture();
     {
-        engine::Session session(lesson("vm/hello-kvm"));
-        auto result = session.run_to_end();
-        if (!result) FAIL(result.error().describe() + " — " + result.error().hint);
-        const auto snap = session.snapshot();
+        const auto snap = run_lesson("vm/hello-kvm");
         const int run = static_cast<int>(snap.steps.size()) - 1;
         const std::uint64_t returns = number(snap, "exits to the VMM");
         CHECK(returns == of_kind(snap, run, EventKind::vm_exit).size());
