@@ -28,6 +28,9 @@ enum class EventKind {
 };
 
 std::string_view event_kind_key(EventKind kind);
+// What an event of this kind is, in the course's words ("an exit to the
+// VMM: KVM_RUN returned"), for tooltips and legends.
+std::string_view event_kind_meaning(EventKind kind);
 bool event_kind_from_key(std::string_view key, EventKind& out);
 
 struct EventArg {

@@ -105,3 +105,18 @@ TEST_CASE("No lesson's prediction asks for VM exits where it counts returns of K
     }
     CHECK(checked > 10);  // the lint saw the course, not an empty list
 }
+
+TEST_CASE("Event kinds are explained in the course's words for exits", "[unit][exercise]") {
+    using engine::EventKind;
+    CHECK(std::string(engine::event_kind_meaning(EventKind::vm_exit)).find("exit to the VMM") != std::string::npos);
+    CHECK(std::string(engine::event_kind_meaning(EventKind::exits_in_kvm)).find("KVM_RUN did not return") !=
+          std::string::npos);
+    EventKind back{};
+    REQUIRE(engine::event_kind_from_key("exits-in-kvm", back));
+    CHECK(back == EventKind::exits_in_kvm);
+    CHECK(engine::event_kind_key(EventKind::exits_in_kvm) == "exits-in-kvm");
+    for (auto kind : {EventKind::syscall, EventKind::ioctl, EventKind::vm_exit, EventKind::vm_entry,
+                      EventKind::guest_output, EventKind::guest_event, EventKind::process, EventKind::file_read,
+                      EventKind::note, EventKind::exits_in_kvm})
+        CHECK_FALSE(engine::event_kind_meaning(kind).empty());
+}
