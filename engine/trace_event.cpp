@@ -7,7 +7,7 @@
 namespace strata::engine {
 
 namespace {
-constexpr std::array<std::pair<EventKind, std::string_view>, 9> kKinds = {{
+constexpr std::array<std::pair<EventKind, std::string_view>, 10> kKinds = {{
     {EventKind::syscall, "syscall"},
     {EventKind::ioctl, "ioctl"},
     {EventKind::vm_exit, "vm-exit"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<EventKind, std::string_view>, 9> kKinds = {{
     {EventKind::process, "process"},
     {EventKind::file_read, "file-read"},
     {EventKind::note, "note"},
+    {EventKind::exits_in_kvm, "exits-in-kvm"},
 }};
 }  // namespace
 
@@ -24,6 +25,23 @@ std::string_view event_kind_key(EventKind kind) {
     for (const auto& [k, key] : kKinds)
         if (k == kind) return key;
     return "note";
+}
+
+std::string_view event_kind_meaning(EventKind kind) {
+    switch (kind) {
+        case EventKind::syscall: return "a system call strata made";
+        case EventKind::ioctl: return "an ioctl strata made";
+        case EventKind::vm_exit: return "an exit to the VMM: the CPU left the guest and KVM_RUN returned";
+        case EventKind::vm_entry: return "KVM_RUN: the VMM entered the guest";
+        case EventKind::guest_output: return "bytes the guest or container wrote to its console";
+        case EventKind::guest_event: return "something the guest kernel reported about itself";
+        case EventKind::process: return "a process started, exited or was killed";
+        case EventKind::file_read: return "strata read a kernel interface file";
+        case EventKind::note: return "a measured fact";
+        case EventKind::exits_in_kvm:
+            return "VM exits KVM handled in the kernel, from its statistics: KVM_RUN did not return for them";
+    }
+    return "";
 }
 
 bool event_kind_from_key(std::string_view key, EventKind& out) {

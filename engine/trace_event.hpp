@@ -16,16 +16,21 @@ namespace strata::engine {
 enum class EventKind {
     syscall,       // a system call made by strata (unshare, mount, ...)
     ioctl,         // an ioctl (every KVM call is one)
-    vm_exit,       // the vCPU left the guest and KVM_RUN returned to the VMM
+    vm_exit,       // an exit to the VMM: the vCPU left the guest and KVM_RUN returned
     vm_entry,      // the VMM entered the guest (KVM_RUN)
     guest_output,  // bytes the guest or container wrote to its console
     guest_event,   // something the guest kernel reported about itself
     process,       // a process started, exited or was killed
     file_read,     // strata read a kernel interface file (/proc, /sys)
     note,          // a measured fact worth showing (a duration, a count)
+    exits_in_kvm,  // VM exits KVM handled in the kernel over one run, counted
+                   // from its statistics: KVM_RUN did not return for them
 };
 
 std::string_view event_kind_key(EventKind kind);
+// What an event of this kind is, in the course's words ("an exit to the
+// VMM: KVM_RUN returned"), for tooltips and legends.
+std::string_view event_kind_meaning(EventKind kind);
 bool event_kind_from_key(std::string_view key, EventKind& out);
 
 struct EventArg {

@@ -28,7 +28,7 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_B
 cmake --build "$build" -j "$(nproc)"
 
 status=0
-for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader fuzz_container_input; do
+for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader fuzz_container_input fuzz_stats_format; do
     corpus="$build/corpus/$target"
     mkdir -p "$corpus" "$build/findings"
     echo "== $target: ${seconds}s"

@@ -6,7 +6,8 @@ std::string_view crossing_description(CrossingKind kind) {
     switch (kind) {
         case CrossingKind::into_kernel: return "system call into the kernel";
         case CrossingKind::vm_entry: return "VM entry into the guest";
-        case CrossingKind::vm_exit: return "VM exit back to the VMM";
+        case CrossingKind::vm_exit: return "exit to the VMM (KVM_RUN returned)";
+        case CrossingKind::kept_in_kvm: return "VM exits KVM handled itself (KVM_RUN did not return)";
         case CrossingKind::other: return "event";
     }
     return "";
@@ -18,6 +19,7 @@ CrossingKind crossing_kind(const engine::TraceEvent& event) {
         case engine::EventKind::ioctl: return CrossingKind::into_kernel;
         case engine::EventKind::vm_entry: return CrossingKind::vm_entry;
         case engine::EventKind::vm_exit: return CrossingKind::vm_exit;
+        case engine::EventKind::exits_in_kvm: return CrossingKind::kept_in_kvm;
         default: return CrossingKind::other;
     }
 }

@@ -16,7 +16,8 @@ namespace strata::gui {
 enum class CrossingKind {
     into_kernel,  // a system call or ioctl going down from user space
     vm_entry,     // the VMM entering the guest
-    vm_exit,      // the guest leaving back to the VMM
+    vm_exit,      // an exit to the VMM: the guest leaving back to it
+    kept_in_kvm,  // VM exits KVM handled in the kernel: the path stops at KVM
     other,        // output, process events, kernel files read, notes
 };
 std::string_view crossing_description(CrossingKind kind);

@@ -29,6 +29,7 @@ float lane_offset(CrossingKind kind) {
     switch (kind) {
         case CrossingKind::vm_entry: return -7.0f;
         case CrossingKind::vm_exit: return 7.0f;
+        case CrossingKind::kept_in_kvm: return 11.0f;
         case CrossingKind::into_kernel: return -2.0f;
         case CrossingKind::other: return 3.0f;
     }

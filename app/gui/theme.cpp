@@ -28,6 +28,7 @@ Palette dark_palette() {
     p.path_syscall = IM_COL32(80, 170, 255, 255);
     p.path_vm_entry = IM_COL32(90, 230, 120, 255);
     p.path_vm_exit = IM_COL32(255, 140, 60, 255);
+    p.path_kept_in_kvm = IM_COL32(240, 220, 90, 255);
     p.path_other = IM_COL32(200, 150, 255, 255);
     p.failed = IM_COL32(240, 70, 70, 255);
     p.current_row = IM_COL32(255, 196, 0, 50);
@@ -61,6 +62,7 @@ Palette light_palette() {
     p.path_syscall = IM_COL32(0, 100, 220, 255);
     p.path_vm_entry = IM_COL32(0, 150, 60, 255);
     p.path_vm_exit = IM_COL32(220, 100, 0, 255);
+    p.path_kept_in_kvm = IM_COL32(150, 120, 0, 255);
     p.path_other = IM_COL32(130, 60, 200, 255);
     p.failed = IM_COL32(210, 30, 30, 255);
     p.current_row = IM_COL32(255, 176, 0, 60);
@@ -93,6 +95,7 @@ Palette high_contrast_palette() {
     p.path_syscall = IM_COL32(0, 255, 255, 255);
     p.path_vm_entry = IM_COL32(0, 255, 0, 255);
     p.path_vm_exit = IM_COL32(255, 128, 0, 255);
+    p.path_kept_in_kvm = IM_COL32(255, 255, 0, 255);
     p.path_other = IM_COL32(255, 0, 255, 255);
     p.failed = IM_COL32(255, 40, 40, 255);
     p.current_row = IM_COL32(255, 255, 0, 90);
@@ -184,6 +187,7 @@ ImU32 path_colour(const Palette& p, const engine::TraceEvent& event) {
         case engine::EventKind::ioctl: return p.path_syscall;
         case engine::EventKind::vm_entry: return p.path_vm_entry;
         case engine::EventKind::vm_exit: return p.path_vm_exit;
+        case engine::EventKind::exits_in_kvm: return p.path_kept_in_kvm;
         default: return p.path_other;
     }
 }

@@ -28,7 +28,8 @@ struct Palette {
     ImU32 counter_text;
     ImU32 path_syscall;      // user space going down into the kernel
     ImU32 path_vm_entry;     // the VMM entering the guest
-    ImU32 path_vm_exit;      // the guest leaving back to the VMM
+    ImU32 path_vm_exit;      // an exit to the VMM: the guest leaving back to it
+    ImU32 path_kept_in_kvm;  // VM exits KVM handled without returning to the VMM
     ImU32 path_other;        // output, process, file reads, notes
     ImU32 failed;            // a failed call: red everywhere
     ImU32 current_row;       // the current step's events in the timeline

@@ -25,7 +25,8 @@ void layer_chips(const engine::TraceEvent& e, const Palette& palette) {
 void event_tooltip(const engine::TraceEvent& e) {
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32);
-    ImGui::Text("#%llu  %s", static_cast<unsigned long long>(e.sequence), std::string(engine::event_kind_key(e.kind)).c_str());
+    ImGui::Text("#%llu  %s: %s", static_cast<unsigned long long>(e.sequence), std::string(engine::event_kind_key(e.kind)).c_str(),
+                std::string(engine::event_kind_meaning(e.kind)).c_str());
     ImGui::TextUnformatted(event_call_text(e).c_str());
     if (!e.layers.empty()) ImGui::Text("layers: %s", layers_text(e).c_str());
     const std::string result = event_result_text(e);

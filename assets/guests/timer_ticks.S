@@ -9,12 +9,15 @@
  * writes, interrupts or HLTs reaches the VMM. After 100 ticks the guest
  * reports through the checkpoint port (0x501) — the one exit of the run.
  *
- * The tick counter is at guest-physical 0x600. Linked at 0x1000, CS = 0.
+ * The tick counter is at guest-physical 0x600, and the number of HLTs the
+ * guest executed at 0x604, so the lesson can hold KVM's count of HLT exits
+ * against it. Linked at 0x1000, CS = 0.
  */
     .code16
     .text
     .global start
     .set TICKS, 0x600
+    .set HALTS, 0x604
     .set WANTED, 100
     .set PIT_DIVISOR, 1193      /* 1193182 Hz / 1193 = 1000.15 Hz */
 
@@ -26,6 +29,7 @@
 start:
     cli
     movl    $0, TICKS
+    movl    $0, HALTS
     movw    $tick, 0x20*4       /* IVT[0x20] = 0000:tick */
     movw    $0, 0x20*4+2
 
@@ -49,6 +53,7 @@ start:
 
     sti
 wait:
+    incl    HALTS               /* one more HLT, each a VM exit         */
     hlt                         /* sleeps in KVM until the next tick    */
     cmpl    $WANTED, TICKS
     jb      wait

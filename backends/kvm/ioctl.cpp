@@ -20,7 +20,7 @@ struct IoctlName {
     std::string_view call;
 };
 #define STRATA_IOCTL(name) IoctlName{name, #name, "ioctl(" #name ")"}
-const std::array<IoctlName, 53> kIoctlNames = {{
+const std::array<IoctlName, 54> kIoctlNames = {{
     STRATA_IOCTL(KVM_GET_API_VERSION),
     STRATA_IOCTL(KVM_CREATE_VM),
     STRATA_IOCTL(KVM_CHECK_EXTENSION),
@@ -74,6 +74,7 @@ const std::array<IoctlName, 53> kIoctlNames = {{
     STRATA_IOCTL(KVM_GET_TSC_KHZ),
     STRATA_IOCTL(KVM_CLEAR_DIRTY_LOG),
     STRATA_IOCTL(KVM_ENABLE_CAP),
+    STRATA_IOCTL(KVM_GET_STATS_FD),
 }};
 #undef STRATA_IOCTL
 

@@ -48,6 +48,16 @@ Result<void> Vcpu::set_special_registers(const SpecialRegisters& s) {
     return {};
 }
 
+void Vcpu::attach_stats(Result<VcpuStats> stats) {
+    if (stats) {
+        stats_.emplace(std::move(*stats));
+        stats_missing_.clear();
+        return;
+    }
+    stats_.reset();
+    stats_missing_ = stats.error().describe();
+}
+
 void Vcpu::request_immediate_exit(bool on) {
     auto* run = static_cast<kvm_run*>(run_.address());
     // A plain byte KVM reads on entry; the atomic ref keeps the compiler

@@ -4,8 +4,11 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 
+#include "backends/kvm/exit_stats.hpp"
 #include "backends/kvm/ioctl.hpp"
 #include "backends/kvm/registers.hpp"
 #include "backends/sys/fd.hpp"
@@ -75,11 +78,20 @@ public:
     // NMI), which the in-kernel PIC's interrupts need to reach the vCPU.
     Result<void> route_pic_through_lapic();
 
+    // KVM's own statistics for this vCPU (exit_stats.hpp), opened by
+    // Vm::create_vcpu: null where this KVM offers none, and then
+    // stats_missing() says why.
+    const VcpuStats* stats() const { return stats_ ? &*stats_ : nullptr; }
+    const std::string& stats_missing() const { return stats_missing_; }
+    void attach_stats(Result<VcpuStats> stats);
+
 private:
     Recorder* recorder_;
     int id_;
     sys::Fd fd_;
     sys::Mapping run_;
+    std::optional<VcpuStats> stats_;
+    std::string stats_missing_;
 };
 
 }  // namespace strata::kvm

@@ -73,6 +73,35 @@ std::string exit_kind(const ExitInfo& exit) {
     return text.substr(0, text.find(' '));
 }
 
+// One event for the VM exits KVM handled in the kernel during the run: its
+// path stops at the KVM module (no crossing up to the VMM), and its
+// arguments are KVM's counters, changed by how much.
+void record_kvm_exits(engine::Recorder& recorder, const VcpuStats& stats, const std::vector<std::uint64_t>& before,
+                      std::chrono::nanoseconds started, RunReport& report) {
+    auto after = stats.sample();
+    if (!after) {
+        report.kvm_missing = after.error().describe();
+        return;
+    }
+    KvmExitCounts counts = stats.difference(before, *after);
+    counts.returns_for_exits = report.exits;
+    engine::TraceEvent event;
+    event.kind = engine::EventKind::exits_in_kvm;
+    event.name = "VM exits KVM handled itself";
+    event.layers = {engine::LayerId::cpu_virt, engine::LayerId::kvm};
+    event.start = started;
+    event.duration = recorder.now() - started;
+    event.result = static_cast<std::int64_t>(counts.kept_in_kvm());
+    event.args.push_back({"kept in KVM", std::to_string(counts.kept_in_kvm())});
+    event.args.push_back({"exits to the VMM", std::to_string(report.exits)});
+    for (const auto& [stat, delta] : counts.counters)
+        if (delta != 0 || stat == "exits") event.args.push_back({stat, std::to_string(delta)});
+    event.detail = "KVM's statistics (KVM_GET_STATS_FD), read before and after this run: every VM exit KVM counted, "
+                   "less the exits it returned to the VMM for";
+    recorder.record(std::move(event));
+    report.kvm = std::move(counts);
+}
+
 }  // namespace
 
 std::string_view run_stop_name(RunStop stop) {
@@ -120,6 +149,17 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     WatchdogTimer watchdog(pausing ? *limits.pause_after : limits.timeout);
     if (!watchdog.armed())
         return engine::errno_error("timer_create", errno, "cannot arm the vCPU watchdog");
+
+    // KVM's counters before the first entry; after the last exit below.
+    std::optional<std::vector<std::uint64_t>> stats_before;
+    if (const VcpuStats* stats = vcpu_.stats()) {
+        auto sample = stats->sample();
+        if (sample) stats_before = std::move(*sample);
+        else report.kvm_missing = sample.error().describe();
+    } else {
+        report.kvm_missing = vcpu_.stats_missing();
+    }
+    const auto run_started = recorder.now();
 
     auto stop_with = [&](RunStop stop, std::string why) {
         report.stop = stop;
@@ -196,6 +236,8 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
             break;
         }
     }
+
+    if (stats_before) record_kvm_exits(recorder, *vcpu_.stats(), *stats_before, run_started, report);
 
     // Where the guest stood when it stopped: worth showing for every stop.
     if (auto regs = vcpu_.get_registers()) {

@@ -53,6 +53,9 @@ struct RunReport {
     std::chrono::nanoseconds in_guest{};  // total time inside KVM_RUN
     std::optional<ExitInfo> last_exit;    // the exit that ended the run, if one did
     std::uint32_t checkpoint = 0;         // for paused: the number the guest reported
+    // KVM's own count of the run's VM exits (exit_stats.hpp), or why there is none.
+    std::optional<KvmExitCounts> kvm;
+    std::string kvm_missing;
 
     bool ok() const { return stop == RunStop::halted || stop == RunStop::paused; }
 };

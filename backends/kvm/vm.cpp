@@ -54,7 +54,11 @@ Result<Vcpu> Vm::create_vcpu(int id) {
     const int error = run == MAP_FAILED ? errno : 0;
     span.finish(run == MAP_FAILED ? -1 : static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(run)), error);
     if (run == MAP_FAILED) return engine::errno_error("mmap kvm_run", error);
-    return Vcpu(*recorder_, id, std::move(vcpu_fd), sys::Mapping(run, *size));
+    Vcpu vcpu(*recorder_, id, std::move(vcpu_fd), sys::Mapping(run, *size));
+    // KVM's own exit counters, read around each run (exit_stats.hpp). A
+    // KVM without them still runs the guest: strata then counts returns only.
+    vcpu.attach_stats(VcpuStats::open(*recorder_, kvm_->fd(), vcpu.fd()));
+    return vcpu;
 }
 
 }  // namespace strata::kvm

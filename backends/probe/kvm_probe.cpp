@@ -14,6 +14,8 @@
 
 #include "backends/kvm/capabilities.hpp"
 #include "backends/kvm/system.hpp"
+#include "backends/kvm/vcpu.hpp"
+#include "backends/kvm/vm.hpp"
 #include "backends/probe/machine_report.hpp"
 
 namespace strata::probe {
@@ -42,6 +44,32 @@ bool in_group(gid_t gid) {
     for (int i = 0; i < n; ++i)
         if (groups[static_cast<std::size_t>(i)] == gid) return true;
     return false;
+}
+
+// KVM's exit counters, measured: a scratch VM and vCPU, whose statistics
+// fd strata opens and parses as the lessons do.
+Check exit_counters_check(kvm::Kvm& kvm) {
+    Check check{"kvm.exit-stats", "KVM's exit counters", Status::ok, "", ""};
+    auto vm = kvm.create_vm();
+    if (!vm) return {check.id, check.title, Status::warning, "cannot make a scratch VM: " + vm.error().describe(), ""};
+    auto vcpu = vm->create_vcpu(0);
+    if (!vcpu) return {check.id, check.title, Status::warning, "cannot make a scratch vCPU: " + vcpu.error().describe(), ""};
+    const kvm::VcpuStats* stats = vcpu->stats();
+    if (!stats)
+        return {check.id, check.title, Status::warning,
+                "not available: " + vcpu->stats_missing(),
+                "nothing to fix for the lessons: they count the returns of KVM_RUN and say that KVM's own count of "
+                "VM exits is missing; Linux 5.14 or later (on a host that offers it) shows both"};
+    std::string have, lack;
+    for (const auto& counter : kvm::exit_counters()) {
+        std::string& list = kvm::find_stat(stats->schema(), counter.stat) ? have : lack;
+        list += (list.empty() ? "" : ", ") + std::string(counter.stat);
+    }
+    check.detail = fmt::format("KVM_GET_STATS_FD gives {} vCPU statistics; the lessons show {}", stats->schema().stats.size(),
+                               have.empty() ? "none of them" : have);
+    if (!lack.empty()) check.detail += fmt::format(" (this kernel does not count {})", lack);
+    if (!kvm::find_stat(stats->schema(), "exits")) check.status = Status::warning;
+    return check;
 }
 
 // CPUID leaf 0x40000000 names the hypervisor when the CPU says there is one.
@@ -128,6 +156,7 @@ void probe_kvm(MachineReport& report, const std::string& path) {
                                      "absent", fmt::format("needed for {}; that step is skipped", cap.used_for)});
     }
     report.checks.push_back({"kvm.capabilities", "KVM capabilities", Status::info, present, ""});
+    report.checks.push_back(exit_counters_check(*kvm));
 
     if (vmx || svm) {
         facts.kvm_kind = KvmKind::hardware;

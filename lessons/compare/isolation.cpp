@@ -181,7 +181,7 @@ Result<StepOutcome> boundary(Context& ctx) {
     row("mounts", host.mounts, s.container.mounts, s.guest.mounts, "mount namespace + pivot_root (host kernel)", vm_line);
     row("host name", host.host_name, s.container.host_name, s.guest.host_name, "UTS namespace (host kernel)", vm_line);
     row("devices", host.devices, s.container.devices, s.guest.devices, "its image's /dev (host kernel; cgroup device rules on real runtimes)",
-        "the VMM's device models: every access is a VM exit");
+        "the VMM's device models: every access is an exit to the VMM");
     row("kernel", host.kernel, s.container.kernel, s.guest.kernel, "none: it IS the host kernel", "a kernel of its own");
     row("CPU's hypervisor bit", host.hypervisor, s.container.hypervisor, s.guest.hypervisor, "none: the host CPU as is",
         "the VMM's CPUID table");

@@ -3,7 +3,7 @@
 // The container's uname(2) goes straight into the host kernel, which
 // answers from the container's UTS namespace: the host's release comes
 // back. The guest's uname is a syscall into tinyos, which answers for
-// itself; only its console output reaches the host, as VM exits.
+// itself; only its console output reaches the host, as exits to the VMM.
 #include <fmt/format.h>
 
 #include "backends/linux/host_uname.hpp"
@@ -72,10 +72,10 @@ Result<StepOutcome> ask_both(Context& ctx) {
     ctx.facts().set_value("container's uname", fmt::format("{} {}", s.container_answer.sysname, s.container_answer.release));
     ctx.facts().set_value("guest's uname", s.guest_answer);
     ctx.facts().set_value("guest syscalls to ask it", std::to_string(s.guest_syscalls));
-    ctx.facts().set_value("VM exits to print it (COM1)", std::to_string(s.guest_exits));
+    ctx.facts().set_value("exits to the VMM to print it (COM1)", std::to_string(s.guest_exits));
     return StepOutcome{fmt::format("the container got \"{} {}\" from one uname(2) into the host kernel, no VM exit; "
-                                   "the guest got \"{}\" from tinyos, and printing it took {} VM exits to strata's "
-                                   "COM1 model",
+                                   "the guest got \"{}\" from tinyos, and printing it took {} exits to the VMM, to "
+                                   "strata's COM1 model",
                                    s.container_answer.sysname, s.container_answer.release, s.guest_answer,
                                    s.guest_exits)};
 }
@@ -93,7 +93,7 @@ Result<StepOutcome> whose_answer(Context& ctx) {
                              {"the container's PID 1", s.container_answer.sysname + " " + s.container_answer.release,
                               "the host kernel (same release)", "uname(2) returns: no exit, no VMM"},
                              {"a program in the VM", s.guest_answer, "tinyos, the guest's kernel",
-                              fmt::format("{} bytes on COM1: {} VM exits, each handled by strata's VMM", s.guest_bytes,
+                              fmt::format("{} bytes on COM1: {} exits to the VMM, each handled by strata's COM1 model", s.guest_bytes,
                                           s.guest_exits)}},
                             {false, container_is_host, !guest_is_host}};
     ctx.facts().set_table(std::move(table));
@@ -116,7 +116,7 @@ engine::Lesson whose_kernel_lesson() {
     lesson.title = "Whose kernel answers?";
     lesson.track = "compare";
     lesson.summary = "The same uname from a container and from inside a VM, in one step: the host kernel answers "
-                     "the container; tinyos answers for itself, and its output reaches the host as VM exits.";
+                     "the container; tinyos answers for itself, and its output reaches the host as exits to the VMM.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     const std::vector<L> vm = {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices};

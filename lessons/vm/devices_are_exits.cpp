@@ -137,7 +137,7 @@ Result<StepOutcome> run_uart(Context& ctx) {
                  {"IIR", fmt::format("{:#04x}", s.uart->peek_iir()), "bit 0 set: no interrupt pending"}};
     ctx.facts().set_table(std::move(regs));
     const auto sent = s.uart->bytes_sent();
-    return StepOutcome{fmt::format("the guest's driver set the line to {} and sent {} bytes in {} VM exits "
+    return StepOutcome{fmt::format("the guest's driver set the line to {} and sent {} bytes in {} exits to the VMM "
                                    "({} LSR polls + {} THR writes + 7 set-up writes)",
                                    s.uart->line_settings(), sent, s.uart_exits,
                                    report->exits_by_kind.count("IO in") ? report->exits_by_kind.at("IO in") : 0, sent)};
@@ -233,7 +233,7 @@ Result<StepOutcome> run_pv_console(Context& ctx) {
     if (s.pv->output() != s.uart->output() || s.pv->doorbells() != 1)
         return engine::plain_error(kLesson, fmt::format("the paravirtual console got {:?} in {} doorbells; the UART "
                                                         "got {:?}", s.pv->output(), s.pv->doorbells(), s.uart->output()));
-    engine::TableView compare{"the same line, two devices", {"device", "bytes", "VM exits"}, {}, {true, true}};
+    engine::TableView compare{"the same line, two devices", {"device", "bytes", "exits to the VMM"}, {}, {true, true}};
     compare.rows = {{"16550 UART (emulated hardware)", std::to_string(s.uart->bytes_sent()),
                      std::to_string(s.uart_exits - 7)},
                     {"paravirtual console (ring + doorbell)", std::to_string(s.pv->bytes_received()),
@@ -252,7 +252,7 @@ engine::Lesson devices_are_exits_lesson() {
     lesson.id = "vm/devices-are-exits";
     lesson.title = "Devices are exits";
     lesson.track = "vm";
-    lesson.summary = "A 16550 UART, an MMIO page and a read-only slot, each access a VM exit the VMM answers; "
+    lesson.summary = "A 16550 UART, an MMIO page and a read-only slot, each access an exit to the VMM; "
                      "then a paravirtual console that needs one exit per message.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<DevicesState>(); };

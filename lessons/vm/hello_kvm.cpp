@@ -15,6 +15,7 @@
 #include "backends/kvm/vm.hpp"
 #include "engine/assembler.hpp"
 #include "lessons/vm/hello_kvm.hpp"
+#include "lessons/vm/machine.hpp"
 
 namespace strata::lessons {
 
@@ -142,12 +143,11 @@ Result<StepOutcome> run_guest(Context& ctx) {
     if (!report) return std::unexpected(report.error());
 
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
-    ctx.facts().set_value("VM exits", std::to_string(report->exits));
-    for (const auto& [kind, count] : report->exits_by_kind) ctx.facts().set_value("exits: " + kind, std::to_string(count));
+    lessons::vm::set_exit_facts(ctx, "", *report);
     if (!report->ok())
         return engine::plain_error("KVM_RUN", fmt::format("{}: {}", kvm::run_stop_name(report->stop), report->description));
-    return StepOutcome{fmt::format("the guest printed {:?} in {} VM exits and halted",
-                                   s.console->output(), report->exits)};
+    return StepOutcome{fmt::format("the guest printed {:?} and halted: {}", s.console->output(),
+                                   lessons::vm::exit_summary(*report))};
 }
 
 }  // namespace

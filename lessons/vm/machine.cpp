@@ -22,6 +22,32 @@ std::map<std::string, std::uint64_t> exits_by_device(engine::Context& ctx, std::
     return out;
 }
 
+void set_exit_facts(engine::Context& ctx, const std::string& label, const kvm::RunReport& report) {
+    const std::string prefix = label.empty() ? "" : label + ": ";
+    auto& facts = ctx.facts();
+    facts.set_value(prefix + "exits to the VMM", std::to_string(report.exits));
+    for (const auto& [kind, count] : report.exits_by_kind) facts.set_value(prefix + "exits " + kind, std::to_string(count));
+    if (!report.kvm) {
+        // Facts the exercises name still exist, saying why they hold no number.
+        facts.set_value(prefix + "KVM's exit counters",
+                        "not available here (" + report.kvm_missing + "): only the returns of KVM_RUN are counted");
+        facts.set_value(prefix + "VM exits (KVM's count)", "not counted on this machine");
+        facts.set_value(prefix + "VM exits KVM handled itself", "not counted on this machine");
+        return;
+    }
+    facts.set_value(prefix + "VM exits (KVM's count)", std::to_string(report.kvm->vm_exits()));
+    facts.set_value(prefix + "VM exits KVM handled itself", std::to_string(report.kvm->kept_in_kvm()));
+    for (const auto& [stat, delta] : report.kvm->counters)
+        if (stat != "exits") facts.set_value(prefix + "KVM's " + stat, std::to_string(delta));
+}
+
+std::string exit_summary(const kvm::RunReport& report) {
+    std::string text = fmt::format("KVM_RUN returned {} time{}", report.exits, report.exits == 1 ? "" : "s");
+    if (!report.kvm) return text + " (KVM keeps no exit counters here)";
+    return text + fmt::format("; KVM counted {} VM exit{}, {} of them handled in the kernel", report.kvm->vm_exits(),
+                              report.kvm->vm_exits() == 1 ? "" : "s", report.kvm->kept_in_kvm());
+}
+
 engine::Result<void> Machine::open(engine::Context& ctx) {
     auto k = kvm::Kvm::open(ctx.recorder());
     if (!k) return std::unexpected(k.error());
@@ -73,9 +99,7 @@ engine::Result<kvm::RunReport> Machine::run(engine::Context& ctx, const std::str
     auto report = runner.run(limits);
     ctx.set_canceller(nullptr);
     if (!report) return std::unexpected(report.error());
-    ctx.facts().set_value(label + ": VM exits", std::to_string(report->exits));
-    for (const auto& [kind, count] : report->exits_by_kind)
-        ctx.facts().set_value(label + ": exits " + kind, std::to_string(count));
+    set_exit_facts(ctx, label, *report);
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
     return report;
 }

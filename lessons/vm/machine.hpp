@@ -47,6 +47,17 @@ struct Machine {
     kvm::GuestMemory* ram_for(std::uint64_t gpa);
 };
 
+// The run's exits into the step's facts, under `label` ("timer: ..."; none
+// when empty): the returns of KVM_RUN strata handled ("exits to the VMM",
+// and by kind), and, where KVM keeps statistics, its own count of VM exits
+// and how many of them it handled without returning ("VM exits KVM handled
+// itself"). Where it keeps none, a fact says so.
+void set_exit_facts(engine::Context& ctx, const std::string& label, const kvm::RunReport& report);
+
+// "23 returns of KVM_RUN; KVM counted 23 VM exits, 0 of them handled in
+// the kernel", or, without statistics, "... (KVM keeps no exit counters here)".
+std::string exit_summary(const kvm::RunReport& report);
+
 // A step asked for something an earlier step makes: reported, not a crash.
 engine::Result<void> need(bool ok, const char* lesson, const char* what);
 

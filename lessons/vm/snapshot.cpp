@@ -79,7 +79,7 @@ Result<kvm::RunReport> run_until(Context& ctx, kvm::TinyosVm& m, const std::stri
                                                                        : m.run_to_phase_end(limits);
     ctx.set_canceller(nullptr);
     if (!report) return std::unexpected(report.error());
-    ctx.facts().set_value(label + ": VM exits", std::to_string(report->exits));
+    lessons::vm::set_exit_facts(ctx, label, *report);
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
     if (report->stop == kvm::RunStop::paused && report->checkpoint == tinyos::panic)
         return engine::plain_error(kLesson, "tinyos panicked (an exception inside its kernel): see the console");

@@ -147,7 +147,7 @@ Result<StepOutcome> setup(Context& ctx) {
     const double boot_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!report) return std::unexpected(report.error());
     ctx.facts().set_value("boot: first KVM_RUN to the first user instruction", fmt::format("{:.2f} ms", boot_ms));
-    engine::TableView steps{"what tinyos set up, and what it cost strata", {"guest kernel step", "VM exits"}, {}, {}};
+    engine::TableView steps{"what tinyos set up, and what it cost strata", {"guest kernel step", "exits to the VMM"}, {}, {}};
     for (const auto& r : s.trace->records())
         if (r.kind == GuestEventKind::boot && r.a > 0) {
             const bool uart = kvm::GuestTrace::describe(r).find("UART") != std::string::npos;
@@ -158,8 +158,8 @@ Result<StepOutcome> setup(Context& ctx) {
     for (const auto& [device, n] : devices) ctx.facts().set_value("setup: exits to " + device, std::to_string(n));
     return StepOutcome{fmt::format("tinyos loaded its own GDT, TSS, IDT, syscall MSRs and page tables and programmed "
                                    "the PIC and PIT in {:.2f} ms; of all that only the UART's port I/O and the trace "
-                                   "doorbell reached strata ({} exits in all)",
-                                   boot_ms, report->exits)};
+                                   "doorbell reached strata ({})",
+                                   boot_ms, lessons::vm::exit_summary(*report))};
 }
 
 Result<StepOutcome> programs(Context& ctx) {
@@ -178,10 +178,10 @@ Result<StepOutcome> programs(Context& ctx) {
                           std::to_string(s.trace->syscalls_via_fault()));
     if (s.trace->malformed()) ctx.facts().set_value("trace records refused", std::to_string(s.trace->malformed()));
     return StepOutcome{fmt::format("six programs ran in ring 3: {} syscalls, {} page faults, {} context switches; {} "
-                                   "exited and {} misbehaving ones were killed by tinyos, which kept running",
+                                   "exited and {} misbehaving ones were killed by tinyos, which kept running. {}",
                                    d.of(GuestEventKind::syscall), d.of(GuestEventKind::page_fault),
                                    d.of(GuestEventKind::context_switch), d.of(GuestEventKind::exit),
-                                   d.of(GuestEventKind::kill))};
+                                   d.of(GuestEventKind::kill), lessons::vm::exit_summary(*report))};
 }
 
 Result<StepOutcome> syscall_followed(Context& ctx) {
@@ -202,7 +202,7 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
                                       "finished the entry"
                                     : "syscall switched to ring 0 at LSTAR, as on bare metal");
     return StepOutcome{fmt::format("one write(\"echo\\n\") syscall: program -> {} -> tinyos's kernel -> its UART "
-                                   "driver -> {} VM exits (a status poll and a byte each) -> strata's 16550 model -> "
+                                   "driver -> {} exits to the VMM (a status poll and a byte each) -> strata's 16550 model -> "
                                    "your console",
                                    via_fault ? "syscall, left in ring 3, a page fault" : "syscall", uart_exits)};
 }
@@ -216,14 +216,18 @@ Result<StepOutcome> page_fault(Context& ctx) {
     const auto d = since(before, counts(*s.trace));
     const auto devices = lessons::vm::exits_by_device(ctx, from);
     ctx.facts().set_value("page faults inside the guest", std::to_string(d.of(GuestEventKind::page_fault)));
-    ctx.facts().set_value("VM exits during the run", std::to_string(report->exits));
+    ctx.facts().set_value("exits to the VMM during the run", std::to_string(report->exits));
     for (const auto& [device, n] : devices) ctx.facts().set_value("touch: exits to " + device, std::to_string(n));
     if (d.of(GuestEventKind::page_fault) == 0)
         return engine::plain_error(kLesson, "the guest reported no page fault");
     return StepOutcome{fmt::format("the program touched an unmapped page; tinyos took {} page fault(s), mapped a fresh "
-                                   "page and let the instruction retry. strata saw {} exits, none of them for the "
-                                   "fault: only the trace doorbell and the checkpoint",
-                                   d.of(GuestEventKind::page_fault), report->exits)};
+                                   "page and let the instruction retry. KVM_RUN returned {} times, none of them for "
+                                   "the fault: only the trace doorbell and the checkpoint{}",
+                                   d.of(GuestEventKind::page_fault), report->exits,
+                                   report->kvm ? fmt::format(" (KVM itself handled {} page faults of its own: guest "
+                                                             "memory it had not mapped for the CPU yet)",
+                                                             report->kvm->of("pf_taken"))
+                                               : std::string{})};
 }
 
 Result<StepOutcome> uname(Context& ctx) {

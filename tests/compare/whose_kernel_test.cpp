@@ -46,7 +46,7 @@ TEST_CASE("compare/whose-kernel: the host kernel answers the container, tinyos a
     });
     CHECK(bytes_out > 0);
     CHECK(uart_exits > bytes_out);  // each byte also polls the line status first
-    CHECK(std::to_string(uart_exits) == run.value("VM exits to print it (COM1)"));
+    CHECK(std::to_string(uart_exits) == run.value("exits to the VMM to print it (COM1)"));
     const auto guest_uname = std::count_if(events.begin(), events.end(),
                                            [](const auto* e) { return e->name == "guest syscall: uname"; });
     CHECK(guest_uname == 1);  // tinyos reported the uname its program made

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
@@ -69,6 +70,36 @@ TEST_CASE("Each event of the step becomes a crossing that follows its layers in 
         CHECK(model.counts.at(LayerId::namespaces) == 1);
         CHECK(model.counts.count(LayerId::mounts) == 0);
     }
+}
+
+TEST_CASE("VM exits KVM kept are drawn apart from exits to the VMM: a path that stops at KVM, in its own colour",
+          "[gui][diagram]") {
+    engine::TraceEvent back;
+    back.kind = engine::EventKind::vm_exit;
+    back.name = "exit: IO out port 0x501";
+    back.layers = {LayerId::guest_program, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm};
+    back.step = 0;
+    engine::TraceEvent kept = back;
+    kept.kind = engine::EventKind::exits_in_kvm;
+    kept.name = "VM exits KVM handled itself";
+    kept.layers = {LayerId::cpu_virt, LayerId::kvm};
+    engine::Snapshot snap;
+    snap.events = std::make_shared<const std::vector<engine::TraceEvent>>(std::vector{back, kept});
+    snap.current_step = 0;
+
+    const auto model = gui::build_diagram_model(snap);
+    REQUIRE(model.crossings.size() == 2);
+    CHECK(model.crossings[0].kind == gui::CrossingKind::vm_exit);
+    CHECK(model.crossings[1].kind == gui::CrossingKind::kept_in_kvm);
+    CHECK(model.crossings[1].path.back() == LayerId::kvm);
+    CHECK(gui::crossing_description(gui::CrossingKind::kept_in_kvm) !=
+          gui::crossing_description(gui::CrossingKind::vm_exit));
+    const std::string theme = GENERATE("dark", "light", "high-contrast");
+    CAPTURE(theme);
+    ImGuiStyle style;
+    const auto p = gui::make_theme(theme, style).palette;
+    CHECK(gui::path_colour(p, kept) != gui::path_colour(p, back));
+    CHECK(gui::path_colour(p, kept) != p.path_other);
 }
 
 TEST_CASE("The diagram animates after a step and then stops, so an idle window can sleep", "[gui][diagram]") {

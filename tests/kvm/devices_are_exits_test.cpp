@@ -73,7 +73,7 @@ TEST_CASE("vm/devices-are-exits: UART, MMIO, read-only slot and PV console are r
         }
         SECTION("the timed exits were 200 OUTs plus the checkpoint, with a measured cost") {
             CHECK(count_events(snap, 4, EventKind::vm_exit, "exit: IO out port 0x503") == 200);
-            CHECK(fact(snap, "timed exits: VM exits") == "201");
+            CHECK(fact(snap, "timed exits: exits to the VMM") == "201");
             CHECK(fact(snap, "one exit: median KVM_RUN round trip").find("µs") != std::string::npos);
             CHECK(fact(snap, "one exit: median KVM_RUN round trip") != "0.0 µs");
         }

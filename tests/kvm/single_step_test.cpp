@@ -59,7 +59,7 @@ TEST_CASE("vm/single-step: N steps execute exactly N instructions, at the RIPs t
                               code[static_cast<std::size_t>(n - 1)].text));
             CHECK(fact(snap, fmt::format("step {}: RIP after", n)) ==
                   fmt::format("{:#x}", expected_after[static_cast<std::size_t>(n - 1)]));
-            CHECK(fact(snap, fmt::format("step {}: VM exits", n)) == "1");  // one KVM_RUN, one DEBUG exit
+            CHECK(fact(snap, fmt::format("step {}: exits to the VMM", n)) == "1");  // one KVM_RUN, one DEBUG exit
         }
         // The breakpoint stopped the guest at the hlt, after its output.
         const auto hlt = std::find_if(code.begin(), code.end(), [](const auto& i) { return i.mnemonic == "hlt"; });

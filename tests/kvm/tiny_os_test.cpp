@@ -123,7 +123,7 @@ TEST_CASE("vm/tiny-os: tinyos boots, runs its programs and outlives the ones tha
             CHECK(std::stoi(fact(snap, "page faults inside the guest")) >= 1);
             CHECK(fact(snap, "touch: exits to guest trace doorbell") == "1");
             CHECK(fact(snap, "touch: exits to checkpoint port") == "1");
-            CHECK(fact(snap, "touch: VM exits") == "2");
+            CHECK(fact(snap, "touch: exits to the VMM") == "2");
         }
         {  // uname inside the guest is tinyos's own answer, not the host's
             utsname host{};
