@@ -37,7 +37,6 @@ Command add_record(CLI::App& app) {
                          lesson->id.c_str(), why->c_str());
             return static_cast<int>(exit_requirement);
         }
-        sweep_leftovers();
         engine::Session session(*lesson, *resolved);
         std::vector<engine::Snapshot> snapshots;
         bool failed = false;

@@ -76,7 +76,6 @@ int run_lesson(const RunRequest& request) {
                      found->id.c_str());
         return exit_usage;
     }
-    sweep_leftovers();
     auto options = found->resolve_options(request.options);
     if (!options) {
         std::fprintf(stderr, "strata: %s\n  %s\n", options.error().describe().c_str(), options.error().hint.c_str());

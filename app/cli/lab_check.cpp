@@ -277,7 +277,6 @@ int run_lab_check(const LabCheckRequest& request) {
     if (student.empty()) student = engine::default_student_name();
     const engine::Bindings bindings = {{"student", student}};
 
-    sweep_leftovers();
     std::vector<CheckedLesson> results;
     for (const auto& [lesson, exercises] : work)
         results.push_back(check_one(*lesson, exercises, answers.lessons[lesson->id], request, bindings,
