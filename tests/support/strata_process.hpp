@@ -1,0 +1,67 @@
+// StrataProcess: the strata program run as a learner runs it in a terminal,
+// with the test playing the terminal: it reads what strata prints, types
+// at its prompts and sends the signals a terminal or `kill` would.
+//
+// strata gets a process group of its own (a terminal's foreground job), so
+// a Ctrl-C can be sent as the terminal sends it, to the whole group: strata
+// and the agents it cloned. Its output (stdout and stderr) and input are
+// pipes; XDG_STATE_HOME is a scratch directory, so no learner's progress
+// file is touched. Destroying it kills the group and reaps strata.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace strata::tests {
+
+class StrataProcess {
+public:
+    // REQUIREs that it started.
+    StrataProcess(const std::string& program, const std::vector<std::string>& args,
+                  const std::filesystem::path& state_home);
+    ~StrataProcess();
+    StrataProcess(const StrataProcess&) = delete;
+    StrataProcess& operator=(const StrataProcess&) = delete;
+
+    pid_t pid() const { return pid_; }
+    // Reads until `text` has been printed `count` times in all; false when
+    // the output ends or the time is up first.
+    bool wait_for(const std::string& text, int count, std::chrono::milliseconds timeout);
+    // Types a line at strata's prompt.
+    void type(const std::string& line);
+    // The terminal's Ctrl-C (to the process group) or kill(1) (to strata).
+    void signal(int signo, bool whole_group);
+    // Reads the rest of the output and reaps strata: its wait status, or
+    // nothing when it did not exit in time (it is then killed).
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+    const std::string& output() const { return output_; }
+
+private:
+    bool read_some(std::chrono::milliseconds timeout);  // false at the end of the output or on timeout
+
+    pid_t pid_ = -1;
+    int in_ = -1, out_ = -1;
+    bool ended_ = false;
+    std::string output_;
+};
+
+// strata's program next to the running test binary (build/bin/strata).
+std::string strata_next_to_tests();
+
+// Makes this process the child subreaper for its lifetime: a descendant
+// strata left behind becomes our child when strata exits, so the leak
+// check, which lists our children, sees it. Then reaps what it adopted.
+class Subreaper {
+public:
+    Subreaper();
+    ~Subreaper();
+    Subreaper(const Subreaper&) = delete;
+    Subreaper& operator=(const Subreaper&) = delete;
+};
+
+}  // namespace strata::tests
