@@ -11,6 +11,7 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/sigkill_test.cpp
   ${container_dir}/network_sigkill_test.cpp
   ${container_dir}/signal_cleanup_test.cpp
+  ${container_dir}/two_at_once_test.cpp
   ${container_dir}/recording_matches_live_test.cpp
   ${container_dir}/exercises_test.cpp
   ${container_dir}/probe_test.cpp
