@@ -112,3 +112,35 @@ TEST_CASE("A signal while strata waits for a container's interactive shell remov
     }
     CHECK_NO_LEAKS(before);
 }
+
+TEST_CASE("A second signal while strata cleans up does not cut the clean-up short", "[root]") {
+    auto state_home = linux::TempDir::create("signal-test-state");
+    REQUIRE(state_home);
+    const tests::Subreaper subreaper;
+    const auto before = tests::HostState::capture();
+    {
+        tests::StrataProcess strata(tests::strata_next_to_tests(),
+                                    {"run", "container/cgroups", "--step-by-step", "--no-narrative", "--live"},
+                                    state_home->path());
+        for (int prompt = 1; prompt < 3; ++prompt) {
+            INFO(strata.output());
+            REQUIRE(strata.wait_for(kPrompt, prompt, kPatience));
+            strata.type("");
+        }
+        {
+            INFO(strata.output());
+            REQUIRE(strata.wait_for(kPrompt, 3, kPatience));  // its cgroups exist now
+        }
+        // Back to back: whichever the handler sees first is the stop, the
+        // other comes while (or before) strata cleans up.
+        strata.signal(SIGTERM, /*whole_group=*/false);
+        strata.signal(SIGHUP, /*whole_group=*/false);
+        const auto exited = strata.wait(kPatience);
+        INFO(strata.output());
+        REQUIRE(exited);
+        CHECK(WIFEXITED(*exited));  // not killed by the second signal
+        CHECK((WEXITSTATUS(*exited) == 128 + SIGTERM || WEXITSTATUS(*exited) == 128 + SIGHUP));
+        CHECK(strata.output().find("already stopping") != std::string::npos);
+    }
+    CHECK_NO_LEAKS(before);
+}
