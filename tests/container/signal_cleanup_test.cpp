@@ -18,7 +18,6 @@
 
 #include <sys/wait.h>
 
-#include "backends/linux/temp_dir.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/support/no_leaks.hpp"
 #include "tests/support/strata_process.hpp"
@@ -53,94 +52,57 @@ std::vector<Case> every_prompt_and_signal() {
 TEST_CASE("A signal at any step-by-step prompt of a container lesson removes everything before strata exits", "[root]") {
     const auto c = GENERATE(from_range(every_prompt_and_signal()));
     CAPTURE(c.lesson, c.steps_done, sigabbrev_np(c.signo));
-    auto state_home = linux::TempDir::create("signal-test-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
+    const tests::StrataScene scene;
 
-    int status = 0;
     {
-        tests::StrataProcess strata(tests::strata_next_to_tests(),
-                                    {"run", c.lesson, "--step-by-step", "--no-narrative", "--live"}, state_home->path());
-        for (int prompt = 1; prompt < c.steps_done; ++prompt) {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for(kPrompt, prompt, kPatience));
-            strata.type("");
-        }
-        {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for(kPrompt, c.steps_done, kPatience));
-        }
-        strata.signal(c.signo, /*whole_group=*/c.signo == SIGINT);
-        const auto exited = strata.wait(kPatience);
-        INFO(strata.output());
-        REQUIRE(exited);
-        status = *exited;
-        CHECK(WIFEXITED(status));
-        CHECK(WEXITSTATUS(status) == 128 + c.signo);
-        CHECK(strata.output().find(std::string("stopped by SIG") + sigabbrev_np(c.signo)) != std::string::npos);
+        const auto strata = scene.start({"run", c.lesson, "--step-by-step", "--no-narrative", "--live"});
+        const bool reached = strata->reach_prompt(kPrompt, c.steps_done, kPatience);
+        INFO(strata->output());
+        REQUIRE(reached);
+        strata->signal(c.signo, /*whole_group=*/c.signo == SIGINT);
+        tests::check_exit_status(*strata, 128 + c.signo, kPatience);
+        CHECK(strata->output().find(std::string("stopped by SIG") + sigabbrev_np(c.signo)) != std::string::npos);
         // The step after the prompt never ran.
-        CHECK(strata.output().find("── Step " + std::to_string(c.steps_done + 1) + "/") == std::string::npos);
+        CHECK(strata->output().find("── Step " + std::to_string(c.steps_done + 1) + "/") == std::string::npos);
     }
     // At once: strata has exited and been reaped, nothing waited for.
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }
 
 TEST_CASE("A signal while strata waits for a container's interactive shell removes the container", "[root]") {
     const int signo = GENERATE(SIGTERM, SIGHUP);
     CAPTURE(sigabbrev_np(signo));
-    auto state_home = linux::TempDir::create("signal-test-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
+    const tests::StrataScene scene;
     {
-        tests::StrataProcess strata(tests::strata_next_to_tests(),
-                                    {"run", "container/mount-pivot", "--no-narrative", "--live", "--shell"},
-                                    state_home->path());
+        const auto strata = scene.start({"run", "container/mount-pivot", "--no-narrative", "--live", "--shell"});
         // The shell is up when it answers; then it waits for input forever.
-        strata.type("echo shell-is-$((6*7))");
-        {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for("shell-is-42", 1, kPatience));
-        }
-        strata.signal(signo, /*whole_group=*/false);
-        const auto exited = strata.wait(kPatience);
-        INFO(strata.output());
-        REQUIRE(exited);
-        CHECK(WIFEXITED(*exited));
-        CHECK(WEXITSTATUS(*exited) == 128 + signo);
+        strata->type("echo shell-is-$((6*7))");
+        const bool up = strata->wait_for("shell-is-42", 1, kPatience);
+        INFO(strata->output());
+        REQUIRE(up);
+        strata->signal(signo, /*whole_group=*/false);
+        tests::check_exit_status(*strata, 128 + signo, kPatience);
     }
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }
 
 TEST_CASE("A second signal while strata cleans up does not cut the clean-up short", "[root]") {
-    auto state_home = linux::TempDir::create("signal-test-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
+    const tests::StrataScene scene;
     {
-        tests::StrataProcess strata(tests::strata_next_to_tests(),
-                                    {"run", "container/cgroups", "--step-by-step", "--no-narrative", "--live"},
-                                    state_home->path());
-        for (int prompt = 1; prompt < 3; ++prompt) {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for(kPrompt, prompt, kPatience));
-            strata.type("");
-        }
-        {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for(kPrompt, 3, kPatience));  // its cgroups exist now
-        }
+        const auto strata = scene.start({"run", "container/cgroups", "--step-by-step", "--no-narrative", "--live"});
+        const bool reached = strata->reach_prompt(kPrompt, 3, kPatience);  // its cgroups exist now
+        INFO(strata->output());
+        REQUIRE(reached);
         // Back to back: whichever the handler sees first is the stop, the
         // other comes while (or before) strata cleans up.
-        strata.signal(SIGTERM, /*whole_group=*/false);
-        strata.signal(SIGHUP, /*whole_group=*/false);
-        const auto exited = strata.wait(kPatience);
-        INFO(strata.output());
+        strata->signal(SIGTERM, /*whole_group=*/false);
+        strata->signal(SIGHUP, /*whole_group=*/false);
+        const auto exited = strata->wait(kPatience);
+        INFO(strata->output());
         REQUIRE(exited);
         CHECK(WIFEXITED(*exited));  // not killed by the second signal
         CHECK((WEXITSTATUS(*exited) == 128 + SIGTERM || WEXITSTATUS(*exited) == 128 + SIGHUP));
-        CHECK(strata.output().find("already stopping") != std::string::npos);
+        CHECK(strata->output().find("already stopping") != std::string::npos);
     }
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }

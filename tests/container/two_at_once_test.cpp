@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backends/linux/temp_dir.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/support/no_leaks.hpp"
 #include "tests/support/strata_process.hpp"
@@ -41,8 +40,9 @@ std::set<std::string> named_after(pid_t pid) {
 // ("/sys/fs/cgroup/" or the temp directory); returns the prompts seen.
 int step_until_it_owns(tests::StrataProcess& strata, const std::string& kind, int steps) {
     for (int prompt = 1; prompt < steps; ++prompt) {
+        const bool reached = strata.wait_for(kPrompt, prompt, kPatience);
         INFO(strata.output());
-        REQUIRE(strata.wait_for(kPrompt, prompt, kPatience));
+        REQUIRE(reached);
         for (const auto& path : named_after(strata.pid()))
             if (path.starts_with(kind)) return prompt;
         strata.type("");
@@ -51,17 +51,14 @@ int step_until_it_owns(tests::StrataProcess& strata, const std::string& kind, in
     return 0;
 }
 
-// Answers every remaining prompt; the exit status.
-int run_to_end(tests::StrataProcess& strata, int seen, int steps) {
+// Answers every remaining prompt.
+void run_to_end(tests::StrataProcess& strata, int seen, int steps) {
     for (int prompt = seen; prompt < steps; ++prompt) {
+        const bool reached = strata.wait_for(kPrompt, prompt, kPatience);
         INFO(strata.output());
-        REQUIRE(strata.wait_for(kPrompt, prompt, kPatience));
+        REQUIRE(reached);
         strata.type("");
     }
-    const auto status = strata.wait(kPatience);
-    INFO(strata.output());
-    REQUIRE(status);
-    return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
 }
 
 pid_t a_dead_pid() {
@@ -76,21 +73,17 @@ int steps_of(const std::string& id) { return static_cast<int>(lessons::catalogue
 }  // namespace
 
 TEST_CASE("Two strata mid-lesson keep their own cgroups and temp dirs and progress while a third one sweeps", "[root]") {
-    auto state_home = linux::TempDir::create("two-at-once-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
-    const std::string program = tests::strata_next_to_tests();
+    const tests::StrataScene scene;
     const std::vector<std::string> args = {"--step-by-step", "--no-narrative", "--live"};
     const int cgroup_steps = steps_of("container/cgroups"), overlay_steps = steps_of("container/overlay");
 
     {
-        tests::StrataProcess cgroups(program, {"run", "container/cgroups", args[0], args[1], args[2]}, state_home->path());
-        tests::StrataProcess overlay(program, {"run", "container/overlay", args[0], args[1], args[2]}, state_home->path());
-        const int cgroups_at = step_until_it_owns(cgroups, "/sys/fs/cgroup/", cgroup_steps);
-        const int overlay_at = step_until_it_owns(overlay, fs::temp_directory_path().string(), overlay_steps);
-        const auto cgroups_owns = named_after(cgroups.pid());
-        const auto overlay_owns = named_after(overlay.pid());
+        const auto cgroups = scene.start({"run", "container/cgroups", args[0], args[1], args[2]});
+        const auto overlay = scene.start({"run", "container/overlay", args[0], args[1], args[2]});
+        const int cgroups_at = step_until_it_owns(*cgroups, "/sys/fs/cgroup/", cgroup_steps);
+        const int overlay_at = step_until_it_owns(*overlay, fs::temp_directory_path().string(), overlay_steps);
+        const auto cgroups_owns = named_after(cgroups->pid());
+        const auto overlay_owns = named_after(overlay->pid());
         for (const auto& path : cgroups_owns) UNSCOPED_INFO("container/cgroups owns " << path);
         for (const auto& path : overlay_owns) UNSCOPED_INFO("container/overlay owns " << path);
 
@@ -99,25 +92,24 @@ TEST_CASE("Two strata mid-lesson keep their own cgroups and temp dirs and progre
         auto stale = fs::temp_directory_path() / ("strata-" + std::to_string(dead) + "-overlay-left");
         REQUIRE(fs::create_directories(stale / "upper"));
 
-        tests::StrataProcess third(program, {"list"}, state_home->path());
-        const auto third_status = third.wait(kPatience);
-        REQUIRE(third_status);
-        CHECK(WIFEXITED(*third_status));
-        CHECK(WEXITSTATUS(*third_status) == 0);
-        INFO(third.output());
+        const auto third = scene.start({"list"});
+        tests::check_exit_status(*third, 0, kPatience);
+        INFO(third->output());
         CHECK_FALSE(fs::exists(stale));
-        CHECK(third.output().find("strata-" + std::to_string(dead) + "-overlay-left") != std::string::npos);
-        for (const pid_t live : {cgroups.pid(), overlay.pid()})
-            CHECK(third.output().find("strata-" + std::to_string(live) + "-") == std::string::npos);
+        CHECK(third->output().find("strata-" + std::to_string(dead) + "-overlay-left") != std::string::npos);
+        for (const pid_t live : {cgroups->pid(), overlay->pid()})
+            CHECK(third->output().find("strata-" + std::to_string(live) + "-") == std::string::npos);
         // Each still has exactly what it had, and neither took the other's.
-        CHECK(named_after(cgroups.pid()) == cgroups_owns);
-        CHECK(named_after(overlay.pid()) == overlay_owns);
+        CHECK(named_after(cgroups->pid()) == cgroups_owns);
+        CHECK(named_after(overlay->pid()) == overlay_owns);
 
-        CHECK(run_to_end(cgroups, cgroups_at, cgroup_steps) == 0);
-        CHECK(run_to_end(overlay, overlay_at, overlay_steps) == 0);
+        run_to_end(*cgroups, cgroups_at, cgroup_steps);
+        run_to_end(*overlay, overlay_at, overlay_steps);
+        tests::check_exit_status(*cgroups, 0, kPatience);
+        tests::check_exit_status(*overlay, 0, kPatience);
 
         // One progress file, written by both under its lock: both lessons whole.
-        std::ifstream in(state_home->path() / "strata" / "progress.json");
+        std::ifstream in(scene.state_home.path() / "strata" / "progress.json");
         const auto progress = nlohmann::json::parse(in, nullptr, false);
         REQUIRE(progress.is_object());
         for (const auto& [id, steps] : {std::pair{"container/cgroups", cgroup_steps}, {"container/overlay", overlay_steps}}) {
@@ -126,5 +118,5 @@ TEST_CASE("Two strata mid-lesson keep their own cgroups and temp dirs and progre
             CHECK(int(progress["lessons"][id]["steps"].size()) == steps);
         }
     }
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }

@@ -11,9 +11,7 @@
 #include <cstring>
 #include <thread>
 
-#include <sys/wait.h>
 
-#include "backends/linux/temp_dir.hpp"
 #include "tests/support/no_leaks.hpp"
 #include "tests/support/strata_process.hpp"
 
@@ -23,59 +21,38 @@ using Clock = std::chrono::steady_clock;
 TEST_CASE("A signal while a hung tinyos runs stops vm/tiny-os at once with 128 + the signal", "[kvm]") {
     const int signo = GENERATE(SIGINT, SIGTERM, SIGHUP);
     CAPTURE(sigabbrev_np(signo));
-    auto state_home = linux::TempDir::create("signal-test-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
+    const tests::StrataScene scene;
     {
         // fault=hang: tinyos's kernel spins at the end of its set-up; step 4
         // ("Watch it set itself up") would wait for its 5 s watchdog.
-        tests::StrataProcess strata(tests::strata_next_to_tests(),
-                                    {"run", "vm/tiny-os", "--set", "fault=hang", "--no-narrative", "--live"},
-                                    state_home->path());
-        {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for("── Step 4/", 1, std::chrono::seconds(60)));
-        }
+        const auto strata = scene.start({"run", "vm/tiny-os", "--set", "fault=hang", "--no-narrative", "--live"});
+        const bool running = strata->wait_for("── Step 4/", 1, std::chrono::seconds(60));
+        INFO(strata->output());
+        REQUIRE(running);
         std::this_thread::sleep_for(std::chrono::milliseconds(300));  // inside KVM_RUN by now
         const auto sent = Clock::now();
-        strata.signal(signo, /*whole_group=*/signo == SIGINT);
-        const auto exited = strata.wait(std::chrono::seconds(15));
+        strata->signal(signo, /*whole_group=*/signo == SIGINT);
+        tests::check_exit_status(*strata, 128 + signo, std::chrono::seconds(15));
         const auto took = Clock::now() - sent;
-        INFO(strata.output());
-        REQUIRE(exited);
-        CHECK(WIFEXITED(*exited));
-        CHECK(WEXITSTATUS(*exited) == 128 + signo);
         CHECK(took < std::chrono::seconds(2));  // the watchdog would have needed 4.7 s more
-        CHECK(strata.output().find("watchdog: the guest ran for") == std::string::npos);
-        CHECK(strata.output().find(std::string("stopped by SIG") + sigabbrev_np(signo)) != std::string::npos);
+        CHECK(strata->output().find("watchdog: the guest ran for") == std::string::npos);
+        CHECK(strata->output().find(std::string("stopped by SIG") + sigabbrev_np(signo)) != std::string::npos);
     }
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }
 
 TEST_CASE("A signal at vm/hello-kvm's step-by-step prompt ends the lesson with 128 + the signal", "[kvm]") {
     const auto [prompt, signo] = GENERATE(table<int, int>({{1, SIGTERM}, {3, SIGHUP}, {5, SIGINT}}));
     CAPTURE(prompt, sigabbrev_np(signo));
-    auto state_home = linux::TempDir::create("signal-test-state");
-    REQUIRE(state_home);
-    const tests::Subreaper subreaper;
-    const auto before = tests::HostState::capture();
+    const tests::StrataScene scene;
     {
-        tests::StrataProcess strata(tests::strata_next_to_tests(),
-                                    {"run", "vm/hello-kvm", "--step-by-step", "--no-narrative", "--live"},
-                                    state_home->path());
-        for (int seen = 1; seen <= prompt; ++seen) {
-            INFO(strata.output());
-            REQUIRE(strata.wait_for("[Enter: next step, q: quit]", seen, std::chrono::seconds(30)));
-            if (seen < prompt) strata.type("");
-        }
-        strata.signal(signo, /*whole_group=*/signo == SIGINT);
-        const auto exited = strata.wait(std::chrono::seconds(15));
-        INFO(strata.output());
-        REQUIRE(exited);
-        CHECK(WIFEXITED(*exited));
-        CHECK(WEXITSTATUS(*exited) == 128 + signo);
-        CHECK(strata.output().find("── Step " + std::to_string(prompt + 1) + "/") == std::string::npos);
+        const auto strata = scene.start({"run", "vm/hello-kvm", "--step-by-step", "--no-narrative", "--live"});
+        const bool reached = strata->reach_prompt("[Enter: next step, q: quit]", prompt, std::chrono::seconds(30));
+        INFO(strata->output());
+        REQUIRE(reached);
+        strata->signal(signo, /*whole_group=*/signo == SIGINT);
+        tests::check_exit_status(*strata, 128 + signo, std::chrono::seconds(15));
+        CHECK(strata->output().find("── Step " + std::to_string(prompt + 1) + "/") == std::string::npos);
     }
-    CHECK_NO_LEAKS(before);
+    CHECK_NO_LEAKS(scene.before);
 }

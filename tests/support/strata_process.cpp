@@ -128,6 +128,22 @@ void StrataProcess::type(const std::string& line) {
     REQUIRE(::write(in_, text.data(), text.size()) == ssize_t(text.size()));
 }
 
+bool StrataProcess::reach_prompt(const std::string& prompt, int n, std::chrono::milliseconds timeout) {
+    for (int seen = 1; seen <= n; ++seen) {
+        if (!wait_for(prompt, seen, timeout)) return false;
+        if (seen < n) type("");
+    }
+    return true;
+}
+
+void check_exit_status(StrataProcess& strata, int status, std::chrono::milliseconds timeout) {
+    const auto exited = strata.wait(timeout);
+    INFO(strata.output());
+    REQUIRE(exited);
+    CHECK(WIFEXITED(*exited));
+    CHECK(WEXITSTATUS(*exited) == status);
+}
+
 void StrataProcess::signal(int signo, bool whole_group) { ::kill(whole_group ? -pid_ : pid_, signo); }
 
 std::optional<int> StrataProcess::wait(std::chrono::milliseconds timeout) {
@@ -149,6 +165,20 @@ std::optional<int> StrataProcess::wait(std::chrono::milliseconds timeout) {
         if (Clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+}
+
+namespace {
+linux::TempDir scratch_state_home() {
+    auto dir = linux::TempDir::create("test-state");
+    REQUIRE(dir);
+    return std::move(*dir);
+}
+}  // namespace
+
+StrataScene::StrataScene() : state_home(scratch_state_home()), before(HostState::capture()) {}
+
+std::unique_ptr<StrataProcess> StrataScene::start(const std::vector<std::string>& args) const {
+    return std::make_unique<StrataProcess>(strata_next_to_tests(), args, state_home.path());
 }
 
 }  // namespace strata::tests

@@ -11,11 +11,15 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <sys/types.h>
+
+#include "backends/linux/temp_dir.hpp"
+#include "tests/support/host_state.hpp"
 
 namespace strata::tests {
 
@@ -34,6 +38,9 @@ public:
     bool wait_for(const std::string& text, int count, std::chrono::milliseconds timeout);
     // Types a line at strata's prompt.
     void type(const std::string& line);
+    // Presses Enter at each of the first n - 1 times `prompt` is printed
+    // and waits for the n-th; false when it does not come in time.
+    bool reach_prompt(const std::string& prompt, int n, std::chrono::milliseconds timeout);
     // The terminal's Ctrl-C (to the process group) or kill(1) (to strata).
     void signal(int signo, bool whole_group);
     // Reads the rest of the output and reaps strata: its wait status, or
@@ -50,6 +57,10 @@ private:
     std::string output_;
 };
 
+// Waits for strata to exit (REQUIRE) and CHECKs that it exited, not killed
+// by a signal, with `status`; on failure the test shows strata's output.
+void check_exit_status(StrataProcess& strata, int status, std::chrono::milliseconds timeout);
+
 // strata's program next to the running test binary (build/bin/strata).
 std::string strata_next_to_tests();
 
@@ -62,6 +73,18 @@ public:
     ~Subreaper();
     Subreaper(const Subreaper&) = delete;
     Subreaper& operator=(const Subreaper&) = delete;
+};
+
+// What a test of strata as a program sets up first, in this order: a
+// scratch state home for strata's progress, this process as subreaper,
+// and the host's state to compare with at the end (CHECK_NO_LEAKS).
+struct StrataScene {
+    StrataScene();  // REQUIREs
+    linux::TempDir state_home;
+    Subreaper subreaper;
+    HostState before;
+    // strata (the program next to the tests) with `args` and this state home.
+    std::unique_ptr<StrataProcess> start(const std::vector<std::string>& args) const;
 };
 
 }  // namespace strata::tests
