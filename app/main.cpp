@@ -4,14 +4,22 @@
 #include <exception>
 
 #include "app/cli/cli.hpp"
+#include "app/cli/stop_signals.hpp"
 
 int main(int argc, char** argv) {
+    // 1. SIGINT, SIGTERM and SIGHUP become a stop request: the command
+    //    unwinds and releases what it made instead of dying mid-step.
+    strata::cli::install_stop_signals();
+    // 2. The command (or the window).
+    int code;
     try {
-        return strata::cli::main(argc, argv);
+        code = strata::cli::main(argc, argv);
     } catch (const std::exception& e) {
         // Nothing below main throws on purpose; this is a last resort that
         // still says what happened instead of aborting silently.
         std::fprintf(stderr, "strata: internal error: %s\n", e.what());
-        return 1;
+        code = 1;
     }
+    // 3. Stopped by a signal: 128 + its number, whatever the command said.
+    return strata::cli::exit_code_after_stop(code);
 }

@@ -17,6 +17,7 @@
 #include "bench/stats.hpp"
 #include "engine/install_layout.hpp"
 #include "engine/recorder.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::bench {
 
@@ -64,6 +65,10 @@ int run_container_bench(int runs, bool json) {
         engine::Recorder recorder;
         std::vector<double> sample;
         for (int i = 0; i < runs + 1; ++i) {
+            if (engine::stop_requested()) {
+                failed = true;
+                break;
+            }
             const auto t0 = std::chrono::steady_clock::now();
             auto r = linux::run_container_once(recorder, *rootfs, "/bin/true");
             if (!r || *r != 0) {

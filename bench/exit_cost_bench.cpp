@@ -17,6 +17,7 @@
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"
 #include "bench/raw_program.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::bench {
 
@@ -59,6 +60,7 @@ engine::Result<Summary> measure_one(kvm::Kvm& kvm, engine::Recorder& recorder, b
     std::vector<double> sample;
     sample.reserve(static_cast<std::size_t>(runs));
     for (int i = -kWarmUp; i < runs; ++i) {
+        if (engine::stop_requested()) return engine::stop_error("strata bench exit-cost");
         const auto t0 = Clock::now();
         if (auto r = vcpu->enter(); !r) return std::unexpected(r.error());
         // What a lesson's run loop does with every exit: decode, dispatch, record.

@@ -10,6 +10,7 @@
 #include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
 #include "bench/stats.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::bench {
 
@@ -44,6 +45,7 @@ engine::Result<StageSamples> measure_snapshot(int runs) {
     StageSamples samples;
     const kvm::RunLimits limits{std::chrono::milliseconds(10000), 200'000};
     for (int i = 0; i < runs + kWarmupRuns; ++i) {
+        if (engine::stop_requested()) return engine::stop_error("strata bench snapshot");
         engine::Recorder recorder;  // traced, as in the lesson
         const auto t0 = Clock::now();
         auto k = kvm::Kvm::open(recorder);

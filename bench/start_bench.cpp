@@ -9,6 +9,7 @@
 #include "backends/measure/start_time.hpp"
 #include "bench/compare_bench.hpp"
 #include "bench/report.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::bench {
 
@@ -37,7 +38,7 @@ BenchOutcome start_bench(int runs, bool text) {
         return {3, out.json};
     }
     engine::Recorder recorder;  // the backends record; nobody reads it here
-    const measure::RunOptions options{runs, {}, true};
+    const measure::RunOptions options{runs, [] { return engine::stop_requested(); }, true};
     std::vector<TimingRow> rows;
     double baseline = 0;
     auto container = measure::container_starts(recorder, *rootfs, options);

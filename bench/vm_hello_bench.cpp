@@ -17,6 +17,7 @@
 #include "backends/kvm/vm.hpp"
 #include "bench/raw_program.hpp"
 #include "bench/stats.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::bench {
 
@@ -38,6 +39,7 @@ const std::vector<std::string>& vm_hello_stages() {
 engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
     StageSamples samples;
     for (int i = 0; i < runs + kWarmupRuns; ++i) {
+        if (engine::stop_requested()) return engine::stop_error("strata bench vm-hello");
         engine::Recorder recorder;  // tracing on, as in a lesson
         const auto t0 = Clock::now();
         auto kvm = kvm::Kvm::open(recorder);

@@ -59,6 +59,9 @@ std::string Context::console_text() const {
 void Context::set_canceller(std::function<void()> cancel) {
     std::lock_guard lock(canceller_mutex_);
     canceller_ = std::move(cancel);
+    // A cancel that came just before (a signal between the step's start and
+    // here) found no canceller: honour it now, or the run would go on.
+    if (canceller_ && cancelled_) canceller_();
 }
 
 void Context::run_canceller() {

@@ -51,7 +51,7 @@ public:
     bool cancelled() const { return cancelled_.load(); }
 
     // Registered by a backend object that can block (a running vCPU, a
-    // waiting child); Session::cancel() calls it from another thread.
+    // waiting child); Session::cancel() calls it from another thread (at once if already cancelled).
     void set_canceller(std::function<void()> cancel);
     void run_canceller();
 

@@ -7,9 +7,11 @@ namespace strata::engine {
 Session::Session(const Lesson& lesson, LessonOptions options) : lesson_(lesson), options_(std::move(options)) {
     if (auto resolved = lesson_.resolve_options(options_)) options_ = *resolved;
     reset_state();
+    stop_hook_.emplace([this] { cancel(); });
 }
 
 Session::~Session() {
+    stop_hook_.reset();
     // The context's state owns backend resources; release them before the
     // recorder they may still report to.
     std::lock_guard lock(context_mutex_);
@@ -28,7 +30,8 @@ void Session::reset_state() {
     recorder_.clear();
     working_facts_ = Facts{};
     working_console_.clear();
-    cancelled_ = false;
+    // After a stop request nothing new may start; the hook already ran.
+    cancelled_ = stop_requested();
     auto context = std::make_unique<Context>(recorder_, working_facts_, working_console_, cancelled_);
     if (lesson_.make_state) context->set_state(lesson_.make_state(options_));
     {

@@ -4,16 +4,22 @@
 // Thread model: step()/run_to_end()/restart()/step_back() are called from
 // one thread (the CLI's main thread, the GUI's worker). snapshot() and
 // cancel() may be called from any thread at any time.
+//
+// A stop request (SIGINT, SIGTERM, SIGHUP: engine/stop_request.hpp)
+// cancels every live Session, and one made after it starts cancelled, so
+// the command driving it unwinds and the lesson state is destroyed.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "engine/lesson.hpp"
 #include "engine/recorder.hpp"
 #include "engine/snapshot.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::engine {
 
@@ -77,6 +83,10 @@ private:
     int current_step_ = -1;
     Facts published_facts_;
     std::uint64_t run_ = 0;  // Snapshot::run
+
+    // Cancels this session when the process is asked to stop. Made last and
+    // dropped first, so it never calls cancel() on a half-made session.
+    std::optional<StopHook> stop_hook_;
 };
 
 }  // namespace strata::engine

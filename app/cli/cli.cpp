@@ -51,8 +51,16 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? exit_ok : exit_usage;
     }
-    for (auto& [sub, run] : commands)
-        if (sub && sub->parsed()) return run();
+    // Whatever a SIGKILLed strata left (it could not clean up) is removed by
+    // the next strata, whichever command it runs. Only names of dead pids
+    // are touched, so another strata running now keeps its own. The man
+    // page is made at build time, where there is nothing to sweep.
+    for (auto& [sub, run] : commands) {
+        if (!sub || !sub->parsed()) continue;
+        if (sub->get_name() != "man-page") sweep_leftovers();
+        return run();
+    }
+    sweep_leftovers();
 #ifdef STRATA_HAVE_GUI
     // No subcommand: the window when there is a display, else the tour.
     if (const int code = demo(); code >= 0) return code;

@@ -8,6 +8,7 @@
 #include "app/cli/lesson_lookup.hpp"
 #include "backends/replay/recording.hpp"
 #include "engine/session.hpp"
+#include "engine/stop_request.hpp"
 #include "lessons/recording_privacy.hpp"
 
 namespace strata::cli {
@@ -37,12 +38,13 @@ Command add_record(CLI::App& app) {
                          lesson->id.c_str(), why->c_str());
             return static_cast<int>(exit_requirement);
         }
-        sweep_leftovers();
         engine::Session session(*lesson, *resolved);
         std::vector<engine::Snapshot> snapshots;
         bool failed = false;
         while (!session.finished()) {
             auto outcome = session.step();
+            // Stopped by a signal: a cancelled run is no recording of a real one.
+            if (engine::stop_requested()) return static_cast<int>(exit_failed);
             snapshots.push_back(session.snapshot());
             if (!outcome) {
                 std::fprintf(stderr, "strata: the lesson failed; the recording keeps the failure: %s\n",

@@ -15,6 +15,7 @@
 #include "app/cli/event_format.hpp"
 #include "app/cli/exercise_prompt.hpp"
 #include "app/cli/lesson_lookup.hpp"
+#include "app/cli/line_input.hpp"
 #include "backends/linux/sweep.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "lessons/availability.hpp"
@@ -22,6 +23,7 @@
 #include "engine/narrative.hpp"
 #include "engine/progress_store.hpp"
 #include "engine/session.hpp"
+#include "engine/stop_request.hpp"
 #include "engine/trace_json.hpp"
 
 namespace strata::cli {
@@ -36,13 +38,13 @@ void print_section(const engine::Narrative& narrative, const std::string& step_i
     }
 }
 
+// False when the learner quits, the input ends or strata is asked to stop.
 bool wait_for_enter(bool last) {
     std::printf("%s", last ? "" : "  [Enter: next step, q: quit] ");
     std::fflush(stdout);
     if (last) return true;
-    std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    return line != "q";
+    const auto line = read_line_unless_stopped(std::cin);
+    return line && *line != "q";
 }
 
 }  // namespace
@@ -76,7 +78,6 @@ int run_lesson(const RunRequest& request) {
                      found->id.c_str());
         return exit_usage;
     }
-    sweep_leftovers();
     auto options = found->resolve_options(request.options);
     if (!options) {
         std::fprintf(stderr, "strata: %s\n  %s\n", options.error().describe().c_str(), options.error().hint.c_str());
@@ -152,8 +153,12 @@ int run_lesson(const RunRequest& request) {
         }
     }
 
+    unbuffer_standard_input();
     const int count = static_cast<int>(lesson.steps.size());
-    while (!session.finished()) {
+    // A stop request (a signal) ends the run wherever it is: the session is
+    // cancelled, this function returns, and the Session's destructor
+    // releases what the steps made; main turns it into 128 + the signal.
+    while (!session.finished() && !engine::stop_requested()) {
         const int index = session.next_step();
         const auto& step = lesson.steps[static_cast<std::size_t>(index)];
         if (!request.json) {
@@ -164,6 +169,8 @@ int run_lesson(const RunRequest& request) {
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
         auto outcome = session.step();
+        // A step cut short by a stop is no attempt of the learner's.
+        if (engine::stop_requested()) break;
         const auto snap = session.snapshot();
         remember(snap);
         if (!outcome) {
@@ -180,10 +187,12 @@ int run_lesson(const RunRequest& request) {
         }
         if (request.step_by_step && !request.json && !wait_for_enter(index + 1 == count)) return exit_ok;
     }
+    if (engine::stop_requested()) return exit_failed;  // main says which signal
     if (request.shell) {
         std::printf("Starting a shell inside the container; leave it with `exit` and strata tears everything down.\n");
         std::fflush(stdout);
         auto status = session.run_interactive_shell();
+        if (engine::stop_requested()) return exit_failed;
         if (!status) {
             std::fprintf(stderr, "strata: %s\n", format_error(status.error(), {}).c_str());
             return exit_failed;

@@ -15,6 +15,7 @@
 #include "assets/guests/images.hpp"
 #include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::cli {
 
@@ -53,14 +54,19 @@ int save(const std::string& output, int pause_ms) {
     });
     if (!machine) return fail(machine.error());
     auto& m = **machine;
+    // A stop request (a signal) kicks the vCPU out of KVM_RUN; the machine
+    // is then destroyed on the way out and no file is written.
+    const engine::StopHook stop([&m] { m.kick(); });
     if (auto r = m.boot(guests::tinyos(), tinyos::Workload::snapshot); !r) return fail(r.error());
     kvm::RunLimits limits{std::chrono::milliseconds(10000), 200'000};
     auto ready = m.run(limits);
+    if (engine::stop_requested()) return exit_failed;
     if (!ready) return fail(ready.error());
     const double boot_ms = ms_since(started);
     // Paused where the writer marks its halfway point, or by time (running
     // on past the marks that come first).
     auto report = pause_ms > 0 ? m.run_then_pause(std::chrono::milliseconds(pause_ms), limits) : m.run(limits);
+    if (engine::stop_requested()) return exit_failed;
     if (!report) return fail(report.error());
     if (report->stop != kvm::RunStop::paused || (pause_ms == 0 && report->checkpoint != tinyos::kHalfwayMark)) {
         std::fprintf(stderr, "strata: tinyos did not stop where it should have been paused: %s\n", report->description.c_str());
@@ -152,12 +158,14 @@ int resume(const std::string& path, bool json, bool events, bool all_phases, int
         std::fflush(stdout);
     }
     auto& m = **machine;
+    const engine::StopHook stop([&m] { m.kick(); });
     const auto running = Clock::now();
     const kvm::RunLimits limits{std::chrono::milliseconds(timeout_ms), 400'000};
     auto report = m.run_to_phase_end(limits);
     while (report && all_phases && report->stop == kvm::RunStop::paused && report->checkpoint != tinyos::panic &&
-           report->checkpoint != tinyos::last_checkpoint(m.workload()))
+           report->checkpoint != tinyos::last_checkpoint(m.workload()) && !engine::stop_requested())
         report = m.run_to_phase_end(limits);
+    if (engine::stop_requested()) return exit_failed;
     if (!report) return fail(report.error());
     const bool ok = report->stop == kvm::RunStop::paused && report->checkpoint != tinyos::panic;
     const double run_ms = ms_since(running);
@@ -222,3 +230,4 @@ Command add_snapshot(CLI::App& app) {
 }
 
 }  // namespace strata::cli
+

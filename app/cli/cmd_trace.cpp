@@ -8,6 +8,7 @@
 #include "app/cli/event_format.hpp"
 #include "app/cli/lesson_lookup.hpp"
 #include "engine/session.hpp"
+#include "engine/stop_request.hpp"
 #include "engine/trace_json.hpp"
 
 namespace strata::cli {
@@ -29,6 +30,8 @@ Command add_trace(CLI::App& app) {
         }
         engine::Session session(*lesson);
         auto result = session.run_to_end();
+        // Stopped by a signal: no half trace; main says which signal.
+        if (engine::stop_requested()) return static_cast<int>(exit_failed);
         const auto snap = session.snapshot();
         std::ofstream out(options->output);
         out << engine::to_chrome_trace(*snap.events, lesson->id).dump(1) << "\n";

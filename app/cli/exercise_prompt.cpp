@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli/line_input.hpp"
 #include "engine/exercise_run.hpp"
 
 namespace strata::cli {
@@ -33,9 +34,7 @@ TerminalExercises::TerminalExercises(engine::LessonExercises exercises, const en
 
 std::optional<std::string> TerminalExercises::read_line() {
     std::fflush(out_);
-    std::string line;
-    if (!std::getline(in_, line)) return std::nullopt;
-    return line;
+    return read_line_unless_stopped(in_);
 }
 
 std::optional<std::string> TerminalExercises::ask_choice(const engine::Exercise& e, const engine::Snapshot& snapshot) {

@@ -22,6 +22,7 @@
 #include "engine/exercise_parse.hpp"
 #include "engine/narrative.hpp"
 #include "engine/progress_store.hpp"
+#include "engine/stop_request.hpp"
 #include "lessons/availability.hpp"
 #include "lessons/catalogue.hpp"
 
@@ -119,7 +120,8 @@ CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExerci
         const auto snap = session.snapshot();
         for (const auto& step : snap.steps)
             if (step.error) out.problem = step.error->describe();
-        if (progress)
+        // A run cut short by a stop (a signal) is not the learner's attempt.
+        if (progress && !engine::stop_requested())
             (void)progress->update([&](engine::Progress& p) {
                 engine::record_run(p, snap);
                 for (const auto& r : predicted)
@@ -150,7 +152,7 @@ CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExerci
                 auto run = engine::run_challenge(lesson, e, it->second, bindings);
                 if (run) c.verdict = run->verdict;
                 else c.verdict = unresolved(e.id, it->second, run.error().describe());
-                if (run && progress)
+                if (run && progress && !engine::stop_requested())
                     (void)progress->update([&](engine::Progress& p) { engine::record_attempt(p, lesson.id, run->verdict, false); });
             }
         }
@@ -277,11 +279,13 @@ int run_lab_check(const LabCheckRequest& request) {
     if (student.empty()) student = engine::default_student_name();
     const engine::Bindings bindings = {{"student", student}};
 
-    sweep_leftovers();
     std::vector<CheckedLesson> results;
-    for (const auto& [lesson, exercises] : work)
+    for (const auto& [lesson, exercises] : work) {
         results.push_back(check_one(*lesson, exercises, answers.lessons[lesson->id], request, bindings,
                                     request.save_progress ? &store : nullptr));
+        // Stopped by a signal: no verdicts from cancelled runs; main says why.
+        if (engine::stop_requested()) return exit_failed;
+    }
 
     bool all_passed = true, only_machine = true;
     for (const auto& l : results)

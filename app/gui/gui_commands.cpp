@@ -7,6 +7,7 @@
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
 #include "engine/progress_store.hpp"
+#include "engine/stop_request.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::gui {
@@ -101,7 +102,7 @@ bool known_lesson(const std::string& id) {
 
 // Steps the lesson `steps` times through the controller, the way a user would.
 void step_to(platform::Gui& gui, int steps) {
-    for (int i = 0; i < steps; ++i) {
+    for (int i = 0; i < steps && !engine::stop_requested(); ++i) {
         gui.shell().controller().submit({CommandKind::step});
         gui.shell().controller().wait_idle(std::chrono::seconds(60));
     }
@@ -203,7 +204,8 @@ cli::Command add_screenshot(CLI::App& app) {
             gui->shell().lock_prediction(answer.substr(0, eq), answer.substr(eq + 1));
         }
         step_to(*gui, *step);
-        while (!gui->shell().availability_ready() && gui->seconds() < 20) gui->settle(0.05);
+        while (!gui->shell().availability_ready() && gui->seconds() < 20 && !engine::stop_requested()) gui->settle(0.05);
+        if (engine::stop_requested()) return platform::kExitFailed;  // no picture of a cancelled lesson
         if (!gui->settle()) std::fprintf(stderr, "strata: the lesson is still running; capturing anyway\n");
         gui->render_frame(/*capture=*/true);
         std::string error;

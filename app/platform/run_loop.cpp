@@ -6,6 +6,8 @@
 
 #include <imgui.h>
 
+#include "engine/stop_request.hpp"
+
 namespace strata::platform {
 
 namespace {
@@ -83,7 +85,7 @@ bool Gui::settle(double timeout_seconds) {
     // content on the frame after it first sees it.
     int quiet_frames = 0;
     std::uint64_t generation = shell_->controller().generation();
-    while (seconds() < deadline) {
+    while (seconds() < deadline && !engine::stop_requested()) {
         platform_->wait_events(0);
         render_frame();
         const std::uint64_t now = shell_->controller().generation();
@@ -103,7 +105,12 @@ int Gui::run(double max_seconds) {
     int extra_frames = 2;
     const double until = max_seconds < 0 ? -1 : seconds() + max_seconds;
     double next_frame = seconds();
-    while (!platform_->should_close() && (until < 0 || seconds() < until)) {
+    // A stop request (SIGINT, SIGTERM, SIGHUP) closes the window as its
+    // close button would: the wait below is woken, the loop ends, and the
+    // shell's controller cancels and destroys the lesson on the way out.
+    Platform* platform = platform_.get();
+    const engine::StopHook stop([platform] { platform->wake(); });
+    while (!platform_->should_close() && !engine::stop_requested() && (until < 0 || seconds() < until)) {
         const gui::FrameOutcome outcome = render_frame();
         if (outcome.animating || extra_frames > 0 || shell_->fonts_dirty()) {
             if (extra_frames > 0) --extra_frames;

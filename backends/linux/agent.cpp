@@ -21,6 +21,7 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/sealed_image.hpp"
 #include "backends/linux/userns.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::linux {
 
@@ -216,11 +217,14 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) { kill(); return lost(ETIMEDOUT, "the agent did not answer in time"); }
-        pollfd p{socket_.get(), POLLIN, 0};
+        // strata asked to stop (a signal): no call waits for its reply,
+        // however long it may take (a shell, a memory hog).
+        pollfd p[2] = {{socket_.get(), POLLIN, 0}, {engine::stop_fd(), POLLIN, 0}};
         const int wait_ms = int(tick ? std::min(left, every).count() : left.count());
-        const int r = ::poll(&p, 1, wait_ms);
+        const int r = ::poll(p, 2, wait_ms);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) return lost(errno, "poll");
+        if (engine::stop_requested()) { kill(); return lost(ECANCELED, "strata was asked to stop"); }
         if (r == 0) { if (tick) tick(); continue; }
         // recvmsg, not recv: some replies carry an fd (SCM_RIGHTS).
         iovec in{reply.get(), sizeof *reply};

@@ -248,6 +248,9 @@ void do_shell(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
     pid_t pid = raw_fork();
     if (pid < 0) return fail(reply, "fork", errno);
     if (pid == 0) {
+        // Dies with the agent even when the agent is not the PID
+        // namespace's init (strata stopping kills the agent).
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         ::setsid();
         ::ioctl(passed_fd, TIOCSCTTY, 0);
         ::dup2(passed_fd, 0);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backends/linux/child_process.hpp"
+#include "engine/stop_request.hpp"
 
 extern char** environ;
 
@@ -50,6 +51,11 @@ Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<s
     std::vector<double> sample;
     std::string failure;
     for (int i = 0; i <= runs; ++i) {
+        if (engine::stop_requested()) {  // a signal: strata is stopping
+            call.error = ECANCELED;
+            failure = "strata was asked to stop";
+            break;
+        }
         const auto t0 = std::chrono::steady_clock::now();
         pid_t pid = -1;
         if (const int rc = ::posix_spawn(&pid, args.pointers[0], &quiet, nullptr, args.pointers.data(), environ); rc != 0) {

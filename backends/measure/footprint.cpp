@@ -12,6 +12,7 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/idle_container.hpp"
 #include "backends/measure/idle_vm.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::measure {
 
@@ -52,6 +53,7 @@ engine::Result<FleetMemory> measure_fleet(engine::Recorder& recorder, FleetMemor
     std::vector<Instance> instances;
     const auto t0 = Clock::now();
     for (int i = 0; i < fleet.count; ++i) {
+        if (engine::stop_requested()) return engine::stop_error(purpose);
         auto one = start(cgroup ? &*cgroup : nullptr, i);
         if (!one) return std::unexpected(one.error());
         instances.push_back(std::move(*one));

@@ -13,6 +13,7 @@
 #include "backends/kvm/vcpu_runner.hpp"
 #include "backends/kvm/vm.hpp"
 #include "backends/sys/machine_code.hpp"
+#include "engine/stop_request.hpp"
 
 namespace strata::measure {
 
@@ -40,6 +41,7 @@ engine::Result<LoopTiming> calibrate_and_time(std::string where, const LoopOptio
         t.iterations = std::min(kMaxIterations, static_cast<std::uint64_t>(static_cast<double>(t.iterations) * factor));
     }
     for (int i = 0; i < options.runs; ++i) {
+        if (engine::stop_requested()) return engine::stop_error(t.where);
         auto r = run(t.iterations);
         if (!r) return std::unexpected(r.error());
         if (i > 0 && r->first != t.answer)

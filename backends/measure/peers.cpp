@@ -1,10 +1,12 @@
 #include "backends/measure/peers.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@
 #include "backends/linux/temp_dir.hpp"
 #include "backends/measure/oci_bundle.hpp"
 #include "engine/install_layout.hpp"
+#include "engine/stop_request.hpp"
 
 extern char** environ;
 
@@ -54,11 +57,22 @@ std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vecto
     const int rc = posix_spawn(&pid, args.pointers[0], &actions, nullptr, args.pointers.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipefd[1]);
+    linux::ChildProcess child(rc == 0 ? pid : -1);
     std::string text;
     char buf[4096];
-    for (ssize_t n; rc == 0 && (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) text.append(buf, std::size_t(n));
+    // The helper makes all its runs on its own: a stop request (a signal)
+    // must not wait for thousands of them. Destroying `child` kills it.
+    pollfd wait_for[2] = {{pipefd[0], POLLIN, 0}, {engine::stop_fd(), POLLIN, 0}};
+    while (rc == 0 && !engine::stop_requested()) {
+        if (::poll(wait_for, 2, -1) < 0 && errno != EINTR) break;
+        if (engine::stop_requested()) break;
+        const ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+        if (n <= 0) break;
+        text.append(buf, std::size_t(n));
+    }
     ::close(pipefd[0]);
-    int status = rc == 0 ? linux::ChildProcess(pid).wait() : -1;
+    if (engine::stop_requested()) return {};
+    int status = rc == 0 ? child.wait() : -1;
     span.finish(status, rc);
     if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
     std::vector<double> out;

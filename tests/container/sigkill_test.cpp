@@ -88,7 +88,13 @@ TEST_CASE("A SIGKILLed strata leaves nothing that sweep_stale() does not remove"
         cgroups += line.starts_with("cgroup ");
         temps += line.starts_with("temp dir ");
     }
-    CHECK(cgroups == 3);  // memory, pids, cpu (v1) — 1 on v2 hosts
+    // The cgroups (memory, pids, cpu on v1; one on v2) are not counted:
+    // every strata command sweeps, so another one on this machine (a
+    // neighbouring suite's, another student's) may remove some first, which
+    // is what sweeping is for; what counts is that none is left (below),
+    // and unit_cgroup_test shows the sweep removing dead pids' cgroups. The
+    // temp dir is in this process's own TMPDIR, where no other strata looks.
+    UNSCOPED_INFO(cgroups << " of its cgroups removed by this sweep");
     CHECK(temps == 2);  // the overlay's directories, and where container A's image is sealed
     CHECK(swept.failed.empty());
     CHECK_NO_LEAKS(before);

@@ -10,6 +10,8 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/lockdown_test.cpp
   ${container_dir}/sigkill_test.cpp
   ${container_dir}/network_sigkill_test.cpp
+  ${container_dir}/signal_cleanup_test.cpp
+  ${container_dir}/two_at_once_test.cpp
   ${container_dir}/recording_matches_live_test.cpp
   ${container_dir}/exercises_test.cpp
   ${container_dir}/probe_test.cpp
@@ -17,6 +19,8 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/image_sealed_test.cpp
   ${container_dir}/whole_test.cpp
 )
+# The signal tests run the strata program next to the tests.
+add_dependencies(strata_container_tests strata)
 # The exercise tests drive `strata lab check` in-process.
 target_link_libraries(strata_container_tests PRIVATE strata_cli)
 file(GLOB container_unit_sources CONFIGURE_DEPENDS ${container_dir}/unit_*.cpp)

@@ -29,6 +29,12 @@ if(TARGET strata_gui)
       set_tests_properties("gui window (${platform}): step a real lesson, check pixels" PROPERTIES
                            LABELS "gui" SKIP_RETURN_CODE 77 TIMEOUT 90 RESOURCE_LOCK host)
     endforeach()
+    # A signal closes the window and removes what its lesson made.
+    add_test(NAME "gui window: a signal mid-lesson closes it and leaves nothing behind"
+             COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24 -noreset"
+                     ${CMAKE_CURRENT_LIST_DIR}/signal_window_test.sh $<TARGET_FILE:strata>)
+    set_tests_properties("gui window: a signal mid-lesson closes it and leaves nothing behind" PROPERTIES
+                         LABELS "gui" SKIP_RETURN_CODE 77 TIMEOUT 120 RESOURCE_LOCK host)
     # Exit code 3 and a pointer to the CLI, checked together.
     add_test(NAME "gui: no display exits 3 with a message pointing to the CLI"
              COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" gui 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
