@@ -79,13 +79,15 @@ void sealed_agent_entry(void* sock) { agent_entry(*static_cast<int*>(sock)); }
 std::uint64_t userns_if_unprivileged() { return ::geteuid() == 0 ? 0 : CLONE_NEWUSER; }
 
 std::string command_label(const std::vector<std::string>& argv) {
-    constexpr std::size_t kLongest = 48;
+    constexpr std::size_t kLongest = 120, kShown = 48;
     std::string label;
-    for (const auto& a : argv) {
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const auto& a = argv[i];
         std::string shown = a;
         const auto lines = std::count(a.begin(), a.end(), '\n');
-        if (lines > 0 || a.size() > kLongest) {
-            shown = a.substr(0, std::min(a.find('\n'), kLongest)) + "…";
+        // The program itself is always shown whole.
+        if (i > 0 && (lines > 0 || a.size() > kLongest)) {
+            shown = a.substr(0, std::min(a.find('\n'), kShown)) + "…";
             shown += lines > 0 ? fmt::format(" ({} lines)", lines + 1) : fmt::format(" ({} bytes)", a.size());
         }
         label += (label.empty() ? "" : " ") + shown;
