@@ -209,4 +209,12 @@ Result<std::chrono::microseconds> RouteSocket::wait_until_running(const std::str
     return waited;
 }
 
+bool is_fallback_tunnel(const std::string& name) {
+    static const char* const kFallbacks[] = {"sit0",    "tunl0",   "gre0",     "gretap0", "erspan0",
+                                             "ip_vti0", "ip6tnl0", "ip6gre0", "ip6_vti0"};
+    for (const char* fallback : kFallbacks)
+        if (name == fallback) return true;
+    return false;
+}
+
 }  // namespace strata::linux

@@ -80,4 +80,8 @@ private:
     std::string where_;
 };
 
+// A fallback device a tunnel module creates in every network namespace
+// (sit0, tunl0, gre0, gretap0, erspan0, ip_vti0, ip6tnl0, ip6gre0, ip6_vti0).
+bool is_fallback_tunnel(const std::string& name);
+
 }  // namespace strata::linux

@@ -94,10 +94,20 @@ Result<StepOutcome> new_netns(Context& ctx) {
     ctx.facts().set_value("interfaces in a new namespace", names(*inside));
     ctx.facts().set_value("host interfaces", names(s.host_links));
     const auto* lo = find(*inside, "lo");
-    if (inside->size() != 1 || !lo)
-        return engine::plain_error("RTM_GETLINK", "a new network namespace should hold only lo, found: " + names(*inside));
+    // Besides lo, the kernel puts a fallback device of each tunnel module
+    // that is loaded (sit0, tunl0, gre0, ip6tnl0, ...) into every new
+    // namespace, unless net.core.fb_tunnels_only_for_init_net says not to.
+    // They are down and belong to no one: the namespace holds nothing else.
+    std::vector<std::string> others;
+    for (const auto& link : *inside)
+        if (link.name != "lo" && !linux::is_fallback_tunnel(link.name)) others.push_back(link.name);
+    if (!lo || !others.empty())
+        return engine::plain_error("RTM_GETLINK", "a new network namespace should hold only lo (and fallback tunnels), "
+                                                  "found: " + names(*inside));
     ctx.facts().set_value("lo in a new namespace", linux::link_state(*lo));
-    return StepOutcome{fmt::format("inside: only lo, and it is {}; the host has {} interfaces the container cannot see",
+    const std::size_t tunnels = inside->size() - 1;
+    return StepOutcome{fmt::format("inside: only lo{}, and it is {}; the host has {} interfaces the container cannot see",
+                                   tunnels ? fmt::format(" (and {} fallback tunnel device(s))", tunnels) : "",
                                    linux::link_state(*lo), s.host_links.size())};
 }
 

@@ -6,6 +6,7 @@
 
 #include "backends/linux/flags.hpp"
 #include "backends/linux/mountinfo.hpp"
+#include "backends/linux/netlink.hpp"
 
 using namespace strata::linux;
 
@@ -53,4 +54,15 @@ TEST_CASE("mountinfo lines parse into mount point, type and propagation", "[unit
     CHECK(rows[0].source == "/dev/root");
     CHECK(rows[0].propagation == "master:1");
     CHECK(rows[1].propagation == "private");
+}
+
+TEST_CASE("The fallback tunnels a module puts in every network namespace are told from real links", "[unit]") {
+    for (const char* name : {"sit0", "tunl0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6tnl0", "ip6gre0", "ip6_vti0"}) {
+        CAPTURE(name);
+        CHECK(strata::linux::is_fallback_tunnel(name));
+    }
+    for (const char* name : {"lo", "eth0", "veth0", "sit1", "gre", ""}) {
+        CAPTURE(name);
+        CHECK_FALSE(strata::linux::is_fallback_tunnel(name));
+    }
 }
