@@ -8,12 +8,7 @@ using namespace strata::tests;
 
 TEST_CASE("container/cgroups: the limits are enforced and counted by the kernel", "[root][slow]") {
     const auto run = run_lesson("container/cgroups", RunAs::root);
-    INFO(run.error);
-    REQUIRE(run.ok);
-    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
-    CHECK(run.layer_problems.empty());
-    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
-    CHECK(run.leaks.empty());
+    check_clean(run);
     CHECK(run.value("hog") == "killed by SIGKILL");
     CHECK(std::stoll(run.value("oom_kill counter")) >= 1);
     CHECK(run.value("fork failed with") == "EAGAIN");

@@ -14,12 +14,7 @@ TEST_CASE("container/lockdown: capabilities dropped, a seccomp filter inside onl
     const auto who = GENERATE(RunAs::root, RunAs::nobody);
     CAPTURE(who == RunAs::root ? "root" : "nobody");
     const auto run = run_lesson("container/lockdown", who);
-    INFO(run.error);
-    REQUIRE(run.ok);
-    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
-    CHECK(run.layer_problems.empty());
-    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
-    CHECK(run.leaks.empty());
+    check_clean(run);
 
     struct utsname here {};
     REQUIRE(::uname(&here) == 0);  // this process was never filtered

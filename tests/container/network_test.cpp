@@ -28,12 +28,7 @@ TEST_CASE("container/network: a veth pair between two new namespaces carries a d
     const auto before = host_interfaces();
     const auto run = run_lesson("container/network", who);
     const auto after = host_interfaces();
-    INFO(run.error);
-    REQUIRE(run.ok);
-    for (const auto& p : run.layer_problems) UNSCOPED_INFO(p);
-    CHECK(run.layer_problems.empty());
-    for (const auto& l : run.leaks) UNSCOPED_INFO(l);
-    CHECK(run.leaks.empty());
+    check_clean(run);
     CHECK(run.failed_events.empty());
 
     // The host: same interfaces, none of the lesson's.
