@@ -173,7 +173,7 @@ void probe_kvm(MachineReport& report, const std::string& path) {
         report.checks.push_back(
             {"kvm.kind", "virtualization", Status::warning,
              "software-nested (kvm_pvm module, no vmx/svm CPU flag): guest user-mode code runs natively, "
-             "but guest kernel-mode code is emulated instruction by instruction (~1000x slower), and VM exits "
+             "but guest kernel-mode code is emulated instruction by instruction (thousands of times slower), and VM exits "
              "cost more. Every lesson works; timings differ from a lab PC's",
              "nothing to fix; compare/guest-speed measures the difference"});
     } else {
