@@ -1,6 +1,8 @@
 #include "backends/linux/isolation_probe.hpp"
 
 #include <bit>
+#include <charconv>
+#include <optional>
 #include <cstdint>
 #include <sstream>
 
@@ -45,19 +47,32 @@ const Probe kProbes[] = {
     {"REBOOT", "reboot -f", Kind::refused},
 };
 
+// A whole decimal number, or nullopt (empty, signs, other characters, or
+// too large: the output comes from whatever ran in the container).
+std::optional<long long> whole_number(const std::string& v) {
+    long long n = 0;
+    const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (v.empty() || error != std::errc() || end != v.data() + v.size() || n < 0) return std::nullopt;
+    return n;
+}
+
 int rank(Kind kind, const std::string& v, bool& known) {
     known = true;
     switch (kind) {
         case Kind::refused: known = v == "refused" || v == "done"; return v == "refused" ? 1 : 0;
         case Kind::masked: known = v == "masked" || v == "visible"; return v == "masked" ? 1 : 0;
         case Kind::own: known = v == "own" || v == "shared"; return v == "own" ? 1 : 0;
-        case Kind::higher:
-            known = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-            return known ? std::stoi(v) : 0;
-        case Kind::fewer:  // "unreadable" tells even less than an empty list
+        case Kind::higher: {
+            const auto n = whole_number(v);
+            known = n && *n <= 1'000'000;
+            return known ? int(*n) : 0;
+        }
+        case Kind::fewer: {  // "unreadable" tells even less than an empty list
             if (v == "unreadable") return 1;
-            known = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-            return known ? -std::stoi(v) : 0;
+            const auto n = whole_number(v);
+            known = n && *n <= 1'000'000;
+            return known ? -int(*n) : 0;
+        }
         case Kind::fewer_bits: {
             known = !v.empty() && v.size() <= 16 && v.find_first_not_of("0123456789abcdef") == std::string::npos;
             return known ? -std::popcount(std::stoull(v, nullptr, 16)) : 0;

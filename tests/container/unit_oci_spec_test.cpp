@@ -95,3 +95,14 @@ TEST_CASE("The probe comparison calls a refusal stricter and a missing answer un
     CHECK(ns.at("NS_uts") == "shared");
     CHECK(ns.at("NS_net") == "own");
 }
+
+TEST_CASE("A probe's numbers too large, signed or garbled are unknown, never a crash", "[unit]") {
+    // Found by fuzz_container_input: stoi threw on an answer out of int's range.
+    const auto odd = parse_probe_output("Seccomp=99999999999999999999\nNoNewPrivs=-1\nENVIRON=12abc\nCapEff=zz\n");
+    const auto fine = parse_probe_output("Seccomp=2\nNoNewPrivs=1\nENVIRON=0\nCapEff=0000000020000420\n");
+    for (const auto& row : compare_probes(odd, fine)) {
+        CAPTURE(row.key);
+        if (row.key == "Seccomp" || row.key == "NoNewPrivs" || row.key == "ENVIRON" || row.key == "CapEff")
+            CHECK(row.verdict == Strictness::unknown);
+    }
+}
