@@ -18,6 +18,7 @@
 
 #include "backends/linux/agent_child.hpp"
 #include "backends/linux/flags.hpp"
+#include "backends/linux/image_root.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/sealed_image.hpp"
 #include "backends/linux/userns.hpp"
@@ -29,26 +30,6 @@ namespace {
 
 const std::vector<LayerId> kMapLayers = {LayerId::runtime, LayerId::namespaces, LayerId::security};
 
-// The kernel's struct clone_args (linux/sched.h), spelled out here so the
-// C library's <sched.h> and the kernel header need not meet.
-struct CloneArgs {
-    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-        set_tid_size, cgroup;
-};
-
-// clone3, falling back to clone for kernels (or seccomp profiles) without it.
-long raw_clone(std::uint64_t flags, const char*& used) {
-    CloneArgs args{};
-    args.flags = flags;
-    args.exit_signal = SIGCHLD;
-    used = "clone3";
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0 && errno == ENOSYS) {
-        used = "clone";
-        pid = ::syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-    }
-    return pid;
-}
 
 // First thing in the child: keep only the agent's socket (strata's other
 // fds, /dev/kvm included, are none of the container's business), die with
@@ -136,7 +117,7 @@ Result<Agent> Agent::start(Recorder& recorder, AgentOptions options) {
                     "in a sealing process's own mount namespace; the container's is a copy of it in a less "
                     "privileged user namespace, so the read-only flag is locked: no remount inside can lift it");
     } else {
-        pid = raw_clone(flags, used);
+        pid = clone_process(flags, SIGCHLD, &used);
         if (pid == 0) agent_entry(theirs.get());
     }
     call.duration = recorder.now() - call.start;

@@ -1,5 +1,6 @@
 #include "backends/linux/image_root.hpp"
 
+#include <cerrno>
 #include <cstdio>
 
 #include <fcntl.h>
@@ -14,12 +15,32 @@ namespace strata::linux {
 
 namespace {
 
-bool write_small(const char* path, const char* text, std::size_t len) {
+// The kernel's struct clone_args (linux/sched.h), spelled out here so the
+// C library's <sched.h> and the kernel header need not meet.
+struct CloneArgs {
+    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+
+}  // namespace
+
+long clone_process(std::uint64_t flags, std::uint64_t exit_signal, const char** used) {
+    CloneArgs args{};
+    args.flags = flags;
+    args.exit_signal = exit_signal;
+    if (used) *used = "clone3";
+    long pid = ::syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS) {
+        if (used) *used = "clone";
+        pid = ::syscall(SYS_clone, flags | exit_signal, nullptr, nullptr, nullptr, nullptr);
+    }
+    return pid;
+}
+
+bool write_kernel_file(const char* path, const char* text, std::size_t len) {
     sys::Fd fd(::open(path, O_WRONLY | O_CLOEXEC));
     return fd.valid() && ::write(fd.get(), text, len) == ssize_t(len);
 }
-
-}  // namespace
 
 int enter_image_root(const char* rootfs) {
     // Mapped to a subordinate range, the child's own uid (strata's 0) is
@@ -52,14 +73,14 @@ const char* image_root_step(int code) {
 bool write_id_maps(pid_t pid) {
     char path[64], map[64];
     std::snprintf(path, sizeof path, "/proc/%ld/setgroups", long(pid));
-    if (!write_small(path, "deny", 4)) return false;
+    if (!write_kernel_file(path, "deny", 4)) return false;
     const auto ids = container_ids();
     std::snprintf(path, sizeof path, "/proc/%ld/uid_map", long(pid));
     int n = std::snprintf(map, sizeof map, "0 %u %u", unsigned(ids.uid), ids.count);
-    if (!write_small(path, map, std::size_t(n))) return false;
+    if (!write_kernel_file(path, map, std::size_t(n))) return false;
     std::snprintf(path, sizeof path, "/proc/%ld/gid_map", long(pid));
     n = std::snprintf(map, sizeof map, "0 %u %u", unsigned(ids.gid), ids.count);
-    return write_small(path, map, std::size_t(n));
+    return write_kernel_file(path, map, std::size_t(n));
 }
 
 }  // namespace strata::linux

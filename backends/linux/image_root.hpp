@@ -5,6 +5,9 @@
 // clone3: no allocation, failures are small exit codes naming the step.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 #include <sys/types.h>
 
 namespace strata::linux {
@@ -19,6 +22,14 @@ const char* image_root_step(int exit_code);
 // execve failed.
 inline constexpr int kNoGo = 120;
 inline constexpr int kExecFailed = 127;
+
+// clone3 (clone where the kernel or a seccomp profile lacks it) with
+// `exit_signal` (0 with CLONE_PARENT); `used` names the call made. Safe in
+// a bare clone: no allocation.
+long clone_process(std::uint64_t flags, std::uint64_t exit_signal, const char** used = nullptr);
+// One write(2) of `text` to a kernel file (/proc/<pid>/uid_map ...); false
+// with errno set when it failed. Safe in a bare clone.
+bool write_kernel_file(const char* path, const char* text, std::size_t len);
 
 // From outside: setgroups "deny", then uid_map/gid_map mapping root inside
 // to container_ids() (container_ids.hpp). False (errno set) when a write failed.

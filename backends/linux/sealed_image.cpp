@@ -25,21 +25,6 @@ namespace strata::linux {
 
 namespace {
 
-// The kernel's struct clone_args, as in agent.cpp.
-struct CloneArgs {
-    std::uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-        set_tid_size, cgroup;
-};
-
-long clone_raw(std::uint64_t flags, std::uint64_t exit_signal) {
-    CloneArgs args{};
-    args.flags = flags;
-    args.exit_signal = exit_signal;
-    long pid = ::syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0 && errno == ENOSYS) pid = ::syscall(SYS_clone, flags | exit_signal, nullptr, nullptr, nullptr, nullptr);
-    return pid;
-}
-
 // What the sealer reports: the container's pid, or the step that failed.
 struct Report {
     long pid = -1;
@@ -50,15 +35,6 @@ struct Report {
 const char* const kSteps[] = {"", "waiting for the id maps", "mount(\"/\", MS_REC|MS_SLAVE)",
                               "mount(image, MS_BIND)", "mount(image, MS_BIND|MS_REMOUNT|MS_RDONLY)",
                               "clone3(CLONE_PARENT)", "write the container's uid_map", "write the container's gid_map"};
-
-bool write_small(const char* path, const char* text) {
-    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    const auto n = std::strlen(text);
-    const bool ok = ::write(fd, text, n) == ssize_t(n);
-    ::close(fd);
-    return ok;
-}
 
 // The sealer: a bare clone of strata, so system calls only.
 [[noreturn]] void sealer(const SealedClone& rq, unsigned long remount, bool own_userns, int go, int report) {
@@ -77,7 +53,7 @@ bool write_small(const char* path, const char* text) {
     if (::mount(nullptr, rq.target.c_str(), nullptr, remount, nullptr) != 0) fail(4);
     // clone3 wants exit_signal 0 with CLONE_PARENT: the child then signals
     // strata as the sealer would (SIGCHLD).
-    const long pid = clone_raw(rq.container_flags | CLONE_PARENT, 0);
+    const long pid = clone_process(rq.container_flags | CLONE_PARENT, 0);
     if (pid == 0) {
         rq.entry(rq.context);
         ::_exit(127);
@@ -88,9 +64,9 @@ bool write_small(const char* path, const char* text) {
         // and only itself, as the container's root.
         char path[64];
         std::snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
-        if (!write_small(path, "0 0 1")) fail(6);
+        if (!write_kernel_file(path, "0 0 1", 5)) fail(6);
         std::snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
-        if (!write_small(path, "0 0 1")) fail(7);
+        if (!write_kernel_file(path, "0 0 1", 5)) fail(7);
     }
     r.pid = pid;
     (void)!::write(report, &r, sizeof r);
@@ -119,7 +95,7 @@ engine::Result<pid_t> clone_with_sealed_image(const SealedClone& rq) {
     if (::pipe2(report_pipe, O_CLOEXEC) != 0) return engine::errno_error("pipe2", errno);
     sys::Fd report_read(report_pipe[0]), report_write(report_pipe[1]);
 
-    const long pid = clone_raw(CLONE_NEWNS | (own_userns ? CLONE_NEWUSER : 0), SIGCHLD);
+    const long pid = clone_process(CLONE_NEWNS | (own_userns ? CLONE_NEWUSER : 0), SIGCHLD);
     if (pid == 0) sealer(rq, remount, own_userns, go_read.get(), report_write.get());
     if (pid < 0)
         return engine::errno_error("clone3(CLONE_NEWNS)", errno, "cannot start the process that seals the image",
