@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backends/linux/program_timer.hpp"
+
 namespace strata::measure {
 
 namespace {
@@ -61,6 +63,14 @@ bool cgroups_are_hybrid() {
     std::error_code ec;
     return std::filesystem::exists("/sys/fs/cgroup/unified/cgroup.controllers", ec) &&
            !std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers", ec);
+}
+
+std::vector<std::string> for_crun_here(std::vector<std::string> argv) {
+    if (!cgroups_are_hybrid()) return argv;
+    std::vector<std::string> wrapped = {linux::find_program("unshare"), "--mount", "--propagation", "private",
+                                        "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\""};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
 }
 
 }  // namespace strata::measure

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backends/linux/temp_dir.hpp"
 
@@ -29,5 +30,8 @@ private:
 // cgroup v1 controllers plus a cgroup v2 tree at /sys/fs/cgroup/unified:
 // crun 1.8 refuses to run there ("cgroups in hybrid mode not supported").
 bool cgroups_are_hybrid();
+// `argv` as crun can run it here: on hybrid hosts, inside unshare(1) in a
+// private mount namespace with /sys/fs/cgroup/unified unmounted first.
+std::vector<std::string> for_crun_here(std::vector<std::string> argv);
 
 }  // namespace strata::measure

@@ -88,11 +88,9 @@ PeerResult crun_row(engine::Recorder& recorder, std::string name, const std::str
                     const std::string& state, const std::string& id, int runs) {
     const std::vector<std::string> run = {crun, "--root", state, "run", "--bundle", bundle, id};
     if (!cgroups_are_hybrid()) return timed(recorder, std::move(name), run, runs);
-    const std::string timer = engine::helper_program("strata-container-timer").string();
-    std::vector<std::string> argv = {linux::find_program("unshare"), "--mount", "--propagation", "private",
-                                     "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\"",
-                                     timer, std::to_string(runs)};
+    std::vector<std::string> argv = {engine::helper_program("strata-container-timer").string(), std::to_string(runs)};
     argv.insert(argv.end(), run.begin(), run.end());
+    argv = for_crun_here(std::move(argv));
     auto sample = argv[0].empty() ? std::vector<double>{} : timed_by_helper(recorder, argv);
     return {std::move(name), crun, sample,
             sample.empty() ? "failed (hybrid cgroups: needs unshare(1) and umount)"

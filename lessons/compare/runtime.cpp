@@ -18,6 +18,7 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
+#include "backends/measure/oci_bundle.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
 #include "lessons/compare/lessons.hpp"
@@ -112,15 +113,9 @@ Result<StepOutcome> crun_container(Context& ctx) {
     if (!bundle) return std::unexpected(bundle.error());
     std::vector<std::string> run = {crun, "--root", (s.dir->path() / "crun-state").string(), "run", "--bundle",
                                     *bundle, fmt::format("strata-runtime-{}", ::getpid())};
-    // crun 1.8 refuses hybrid cgroups (v1 controllers and a v2 tree): it gets
-    // a private mount namespace without the v2 tree, as in `strata bench`.
-    if (std::filesystem::exists("/sys/fs/cgroup/unified/cgroup.controllers") &&
-        !std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers")) {
-        std::vector<std::string> wrapped = {linux::find_program("unshare"), "--mount", "--propagation", "private",
-                                            "/bin/sh", "-c", "umount /sys/fs/cgroup/unified && exec \"$0\" \"$@\""};
-        wrapped.insert(wrapped.end(), run.begin(), run.end());
-        run = std::move(wrapped);
-    }
+    // crun 1.8 refuses hybrid cgroups (v1 controllers and a v2 tree): it
+    // runs without the v2 tree, as in `strata bench`.
+    run = measure::for_crun_here(std::move(run));
     auto ran = linux::run_captured(ctx.recorder(), run, "crun run (its default container)", std::chrono::seconds(20),
                                    1 << 20, {LayerId::processes, LayerId::namespaces, LayerId::container});
     if (!ran) return std::unexpected(ran.error());
