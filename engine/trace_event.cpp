@@ -1,5 +1,7 @@
 #include "engine/trace_event.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -55,6 +57,18 @@ bool event_kind_from_key(std::string_view key, EventKind& out) {
 
 bool TraceEvent::touches(LayerId layer) const {
     return std::find(layers.begin(), layers.end(), layer) != layers.end();
+}
+
+std::string one_line(const std::string& value) {
+    std::string out;
+    for (const char c : value) {
+        if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c == '\r') out += "\\r";
+        else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        else out += c;
+    }
+    return out;
 }
 
 }  // namespace strata::engine

@@ -31,6 +31,12 @@ std::string_view event_kind_key(EventKind kind);
 // What an event of this kind is, in the course's words ("an exit to the
 // VMM: KVM_RUN returned"), for tooltips and legends.
 std::string_view event_kind_meaning(EventKind kind);
+
+// An argument's value on one line, as the terminal and the timeline show an
+// event: a value read from a file (/proc/self/uid_map) or a script passed
+// to a shell can hold newlines and other control characters; they are
+// written as escapes (\n, \t, \x1b).
+std::string one_line(const std::string& value);
 bool event_kind_from_key(std::string_view key, EventKind& out);
 
 struct EventArg {

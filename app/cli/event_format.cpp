@@ -17,20 +17,6 @@ std::string layer_path(const std::vector<engine::LayerId>& layers) {
     return out;
 }
 
-// An argument's value on the event's one line: a value read from a file
-// (/proc/self/uid_map, say) can hold newlines and tabs.
-std::string one_line(const std::string& value) {
-    std::string out;
-    for (const char c : value) {
-        if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\r') out += "\\r";
-        else if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        else out += c;
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string format_duration(std::chrono::nanoseconds d) {
@@ -43,7 +29,7 @@ std::string format_duration(std::chrono::nanoseconds d) {
 
 std::string format_event(const engine::TraceEvent& e, const Style& style) {
     std::string call = e.name;
-    for (const auto& a : e.args) call += fmt::format(" {}={}", a.name, one_line(a.value));
+    for (const auto& a : e.args) call += fmt::format(" {}={}", a.name, engine::one_line(a.value));
     std::string result;
     if (e.kind == engine::EventKind::syscall || e.kind == engine::EventKind::ioctl ||
         e.kind == engine::EventKind::vm_entry) {

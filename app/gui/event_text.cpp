@@ -10,7 +10,7 @@ namespace strata::gui {
 
 std::string event_call_text(const engine::TraceEvent& event) {
     std::string text = event.name;
-    for (const auto& arg : event.args) text += fmt::format("  {}={}", arg.name, arg.value);
+    for (const auto& arg : event.args) text += fmt::format("  {}={}", arg.name, engine::one_line(arg.value));
     return text;
 }
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "app/gui/event_text.hpp"
 #include "app/gui/timeline_view.hpp"
 #include "tests/gui/fixture_lesson.hpp"
 #include "tests/gui/headless.hpp"
@@ -62,4 +63,15 @@ TEST_CASE("The timeline view shows the filtered rows and draws a failed call in 
         imgui.frame([&] { gui::timeline_view(&ok, palette, fresh); });
         CHECK_FALSE(tests::HeadlessImGui::drew_colour(palette.failed));
     }
+}
+
+TEST_CASE("A timeline row keeps an argument's newlines on one line, as escapes", "[gui]") {
+    // compare/runtime's process is /bin/sh -c with an 18-line probe script:
+    // its argv argument filled one row with many lines.
+    strata::engine::TraceEvent event;
+    event.name = "fork + execve(/bin/sh -c id -u… (18 lines))";
+    event.args = {{"argv", "/bin/sh -c id -u\ngrep CapEff\techo\x1b"}};
+    const auto text = strata::gui::event_call_text(event);
+    CHECK(text.find('\n') == std::string::npos);
+    CHECK(text.find("id -u\\ngrep CapEff\\techo\\x1b") != std::string::npos);
 }
