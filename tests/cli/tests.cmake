@@ -6,7 +6,9 @@ target_include_directories(strata_cli_tests PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(strata_cli_tests PRIVATE STRATA_BINARY="$<TARGET_FILE:strata>")
 target_link_libraries(strata_cli_tests PRIVATE Catch2::Catch2WithMain strata_test_support nlohmann_json::nlohmann_json)
 add_dependencies(strata_cli_tests strata)
-catch_discover_tests(strata_cli_tests PROPERTIES LABELS cli)
+# They run strata, which makes cgroups and temp dirs (a shell's lockdown, a
+# lesson) and sweeps dead ones: they share the suites' "host" lock.
+catch_discover_tests(strata_cli_tests PROPERTIES LABELS cli RESOURCE_LOCK host)
 
 # Architecture boundaries (docs/ARCHITECTURE.md): no UI headers below app/,
 # <linux/kvm.h> only in backends/kvm (and the raw floors in bench/).

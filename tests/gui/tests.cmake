@@ -39,10 +39,10 @@ if(TARGET strata_gui)
     add_test(NAME "gui: no display exits 3 with a message pointing to the CLI"
              COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" gui 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
                      $<TARGET_FILE:strata>)
-    set_tests_properties("gui: no display exits 3 with a message pointing to the CLI" PROPERTIES LABELS gui)
+    set_tests_properties("gui: no display exits 3 with a message pointing to the CLI" PROPERTIES LABELS gui RESOURCE_LOCK host)
     add_test(NAME "gui: strata --demo with no display exits 3 with the same message"
              COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" --demo --auto-advance 5 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
                      $<TARGET_FILE:strata>)
-    set_tests_properties("gui: strata --demo with no display exits 3 with the same message" PROPERTIES LABELS gui)
+    set_tests_properties("gui: strata --demo with no display exits 3 with the same message" PROPERTIES LABELS gui RESOURCE_LOCK host)
   endif()
 endif()
