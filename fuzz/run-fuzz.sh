@@ -28,7 +28,8 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_B
 cmake --build "$build" -j "$(nproc)"
 
 status=0
-for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader fuzz_container_input fuzz_stats_format; do
+for target in fuzz_exit_dispatch fuzz_uart fuzz_snapshot_loader fuzz_container_input fuzz_stats_format \
+              fuzz_recording_loader fuzz_progress_file fuzz_lesson_markdown fuzz_assembler; do
     corpus="$build/corpus/$target"
     mkdir -p "$corpus" "$build/findings"
     echo "== $target: ${seconds}s"
