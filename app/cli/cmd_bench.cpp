@@ -9,6 +9,7 @@
 #include "bench/container_bench.hpp"
 #include "bench/exit_cost_bench.hpp"
 #include "bench/snapshot_bench.hpp"
+#include "bench/soak.hpp"
 #include "bench/vm_hello_bench.hpp"
 #include "engine/install_layout.hpp"
 
@@ -88,6 +89,25 @@ int bench_snapshot(int runs, bool json) {
     return exit_ok;
 }
 
+int bench_soak(int runs, bool runs_given, double signal_share, std::uint64_t seed,
+               const std::vector<std::string>& lessons, bool json) {
+    bench::SoakOptions options;
+    options.runs = runs_given ? runs : options.runs;
+    options.signal_share = signal_share;
+    options.seed = seed;
+    options.lessons = lessons;
+    options.strata = std::filesystem::read_symlink("/proc/self/exe").string();
+    auto report = bench::run_soak(options);
+    if (!report) {
+        std::fprintf(stderr, "strata bench soak: %s\n  %s\n", report.error().describe().c_str(),
+                     report.error().hint.c_str());
+        return report.error().message.starts_with("there is no lesson") ? exit_usage : exit_requirement;
+    }
+    bench::print_soak(*report, json);
+    if (report->stopped) return exit_ok;  // main turns the stop into 128 + signal
+    return report->leftovers.empty() && report->unexpected_exits == 0 ? exit_ok : exit_failed;
+}
+
 }  // namespace
 
 Command add_bench(CLI::App& app) {
@@ -95,19 +115,30 @@ Command add_bench(CLI::App& app) {
         std::string what;
         int runs = 50;
         bool json = false;
+        double signal_share = 0.5;
+        std::uint64_t seed = 0;
+        std::vector<std::string> lessons;
     };
     auto options = std::make_shared<Options>();
     auto* sub = app.add_subcommand("bench", "Benchmarks: strata next to raw programs and peers, measured here");
     sub->add_option("what", options->what,
-                    "vm-hello | exit-cost | container | snapshot | start | footprint | density | guest-speed | all")
+                    "vm-hello | exit-cost | container | snapshot | start | footprint | density | guest-speed | all | soak")
         ->required()
         ->check(CLI::IsMember({"vm-hello", "exit-cost", "container", "snapshot", "start", "footprint", "density",
-                               "guest-speed", "all"}));
+                               "guest-speed", "all", "soak"}));
     auto* runs = sub->add_option("-n,--runs", options->runs,
                                  "Runs per measurement (density: the largest number of instances)")
                      ->check(CLI::Range(1, 100000));
     sub->add_flag("--json", options->json, "Print JSON");
+    sub->add_option("--signal-share", options->signal_share,
+                    "soak: the share of runs stopped by a random signal (default 0.5)")
+        ->check(CLI::Range(0.0, 1.0));
+    sub->add_option("--seed", options->seed, "soak: repeat the random choices of an earlier soak");
+    sub->add_option("--lesson", options->lessons, "soak: only this lesson (repeatable; default every live one)");
     return [options, runs]() {
+        if (options->what == "soak")
+            return bench_soak(options->runs, runs->count() > 0, options->signal_share, options->seed,
+                              options->lessons, options->json);
         if (options->what == "vm-hello") return bench_vm_hello(options->runs, options->json);
         if (options->what == "exit-cost") return bench_exit_cost(options->runs, options->json);
         if (options->what == "container") return bench::run_container_bench(options->runs, options->json);

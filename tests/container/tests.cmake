@@ -18,6 +18,7 @@ strata_backend_tests(strata_container_tests userns
   ${container_dir}/agent_threads_test.cpp
   ${container_dir}/image_sealed_test.cpp
   ${container_dir}/whole_test.cpp
+  ${container_dir}/soak_test.cpp
 )
 # The signal tests run the strata program next to the tests.
 add_dependencies(strata_container_tests strata)
