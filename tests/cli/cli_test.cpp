@@ -125,7 +125,8 @@ TEST_CASE("Every event is printed on one line, control characters in its argumen
 }
 
 TEST_CASE("A corrupt or foreign recording is refused with a clear error", "[cli]") {
-    char path[] = "/tmp/strata-test-recording-XXXXXX";
+    std::string path_name = "/tmp/strata-" + std::to_string(::getpid()) + "-test-recording-XXXXXX";
+    char* path = path_name.data();
     const int fd = ::mkstemp(path);
     REQUIRE(fd >= 0);
     const std::string truncated = "{\"format\": \"strata-recording\", \"version\": 1, \"lesson\": \"vm/hel";

@@ -32,7 +32,8 @@ std::map<std::string, std::string> host_namespaces() {
 struct ScratchFile {
     std::string path;
     explicit ScratchFile(const std::string& text) {
-        char name[] = "/tmp/strata-shell-probe-XXXXXX";
+        std::string name_text = "/tmp/strata-" + std::to_string(::getpid()) + "-shell-probe-XXXXXX";
+        char* name = name_text.data();
         const int fd = ::mkstemp(name);
         REQUIRE(fd >= 0);
         path = name;

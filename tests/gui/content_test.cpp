@@ -73,7 +73,7 @@ TEST_CASE("Guest code is disassembled in the mode the registers say", "[gui][ins
 }
 
 TEST_CASE("Settings live in the XDG config dir and survive a round trip", "[gui][settings]") {
-    const auto dir = std::filesystem::temp_directory_path() / ("strata-gui-settings-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-gui-settings");
     std::filesystem::remove_all(dir);
     ::setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
     CHECK(gui::config_dir() == dir / "strata");

@@ -171,7 +171,7 @@ TEST_CASE("Auto-advance steps after the delay and loops back to the start", "[gu
 
 TEST_CASE("The demo shell steps with presenter keys, shows errors on the diagram and keeps its own settings",
           "[gui][demo][shell]") {
-    const auto dir = std::filesystem::temp_directory_path() / ("strata-demo-test-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-demo-test");
     std::filesystem::remove_all(dir);
     tests::HeadlessImGui imgui(1280, 800);
     gui::ShellOptions o = demo_options();
@@ -272,7 +272,7 @@ TEST_CASE("Demo mode survives tiny windows and huge text without an assert", "[g
     const float scale = GENERATE(2.0f, 4.0f);
     CAPTURE(width, scale);
     // Demo mode's text size comes from its own saved settings.
-    const auto dir = std::filesystem::temp_directory_path() / ("strata-demo-tiny-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-demo-tiny");
     gui::Settings saved;
     saved.demo.font_scale = scale;
     REQUIRE(gui::save_settings(dir, saved));

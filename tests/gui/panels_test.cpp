@@ -92,7 +92,7 @@ TEST_CASE("Dragging a splitter resizes the panels beside it, within limits", "[g
 }
 
 TEST_CASE("Panel splits and demo settings are saved and read back", "[gui][panels][settings]") {
-    const auto dir = std::filesystem::temp_directory_path() / ("strata-panels-test-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-panels-test");
     gui::Settings s;
     s.panels = {0.25f, 0.35f, 0.5f, 0.7f};
     s.demo.font_scale = 2.6f;
@@ -143,7 +143,7 @@ TEST_CASE("Clicking a narrative link asks to open it; only web links open, throu
 
     SECTION("the shell's opener runs xdg-open with the URL") {
         // A stand-in xdg-open first on PATH records what it was given.
-        const auto dir = std::filesystem::temp_directory_path() / ("strata-xdg-test-" + std::to_string(::getpid()));
+        const auto dir = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-xdg-test");
         std::filesystem::create_directories(dir);
         const auto out = dir / "opened";
         {

@@ -137,7 +137,7 @@ const engine::Snapshot& settled(platform::Gui& gui) {
 }  // namespace
 
 TEST_CASE("A real window steps a real container lesson and lights exactly its layers", "[gui][window]") {
-    const auto config = std::filesystem::temp_directory_path() / ("strata-window-test-" + std::to_string(::getpid()));
+    const auto config = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-window-test");
     std::filesystem::remove_all(config);
     const auto cwd_ini = std::filesystem::current_path() / "imgui.ini";
     const bool ini_before = std::filesystem::exists(cwd_ini);
@@ -476,7 +476,7 @@ void check_whole_picture(platform::Gui& gui) {
 // Demo mode in a real window: full screen, presenter keys, blank screen,
 // jumping to a step, the notes column, and back to a window with F.
 TEST_CASE("Demo mode in a real window: full screen, presenter keys, blank, jump, notes", "[gui][window][demo]") {
-    const auto config = std::filesystem::temp_directory_path() / ("strata-demo-window-" + std::to_string(::getpid()));
+    const auto config = std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-demo-window");
     std::filesystem::remove_all(config);
     auto shell = shell_for(kLesson);
     shell.config_dir = config;

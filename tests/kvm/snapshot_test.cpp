@@ -232,7 +232,7 @@ TEST_CASE("A bad snapshot file restores nothing, in this process or from the com
         REQUIRE(snap);
         auto file = kvm::encode_snapshot(*snap);
         file[file.size() - 5000] ^= 0x40;  // inside guest memory
-        const std::string path = (std::filesystem::temp_directory_path() / ("strata-snapshot-test-" + std::to_string(::getpid()) + ".snap")).string();
+        const std::string path = (std::filesystem::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-snapshot-test.snap")).string();
         std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
 
         engine::Recorder recorder;

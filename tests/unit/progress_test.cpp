@@ -7,6 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "engine/progress_store.hpp"
 #include "engine/session.hpp"
 #include "tests/unit/exercise_fixture.hpp"
@@ -20,7 +22,7 @@ namespace {
 struct ScratchDir {
     fs::path path;
     ScratchDir() {
-        std::string pattern = (fs::temp_directory_path() / "strata-unit-progress-XXXXXX").string();
+        std::string pattern = (fs::temp_directory_path() / ("strata-" + std::to_string(::getpid()) + "-unit-progress-XXXXXX")).string();
         REQUIRE(::mkdtemp(pattern.data()));
         path = pattern;
     }

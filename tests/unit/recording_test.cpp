@@ -205,8 +205,10 @@ namespace {
 struct TempFile {
     std::filesystem::path dir, path;
     TempFile() {
-        char pattern[] = "/tmp/strata-recording-test-XXXXXX";
-        REQUIRE(::mkdtemp(pattern) != nullptr);
+        // strata-<pid>-…: the name every strata resource follows, so the
+        // leak checks of tests running beside this one know whose it is.
+        std::string pattern = "/tmp/strata-" + std::to_string(::getpid()) + "-recording-test-XXXXXX";
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
         dir = pattern;
         path = dir / "recording.json";
     }
