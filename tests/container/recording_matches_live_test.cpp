@@ -146,4 +146,7 @@ TEST_CASE("Every shipped container recording still matches a live run of its les
     }
     if (compared < static_cast<int>(files.size()))
         WARN(compared << " of " << files.size() << " container recordings compared with a live run here");
+    // The suite runs only where user namespaces work, and most container
+    // lessons need nothing more: a run that compared none compared nothing.
+    REQUIRE(compared > 0);
 }

@@ -33,6 +33,12 @@ bool guest_driven(engine::EventKind kind) {
            kind == EventKind::guest_event;
 }
 
+bool strata_call(engine::EventKind kind) {
+    using engine::EventKind;
+    return kind == EventKind::syscall || kind == EventKind::ioctl || kind == EventKind::process ||
+           kind == EventKind::file_read;
+}
+
 std::string arg(const engine::TraceEvent& e, const std::string& name) {
     for (const auto& a : e.args)
         if (a.name == name) return a.value;
@@ -57,6 +63,7 @@ std::vector<std::string> recording_shape(const std::vector<engine::TraceEvent>& 
         stretch.clear();
     };
     for (const auto& e : events) {
+        if (leeway.strata_calls_only && !strata_call(e.kind)) continue;
         std::string line = line_of(e, leeway);
         if (!guest_driven(e.kind)) {
             close_stretch();
