@@ -244,10 +244,12 @@ engine::Result<SoakReport> run_soak(const SoakOptions& options) {
             report.failures.push_back(fmt::format("{}: {}; it said: {}", describe(i + 1, plan), how, tail_of(log)));
         }
 
-        for (auto& orphan : reap_orphans()) report.leftovers.push_back(describe(i + 1, plan) + ": " + orphan);
         // A SIGKILLed strata cannot clean up: what it left is the next
-        // strata's to sweep, as any command's start does.
+        // strata's to sweep, as any command's start does — its cgroups,
+        // with any process still in them (an idle container's `sleep`,
+        // PID 1 of its namespace, ignores the parent-death signal).
         if (signo == SIGKILL) report.swept_after_kill += static_cast<int>(linux::sweep_stale().removed.size());
+        for (auto& orphan : reap_orphans()) report.leftovers.push_back(describe(i + 1, plan) + ": " + orphan);
         auto after = linux::HostFootprint::capture();
         for (auto& leak : linux::footprint_leaks(before, after))
             report.leftovers.push_back(describe(i + 1, plan) + ": " + leak);

@@ -15,7 +15,10 @@ namespace {
 
 pid_t strata_pid = 0;
 
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+// SIGPIPE too: `strata run … | less` and then quitting less, or a helper
+// program stopped by the same Ctrl-C while strata writes to it, would
+// otherwise end strata at that write with everything left behind.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 // Async-signal-safe throughout: getpid, kill, sigaction, write and
 // request_stop's atomic and eventfd write.
@@ -28,9 +31,10 @@ void on_stop_signal(int signo) {
         dfl.sa_handler = SIG_DFL;
         ::sigaction(signo, &dfl, nullptr);
         ::kill(::getpid(), signo);  // not raise(): glibc's thread id is strata's in a bare clone
-    } else if (!engine::request_stop(signo)) {
+    } else if (!engine::request_stop(signo) && signo != SIGPIPE) {
         // A second signal does not cut the clean-up short: half-removed
-        // cgroups and temp dirs would be worse than waiting a moment.
+        // cgroups and temp dirs would be worse than waiting a moment. (Not
+        // said for SIGPIPE: the terminal may be the closed pipe itself.)
         static const char busy[] =
             "\nstrata: already stopping, removing what this run made (SIGKILL would leave it for the next strata to sweep)\n";
         (void)!::write(STDERR_FILENO, busy, sizeof busy - 1);

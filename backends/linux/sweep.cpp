@@ -4,6 +4,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "backends/linux/cgroup.hpp"
 #include "backends/linux/cgroup_layout.hpp"
 #include "backends/linux/temp_dir.hpp"
@@ -35,7 +37,30 @@ void find_cgroups(const fs::path& dir, int depth, SweepReport& report) {
     }
 }
 
+void find_named(const fs::path& dir, const std::string& name, int depth, SweepReport& report) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (!entry.is_directory(ec) || entry.is_symlink(ec)) continue;
+        if (entry.path().filename() == name) {
+            if (destroy_cgroup_dir(entry.path())) report.removed.push_back("cgroup " + entry.path().string());
+            else report.failed.push_back("cgroup " + entry.path().string() + ": busy or not permitted");
+        } else if (depth > 0 && strata_name_pid(entry.path().filename().string()) <= 0) {
+            find_named(entry.path(), name, depth - 1, report);
+        }
+    }
+}
+
 }  // namespace
+
+SweepReport remove_cgroups_named(const std::string& name, const std::string& cgroup_root) {
+    SweepReport report;
+    find_named(cgroup_root, name, 4, report);
+    return report;
+}
+
+PeerContainerId::PeerContainerId(const std::string& purpose) : id_(strata_cgroup_name(::getpid(), purpose)) {}
+
+PeerContainerId::~PeerContainerId() { (void)remove_cgroups_named(id_); }
 
 SweepReport sweep_stale_in(const std::string& cgroup_root, const std::string& temp_dir) {
     SweepReport report;

@@ -15,6 +15,7 @@
 #include "backends/linux/child_process.hpp"
 #include "backends/linux/helper_process.hpp"
 #include "backends/linux/program_timer.hpp"
+#include "backends/linux/sweep.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/measure/oci_bundle.hpp"
 #include "engine/install_layout.hpp"
@@ -52,10 +53,17 @@ std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vecto
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    // A process group of its own: on a stop, the helper, unshare and the
+    // crun they run are killed together, not the helper alone.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     engine::Span span(recorder, engine::EventKind::process, "posix_spawn(" + args.shown + ")", kPeerLayers);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, args.pointers[0], &actions, nullptr, args.pointers.data(), environ);
+    const int rc = posix_spawn(&pid, args.pointers[0], &actions, &attributes, args.pointers.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     ::close(pipefd[1]);
     linux::ChildProcess child(rc == 0 ? pid : -1);
     std::string text;
@@ -71,7 +79,10 @@ std::vector<double> timed_by_helper(engine::Recorder& recorder, const std::vecto
         text.append(buf, std::size_t(n));
     }
     ::close(pipefd[0]);
-    if (engine::stop_requested()) return {};
+    if (engine::stop_requested()) {
+        ::kill(-pid, SIGKILL);  // `child` reaps the helper
+        return {};
+    }
     int status = rc == 0 ? child.wait() : -1;
     span.finish(status, rc);
     if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
@@ -116,12 +127,13 @@ void add_oci_peers(engine::Recorder& recorder, std::vector<PeerResult>& rows, co
         rows.push_back({"crun/runc", "", {}, "skipped: could not write the OCI bundle"});
         return;
     }
-    const std::string id = fmt::format("strata-bench-{}", ::getpid());
+    const linux::PeerContainerId id("bench");
     if (!crun.empty())
-        rows.push_back(crun_row(recorder, "crun run (OCI bundle)", crun, bundle->dir(), bundle->state_dir("crun"), id, runs));
+        rows.push_back(
+            crun_row(recorder, "crun run (OCI bundle)", crun, bundle->dir(), bundle->state_dir("crun"), id.id(), runs));
     if (!runc.empty())
         rows.push_back(timed(recorder, "runc run (OCI bundle)",
-                             {runc, "--root", bundle->state_dir("runc"), "run", "--bundle", bundle->dir(), id}, runs));
+                             {runc, "--root", bundle->state_dir("runc"), "run", "--bundle", bundle->dir(), id.id()}, runs));
 }
 
 }  // namespace
@@ -132,8 +144,8 @@ PeerResult crun_on_bundle(engine::Recorder& recorder, const std::string& bundle,
     if (::geteuid() != 0) return {"crun run (the same bundle)", crun, {}, "skipped: measured as root only"};
     auto state = linux::TempDir::create("crun-state");
     if (!state) return {"crun run (the same bundle)", crun, {}, "skipped: " + state.error().describe()};
-    return crun_row(recorder, "crun run (the same bundle)", crun, bundle, state->path().string(),
-                    fmt::format("strata-bench-whole-{}", ::getpid()), runs);
+    const linux::PeerContainerId id("bench-whole");
+    return crun_row(recorder, "crun run (the same bundle)", crun, bundle, state->path().string(), id.id(), runs);
 }
 
 std::vector<PeerResult> vm_start_peers(engine::Recorder& recorder, int runs) {

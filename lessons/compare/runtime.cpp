@@ -16,6 +16,7 @@
 #include "backends/linux/oci_spec.hpp"
 #include "backends/linux/program_timer.hpp"
 #include "backends/linux/rootfs.hpp"
+#include "backends/linux/sweep.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
 #include "backends/measure/oci_bundle.hpp"
@@ -111,8 +112,11 @@ Result<StepOutcome> crun_container(Context& ctx) {
     if (!rootfs) return std::unexpected(rootfs.error());
     auto bundle = crun_bundle(ctx, s, crun, *rootfs);
     if (!bundle) return std::unexpected(bundle.error());
+    // crun names its cgroups after the container; the id removes them if
+    // strata is stopped before crun could.
+    const linux::PeerContainerId id("runtime");
     std::vector<std::string> run = {crun, "--root", (s.dir->path() / "crun-state").string(), "run", "--bundle",
-                                    *bundle, fmt::format("strata-runtime-{}", ::getpid())};
+                                    *bundle, id.id()};
     // crun 1.8 refuses hybrid cgroups (v1 controllers and a v2 tree): it
     // runs without the v2 tree, as in `strata bench`.
     run = measure::for_crun_here(std::move(run));

@@ -106,3 +106,20 @@ TEST_CASE("A second signal while strata cleans up does not cut the clean-up shor
     }
     CHECK_NO_LEAKS(scene.before);
 }
+
+TEST_CASE("A closed output pipe (a pager that was quit) stops strata like a signal: 141, nothing left", "[root]") {
+    const tests::StrataScene scene;
+    {
+        const auto strata = scene.start({"run", "container/overlay", "--step-by-step", "--no-narrative", "--live"});
+        const bool reached = strata->reach_prompt(kPrompt, 3, kPatience);
+        INFO(strata->output());
+        REQUIRE(reached);
+        strata->close_output();
+        strata->type("");  // the next step prints, into the closed pipe
+        const auto status = strata->wait(kPatience);
+        REQUIRE(status);
+        CHECK(WIFEXITED(*status));
+        CHECK(WEXITSTATUS(*status) == 128 + SIGPIPE);
+    }
+    CHECK_NO_LEAKS(scene.before);
+}

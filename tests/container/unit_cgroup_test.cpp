@@ -97,3 +97,17 @@ TEST_CASE("sweep_stale removes directories of dead pids only", "[unit][container
     CHECK(fs::exists(cg.root / "memory" / live));
     CHECK_FALSE(fs::exists(tmp.root / (dead + "-abc")));
 }
+
+TEST_CASE("A peer's cgroups are removed by the container id strata gave it, in every hierarchy", "[unit][container]") {
+    FakeTree cg;
+    const std::string id = "strata-" + std::to_string(::getpid()) + "-bench";
+    for (const char* hierarchy : {"memory", "pids", "systemd", "unified/system.slice"})
+        fs::create_directories(cg.root / hierarchy / id);
+    fs::create_directories(cg.root / "memory" / "strata-1-bench");  // another id: left alone
+    const auto report = remove_cgroups_named(id, cg.root.string());
+    CHECK(report.removed.size() == 4);
+    CHECK(report.failed.empty());
+    for (const char* hierarchy : {"memory", "pids", "systemd", "unified/system.slice"})
+        CHECK_FALSE(fs::exists(cg.root / hierarchy / id));
+    CHECK(fs::exists(cg.root / "memory" / "strata-1-bench"));
+}

@@ -175,6 +175,12 @@ linux::TempDir scratch_state_home() {
 }
 }  // namespace
 
+void StrataProcess::close_output() {
+    if (out_ >= 0) ::close(out_);
+    out_ = -1;
+    ended_ = true;
+}
+
 StrataScene::StrataScene() : state_home(scratch_state_home()), before(HostState::capture()) {}
 
 std::unique_ptr<StrataProcess> StrataScene::start(const std::vector<std::string>& args) const {

@@ -43,6 +43,9 @@ public:
     bool reach_prompt(const std::string& prompt, int n, std::chrono::milliseconds timeout);
     // The terminal's Ctrl-C (to the process group) or kill(1) (to strata).
     void signal(int signo, bool whole_group);
+    // Stops reading strata's output, as a pager that was quit does
+    // (`strata run … | less`): strata's next write meets a closed pipe.
+    void close_output();
     // Reads the rest of the output and reaps strata: its wait status, or
     // nothing when it did not exit in time (it is then killed).
     std::optional<int> wait(std::chrono::milliseconds timeout);
