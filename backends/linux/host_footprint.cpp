@@ -90,17 +90,21 @@ int parent_of(int pid) {
 
 bool alive(int pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
-// A live process that is neither this one nor one of its descendants.
-bool owned_by_another_live_process(const std::string& path) {
+// Not this process's to account for: a name without an owner pid (strata
+// names everything it makes strata-<pid>-…; anything else is some other
+// program's), or a live process that is neither this one nor one of its
+// descendants.
+bool someone_elses(const std::string& path) {
     const int pid = owner_pid(path);
-    if (pid <= 0 || !alive(pid)) return false;
+    if (pid <= 0) return true;
+    if (!alive(pid)) return false;
     for (int p = pid; p > 1; p = parent_of(p))
         if (p == ::getpid()) return false;
     return true;
 }
 
 std::set<std::string> ours(std::set<std::string> entries) {
-    std::erase_if(entries, owned_by_another_live_process);
+    std::erase_if(entries, someone_elses);
     return entries;
 }
 
@@ -156,7 +160,7 @@ std::vector<std::string> footprint_leaks(const HostFootprint& before, const Host
     diff(before.mountinfo, after.mountinfo, "mount", out);
     diff(before.links, after.links, "network link", out);
     diff_host_wide(before.cgroups, after.cgroups, "cgroup", out);
-    diff_host_wide(before.netns, after.netns, "network namespace", out);
+    diff(before.netns, after.netns, "network namespace", out);  // strata names none: any change counts
     diff_host_wide(before.temp_dirs, after.temp_dirs, "temp entry", out);
     return out;
 }

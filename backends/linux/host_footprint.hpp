@@ -25,7 +25,8 @@ struct HostFootprint {
 
 // Human-readable differences ("new cgroup: /sys/fs/cgroup/pids/strata-9-limits");
 // empty when nothing leaked. Host-wide names (cgroups, netns, temp dirs)
-// count only where they are this process's or a dead process's: another
+// count only where they are strata's (strata-<pid>-…, the one way strata
+// names what it makes) and this process's or a dead process's: another
 // live strata's may come and go at any moment (two students on one lab
 // machine, two test binaries under `ctest -j`), and a dead strata's
 // leftover going away is the sweep doing its work.
