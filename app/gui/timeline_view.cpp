@@ -5,6 +5,7 @@
 #include <imgui_stdlib.h>
 
 #include "app/gui/event_text.hpp"
+#include "app/gui/text_fit.hpp"
 
 namespace strata::gui {
 
@@ -88,6 +89,7 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     Commands commands = toolbar(snapshot, state, palette);
     state.rows_shown = 0;
     state.hovered.reset();
+    state.call_width.reset();
     if (!snapshot || !snapshot->events) {
         ImGui::TextDisabled("Pick a lesson and press Step: every real call it makes appears here.");
         return commands;
@@ -98,21 +100,32 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     const bool follow = events.size() > state.seen_events;
     state.seen_events = events.size();
 
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
-    if (!ImGui::BeginTable("timeline", 7, flags, size)) return commands;
-    ImGui::TableSetupScrollFreeze(0, 1);
     // Fixed widths from the font: fitting to the first frame's content
-    // would size the columns for an empty table.
+    // would size the columns for an empty table. The call column stretches
+    // but keeps room for a call's name and a few arguments; when the panel
+    // is narrower than all the columns' minimums, the table scrolls sideways
+    // instead of squeezing it.
     const float em = ImGui::GetFontSize();
-    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.8f);
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 5.3f);
-    ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
-    ImGui::TableSetupColumn("layers", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
-    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, em * 3.8f);
+    struct Column {
+        const char* name;
+        float ems;
+    };
+    static constexpr Column kFixed[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 4.2f}, {"layers", 3.0f}, {"kind", 5.6f}};
+    static constexpr Column kResult{"result", 6.5f};
+    static constexpr float kCallMinEms = 16.0f;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float minimum = (kResult.ems + kCallMinEms) * em + 7 * (style.CellPadding.x * 2 + 1) + style.ScrollbarSize;
+    for (const Column& c : kFixed) minimum += c.ems * em;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+    if (avail < minimum) flags |= ImGuiTableFlags_ScrollX;
+    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
+    if (!ImGui::BeginTable("timeline", 7, flags, size, avail < minimum ? minimum : 0.0f)) return commands;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const Column& c : kFixed) ImGui::TableSetupColumn(c.name, ImGuiTableColumnFlags_WidthFixed, em * c.ems);
     ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("result", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
+    ImGui::TableSetupColumn(kResult.name, ImGuiTableColumnFlags_WidthFixed, em * kResult.ems);
     ImGui::TableHeadersRow();
 
     ImGuiListClipper clipper;
@@ -136,19 +149,21 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
                 if (e.replayed) ImGui::SetTooltip("replayed from a recording of a real run");
             }
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(duration_text(e.start).c_str());
+            fitted_text(duration_text(e.start));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(duration_text(e.duration).c_str());
+            fitted_text(duration_text(e.duration));
             ImGui::TableNextColumn();
             layer_chips(e, palette);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(std::string(engine::event_kind_key(e.kind)).c_str());
+            fitted_text(engine::event_kind_key(e.kind));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(event_call_text(e).c_str());
+            if (!state.call_width) state.call_width = ImGui::GetContentRegionAvail().x;
+            // Cut in the middle when narrow; the tooltip has it whole.
+            fitted_text(event_call_text(e), /*tooltip=*/false);
             if (ImGui::IsItemHovered()) event_tooltip(e);
             if (e.failed() && !e.detail.empty()) ImGui::TextWrapped("why: %s", e.detail.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(event_result_text(e).c_str());
+            fitted_text(event_result_text(e));
             if (e.failed()) ImGui::PopStyleColor();
         }
     }
