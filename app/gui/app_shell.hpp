@@ -90,6 +90,7 @@ public:
     const Settings& settings() const { return settings_; }
     const GuiProgress& progress() const { return progress_; }
     const ExercisePanel& exercises() const { return exercises_.panel(); }
+    const ExerciseEditState& exercise_edits() const { return exercise_edits_; }
     std::string status_problem() const;  // font or layout problems, for the status line
     // The machine probe finished (navigator availability is known).
     bool availability_ready() const;

@@ -236,12 +236,16 @@ TEST_CASE("Choosing and locking in a prediction in the panel returns the answer"
     imgui.frame([&] { draw(); });
     imgui.frame([&] { draw(); });  // the panel sizes itself from the first frame
     const auto rows = item_rows(imgui, [&] { draw(); });
-    // Two choices, the lock-in button, then the challenges' header.
+    // Two choices and the challenges' header, then, below the scrolling
+    // part, the lock-in button.
     REQUIRE(rows.size() == 4);
-    CHECK(click(imgui, rows[2], draw).empty());  // nothing chosen yet: the button is disabled
+    REQUIRE(edits.lock_in_buttons.count("first-exit") == 1);
+    const float button = edits.lock_in_buttons.at("first-exit").GetCenter().y;
+    CHECK(button > rows[2]);
+    CHECK(click(imgui, button, draw).empty());   // nothing chosen yet: the button is disabled
     CHECK(click(imgui, rows[1], draw).empty());  // choosing is not yet answering
     CHECK(edits.selected.at("first-exit") == 1);
-    const auto locked = click(imgui, rows[2], draw);
+    const auto locked = click(imgui, button, draw);
     REQUIRE(locked.size() == 1);
     CHECK(locked[0].kind == CommandKind::answer_prediction);
     CHECK(locked[0].text == "first-exit");
