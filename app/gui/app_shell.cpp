@@ -344,7 +344,13 @@ FrameOutcome AppShell::normal_frame(double now) {
         // The console comes to the front once, when a shell opens.
         const bool show_console = shell.running && !shell_was_running_;
         shell_was_running_ = shell.running;
-        auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, show_console);
+        // A lesson's `inspector:` tab, read once when it opens.
+        const ExercisePanel& panel = exercises_.panel();
+        if (snap && snap->lesson && panel.lesson_id == snap->lesson->id && inspector_tabs_.lesson != panel.lesson_id) {
+            inspector_tabs_.lesson = panel.lesson_id;
+            inspector_tabs_.first = panel.exercises ? panel.exercises->first_inspector : "";
+        }
+        auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, inspector_tabs_, show_console);
         commands.insert(commands.end(), c.begin(), c.end());
     }
     ImGui::End();
