@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "app/gui/app_shell.hpp"
+#include "app/gui/contrast.hpp"
 #include "app/gui/event_text.hpp"
 #include "app/gui/replay_banner.hpp"
 
@@ -118,7 +119,7 @@ FrameOutcome AppShell::demo_frame(double now) {
                 const ImRect box(ImVec2(area.Min.x + pad, area.Max.y - h - pad), ImVec2(area.Max.x - pad, area.Max.y - pad));
                 ImDrawList* dl = ImGui::GetWindowDrawList();
                 dl->AddRectFilled(box.Min, box.Max, theme_.palette.failed, 6.0f);
-                dl->AddText(nullptr, 0, ImVec2(box.Min.x + pad, box.Min.y + pad), IM_COL32(255, 255, 255, 255),
+                dl->AddText(nullptr, 0, ImVec2(box.Min.x + pad, box.Min.y + pad), text_colour_on(theme_.palette.failed),
                             error.c_str(), nullptr, wrap);
                 demo_frame_.error = box;
             }
