@@ -8,6 +8,7 @@
 
 #include "app/gui/inspector_view.hpp"
 #include "app/gui/replay_banner.hpp"
+#include "app/gui/text_fit.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "engine/trace_json.hpp"
 
@@ -253,13 +254,17 @@ void AppShell::menu_bar() {
         ImGui::EndMenu();
     }
     std::string problem = status_problem() + controller_->last_problem();
+    // Status text takes what is left of the bar, cut in the middle (whole
+    // on hover) rather than at the window's edge.
     if (!link_message_.empty()) {
-        ImGui::TextDisabled("%s", link_message_.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        fitted_text(link_message_);
+        ImGui::PopStyleColor();
         ImGui::SameLine();
     }
     if (!problem.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.failed);
-        ImGui::TextUnformatted(problem.c_str());
+        fitted_text(problem);
         ImGui::PopStyleColor();
     }
     ImGui::EndMainMenuBar();

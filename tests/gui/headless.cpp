@@ -59,7 +59,7 @@ std::vector<std::string> HeadlessImGui::text_cut_sideways(const std::vector<std:
     const ImTextureID atlas = g.IO.Fonts->TexID;
     for (const ImGuiWindow* window : g.Windows) {
         if (!window->WasActive || window->Hidden) continue;
-        if (window->ScrollMax.x > 0) continue;  // scrolls sideways: nothing is out of reach
+        if (window->ScrollbarX) continue;  // a sideways scrollbar: nothing is out of reach
         const ImGuiWindow* root = window->RootWindow ? window->RootWindow : window;
         const std::string name = root->Name;
         bool skipped = false;
