@@ -291,7 +291,7 @@ FrameOutcome AppShell::normal_frame(double now) {
     menu_bar();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float top = ImGui::GetFrameHeight();
-    const PanelLayout panels = panel_layout(display, top, settings_.panels);
+    const PanelLayout panels = panel_layout(display, top, settings_.panels, ImGui::GetFontSize());
     auto place = [](const ImRect& r) { return std::pair{r.Min, r.GetSize()}; };
 
     if (auto [pos, size] = place(panels.navigator); begin_panel("Lessons", pos, size)) {
@@ -361,7 +361,7 @@ FrameOutcome AppShell::normal_frame(double now) {
     ImGui::End();
 
     // Splitters last, over the panels' borders; a finished drag is saved.
-    if (panel_splitters(display, top, settings_.panels)) save_settings(options_.config_dir, settings_);
+    if (panel_splitters(display, top, settings_.panels, ImGui::GetFontSize())) save_settings(options_.config_dir, settings_);
 
     for (const auto& c : commands) apply(c, snap);
 

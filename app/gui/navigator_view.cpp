@@ -23,17 +23,20 @@ void disabled_wrapped(const char* text) {
 }
 
 // One lesson: its title wrapped to the panel (never cut), the steps done
-// of the steps there are at the right of its first line, and the whole
-// row a selectable that opens it.
+// of the steps there are at the right of its first line (below it in a very
+// narrow list), and the whole row a selectable that opens it.
 void lesson_row(const engine::Lesson& lesson, int done, int total, bool current, Commands& out) {
     const std::string count = fmt::format("{}/{}", done, total);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float room = ImGui::GetContentRegionAvail().x;
     const float count_w = ImGui::CalcTextSize(count.c_str()).x;
-    const float title_w = std::max(room - count_w - style.ItemSpacing.x, ImGui::GetFontSize() * 2);
+    // Too narrow for both on one line: the count goes under the title.
+    const bool count_below = room - count_w - style.ItemSpacing.x < ImGui::GetFontSize() * 3;
+    const float title_w = std::max(count_below ? room : room - count_w - style.ItemSpacing.x, 1.0f);
     const ImVec2 title = ImGui::CalcTextSize(lesson.title.c_str(), nullptr, false, title_w);
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    if (ImGui::Selectable("##lesson", current, 0, ImVec2(0, title.y))) out.push_back({CommandKind::select_lesson, lesson.id});
+    const float height = title.y + (count_below ? ImGui::GetTextLineHeight() : 0.0f);
+    if (ImGui::Selectable("##lesson", current, 0, ImVec2(0, height))) out.push_back({CommandKind::select_lesson, lesson.id});
     if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
@@ -46,7 +49,8 @@ void lesson_row(const engine::Lesson& lesson, int done, int total, bool current,
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, ImGui::GetColorU32(ImGuiCol_Text), lesson.title.c_str(), nullptr,
                 title_w);
-    dl->AddText(ImVec2(at.x + std::max(room - count_w, 0.0f), at.y), ImGui::GetColorU32(ImGuiCol_TextDisabled), count.c_str());
+    dl->AddText(ImVec2(at.x + std::max(room - count_w, 0.0f), count_below ? at.y + title.y : at.y),
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), count.c_str());
 }
 
 }  // namespace

@@ -109,3 +109,48 @@ TEST_CASE("The prediction's choices and its Lock in button stay in sight at lapt
     CAPTURE(cut);
     CHECK(cut.empty());
 }
+
+namespace {
+
+// True when `item` is on screen in `window_name`, or the window scrolls
+// down far enough to bring it there.
+bool reachable(const char* window_name, const ImRect& item) {
+    const ImGuiWindow* w = ImGui::FindWindowByName(window_name);
+    if (!w) return false;
+    const ImRect seen = w->InnerClipRect;
+    if (item.Min.x < seen.Min.x - 1 || item.Max.x > seen.Max.x + 1) return false;
+    return item.Max.y <= seen.Max.y + (w->ScrollMax.y - w->Scroll.y) + 1;
+}
+
+}  // namespace
+
+TEST_CASE("A small, narrow or large-type window keeps every control reachable and cuts no text", "[gui][fit][bad-input]") {
+    struct Shape {
+        float width, height, font_scale;
+    };
+    const Shape shape = GENERATE(Shape{640, 480, 1}, Shape{420, 1000, 1}, Shape{1280, 800, 2}, Shape{1920, 1080, 2});
+    CAPTURE(shape.width, shape.height, shape.font_scale);
+    Scratch scratch;
+    tests::HeadlessImGui imgui(shape.width, shape.height);
+    gui::ShellOptions o;
+    o.lesson = "test/exercises";
+    o.probe_machine = false;
+    o.chooser = gui::live_chooser();
+    o.theme = "dark";
+    o.font_scale = shape.font_scale;
+    gui::AppShell shell(catalogue(), o, nullptr);
+    shell.load_fonts();
+    build_atlas();
+    REQUIRE(shell.controller().wait_idle(5s));
+    shell.controller().submit({gui::CommandKind::step});
+    REQUIRE(shell.controller().wait_idle(5s));
+    for (int i = 0; i < 3; ++i) imgui.raw_frame([&] { shell.frame(i); });
+
+    CHECK(ImGui::GetFontSize() == Approx(17 * shape.font_scale));
+    const auto& buttons = shell.exercise_edits().lock_in_buttons;
+    REQUIRE(buttons.count("first-exit") == 1);
+    CHECK(reachable("Narrative", buttons.at("first-exit")));
+    const auto cut = tests::HeadlessImGui::text_cut_sideways({"Layers"});
+    CAPTURE(cut);
+    CHECK(cut.empty());
+}
