@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include "app/gui/text_fit.hpp"
+
 namespace strata::gui {
 
 namespace {
@@ -65,7 +67,14 @@ Commands navigator_view(const engine::Catalogue& catalogue, const LessonAvailabi
         if (lesson.track != track) {
             track = lesson.track;
             ImGui::SetNextItemOpen(true, ImGuiCond_Once);
-            open = ImGui::CollapsingHeader(track_title(track));
+            // A header's label cannot wrap: cut in the middle, whole on hover.
+            const std::string title = track_title(track);
+            const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() - ImGui::GetStyle().FramePadding.x * 3;
+            const std::string shown = elide_middle(title, room, [](std::string_view s) {
+                return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x;
+            });
+            open = ImGui::CollapsingHeader((shown + "###" + track).c_str());
+            if (shown != title && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", title.c_str());
         }
         if (!open) continue;
         ImGui::PushID(lesson.id.c_str());

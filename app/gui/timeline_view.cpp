@@ -29,6 +29,7 @@ void event_tooltip(const engine::TraceEvent& e) {
     ImGui::Text("#%llu  %s: %s", static_cast<unsigned long long>(e.sequence), std::string(engine::event_kind_key(e.kind)).c_str(),
                 std::string(engine::event_kind_meaning(e.kind)).c_str());
     ImGui::TextUnformatted(event_call_text(e).c_str());
+    ImGui::Text("at %s, took %s", duration_text(e.start).c_str(), duration_text(e.duration).c_str());
     if (!e.layers.empty()) ImGui::Text("layers: %s", layers_text(e).c_str());
     const std::string result = event_result_text(e);
     if (!result.empty()) ImGui::Text("result: %s", result.c_str());
@@ -102,30 +103,39 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
 
     // Fixed widths from the font: fitting to the first frame's content
     // would size the columns for an empty table. The call column stretches
-    // but keeps room for a call's name and a few arguments; when the panel
-    // is narrower than all the columns' minimums, the table scrolls sideways
-    // instead of squeezing it.
+    // but keeps room for a call's name and a few arguments: a narrow panel
+    // first hides the start time, then the duration (both stay in the row's
+    // tooltip), and below that the table scrolls sideways.
     const float em = ImGui::GetFontSize();
     struct Column {
         const char* name;
         float ems;
     };
-    static constexpr Column kFixed[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 4.2f}, {"layers", 3.0f}, {"kind", 5.6f}};
-    static constexpr Column kResult{"result", 6.5f};
-    static constexpr float kCallMinEms = 16.0f;
+    static constexpr Column kColumns[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 5.2f}, {"layers", 3.0f},
+                                          {"kind", 4.4f}, {"call", 12.0f}, {"result", 5.5f}};
+    constexpr int kTime = 1, kTook = 2, kCall = 5;
     const ImGuiStyle& style = ImGui::GetStyle();
-    float minimum = (kResult.ems + kCallMinEms) * em + 7 * (style.CellPadding.x * 2 + 1) + style.ScrollbarSize;
-    for (const Column& c : kFixed) minimum += c.ems * em;
+    auto needs = [&](bool time, bool took) {
+        float w = style.ScrollbarSize;
+        for (int i = 0; i < 7; ++i)
+            if ((i != kTime || time) && (i != kTook || took)) w += kColumns[i].ems * em + style.CellPadding.x * 2 + 1;
+        return w;
+    };
     const float avail = ImGui::GetContentRegionAvail().x;
+    const bool show_time = avail >= needs(true, true);
+    const bool show_took = avail >= needs(false, true);
+    const float minimum = needs(show_time, show_took);
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
     if (avail < minimum) flags |= ImGuiTableFlags_ScrollX;
     const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
     if (!ImGui::BeginTable("timeline", 7, flags, size, avail < minimum ? minimum : 0.0f)) return commands;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const Column& c : kFixed) ImGui::TableSetupColumn(c.name, ImGuiTableColumnFlags_WidthFixed, em * c.ems);
-    ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(kResult.name, ImGuiTableColumnFlags_WidthFixed, em * kResult.ems);
+    for (int i = 0; i < 7; ++i) {
+        ImGuiTableColumnFlags f = i == kCall ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_WidthFixed;
+        if ((i == kTime && !show_time) || (i == kTook && !show_took)) f |= ImGuiTableColumnFlags_Disabled;
+        ImGui::TableSetupColumn(kColumns[i].name, f, i == kCall ? 0.0f : em * kColumns[i].ems);
+    }
     ImGui::TableHeadersRow();
 
     ImGuiListClipper clipper;

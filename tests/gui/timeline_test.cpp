@@ -109,7 +109,7 @@ TEST_CASE("At 1024x768 the timeline's call column keeps its room and no cell's t
     gui::TimelineViewState state;
     for (int i = 0; i < 2; ++i) imgui.frame([&] { gui::timeline_view(&snap, p, state); });
     REQUIRE(state.call_width);
-    CHECK(*state.call_width >= ImGui::GetFontSize() * 15);
+    CHECK(*state.call_width >= ImGui::GetFontSize() * 11);  // 12 em less its padding
     const auto cut = tests::HeadlessImGui::text_cut_sideways();
     CAPTURE(cut);
     CHECK(cut.empty());
