@@ -354,6 +354,7 @@ FrameOutcome AppShell::normal_frame(double now) {
         if (snap && snap->lesson && panel.lesson_id == snap->lesson->id && inspector_tabs_.lesson != panel.lesson_id) {
             inspector_tabs_.lesson = panel.lesson_id;
             inspector_tabs_.first = panel.exercises ? panel.exercises->first_inspector : "";
+            inspector_tabs_.first_tries = 0;
         }
         auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, inspector_tabs_, show_console);
         commands.insert(commands.end(), c.begin(), c.end());

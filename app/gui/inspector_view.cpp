@@ -43,7 +43,6 @@ Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* p
     if (pick.empty() && tabs.front == "console" && console_empty)
         for (std::size_t i = 0; i < std::size(has) && pick.empty(); ++i)
             if (has[i]) pick = keys[i];
-    if (!pick.empty() && pick == tabs.first) tabs.first.clear();
 
     auto tab = [&](std::size_t i, const char* label) {
         const ImGuiTabItemFlags flags = pick == keys[i] ? ImGuiTabItemFlags_SetSelected : 0;
@@ -62,19 +61,28 @@ Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* p
         ImGui::EndTabItem();
     }
     if (has[2] && tab(2, "Memory")) {
-        for (const auto& view : f.memory) memory_inspector(view, f, fonts, palette);
+        // Hex rows and disassembly keep their columns: they scroll sideways.
+        if (ImGui::BeginChild("memory", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar))
+            for (const auto& view : f.memory) memory_inspector(view, f, fonts, palette);
+        ImGui::EndChild();
         ImGui::EndTabItem();
     }
     if (has[3] && tab(3, "Tables")) {
+        ImGui::PushTextWrapPos(0.0f);  // titles and notes wrap at the panel's edge
         for (const auto& view : f.tables) fact_table(view, palette);
+        ImGui::PopTextWrapPos();
         ImGui::EndTabItem();
     }
     if (has[4] && tab(4, "Series")) {
+        ImGui::PushTextWrapPos(0.0f);
         for (const auto& view : f.series) series_plot(view, palette);
+        ImGui::PopTextWrapPos();
         ImGui::EndTabItem();
     }
     if (has[5] && tab(5, "Histograms")) {
+        ImGui::PushTextWrapPos(0.0f);
         for (const auto& view : f.histograms) histogram_plot(view, palette);
+        ImGui::PopTextWrapPos();
         ImGui::EndTabItem();
     }
     if (tab(6, "Console")) {
@@ -82,6 +90,13 @@ Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* p
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
+    // A tab bar drawn for the first time picks its own first tab over the
+    // one asked for, so the lesson's tab is asked for until it is in front
+    // (a few frames at most), and then left to the learner.
+    if (pick == tabs.first && !pick.empty() && (tabs.front == tabs.first || ++tabs.first_tries > 3)) {
+        tabs.first.clear();
+        tabs.first_tries = 0;
+    }
     return out;
 }
 

@@ -18,7 +18,8 @@ namespace strata::gui {
 // `inspector:` tab comes to the front the first time it has data.
 struct InspectorTabs {
     std::string lesson;  // the lesson `first` was read for
-    std::string first;   // one of engine::inspector_tab_keys(); cleared once shown
+    std::string first;   // one of engine::inspector_tab_keys(); cleared once in front
+    int first_tries = 0; // frames it was asked for and not yet in front
     std::string front;   // the tab in front this frame ("" when none)
 };
 

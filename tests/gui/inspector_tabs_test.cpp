@@ -60,3 +60,11 @@ TEST_CASE("A lesson's inspector tab comes to the front once it has data, then th
         CHECK(view.tabs.front == "console");
     }
 }
+
+TEST_CASE("A lesson's inspector tab wins even in a tab bar drawn for the first time", "[gui][inspector][tabs]") {
+    Inspectors view;
+    view.tabs.first = "series";
+    view.show(tests::fixture_snapshot(2));  // registers, memory, tables, series: all new at once
+    CHECK(view.tabs.front == "series");
+    CHECK(view.tabs.first.empty());
+}
