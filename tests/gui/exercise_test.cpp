@@ -13,6 +13,7 @@
 #include "app/gui/exercise_tracker.hpp"
 #include "app/gui/exercise_view.hpp"
 #include "engine/session.hpp"
+#include "tests/gui/exercise_scratch.hpp"
 #include "tests/gui/headless.hpp"
 #include "tests/unit/exercise_fixture.hpp"
 
@@ -50,37 +51,14 @@ exercises:
 ## Mount {#mount}
 )md";
 
-// A scratch assets dir (STRATA_ASSETS) holding the fixture's Markdown, and
-// a scratch state dir for progress; both removed afterwards.
-struct Scratch {
-    fs::path root;
-    Scratch() {
-        std::string pattern = (fs::temp_directory_path() / "gui-exercise-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()));
-        root = pattern;
-        fs::create_directories(root / "assets" / "lessons" / "test");
-        std::ofstream(root / "assets" / "lessons" / "test" / "exercises.md") << kMarkdown;
-        ::setenv("STRATA_ASSETS", (root / "assets").c_str(), 1);
-    }
-    ~Scratch() {
-        ::unsetenv("STRATA_ASSETS");
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
-    fs::path assets() const { return root / "assets"; }
-    fs::path state() const { return root / "state"; }
+// The fixture's Markdown in a scratch assets dir, removed afterwards.
+struct Scratch : tests::ExerciseScratch {
+    Scratch() : ExerciseScratch(kMarkdown) {}
 };
 
-const engine::Catalogue& catalogue() {
-    static const engine::Catalogue c({tests::exercise_fixture_lesson()});
-    return c;
-}
+const engine::Catalogue& catalogue() { return tests::exercise_fixture_catalogue(); }
 
-void build_atlas() {
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-}
+void build_atlas() { tests::HeadlessImGui::build_font_atlas(); }
 
 std::shared_ptr<const engine::Snapshot> shot(const engine::Session& s) {
     return std::make_shared<const engine::Snapshot>(s.snapshot());

@@ -10,8 +10,8 @@
 #include <imgui_internal.h>
 
 #include "app/gui/app_shell.hpp"
+#include "tests/gui/exercise_scratch.hpp"
 #include "tests/gui/headless.hpp"
-#include "tests/unit/exercise_fixture.hpp"
 
 using namespace strata;
 using namespace std::chrono_literals;
@@ -43,33 +43,13 @@ The machine is created here, with a long paragraph of narrative text that wraps 
 ## Mount {#mount}
 )md";
 
-struct Scratch {
-    fs::path root;
-    Scratch() {
-        std::string pattern = (fs::temp_directory_path() / "gui-fit-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()));
-        root = pattern;
-        fs::create_directories(root / "assets" / "lessons" / "test");
-        std::ofstream(root / "assets" / "lessons" / "test" / "exercises.md") << kLongPrediction;
-        ::setenv("STRATA_ASSETS", (root / "assets").c_str(), 1);
-    }
-    ~Scratch() {
-        ::unsetenv("STRATA_ASSETS");
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
+struct Scratch : tests::ExerciseScratch {
+    Scratch() : ExerciseScratch(kLongPrediction) {}
 };
 
-const engine::Catalogue& catalogue() {
-    static const engine::Catalogue c({tests::exercise_fixture_lesson()});
-    return c;
-}
+const engine::Catalogue& catalogue() { return tests::exercise_fixture_catalogue(); }
 
-void build_atlas() {
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-}
+void build_atlas() { tests::HeadlessImGui::build_font_atlas(); }
 
 ImRect visible(const char* window_name) {
     const ImGuiWindow* w = ImGui::FindWindowByName(window_name);

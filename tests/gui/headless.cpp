@@ -24,6 +24,12 @@ HeadlessImGui::HeadlessImGui(float width, float height) {
 
 HeadlessImGui::~HeadlessImGui() { ImGui::DestroyContext(); }
 
+void HeadlessImGui::build_font_atlas() {
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+}
+
 void HeadlessImGui::raw_frame(const std::function<void()>& body) {
     ImGui::NewFrame();
     body();

@@ -18,6 +18,9 @@ public:
     HeadlessImGui(const HeadlessImGui&) = delete;
     HeadlessImGui& operator=(const HeadlessImGui&) = delete;
 
+    // Builds the font atlas again, after a shell (re)loaded its fonts.
+    static void build_font_atlas();
+
     // One frame with `body` drawn inside a full-screen window.
     void frame(const std::function<void()>& body);
     // One frame where `body` places its own windows.
