@@ -1,5 +1,7 @@
 #include "app/gui/timeline_view.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -42,24 +44,40 @@ void event_tooltip(const engine::TraceEvent& e) {
     ImGui::EndTooltip();
 }
 
+// Puts the next item on this line when `width` more pixels fit beside the
+// last one, else on the next line: the toolbar wraps instead of running
+// past a narrow panel's edge.
+void same_line_if_room(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float checkbox_width(const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, const Palette& palette) {
     Commands commands;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
     ImGui::InputTextWithHint("##search", "search calls, args, errors", &state.filter.search);
-    ImGui::SameLine();
+    same_line_if_room(checkbox_width("this step"));
     ImGui::Checkbox("this step", &state.filter.current_step_only);
-    ImGui::SameLine();
+    same_line_if_room(checkbox_width("failed"));
     ImGui::Checkbox("failed", &state.filter.failed_only);
     if (state.filter.layer) {
-        ImGui::SameLine();
         const std::string label = fmt::format("layer: {}  ×##clear-layer", engine::layer_info(*state.filter.layer).title);
+        same_line_if_room(button_width(label.c_str()));
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette.node_filtered));
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 255));
         if (ImGui::SmallButton(label.c_str())) commands.push_back({CommandKind::filter_layer});
         ImGui::PopStyleColor(2);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set by clicking a node in the diagram; click to clear.");
     }
-    ImGui::SameLine();
+    same_line_if_room(button_width("Export…"));
     const bool can_export = snapshot && snapshot->events && !snapshot->events->empty();
     if (!can_export) ImGui::BeginDisabled();
     if (ImGui::Button("Export…")) ImGui::OpenPopup("export-trace");
@@ -79,7 +97,9 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
     }
     if (!state.export_message.empty()) {
         ImGui::SameLine();
-        ImGui::TextDisabled("%s", state.export_message.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        fitted_text(state.export_message);
+        ImGui::PopStyleColor();
     }
     return commands;
 }

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include <imgui_internal.h>
+
 #include "app/gui/event_text.hpp"
 #include "app/gui/panel_splits.hpp"
 #include "app/gui/text_fit.hpp"
@@ -113,4 +117,33 @@ TEST_CASE("At 1024x768 the timeline's call column keeps its room and no cell's t
     const auto cut = tests::HeadlessImGui::text_cut_sideways();
     CAPTURE(cut);
     CHECK(cut.empty());
+}
+
+TEST_CASE("A narrow, large-type timeline wraps its toolbar: every control can be reached", "[gui][timeline][fit][toolbar]") {
+    tests::HeadlessImGui imgui(300, 400);
+    ImGui::GetIO().FontGlobalScale = 2.0f;
+    ImGuiStyle style;
+    const auto p = gui::make_theme("dark", style).palette;
+    const auto snap = tests::fixture_snapshot(4);
+    gui::TimelineViewState state;
+    ImGuiID this_step = 0, failed = 0, export_button = 0;
+    auto draw = [&] {
+        gui::timeline_view(&snap, p, state);
+        // The toolbar's items, as the view names them in this window.
+        this_step = ImGui::GetID("this step");
+        failed = ImGui::GetID("failed");
+        export_button = ImGui::GetID("Export…");
+    };
+    imgui.frame(draw);
+    // Move the mouse over the window's top and note what can be hovered.
+    std::set<ImGuiID> hovered;
+    for (float y = 2; y < 200; y += 5)
+        for (float x = 2; x < 300; x += 5) {
+            ImGui::GetIO().MousePos = ImVec2(x, y);
+            imgui.frame(draw);
+            hovered.insert(GImGui->HoveredId);
+        }
+    CHECK(hovered.count(this_step));
+    CHECK(hovered.count(failed));
+    CHECK(hovered.count(export_button));
 }
