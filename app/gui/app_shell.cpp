@@ -321,7 +321,8 @@ FrameOutcome AppShell::normal_frame(double now) {
     }
     ImGui::End();
 
-    if (auto [pos, size] = place(panels.timeline); begin_panel("Timeline", pos, size)) {
+    // Narrower than its toolbar's widest control, the panel scrolls sideways.
+    if (auto [pos, size] = place(panels.timeline); begin_panel("Timeline", pos, size, ImGuiWindowFlags_HorizontalScrollbar)) {
         auto c = timeline_view(snap, theme_.palette, timeline_);
         commands.insert(commands.end(), c.begin(), c.end());
     }
