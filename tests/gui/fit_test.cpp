@@ -47,10 +47,6 @@ struct Scratch : tests::ExerciseScratch {
     Scratch() : ExerciseScratch(kLongPrediction) {}
 };
 
-const engine::Catalogue& catalogue() { return tests::exercise_fixture_catalogue(); }
-
-void build_atlas() { tests::HeadlessImGui::build_font_atlas(); }
-
 ImRect visible(const char* window_name) {
     const ImGuiWindow* w = ImGui::FindWindowByName(window_name);
     REQUIRE(w);
@@ -70,9 +66,9 @@ TEST_CASE("The prediction's choices and its Lock in button stay in sight at lapt
     o.probe_machine = false;
     o.chooser = gui::live_chooser();
     o.theme = "dark";
-    gui::AppShell shell(catalogue(), o, nullptr);
+    gui::AppShell shell(tests::exercise_fixture_catalogue(), o, nullptr);
     shell.load_fonts();
-    build_atlas();
+    tests::HeadlessImGui::build_font_atlas();
     REQUIRE(shell.controller().wait_idle(5s));
     shell.controller().submit({gui::CommandKind::step});  // boot: the prediction for "run" is asked now
     REQUIRE(shell.controller().wait_idle(5s));
@@ -118,9 +114,9 @@ TEST_CASE("A small, narrow or large-type window keeps every control reachable an
     o.chooser = gui::live_chooser();
     o.theme = "dark";
     o.font_scale = shape.font_scale;
-    gui::AppShell shell(catalogue(), o, nullptr);
+    gui::AppShell shell(tests::exercise_fixture_catalogue(), o, nullptr);
     shell.load_fonts();
-    build_atlas();
+    tests::HeadlessImGui::build_font_atlas();
     REQUIRE(shell.controller().wait_idle(5s));
     shell.controller().submit({gui::CommandKind::step});
     REQUIRE(shell.controller().wait_idle(5s));
