@@ -15,7 +15,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/lesson.hpp"
@@ -105,11 +107,18 @@ struct LessonExercises {
     std::string lesson_id;
     std::string source;  // the Markdown file, for messages
     std::vector<Exercise> exercises;
+    // Front matter `inspector:`, the inspector tab the window brings to the
+    // front when it first has data (one of inspector_tab_keys()); empty:
+    // the window's own choice.
+    std::string first_inspector;
 
     const Exercise* find(std::string_view id) const;
     // Predict exercises asked before `step_id`, in file order.
     std::vector<const Exercise*> before_step(std::string_view step_id) const;
     std::vector<const Exercise*> challenges() const;
 };
+
+// The inspector tabs a lesson may name in `inspector:`.
+std::span<const std::string_view> inspector_tab_keys();
 
 }  // namespace strata::engine

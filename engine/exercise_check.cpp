@@ -29,6 +29,12 @@ std::string_view editor_kind_key(EditorKind kind) {
     return "";
 }
 
+std::span<const std::string_view> inspector_tab_keys() {
+    // The window's inspector tabs (app/gui/inspector_view.cpp), lower-case.
+    static constexpr std::string_view keys[] = {"values", "registers", "memory", "tables", "series", "histograms", "console"};
+    return keys;
+}
+
 const Exercise* LessonExercises::find(std::string_view id) const {
     for (const auto& e : exercises)
         if (e.id == id) return &e;

@@ -34,7 +34,8 @@ bool valid_id(const std::string& id) {
     });
 }
 
-std::string joined(Keys keys) {
+template <class Range>
+std::string joined(const Range& keys) {
     std::string out;
     for (auto k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
     return out;
@@ -60,6 +61,13 @@ public:
         out.source = source_;
         if (!root || root.IsNull()) return out;
         if (!root.IsMap()) return fail(root, "the front matter must be a mapping (`exercises:` and its list)");
+        if (const YAML::Node tab = root["inspector"]; tab) {
+            const auto keys = inspector_tab_keys();
+            const std::string name = tab.IsScalar() ? tab.as<std::string>() : "";
+            if (std::find(keys.begin(), keys.end(), name) == keys.end())
+                return fail(tab, fmt::format("`inspector` names the tab to open first: one of {}", joined(keys)));
+            out.first_inspector = name;
+        }
         // Other top-level keys belong to other features of the file.
         const YAML::Node list = root["exercises"];
         if (!list || list.IsNull()) return out;

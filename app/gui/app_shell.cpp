@@ -8,6 +8,7 @@
 
 #include "app/gui/inspector_view.hpp"
 #include "app/gui/replay_banner.hpp"
+#include "app/gui/text_fit.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "engine/trace_json.hpp"
 
@@ -253,13 +254,17 @@ void AppShell::menu_bar() {
         ImGui::EndMenu();
     }
     std::string problem = status_problem() + controller_->last_problem();
+    // Status text takes what is left of the bar, cut in the middle (whole
+    // on hover) rather than at the window's edge.
     if (!link_message_.empty()) {
-        ImGui::TextDisabled("%s", link_message_.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        fitted_text(link_message_);
+        ImGui::PopStyleColor();
         ImGui::SameLine();
     }
     if (!problem.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.failed);
-        ImGui::TextUnformatted(problem.c_str());
+        fitted_text(problem);
         ImGui::PopStyleColor();
     }
     ImGui::EndMainMenuBar();
@@ -286,7 +291,7 @@ FrameOutcome AppShell::normal_frame(double now) {
     menu_bar();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const float top = ImGui::GetFrameHeight();
-    const PanelLayout panels = panel_layout(display, top, settings_.panels);
+    const PanelLayout panels = panel_layout(display, top, settings_.panels, ImGui::GetFontSize());
     auto place = [](const ImRect& r) { return std::pair{r.Min, r.GetSize()}; };
 
     if (auto [pos, size] = place(panels.navigator); begin_panel("Lessons", pos, size)) {
@@ -316,7 +321,8 @@ FrameOutcome AppShell::normal_frame(double now) {
     }
     ImGui::End();
 
-    if (auto [pos, size] = place(panels.timeline); begin_panel("Timeline", pos, size)) {
+    // Narrower than its toolbar's widest control, the panel scrolls sideways.
+    if (auto [pos, size] = place(panels.timeline); begin_panel("Timeline", pos, size, ImGuiWindowFlags_HorizontalScrollbar)) {
         auto c = timeline_view(snap, theme_.palette, timeline_);
         commands.insert(commands.end(), c.begin(), c.end());
     }
@@ -344,13 +350,20 @@ FrameOutcome AppShell::normal_frame(double now) {
         // The console comes to the front once, when a shell opens.
         const bool show_console = shell.running && !shell_was_running_;
         shell_was_running_ = shell.running;
-        auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, show_console);
+        // A lesson's `inspector:` tab, read once when it opens.
+        const ExercisePanel& panel = exercises_.panel();
+        if (snap && snap->lesson && panel.lesson_id == snap->lesson->id && inspector_tabs_.lesson != panel.lesson_id) {
+            inspector_tabs_.lesson = panel.lesson_id;
+            inspector_tabs_.first = panel.exercises ? panel.exercises->first_inspector : "";
+            inspector_tabs_.first_tries = 0;
+        }
+        auto c = inspector_view(snap, &previous_facts_, fonts_, theme_.palette, shell, console_, inspector_tabs_, show_console);
         commands.insert(commands.end(), c.begin(), c.end());
     }
     ImGui::End();
 
     // Splitters last, over the panels' borders; a finished drag is saved.
-    if (panel_splitters(display, top, settings_.panels)) save_settings(options_.config_dir, settings_);
+    if (panel_splitters(display, top, settings_.panels, ImGui::GetFontSize())) save_settings(options_.config_dir, settings_);
 
     for (const auto& c : commands) apply(c, snap);
 

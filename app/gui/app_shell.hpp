@@ -19,6 +19,7 @@
 #include "app/gui/exercise_tracker.hpp"
 #include "app/gui/exercise_view.hpp"
 #include "app/gui/fonts.hpp"
+#include "app/gui/inspector_view.hpp"
 #include "app/gui/link_opener.hpp"
 #include "app/gui/narrative_view.hpp"
 #include "app/gui/navigator_view.hpp"
@@ -90,6 +91,8 @@ public:
     const Settings& settings() const { return settings_; }
     const GuiProgress& progress() const { return progress_; }
     const ExercisePanel& exercises() const { return exercises_.panel(); }
+    const ExerciseEditState& exercise_edits() const { return exercise_edits_; }
+    const InspectorTabs& inspector_tabs() const { return inspector_tabs_; }
     std::string status_problem() const;  // font or layout problems, for the status line
     // The machine probe finished (navigator availability is known).
     bool availability_ready() const;
@@ -144,6 +147,7 @@ private:
     TimelineViewState timeline_;
     NarrativeViewState narrative_;
     ConsoleViewState console_;
+    InspectorTabs inspector_tabs_;
     bool shell_was_running_ = false;
     bool autoplay_ = false;
     double last_auto_step_ = 0;

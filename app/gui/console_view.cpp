@@ -20,7 +20,9 @@ void transcript_box(const std::string& text, const FontSet& fonts, ConsoleViewSt
     const float height = std::max(ImGui::GetContentRegionAvail().y - reserve, ImGui::GetTextLineHeightWithSpacing() * 3);
     if (ImGui::BeginChild("shell-transcript", ImVec2(0, height), true)) {
         ImGui::PushFont(fonts.or_regular(fonts.mono));
+        ImGui::PushTextWrapPos(0.0f);  // long lines wrap, as in a terminal
         ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+        ImGui::PopTextWrapPos();
         ImGui::PopFont();
         // Follow the shell's output as a terminal does.
         if (text.size() != state.transcript_seen) {
@@ -39,7 +41,9 @@ Commands console_view(const engine::Snapshot& snapshot, const ShellState& shell,
     // While the shell runs it gets the whole (small) panel: the steps'
     // output is still in the snapshot, shown again when the shell ends.
     if (shell.running && snapshot.lesson && snapshot.lesson->interactive_shell) {
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("A shell inside the container (/bin/sh on a pty). `exit` leaves it.");
+        ImGui::PopTextWrapPos();
         const float line = ImGui::GetFrameHeightWithSpacing();
         transcript_box(shell.transcript, fonts, state, line + 4);
         ImGui::PushFont(fonts.or_regular(fonts.mono));
@@ -57,6 +61,11 @@ Commands console_view(const engine::Snapshot& snapshot, const ShellState& shell,
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Interrupt the running command");
         return out;
     }
+    // Every line from here wraps at the panel's edge instead of running past it.
+    ImGui::PushTextWrapPos(0.0f);
+    struct PopWrap {
+        ~PopWrap() { ImGui::PopTextWrapPos(); }
+    } pop_wrap;
     ImGui::PushFont(fonts.or_regular(fonts.mono));
     if (snapshot.console.empty()) ImGui::TextDisabled("(nothing written to the console yet)");
     else ImGui::TextUnformatted(snapshot.console.c_str());

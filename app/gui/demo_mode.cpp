@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/gui/fonts.hpp"
+
 namespace strata::gui {
 
 namespace {
@@ -25,10 +27,12 @@ DemoLayout demo_layout(ImVec2 display, float font, bool notes) {
     const float bar_h = std::min(h, font * 1.8f + 2 * pad);
     l.bar = ImRect(0, 0, w, bar_h);
     float rest = h - bar_h;
-    // Two lines of caption when there is room for a diagram three times
-    // its height; less, then nothing, as the window shrinks.
-    float caption_h = std::min(font * 2.6f + 2 * pad, rest / 4);
-    if (caption_h < font + 2 * pad) caption_h = 0;
+    // The step's title (heading size) over two lines of its outcome (body
+    // size), when there is room for a diagram three times its height; less, then
+    // nothing, as the window shrinks. Longer outcomes scroll.
+    const float lines = (kHeadingScale + 2.0f) * font * 1.2f;
+    float caption_h = std::min(lines + 2 * pad, rest / 4);
+    if (caption_h < font * 1.2f + 2 * pad) caption_h = 0;
     l.caption = ImRect(0, h - caption_h, w, h);
     const float top = bar_h, bottom = h - caption_h;
     // Notes take at most a third of the width, never more than the diagram.

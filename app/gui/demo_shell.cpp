@@ -6,7 +6,11 @@
 #include <imgui.h>
 
 #include "app/gui/app_shell.hpp"
+#include "app/gui/contrast.hpp"
 #include "app/gui/event_text.hpp"
+#include "app/gui/markdown.hpp"
+#include "app/gui/narrative_view.hpp"
+#include "app/gui/text_fit.hpp"
 #include "app/gui/replay_banner.hpp"
 
 namespace strata::gui {
@@ -49,6 +53,13 @@ std::string inline_error(const engine::Snapshot* snap, const std::string& proble
     return problem.empty() ? std::string{} : "✗ " + problem;
 }
 
+// "3. Title" is a step's number, not the start of a Markdown list.
+std::string as_paragraph(const std::string& text) {
+    const auto dot = text.find(". ");
+    if (dot == std::string::npos || dot == 0 || text.find_first_not_of("0123456789") != dot) return text;
+    return text.substr(0, dot) + "\\" + text.substr(dot);
+}
+
 }  // namespace
 
 FrameOutcome AppShell::demo_frame(double now) {
@@ -84,13 +95,17 @@ FrameOutcome AppShell::demo_frame(double now) {
                                     ? fmt::format("{}  ·  {} steps", snap->lesson->title, total)
                                     : fmt::format("{}  ·  step {} of {}", snap->lesson->title, snap->current_step + 1, total);
             if (options_.auto_advance > 0) where += fmt::format("  ·  auto {:g} s", options_.auto_advance);
-            ImGui::PushClipRect(ImGui::GetCursorScreenPos(), layout.bar.Max, true);
-            ImGui::TextUnformatted(where.c_str());
-            ImGui::PopClipRect();
+            // Caption size, centred on the buttons' line; cut in the middle
+            // (whole on hover) rather than at the screen's edge.
+            ImGui::PushFont(fonts_.or_regular(fonts_.caption));
+            ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (ImGui::GetFrameHeight() - ImGui::GetFontSize()) * 0.5f);
+            fitted_text(where, /*tooltip=*/false);
+            ImGui::PopFont();
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("→ Page Down Space  next     ← Page Up  back     Home  restart\n"
+                ImGui::SetTooltip("%s\n\n→ Page Down Space  next     ← Page Up  back     Home  restart\n"
                                   "1..9, 0  jump to that step     B  blank     F  full screen\n"
-                                  "N  speaker notes     + -  text size     Esc  leave demo mode");
+                                  "N  speaker notes     + -  text size     Esc  leave demo mode",
+                                  where.c_str());
         }
         ImGui::End();
         ImGui::PopStyleVar();
@@ -118,7 +133,7 @@ FrameOutcome AppShell::demo_frame(double now) {
                 const ImRect box(ImVec2(area.Min.x + pad, area.Max.y - h - pad), ImVec2(area.Max.x - pad, area.Max.y - pad));
                 ImDrawList* dl = ImGui::GetWindowDrawList();
                 dl->AddRectFilled(box.Min, box.Max, theme_.palette.failed, 6.0f);
-                dl->AddText(nullptr, 0, ImVec2(box.Min.x + pad, box.Min.y + pad), IM_COL32(255, 255, 255, 255),
+                dl->AddText(nullptr, 0, ImVec2(box.Min.x + pad, box.Min.y + pad), text_colour_on(theme_.palette.failed),
                             error.c_str(), nullptr, wrap);
                 demo_frame_.error = box;
             }
@@ -126,7 +141,7 @@ FrameOutcome AppShell::demo_frame(double now) {
         ImGui::End();
 
         // 3. The caption: the step, and its outcome.
-        if (layout.caption.GetHeight() > 0 && begin_area("##demo-caption", layout.caption, ImGuiWindowFlags_NoScrollbar)) {
+        if (layout.caption.GetHeight() > 0 && begin_area("##demo-caption", layout.caption)) {
             if (!have_lesson) {
                 demo_frame_.caption = "No lesson: Esc, pick one on the left, View > Demo mode (or strata gui --demo --lesson ID)";
             } else if (snap->current_step < 0) {
@@ -135,12 +150,16 @@ FrameOutcome AppShell::demo_frame(double now) {
                 const auto& step = snap->lesson->steps[static_cast<std::size_t>(snap->current_step)];
                 demo_frame_.caption = fmt::format("{}. {}", snap->current_step + 1, step.title);
             }
-            ImGui::PushFont(fonts_.or_regular(fonts_.bold));
-            ImGui::TextUnformatted(demo_frame_.caption.c_str());
+            // The type scale: the title at heading size, the outcome at body
+            // size, wrapped; both Markdown, as the narrative writes them.
+            FontSet title_fonts = fonts_;
+            title_fonts.regular = title_fonts.bold = fonts_.or_regular(fonts_.heading);
+            ImGui::PushFont(title_fonts.regular);
+            draw_markdown(parse_markdown(as_paragraph(demo_frame_.caption)), title_fonts, theme_.palette, nullptr);
             ImGui::PopFont();
             if (record && record->status == engine::StepStatus::done) {
                 ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.path_vm_entry);
-                ImGui::TextUnformatted(("✓ " + record->summary).c_str());
+                draw_markdown(parse_markdown("✓ " + record->summary), fonts_, theme_.palette, nullptr);
                 ImGui::PopStyleColor();
             } else if (busy) {
                 ImGui::TextDisabled("running… (Esc cancels)");

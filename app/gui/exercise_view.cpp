@@ -44,8 +44,10 @@ bool button(const char* label, bool enabled) {
     return clicked;
 }
 
-void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const PredictionState& p, bool busy,
-                const FontSet& fonts, ExerciseEditState& edits, Commands& out) {
+// The prompt and the choices; the "Lock in" button is drawn apart
+// (lock_in_button), below the panel's scrolling part.
+void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const PredictionState& p, const FontSet& fonts,
+                ExerciseEditState& edits) {
     const engine::Exercise& e = *p.exercise;
     ImGui::PushID(e.id.c_str());
     ImGui::PushFont(fonts.or_regular(fonts.bold));
@@ -68,10 +70,20 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
             ImGui::TextWrapped("%s", e.choices[static_cast<std::size_t>(i)].text.c_str());
             if (ImGui::IsItemClicked()) selected = i;
         }
-        if (button("Lock in my prediction", selected >= 0 && !busy))
-            out.push_back({CommandKind::answer_prediction, e.id, 0, std::nullopt,
-                           e.choices[static_cast<std::size_t>(selected)].id});
     }
+    ImGui::PopID();
+}
+
+void lock_in_button(const PredictionState& p, bool busy, ExerciseEditState& edits, Commands& out) {
+    const engine::Exercise& e = *p.exercise;
+    const int selected = edits.selected.try_emplace(e.id, -1).first->second;
+    ImGui::PushID(e.id.c_str());
+    if (button("Lock in my prediction", selected >= 0 && !busy))
+        out.push_back({CommandKind::answer_prediction, e.id, 0, std::nullopt,
+                       e.choices[static_cast<std::size_t>(selected)].id});
+    edits.lock_in_buttons[e.id] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    if (selected < 0 && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("Choose an answer above first.");
     ImGui::PopID();
 }
 
@@ -157,9 +169,28 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     const bool resume = panel.resume_step >= 0 && snapshot->current_step < 0 && panel.challenge_run.empty();
     if (!any && panel.problem.empty() && !resume) return out;
 
-    // As tall as its content was last frame, at most a little over half the panel.
-    const float room = ImGui::GetContentRegionAvail().y;
-    const float height = std::clamp(edits.content_height + ImGui::GetStyle().WindowPadding.y, 1.0f, std::max(room * 0.55f, 1.0f));
+    // The predictions waiting for a "Lock in": their buttons go below the
+    // scrolling part, always in sight.
+    const int current = snapshot->current_step;
+    const bool stopped = current >= 0 && snapshot->steps[static_cast<std::size_t>(current)].status != engine::StepStatus::done;
+    std::vector<const PredictionState*> asking;
+    if (!stopped && panel.challenge_run.empty())
+        for (const auto& p : panel.predictions)
+            if (p.step == current + 1 && !p.verdict) asking.push_back(&p);
+    std::vector<const PredictionState*> unlocked;
+    for (const auto* p : asking)
+        if (!p->locked) unlocked.push_back(p);
+    edits.lock_in_buttons.clear();
+
+    // As tall as its content was last frame, leaving the narrative a few
+    // lines (it scrolls on its own) and the buttons their row; what does
+    // not fit scrolls, with a scrollbar.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float buttons = static_cast<float>(unlocked.size()) * ImGui::GetFrameHeightWithSpacing();
+    const float room = ImGui::GetContentRegionAvail().y - buttons - style.ItemSpacing.y * 2;
+    const float cap = std::max({room - line * 4, room * 0.55f, 1.0f});
+    const float height = std::clamp(edits.content_height + style.WindowPadding.y, 1.0f, cap);
     ImGui::BeginChild("exercises", ImVec2(0, height), false);
     const engine::Snapshot& snap = *snapshot;
 
@@ -182,8 +213,6 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     }
 
     // Predictions for the step about to run; verdicts of the one that ran.
-    const int current = snap.current_step;
-    const bool stopped = current >= 0 && snap.steps[static_cast<std::size_t>(current)].status != engine::StepStatus::done;
     for (const auto& p : panel.predictions)
         if (p.step == current && p.verdict) {
             ImGui::PushID(p.exercise->id.c_str());
@@ -192,13 +221,11 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
             ImGui::PopID();
             ImGui::Spacing();
         }
-    if (!stopped && panel.challenge_run.empty())
-        for (const auto& p : panel.predictions)
-            if (p.step == current + 1 && !p.verdict) {
-                prediction(snap, panel, p, busy, fonts, edits, out);
-                record_badge(panel, p.exercise->id, palette);
-                ImGui::Spacing();
-            }
+    for (const auto* p : asking) {
+        prediction(snap, panel, *p, fonts, edits);
+        record_badge(panel, p->exercise->id, palette);
+        ImGui::Spacing();
+    }
 
     if (!panel.challenges.empty()) {
         if (snap.finished) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
@@ -210,6 +237,7 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     }
     edits.content_height = ImGui::GetCursorPosY();
     ImGui::EndChild();
+    for (const auto* p : unlocked) lock_in_button(*p, busy, edits, out);
     ImGui::Separator();
     return out;
 }

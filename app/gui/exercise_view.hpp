@@ -8,6 +8,9 @@
 #include <map>
 #include <string>
 
+#include <imgui.h>
+#include <imgui_internal.h>  // ImRect
+
 #include "app/gui/command.hpp"
 #include "app/gui/exercise_tracker.hpp"
 #include "app/gui/fonts.hpp"
@@ -22,6 +25,10 @@ struct ExerciseEditState {
     std::map<std::string, int> selected;        // prediction id -> choice index (-1: none)
     std::map<std::string, std::string> values;  // challenge id -> the editor's text
     float content_height = 0;                   // measured last frame, to size the panel
+    // Where this frame drew each "Lock in" button (prediction id -> rect):
+    // drawn below the scrolling part, so a long list of choices never
+    // pushes them out of sight; tests check they lie inside the panel.
+    std::map<std::string, ImRect> lock_in_buttons;
 };
 
 // Draws the panel; nothing at all when the lesson has no exercises and

@@ -59,14 +59,15 @@ FontSet load_fonts(ImGuiIO& io, float pixel_size, const std::filesystem::path& d
         set.regular = io.Fonts->AddFontDefault(&config);
         set.problem = "DejaVu Sans not found in " + dir.string() +
                       ": using ImGui's built-in font (install fonts-dejavu-core)";
-        set.bold = set.italic = set.mono = set.heading = set.regular;
+        set.bold = set.italic = set.mono = set.heading = set.caption = set.regular;
         return set;
     }
     set.bold = add(io, dir / "DejaVuSans-Bold.ttf", pixel_size);
     set.italic = add(io, dir / "DejaVuSans-Oblique.ttf", pixel_size);
     set.mono = add(io, dir / "DejaVuSansMono.ttf", pixel_size);
-    set.heading = add(io, dir / "DejaVuSans-Bold.ttf", pixel_size * 1.3f);
-    for (ImFont** f : {&set.bold, &set.italic, &set.mono, &set.heading})
+    set.heading = add(io, dir / "DejaVuSans-Bold.ttf", pixel_size * kHeadingScale);
+    set.caption = add(io, dir / "DejaVuSans.ttf", std::max(kMinFontPixels, pixel_size * kCaptionScale));
+    for (ImFont** f : {&set.bold, &set.italic, &set.mono, &set.heading, &set.caption})
         if (!*f) *f = set.regular;
     return set;
 }

@@ -16,8 +16,9 @@ struct FontSet {
     ImFont* bold = nullptr;
     ImFont* italic = nullptr;
     ImFont* mono = nullptr;
-    ImFont* heading = nullptr;
-    float pixel_size = 0;
+    ImFont* heading = nullptr;  // kHeadingScale x the body size, bold
+    ImFont* caption = nullptr;  // kCaptionScale x the body size: status lines
+    float pixel_size = 0;       // the body text's
     std::string problem;  // empty when DejaVu loaded
 
     // Any style missing falls back to regular, so views never get null.
@@ -27,6 +28,10 @@ struct FontSet {
 // $STRATA_FONT_DIR, else /usr/share/fonts/truetype/dejavu.
 std::filesystem::path font_dir();
 constexpr float kBaseFontPixels = 17.0f;
+// The type scale: headings (and demo mode's step title) and captions
+// against the body text.
+constexpr float kHeadingScale = 1.3f;
+constexpr float kCaptionScale = 0.8f;
 constexpr float kMinFontPixels = 9.0f;
 constexpr float kMaxFontPixels = 72.0f;
 // base * dpi_scale * user_scale, clamped to a size that renders and fits.

@@ -91,7 +91,13 @@ void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts
 void fact_table(const engine::TableView& view, const Palette& palette) {
     ImGui::TextUnformatted(view.title.c_str());
     const int columns = static_cast<int>(std::max<std::size_t>(1, view.columns.size()));
-    if (!ImGui::BeginTable(view.title.c_str(), columns, kTableFlags | ImGuiTableFlags_Resizable)) return;
+    // Wider than the panel, the table scrolls sideways rather than cut its
+    // last columns; it is as tall as its rows, plus that scrollbar.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float row = ImGui::GetTextLineHeight() + style.CellPadding.y * 2;
+    const ImVec2 size(0, row * static_cast<float>(view.rows.size() + 1) + style.ScrollbarSize + 2);
+    if (!ImGui::BeginTable(view.title.c_str(), columns, kTableFlags | ImGuiTableFlags_Resizable | ImGuiTableFlags_ScrollX, size))
+        return;
     for (const auto& c : view.columns) ImGui::TableSetupColumn(c.c_str());
     ImGui::TableHeadersRow();
     for (std::size_t r = 0; r < view.rows.size(); ++r) {
@@ -175,13 +181,20 @@ void histogram_plot(const engine::HistogramView& view, const Palette& palette) {
 }
 
 void value_list(const std::vector<std::pair<std::string, std::string>>& values) {
-    if (!ImGui::BeginTable("values", 2, kTableFlags)) return;
+    // Names as wide as the longest, up to half the panel; values take the
+    // rest. Both wrap, so a long value is never cut at the panel's edge.
+    float names = 0;
+    for (const auto& kv : values) names = std::max(names, ImGui::CalcTextSize(kv.first.c_str()).x);
+    const float room = ImGui::GetContentRegionAvail().x;
+    if (!ImGui::BeginTable("values", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
+    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, std::max(1.0f, std::min(names, room * 0.5f)));
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     for (const auto& [k, v] : values) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(k.c_str());
+        ImGui::TextWrapped("%s", k.c_str());
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(v.c_str());
+        ImGui::TextWrapped("%s", v.c_str());
     }
     ImGui::EndTable();
 }

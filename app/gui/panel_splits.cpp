@@ -21,13 +21,15 @@ PanelSplits PanelSplits::clamped() const {
     return s;
 }
 
-PanelLayout panel_layout(ImVec2 display, float top, const PanelSplits& raw) {
+PanelLayout panel_layout(ImVec2 display, float top, const PanelSplits& raw, float em) {
     const PanelSplits s = raw.clamped();
     const float w = std::max(display.x, 3.0f);
     const float h = std::max(display.y - top, 2.0f);
-    // The centre column keeps at least a fifth of the width.
-    const float left_w = std::max(1.0f, std::min(w * s.navigator, w * 0.8f - w * s.right));
-    const float right_w = std::max(1.0f, w * s.right);
+    // Side columns at least their minimum widths where the window allows
+    // (at most 55% and 25% of it); the centre column keeps at least a fifth.
+    const float right_w = std::max(1.0f, std::max(w * s.right, std::min(em * kMinRightEms, w * 0.55f)));
+    const float nav_w = std::max(w * s.navigator, std::min(em * kMinNavigatorEms, w * 0.25f));
+    const float left_w = std::max(1.0f, std::min(nav_w, w * 0.8f - right_w));
     const float centre_x = left_w, right_x = std::max(centre_x + 1, w - right_w);
     const float diagram_h = std::max(1.0f, h * s.diagram);
     const float narrative_h = std::max(1.0f, h * s.narrative);
@@ -44,8 +46,8 @@ PanelLayout panel_layout(ImVec2 display, float top, const PanelSplits& raw) {
     return l;
 }
 
-bool panel_splitters(ImVec2 display, float top, PanelSplits& splits) {
-    const PanelLayout l = panel_layout(display, top, splits);
+bool panel_splitters(ImVec2 display, float top, PanelSplits& splits, float em) {
+    const PanelLayout l = panel_layout(display, top, splits, em);
     const float w = std::max(display.x, 3.0f), h = std::max(display.y - top, 2.0f);
     struct Split {
         const char* id;

@@ -27,12 +27,17 @@ struct PanelLayout {
 };
 
 // `top` is where the panels start (below the menu bar). At tiny sizes the
-// panels squeeze, never to negative sizes.
-PanelLayout panel_layout(ImVec2 display, float top, const PanelSplits& splits);
+// panels squeeze, never to negative sizes. With `em` (the font size), a
+// narrow window gives the side columns at least a readable width (the
+// right one kMinRightEms, the navigator kMinNavigatorEms) before their
+// shares, taken from the diagram's column, which scales its drawing.
+constexpr float kMinRightEms = 14.0f;
+constexpr float kMinNavigatorEms = 8.0f;
+PanelLayout panel_layout(ImVec2 display, float top, const PanelSplits& splits, float em = 0);
 
 // Draws the four splitters over the panels' borders (call after the
 // panels, so they sit on top) and moves `splits` while one is dragged.
 // Returns true when a drag ended (time to save).
-bool panel_splitters(ImVec2 display, float top, PanelSplits& splits);
+bool panel_splitters(ImVec2 display, float top, PanelSplits& splits, float em = 0);
 
 }  // namespace strata::gui

@@ -97,8 +97,11 @@ Palette high_contrast_palette() {
     p.path_vm_exit = IM_COL32(255, 128, 0, 255);
     p.path_kept_in_kvm = IM_COL32(255, 255, 0, 255);
     p.path_other = IM_COL32(255, 0, 255, 255);
-    p.failed = IM_COL32(255, 40, 40, 255);
-    p.current_row = IM_COL32(255, 255, 0, 90);
+    // Red text must read on black and on the current step's row: a dark
+    // blue row (not a yellow tint, which red does not read on) and a red
+    // light enough for both, at 4.5:1 or better (contrast_test).
+    p.failed = IM_COL32(255, 60, 60, 255);
+    p.current_row = IM_COL32(0, 0, 120, 255);
     p.link = IM_COL32(0, 255, 255, 255);
     p.code_background = IM_COL32(20, 20, 20, 255);
     p.muted_text = IM_COL32(220, 220, 220, 255);
@@ -122,12 +125,14 @@ void high_contrast_style(ImGuiStyle& style) {
     c[ImGuiCol_FrameBgHovered] = c[ImGuiCol_FrameBgActive] = ImVec4(0.4f, 0.4f, 0.0f, 1);
     c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgActive] = c[ImGuiCol_MenuBarBg] = black;
     c[ImGuiCol_Button] = ImVec4(0.15f, 0.15f, 0.15f, 1);
-    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(0.5f, 0.5f, 0.0f, 1);
-    c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = yellow;
+    // White text stays at 4.5:1 or better on every hovered, pressed and
+    // selected fill: dark olive, never the bright yellow of the marks.
+    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(0.4f, 0.4f, 0.0f, 1);
+    c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(0.45f, 0.45f, 0.0f, 1);
     c[ImGuiCol_Header] = ImVec4(0.3f, 0.3f, 0.0f, 1);
     c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrab] = c[ImGuiCol_SliderGrabActive] = yellow;
     c[ImGuiCol_Tab] = grey;
-    c[ImGuiCol_TabActive] = c[ImGuiCol_TabHovered] = ImVec4(0.5f, 0.5f, 0.0f, 1);
+    c[ImGuiCol_TabActive] = c[ImGuiCol_TabHovered] = ImVec4(0.4f, 0.4f, 0.0f, 1);
     c[ImGuiCol_TableHeaderBg] = grey;
     c[ImGuiCol_TableRowBg] = black;
     c[ImGuiCol_TableRowBgAlt] = ImVec4(0.1f, 0.1f, 0.1f, 1);

@@ -1,10 +1,13 @@
 #include "app/gui/timeline_view.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "app/gui/event_text.hpp"
+#include "app/gui/text_fit.hpp"
 
 namespace strata::gui {
 
@@ -28,6 +31,7 @@ void event_tooltip(const engine::TraceEvent& e) {
     ImGui::Text("#%llu  %s: %s", static_cast<unsigned long long>(e.sequence), std::string(engine::event_kind_key(e.kind)).c_str(),
                 std::string(engine::event_kind_meaning(e.kind)).c_str());
     ImGui::TextUnformatted(event_call_text(e).c_str());
+    ImGui::Text("at %s, took %s", duration_text(e.start).c_str(), duration_text(e.duration).c_str());
     if (!e.layers.empty()) ImGui::Text("layers: %s", layers_text(e).c_str());
     const std::string result = event_result_text(e);
     if (!result.empty()) ImGui::Text("result: %s", result.c_str());
@@ -40,24 +44,40 @@ void event_tooltip(const engine::TraceEvent& e) {
     ImGui::EndTooltip();
 }
 
+// Puts the next item on this line when `width` more pixels fit beside the
+// last one, else on the next line: the toolbar wraps instead of running
+// past a narrow panel's edge.
+void same_line_if_room(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+float checkbox_width(const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label, nullptr, true).x;
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
 Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, const Palette& palette) {
     Commands commands;
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+    ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 12, ImGui::GetContentRegionAvail().x));
     ImGui::InputTextWithHint("##search", "search calls, args, errors", &state.filter.search);
-    ImGui::SameLine();
+    same_line_if_room(checkbox_width("this step"));
     ImGui::Checkbox("this step", &state.filter.current_step_only);
-    ImGui::SameLine();
+    same_line_if_room(checkbox_width("failed"));
     ImGui::Checkbox("failed", &state.filter.failed_only);
     if (state.filter.layer) {
-        ImGui::SameLine();
         const std::string label = fmt::format("layer: {}  ×##clear-layer", engine::layer_info(*state.filter.layer).title);
+        same_line_if_room(button_width(label.c_str()));
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(palette.node_filtered));
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(0, 0, 0, 255));
         if (ImGui::SmallButton(label.c_str())) commands.push_back({CommandKind::filter_layer});
         ImGui::PopStyleColor(2);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set by clicking a node in the diagram; click to clear.");
     }
-    ImGui::SameLine();
+    same_line_if_room(button_width("Export…"));
     const bool can_export = snapshot && snapshot->events && !snapshot->events->empty();
     if (!can_export) ImGui::BeginDisabled();
     if (ImGui::Button("Export…")) ImGui::OpenPopup("export-trace");
@@ -77,7 +97,9 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
     }
     if (!state.export_message.empty()) {
         ImGui::SameLine();
-        ImGui::TextDisabled("%s", state.export_message.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        fitted_text(state.export_message);
+        ImGui::PopStyleColor();
     }
     return commands;
 }
@@ -88,6 +110,7 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     Commands commands = toolbar(snapshot, state, palette);
     state.rows_shown = 0;
     state.hovered.reset();
+    state.call_width.reset();
     if (!snapshot || !snapshot->events) {
         ImGui::TextDisabled("Pick a lesson and press Step: every real call it makes appears here.");
         return commands;
@@ -98,21 +121,41 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     const bool follow = events.size() > state.seen_events;
     state.seen_events = events.size();
 
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
-    if (!ImGui::BeginTable("timeline", 7, flags, size)) return commands;
-    ImGui::TableSetupScrollFreeze(0, 1);
     // Fixed widths from the font: fitting to the first frame's content
-    // would size the columns for an empty table.
+    // would size the columns for an empty table. The call column stretches
+    // but keeps room for a call's name and a few arguments: a narrow panel
+    // first hides the start time, then the duration (both stay in the row's
+    // tooltip), and below that the table scrolls sideways.
     const float em = ImGui::GetFontSize();
-    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, em * 2.8f);
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, em * 5.3f);
-    ImGui::TableSetupColumn("took", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
-    ImGui::TableSetupColumn("layers", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
-    ImGui::TableSetupColumn("kind", ImGuiTableColumnFlags_WidthFixed, em * 3.8f);
-    ImGui::TableSetupColumn("call", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("result", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
+    struct Column {
+        const char* name;
+        float ems;
+    };
+    static constexpr Column kColumns[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 5.2f}, {"layers", 3.0f},
+                                          {"kind", 4.4f}, {"call", 12.0f}, {"result", 5.5f}};
+    constexpr int kTime = 1, kTook = 2, kCall = 5;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto needs = [&](bool time, bool took) {
+        float w = style.ScrollbarSize;
+        for (int i = 0; i < 7; ++i)
+            if ((i != kTime || time) && (i != kTook || took)) w += kColumns[i].ems * em + style.CellPadding.x * 2 + 1;
+        return w;
+    };
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const bool show_time = avail >= needs(true, true);
+    const bool show_took = avail >= needs(false, true);
+    const float minimum = needs(show_time, show_took);
+    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                            ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+    if (avail < minimum) flags |= ImGuiTableFlags_ScrollX;
+    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
+    if (!ImGui::BeginTable("timeline", 7, flags, size, avail < minimum ? minimum : 0.0f)) return commands;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (int i = 0; i < 7; ++i) {
+        ImGuiTableColumnFlags f = i == kCall ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_WidthFixed;
+        if ((i == kTime && !show_time) || (i == kTook && !show_took)) f |= ImGuiTableColumnFlags_Disabled;
+        ImGui::TableSetupColumn(kColumns[i].name, f, i == kCall ? 0.0f : em * kColumns[i].ems);
+    }
     ImGui::TableHeadersRow();
 
     ImGuiListClipper clipper;
@@ -136,19 +179,21 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
                 if (e.replayed) ImGui::SetTooltip("replayed from a recording of a real run");
             }
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(duration_text(e.start).c_str());
+            fitted_text(duration_text(e.start));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(duration_text(e.duration).c_str());
+            fitted_text(duration_text(e.duration));
             ImGui::TableNextColumn();
             layer_chips(e, palette);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(std::string(engine::event_kind_key(e.kind)).c_str());
+            fitted_text(engine::event_kind_key(e.kind));
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(event_call_text(e).c_str());
+            if (!state.call_width) state.call_width = ImGui::GetContentRegionAvail().x;
+            // Cut in the middle when narrow; the tooltip has it whole.
+            fitted_text(event_call_text(e), /*tooltip=*/false);
             if (ImGui::IsItemHovered()) event_tooltip(e);
             if (e.failed() && !e.detail.empty()) ImGui::TextWrapped("why: %s", e.detail.c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(event_result_text(e).c_str());
+            fitted_text(event_result_text(e));
             if (e.failed()) ImGui::PopStyleColor();
         }
     }

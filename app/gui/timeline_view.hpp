@@ -21,6 +21,7 @@ struct TimelineViewState {
     std::string export_message;   // result of the last export, shown once
     std::size_t seen_events = 0;  // to follow new events as they arrive
     std::size_t rows_shown = 0;   // after filtering, this frame (for tests)
+    std::optional<float> call_width;  // the call column's room this frame, when a row showed (for tests)
     // The event under the mouse (its sequence number): the diagram draws
     // its path, whichever step it belongs to.
     std::optional<std::uint64_t> hovered;

@@ -13,6 +13,7 @@
 #include "app/gui/exercise_tracker.hpp"
 #include "app/gui/exercise_view.hpp"
 #include "engine/session.hpp"
+#include "tests/gui/exercise_scratch.hpp"
 #include "tests/gui/headless.hpp"
 #include "tests/unit/exercise_fixture.hpp"
 
@@ -50,37 +51,14 @@ exercises:
 ## Mount {#mount}
 )md";
 
-// A scratch assets dir (STRATA_ASSETS) holding the fixture's Markdown, and
-// a scratch state dir for progress; both removed afterwards.
-struct Scratch {
-    fs::path root;
-    Scratch() {
-        std::string pattern = (fs::temp_directory_path() / "gui-exercise-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()));
-        root = pattern;
-        fs::create_directories(root / "assets" / "lessons" / "test");
-        std::ofstream(root / "assets" / "lessons" / "test" / "exercises.md") << kMarkdown;
-        ::setenv("STRATA_ASSETS", (root / "assets").c_str(), 1);
-    }
-    ~Scratch() {
-        ::unsetenv("STRATA_ASSETS");
-        std::error_code ec;
-        fs::remove_all(root, ec);
-    }
-    fs::path assets() const { return root / "assets"; }
-    fs::path state() const { return root / "state"; }
+// The fixture's Markdown in a scratch assets dir, removed afterwards.
+struct Scratch : tests::ExerciseScratch {
+    Scratch() : ExerciseScratch(kMarkdown) {}
 };
 
-const engine::Catalogue& catalogue() {
-    static const engine::Catalogue c({tests::exercise_fixture_lesson()});
-    return c;
-}
+const engine::Catalogue& catalogue() { return tests::exercise_fixture_catalogue(); }
 
-void build_atlas() {
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-}
+void build_atlas() { tests::HeadlessImGui::build_font_atlas(); }
 
 std::shared_ptr<const engine::Snapshot> shot(const engine::Session& s) {
     return std::make_shared<const engine::Snapshot>(s.snapshot());
@@ -236,12 +214,16 @@ TEST_CASE("Choosing and locking in a prediction in the panel returns the answer"
     imgui.frame([&] { draw(); });
     imgui.frame([&] { draw(); });  // the panel sizes itself from the first frame
     const auto rows = item_rows(imgui, [&] { draw(); });
-    // Two choices, the lock-in button, then the challenges' header.
+    // Two choices and the challenges' header, then, below the scrolling
+    // part, the lock-in button.
     REQUIRE(rows.size() == 4);
-    CHECK(click(imgui, rows[2], draw).empty());  // nothing chosen yet: the button is disabled
+    REQUIRE(edits.lock_in_buttons.count("first-exit") == 1);
+    const float button = edits.lock_in_buttons.at("first-exit").GetCenter().y;
+    CHECK(button > rows[2]);
+    CHECK(click(imgui, button, draw).empty());   // nothing chosen yet: the button is disabled
     CHECK(click(imgui, rows[1], draw).empty());  // choosing is not yet answering
     CHECK(edits.selected.at("first-exit") == 1);
-    const auto locked = click(imgui, rows[2], draw);
+    const auto locked = click(imgui, button, draw);
     REQUIRE(locked.size() == 1);
     CHECK(locked[0].kind == CommandKind::answer_prediction);
     CHECK(locked[0].text == "first-exit");

@@ -2,6 +2,7 @@
 // on the same axes (compare/start-time and compare/footprint use them).
 #include <catch2/catch.hpp>
 
+#include "app/gui/inspector_view.hpp"
 #include "app/gui/inspector_widgets.hpp"
 #include "tests/gui/headless.hpp"
 
@@ -35,4 +36,26 @@ TEST_CASE("Every line of a series is drawn, each in its own colour, on shared ax
     for (int i = 0; i < 2; ++i) imgui.frame([&] { gui::series_plot(view, p); });
     CHECK(tests::HeadlessImGui::drew_colour(p.path_syscall));  // containers
     CHECK(tests::HeadlessImGui::drew_colour(p.path_vm_exit));  // VMs
+}
+
+TEST_CASE("In a narrow inspector panel the plots' titles and summaries wrap instead of running off", "[gui][inspectors][fit]") {
+    tests::HeadlessImGui imgui(260, 600);  // narrower than the inspectors' column at 1024x768
+    const auto p = palette();
+    engine::Snapshot snap;
+    snap.facts.histograms.push_back({"containers: start to ready, from clone3 to the program's exit", "ms",
+                                     {6.02, 7.5, 8.1, 9.9, 12.4, 27.9}});
+    snap.facts.series.push_back({"resident memory of an idle fleet, per member", "members", "MiB", {{1, 3}, {2, 5}}});
+    gui::FontSet fonts;
+    fonts.regular = ImGui::GetIO().Fonts->Fonts[0];
+    gui::ConsoleViewState console;
+    for (const char* tab : {"histograms", "series"}) {
+        CAPTURE(tab);
+        gui::InspectorTabs tabs;
+        tabs.first = tab;
+        for (int i = 0; i < 3; ++i) imgui.frame([&] { gui::inspector_view(&snap, nullptr, fonts, p, {}, console, tabs); });
+        REQUIRE(tabs.front == tab);
+        const auto cut = tests::HeadlessImGui::text_cut_sideways();
+        CAPTURE(cut);
+        CHECK(cut.empty());
+    }
 }

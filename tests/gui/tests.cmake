@@ -6,14 +6,14 @@
 #                            pixels; plain add_test so that Catch2's discovery
 #                            never needs a display
 if(TARGET strata_gui)
-  add_library(strata_gui_test_support STATIC gui/fixture_lesson.cpp gui/headless.cpp)
+  add_library(strata_gui_test_support STATIC gui/fixture_lesson.cpp gui/headless.cpp gui/exercise_scratch.cpp unit/exercise_fixture.cpp)
   target_include_directories(strata_gui_test_support PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(strata_gui_test_support PUBLIC strata_gui_views Catch2::Catch2)
 
   add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
                  gui/content_test.cpp gui/shell_test.cpp gui/replay_test.cpp
-                 gui/console_test.cpp gui/exercise_test.cpp unit/exercise_fixture.cpp
-                 gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp)
+                 gui/console_test.cpp gui/exercise_test.cpp
+                 gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp gui/fit_test.cpp gui/navigator_test.cpp gui/inspector_tabs_test.cpp gui/contrast_test.cpp gui/demo_fit_test.cpp)
   target_link_libraries(strata_gui_view_tests PRIVATE Catch2::Catch2WithMain strata_gui_test_support)
   catch_discover_tests(strata_gui_view_tests PROPERTIES LABELS gui)
 

@@ -1,6 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
+#include <imgui_internal.h>
+
 #include "app/gui/event_text.hpp"
+#include "app/gui/panel_splits.hpp"
+#include "app/gui/text_fit.hpp"
 #include "app/gui/timeline_view.hpp"
 #include "tests/gui/fixture_lesson.hpp"
 #include "tests/gui/headless.hpp"
@@ -74,4 +80,70 @@ TEST_CASE("A timeline row keeps an argument's newlines on one line, as escapes",
     const auto text = strata::gui::event_call_text(event);
     CHECK(text.find('\n') == std::string::npos);
     CHECK(text.find("id -u\\ngrep CapEff\\techo\\x1b") != std::string::npos);
+}
+
+TEST_CASE("Text too wide for its cell is cut in the middle, keeping both ends", "[gui][timeline][fit]") {
+    auto width_of = [](std::string_view s) {  // one unit per character, "…" included
+        float n = 0;
+        for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        return n;
+    };
+    CHECK(gui::elide_middle("ioctl(KVM_RUN)", 14, width_of) == "ioctl(KVM_RUN)");
+    const std::string cut = gui::elide_middle("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID)", 20, width_of);
+    CHECK(width_of(cut) <= 20);
+    CHECK(width_of(cut) >= 18);  // as much as fits, not a stub
+    CHECK(cut.starts_with("mount(\"pr"));
+    CHECK(cut.ends_with("NOSUID)"));
+    CHECK_THAT(cut, Catch::Contains("…"));
+    CHECK(gui::elide_middle("abcdef", 0.5f, width_of) == "…");
+    // Never half a character: "µs" and "→" are two and three bytes.
+    const std::string units = gui::elide_middle("12 µs → 34 µs → 56 µs → 78 µs", 9, width_of);
+    CHECK(width_of(units) <= 9);
+    for (std::size_t i = 0; i + 1 < units.size(); ++i)
+        if ((static_cast<unsigned char>(units[i]) & 0xC0) == 0xC0) CHECK((static_cast<unsigned char>(units[i + 1]) & 0xC0) == 0x80);
+}
+
+TEST_CASE("At 1024x768 the timeline's call column keeps its room and no cell's text is cut off", "[gui][timeline][fit]") {
+    // The timeline panel of a 1024x768 window with the default splits.
+    const auto panels = gui::panel_layout(ImVec2(1024, 768), 20, {});
+    tests::HeadlessImGui imgui(panels.timeline.GetWidth(), panels.timeline.GetHeight());
+    ImGuiStyle style;
+    const auto p = gui::make_theme("dark", style).palette;
+    const auto snap = tests::fixture_snapshot(4);
+    gui::TimelineViewState state;
+    for (int i = 0; i < 2; ++i) imgui.frame([&] { gui::timeline_view(&snap, p, state); });
+    REQUIRE(state.call_width);
+    CHECK(*state.call_width >= ImGui::GetFontSize() * 11);  // 12 em less its padding
+    const auto cut = tests::HeadlessImGui::text_cut_sideways();
+    CAPTURE(cut);
+    CHECK(cut.empty());
+}
+
+TEST_CASE("A narrow, large-type timeline wraps its toolbar: every control can be reached", "[gui][timeline][fit][toolbar]") {
+    tests::HeadlessImGui imgui(300, 400);
+    ImGui::GetIO().FontGlobalScale = 2.0f;
+    ImGuiStyle style;
+    const auto p = gui::make_theme("dark", style).palette;
+    const auto snap = tests::fixture_snapshot(4);
+    gui::TimelineViewState state;
+    ImGuiID this_step = 0, failed = 0, export_button = 0;
+    auto draw = [&] {
+        gui::timeline_view(&snap, p, state);
+        // The toolbar's items, as the view names them in this window.
+        this_step = ImGui::GetID("this step");
+        failed = ImGui::GetID("failed");
+        export_button = ImGui::GetID("Export…");
+    };
+    imgui.frame(draw);
+    // Move the mouse over the window's top and note what can be hovered.
+    std::set<ImGuiID> hovered;
+    for (float y = 2; y < 200; y += 5)
+        for (float x = 2; x < 300; x += 5) {
+            ImGui::GetIO().MousePos = ImVec2(x, y);
+            imgui.frame(draw);
+            hovered.insert(GImGui->HoveredId);
+        }
+    CHECK(hovered.count(this_step));
+    CHECK(hovered.count(failed));
+    CHECK(hovered.count(export_button));
 }

@@ -120,6 +120,16 @@ TEST_CASE("A file without front matter has no exercises", "[unit][exercise]") {
     CHECK(parsed("---\ntitle: x\n---\n# Prose\n").exercises.empty());
 }
 
+TEST_CASE("Front matter may name the inspector tab the window opens first", "[unit][exercise]") {
+    CHECK(parsed("---\ninspector: histograms\n---\n# T\n").first_inspector == "histograms");
+    CHECK(parsed("# Just prose\n").first_inspector.empty());
+    auto bad = engine::parse_exercises("---\nexercises: []\ninspector: graphs\n---\n# T\n", "f.md",
+                                       tests::exercise_fixture_lesson());
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().operation == "f.md:3");
+    CHECK_THAT(bad.error().message, Catch::Contains("one of values, registers, memory, tables, series, histograms, console"));
+}
+
 TEST_CASE("A prediction is checked against the step's recorded events", "[unit][exercise]") {
     const auto ex = parsed();
     const auto& first = *ex.find("first-exit");

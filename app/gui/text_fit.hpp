@@ -1,0 +1,23 @@
+// Fitting a line of text into a width that may be too small for it: cut
+// out of the middle ("mount(\"proc\", …, MS_NOSUID)"), so both the call's
+// name and its last argument stay readable, with the whole text on hover.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace strata::gui {
+
+// `text` unchanged when `width_of(text) <= max_width`; else its start and
+// end around "…", as much of both as fits (never splitting a UTF-8
+// character), or "…" alone when nothing else fits.
+std::string elide_middle(std::string_view text, float max_width, const std::function<float(std::string_view)>& width_of);
+
+// Draws `text` on one line in the room left on the current line (ImGui),
+// cut in the middle when it does not fit; a cut text shows whole in a
+// tooltip when hovered, unless `tooltip` is false (the caller shows its
+// own). Returns true when it was cut.
+bool fitted_text(std::string_view text, bool tooltip = true);
+
+}  // namespace strata::gui
