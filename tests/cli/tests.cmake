@@ -1,6 +1,7 @@
 # The strata binary run as a user would: exit codes, messages, JSON.
 add_executable(strata_cli_tests ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp ${CMAKE_CURRENT_LIST_DIR}/lab_test.cpp
-               ${CMAKE_CURRENT_LIST_DIR}/man_page_test.cpp ${CMAKE_CURRENT_LIST_DIR}/run_strata.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/man_page_test.cpp ${CMAKE_CURRENT_LIST_DIR}/reveal_test.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/run_strata.cpp
                ${CMAKE_CURRENT_LIST_DIR}/shell_isolation_test.cpp)
 target_include_directories(strata_cli_tests PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_definitions(strata_cli_tests PRIVATE STRATA_BINARY="$<TARGET_FILE:strata>")
