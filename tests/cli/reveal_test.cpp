@@ -18,24 +18,21 @@ TEST_CASE("On a terminal a prediction is asked before the text that answers it",
     CAPTURE(run.output);
     REQUIRE(run.status == 0);
     const std::string& out = run.output;
-    const auto step3 = out.find("Step 3/4");
-    const auto asked = out.find("? Predict (hostname-inside)");
-    const auto answer = out.find("`hostname` printed `strata-box`");
-    REQUIRE(step3 != std::string::npos);
-    REQUIRE(asked != std::string::npos);
-    REQUIRE(answer != std::string::npos);
-    CHECK(step3 < asked);
-    CHECK(asked < answer);
+    // The step's heading, then its question, then the text that answers it.
+    auto in_order = [&](const std::string& heading, const std::string& question, const std::string& answer) {
+        CAPTURE(heading, question, answer);
+        const auto h = out.find(heading), q = out.find(question), a = out.find(answer);
+        REQUIRE(h != std::string::npos);
+        REQUIRE(q != std::string::npos);
+        REQUIRE(a != std::string::npos);
+        CHECK(h < q);
+        CHECK(q < a);
+        return std::pair{h, q};
+    };
+    const auto [step3, asked] = in_order("Step 3/4", "? Predict (hostname-inside)", "`hostname` printed `strata-box`");
     // Between the step's heading and its question nothing names the answer.
     CHECK(out.substr(step3, asked - step3).find("strata-box") == std::string::npos);
-    CHECK(out.find("✓ hostname-inside") < answer);  // the verdict, then the text that explains it
-
-    const auto step4 = out.find("Step 4/4");
-    const auto asked4 = out.find("? Predict (hostname-outside)");
-    const auto answer4 = out.find("The host's name did not change");
-    REQUIRE(step4 != std::string::npos);
-    REQUIRE(asked4 != std::string::npos);
-    REQUIRE(answer4 != std::string::npos);
-    CHECK(step4 < asked4);
-    CHECK(asked4 < answer4);
+    // The verdict, then the text that explains it.
+    CHECK(out.find("✓ hostname-inside") < out.find("`hostname` printed `strata-box`"));
+    in_order("Step 4/4", "? Predict (hostname-outside)", "The host's name did not change");
 }
