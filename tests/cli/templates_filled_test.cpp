@@ -13,7 +13,6 @@
 #include <memory>
 #include <sstream>
 
-#include "app/cli/exercise_prompt.hpp"
 #include "backends/replay/recording.hpp"
 #include "backends/replay/replayer.hpp"
 #include "engine/exercise_check.hpp"
@@ -23,6 +22,7 @@
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/cli/run_strata.hpp"
+#include "tests/support/terminal_prompts.hpp"
 
 using namespace strata;
 
@@ -89,24 +89,8 @@ TEST_CASE("Every lesson's texts reach the terminal and the window with every pla
                     typed += std::to_string(std::min(pick, e.choices.size())) + "\n";
             typed += std::string(exercises->challenges().size(), '\n');
             std::istringstream in(typed);
-            char* text = nullptr;
-            std::size_t size = 0;
-            std::FILE* out = ::open_memstream(&text, &size);
-            REQUIRE(out);
-            engine::Session session(replayed);
-            {
-                cli::TerminalExercises prompts(*exercises, store, bindings, true, in, out);
-                while (!session.finished()) {
-                    const auto& step = lesson.steps[static_cast<std::size_t>(session.next_step())];
-                    prompts.before_step(step.id, session.snapshot());
-                    REQUIRE(session.step());
-                    prompts.after_step(step.id, session.snapshot());
-                }
-                prompts.offer_challenges(&lesson);
-            }
-            std::fclose(out);
-            const std::string shown(text, size);
-            std::free(text);
+            const std::string shown =
+                tests::run_terminal_prompts(replayed, lesson, *exercises, store, bindings, true, in);
             CAPTURE(shown);
             CHECK(shown.find(kPlaceholder) == std::string::npos);
         }
