@@ -7,7 +7,6 @@
 // Each fails on any "${".
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>

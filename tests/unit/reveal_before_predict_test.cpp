@@ -31,7 +31,8 @@ using namespace strata;
 namespace {
 
 // Lower-case words: letters, digits and the `_`, `-`, `.` inside a name
-// ("strata-box", "0x3f8", "pid_max"); an apostrophe ends a word.
+// ("strata-box", "0x3f8", "pid_max"), and the parts of a hyphenated one;
+// an apostrophe ends a word.
 std::set<std::string> words(std::string_view text) {
     std::set<std::string> out;
     std::string word;
@@ -39,7 +40,16 @@ std::set<std::string> words(std::string_view text) {
         while (!word.empty() && (word.back() == '-' || word.back() == '.' || word.back() == '_')) word.pop_back();
         while (!word.empty() && (word.front() == '-' || word.front() == '.' || word.front() == '_')) word.erase(0, 1);
         // "I/O" is no word of its own; "PID 1" holds the number 1.
-        if (word.size() > 1 || (word.size() == 1 && std::isdigit(static_cast<unsigned char>(word[0])))) out.insert(word);
+        auto keep = [&](const std::string& w) {
+            if (w.size() > 1 || (w.size() == 1 && std::isdigit(static_cast<unsigned char>(w[0])))) out.insert(w);
+        };
+        keep(word);
+        // "byte-for-byte" says "byte" too.
+        if (word.find('-') != std::string::npos)
+            for (std::size_t at = 0, dash; at <= word.size(); at = dash + 1) {
+                dash = std::min(word.find('-', at), word.size());
+                keep(word.substr(at, dash - at));
+            }
         word.clear();
     };
     for (char c : text) {
