@@ -35,6 +35,11 @@ bool holds(const Condition& condition, const Evidence& evidence);
 //   ${console}                 what the guest or container printed (its end)
 // A value that was not recorded reads "(not recorded)".
 std::string interpolate(std::string_view text, const Evidence& evidence);
+// Fills ${...} where there is no run to read (`strata lab list`, the lab
+// report, a challenge not yet run): bindings as they are, and a value only
+// a run records in words ("(the number of vm-exit events a run records)"),
+// so no output ever shows a placeholder as written.
+std::string interpolate_without_run(std::string_view text, const Bindings& bindings);
 // The placeholders `text` uses that interpolate() would not understand.
 std::vector<std::string> unknown_placeholders(std::string_view text);
 

@@ -184,6 +184,31 @@ std::string interpolate(std::string_view text, const Evidence& evidence) {
     return out;
 }
 
+std::string interpolate_without_run(std::string_view text, const Bindings& bindings) {
+    std::string out;
+    std::size_t copied = 0;
+    for_each_placeholder(text, [&](std::string_view name, std::size_t begin, std::size_t end) {
+        const auto colon = name.find(':');
+        const std::string_view head = name.substr(0, colon);
+        const std::string arg = colon == std::string_view::npos ? "" : std::string(name.substr(colon + 1));
+        std::string value;
+        if (auto it = bindings.find(std::string(name)); it != bindings.end()) value = it->second;
+        else if (name == "student") value = "(your name)";
+        else if (name == "answer") value = "(your answer)";
+        else if (name == "failed") value = "(the first failed call a run records)";
+        else if (name == "console") value = "(what the run prints)";
+        else if (head == "fact") value = fmt::format("(the \"{}\" a run records)", arg);
+        else if (head == "count") value = fmt::format("(the number of {} events a run records)", arg);
+        else if (head == "first" || head == "last") value = fmt::format("(the {} {} a run records)", head, arg);
+        else return;  // not a placeholder: left as written, as interpolate() does
+        out.append(text.substr(copied, begin - copied));
+        out.append(value);
+        copied = end;
+    });
+    out.append(text.substr(copied));
+    return out;
+}
+
 std::vector<std::string> unknown_placeholders(std::string_view text) {
     static const Snapshot empty;
     const Evidence evidence{empty, -1, {}};

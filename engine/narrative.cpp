@@ -17,6 +17,16 @@ const NarrativeSection* Narrative::section(std::string_view id) const {
     return nullptr;
 }
 
+namespace {
+
+std::string_view trimmed(std::string_view line) {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    return line;
+}
+
+}  // namespace
+
 Narrative parse_narrative(std::string_view markdown) {
     // The front matter is data (exercises), not prose. An unclosed one is
     // reported by the exercise loader; the narrative then shows the file
@@ -50,6 +60,12 @@ Narrative parse_narrative(std::string_view markdown) {
             s.title = std::string(heading);
             n.sections.push_back(std::move(s));
             body = &n.sections.back().markdown;
+            continue;
+        }
+        // Outside a step's section a marker has nothing to reveal after, so
+        // it stays text (and the lint test finds it).
+        if (!in_fence && !n.sections.empty() && trimmed(line) == kRevealMarker) {
+            body = &n.sections.back().revealed;
             continue;
         }
         body->append(line);

@@ -2,6 +2,11 @@
 // `## Title {#step-id}` section per step. The text before the first
 // section is the introduction. A YAML front matter block at the top (the
 // lesson's exercises, engine/front_matter.hpp) is not part of the text.
+//
+// A section may hold a line `<!-- reveal -->` (docs/AUTHORING.md): the text
+// above it is shown before the step runs, when its predictions are asked;
+// the text below it is revealed only once the step has run, so what a
+// step shows never gives away the answer to what it asks.
 #pragma once
 
 #include <filesystem>
@@ -17,8 +22,12 @@ namespace strata::engine {
 struct NarrativeSection {
     std::string id;        // the step id, from {#...}
     std::string title;     // the heading without the id
-    std::string markdown;  // the body, without the heading line
+    std::string markdown;  // shown before the step runs (the whole body without a marker)
+    std::string revealed;  // shown once it has run: the body after the marker
 };
+
+// The line that splits a section into what is shown and what is revealed.
+inline constexpr std::string_view kRevealMarker = "<!-- reveal -->";
 
 struct Narrative {
     std::string title;         // the document's `# ` heading

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/exercise_check.hpp"
+
 namespace strata::engine {
 
 namespace {
@@ -24,7 +26,8 @@ ReportExercise exercise_entry(const std::string& id, std::string kind, std::stri
     return e;
 }
 
-ReportLesson lesson_entry(const std::string& id, const CourseLesson* course, const LessonProgress* progress) {
+ReportLesson lesson_entry(const std::string& id, const CourseLesson* course, const LessonProgress* progress,
+                          const Bindings& bindings) {
     ReportLesson l;
     l.id = id;
     l.title = course ? course->lesson->title : id;
@@ -51,7 +54,10 @@ ReportLesson lesson_entry(const std::string& id, const CourseLesson* course, con
     };
     if (course && course->exercises)
         for (const auto& e : course->exercises->exercises)
-            l.exercises.push_back(exercise_entry(e.id, std::string(exercise_kind_key(e.kind)), e.prompt, done(e.id)));
+            // A report has no run to read: the learner's name goes in, a
+            // recorded value is said in words.
+            l.exercises.push_back(exercise_entry(e.id, std::string(exercise_kind_key(e.kind)),
+                                                 interpolate_without_run(e.prompt, bindings), done(e.id)));
     if (progress)
         for (const auto& [ex, attempts] : progress->exercises)
             if (std::none_of(l.exercises.begin(), l.exercises.end(), [&](const auto& e) { return e.id == ex; }))
@@ -87,13 +93,15 @@ LabReport build_report(const Progress& progress, std::span<const CourseLesson> c
     r.generated_at = utc_now();
     r.strata_version = std::move(strata_version);
     r.machine = std::move(machine);
+    const Bindings bindings{{"student", r.student}};
     for (const auto& c : course) {
         auto it = progress.lessons.find(c.lesson->id);
-        r.lessons.push_back(lesson_entry(c.lesson->id, &c, it == progress.lessons.end() ? nullptr : &it->second));
+        r.lessons.push_back(
+            lesson_entry(c.lesson->id, &c, it == progress.lessons.end() ? nullptr : &it->second, bindings));
     }
     for (const auto& [id, lesson] : progress.lessons)
         if (std::none_of(course.begin(), course.end(), [&](const auto& c) { return c.lesson->id == id; }))
-            r.lessons.push_back(lesson_entry(id, nullptr, &lesson));
+            r.lessons.push_back(lesson_entry(id, nullptr, &lesson, bindings));
     return r;
 }
 

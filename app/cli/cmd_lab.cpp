@@ -11,18 +11,24 @@
 #include "app/cli/lab_report.hpp"
 #include "app/cli/lesson_lookup.hpp"
 #include "engine/exercise_parse.hpp"
+#include "engine/exercise_check.hpp"
 #include "engine/narrative.hpp"
+#include "engine/progress_store.hpp"
 #include "lessons/catalogue.hpp"
 
 namespace strata::cli {
 
 namespace {
 
-nlohmann::json exercise_json(const engine::Exercise& e) {
-    nlohmann::json j = {{"id", e.id}, {"kind", engine::exercise_kind_key(e.kind)}, {"prompt", e.prompt}, {"step", e.step}};
+// Texts as a learner reads them: no run here, so a recorded value is said
+// in words and the learner's name filled in.
+nlohmann::json exercise_json(const engine::Exercise& e, const engine::Bindings& bindings) {
+    nlohmann::json j = {{"id", e.id}, {"kind", engine::exercise_kind_key(e.kind)},
+                        {"prompt", engine::interpolate_without_run(e.prompt, bindings)}, {"step", e.step}};
     if (e.kind == engine::ExerciseKind::predict) {
         nlohmann::json choices = nlohmann::json::array();
-        for (const auto& c : e.choices) choices.push_back({{"id", c.id}, {"text", c.text}});
+        for (const auto& c : e.choices)
+            choices.push_back({{"id", c.id}, {"text", engine::interpolate_without_run(c.text, bindings)}});
         j["choices"] = choices;
     } else {
         const auto& p = e.parameter;
@@ -31,6 +37,13 @@ nlohmann::json exercise_json(const engine::Exercise& e) {
         j["set"] = e.set;
     }
     return j;
+}
+
+// The name ${student} stands for: the progress's, else the login's.
+std::string student_name() {
+    const engine::ProgressStore store(engine::state_dir());
+    if (auto p = store.load(); p && !p->progress.student.empty()) return p->progress.student;
+    return engine::default_student_name();
 }
 
 // `strata lab list [LESSON...]`: what an answers file can answer.
@@ -43,6 +56,7 @@ int list_exercises(const std::vector<std::string>& ids, bool json) {
     }
     if (ids.empty())
         for (const auto& lesson : lessons::catalogue().lessons()) chosen.push_back(&lesson);
+    const engine::Bindings bindings{{"student", student_name()}};
     nlohmann::json out = nlohmann::json::array();
     for (const engine::Lesson* lesson : chosen) {
         auto exercises = engine::load_exercises(engine::asset_dir(), *lesson);
@@ -52,7 +66,7 @@ int list_exercises(const std::vector<std::string>& ids, bool json) {
         }
         if (json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const auto& e : exercises->exercises) list.push_back(exercise_json(e));
+            for (const auto& e : exercises->exercises) list.push_back(exercise_json(e, bindings));
             out.push_back({{"lesson", lesson->id}, {"exercises", list}});
             continue;
         }
@@ -67,7 +81,7 @@ int list_exercises(const std::vector<std::string>& ids, bool json) {
                 std::printf("  %-20s challenge: sets %s (%s)\n", e.id.c_str(), e.parameter.option.c_str(),
                             std::string(engine::editor_kind_key(e.parameter.editor)).c_str());
             }
-            std::printf("  %-20s %s\n", "", e.prompt.c_str());
+            std::printf("  %-20s %s\n", "", engine::interpolate_without_run(e.prompt, bindings).c_str());
         }
         std::printf("\n");
     }

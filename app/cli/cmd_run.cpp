@@ -30,12 +30,20 @@ namespace strata::cli {
 
 namespace {
 
-void print_section(const engine::Narrative& narrative, const std::string& step_id) {
-    if (const auto* section = narrative.section(step_id)) {
-        std::string text = section->markdown;
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        std::printf("%s\n\n", text.c_str());
-    }
+// A step's text in two parts: what is shown before it runs (its
+// predictions are asked right after) and what is revealed once it ran.
+void print_text(std::string text) {
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    while (!text.empty() && text.front() == '\n') text.erase(0, 1);
+    if (!text.empty()) std::printf("%s\n\n", text.c_str());
+}
+
+void print_before(const engine::Narrative& narrative, const std::string& step_id) {
+    if (const auto* section = narrative.section(step_id)) print_text(section->markdown);
+}
+
+void print_revealed(const engine::Narrative& narrative, const std::string& step_id) {
+    if (const auto* section = narrative.section(step_id)) print_text(section->revealed);
 }
 
 // False when the learner quits, the input ends or strata is asked to stop.
@@ -164,7 +172,7 @@ int run_lesson(const RunRequest& request) {
         if (!request.json) {
             std::printf("── Step %d/%d · %s%s ──\n", index + 1, count, step.title.c_str(),
                         playable->replay ? " (replay)" : "");
-            if (request.narrative) print_section(narrative, step.id);
+            if (request.narrative) print_before(narrative, step.id);
             if (exercises) exercises->before_step(step.id, session.snapshot());
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
@@ -184,6 +192,9 @@ int run_lesson(const RunRequest& request) {
             std::printf("  %s\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
             if (exercises) exercises->after_step(step.id, snap);
             std::printf("\n");
+            // Only a step that ran shows what it revealed: on a failed one
+            // the text would describe a result that did not happen.
+            if (request.narrative) print_revealed(narrative, step.id);
         }
         if (request.step_by_step && !request.json && !wait_for_enter(index + 1 == count)) return exit_ok;
     }

@@ -40,7 +40,8 @@ std::optional<std::string> TerminalExercises::read_line() {
 std::optional<std::string> TerminalExercises::ask_choice(const engine::Exercise& e, const engine::Snapshot& snapshot) {
     const engine::Evidence evidence{snapshot, -1, bindings_};
     std::fprintf(out_, "  ? Predict (%s): %s\n", e.id.c_str(), engine::interpolate(e.prompt, evidence).c_str());
-    for (std::size_t i = 0; i < e.choices.size(); ++i) std::fprintf(out_, "      %zu) %s\n", i + 1, e.choices[i].text.c_str());
+    for (std::size_t i = 0; i < e.choices.size(); ++i)
+        std::fprintf(out_, "      %zu) %s\n", i + 1, engine::interpolate(e.choices[i].text, evidence).c_str());
     for (;;) {
         std::fprintf(out_, "    Your answer (1-%zu, Enter to skip): ", e.choices.size());
         auto line = read_line();
@@ -141,10 +142,9 @@ void TerminalExercises::offer_challenges(const engine::Lesson* live) {
                            "instead: try them where the lesson runs live (`strata doctor`).\n\n");
         return;
     }
-    static const engine::Snapshot nothing_yet;
     for (const engine::Exercise* e : challenges) {
-        std::fprintf(out_, "  ◆ %s: %s\n", e->id.c_str(),
-                     engine::interpolate(e->prompt, {nothing_yet, -1, bindings_}).c_str());
+        // The challenge's run is still to come: what it will record is said in words.
+        std::fprintf(out_, "  ◆ %s: %s\n", e->id.c_str(), engine::interpolate_without_run(e->prompt, bindings_).c_str());
         for (;;) {
             auto value = ask_value(*e);
             if (!value) {

@@ -57,7 +57,8 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
     int& selected = edits.selected.try_emplace(e.id, -1).first->second;
     if (p.locked) {
         for (const auto& c : e.choices)
-            if (c.id == *p.locked) ImGui::TextWrapped("Locked in: %s", c.text.c_str());
+            if (c.id == *p.locked)
+                ImGui::TextWrapped("Locked in: %s", engine::interpolate(c.text, {snap, -1, panel.bindings}).c_str());
         ImGui::TextDisabled("Run the step: strata checks it against what the step records.");
     } else {
         for (int i = 0; i < static_cast<int>(e.choices.size()); ++i) {
@@ -67,7 +68,8 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
             if (ImGui::RadioButton("##choice", selected == i)) selected = i;
             ImGui::PopID();
             ImGui::SameLine();
-            ImGui::TextWrapped("%s", e.choices[static_cast<std::size_t>(i)].text.c_str());
+            ImGui::TextWrapped("%s",
+                               engine::interpolate(e.choices[static_cast<std::size_t>(i)].text, {snap, -1, panel.bindings}).c_str());
             if (ImGui::IsItemClicked()) selected = i;
         }
     }

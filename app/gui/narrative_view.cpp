@@ -124,8 +124,20 @@ ParsedNarrative parse_lesson_narrative(const engine::Lesson& lesson, const std::
     parsed.found = true;
     if (!narrative->title.empty()) parsed.title = narrative->title;
     parsed.introduction = parse_markdown(narrative->introduction);
-    for (const auto& section : narrative->sections) parsed.sections[section.id] = parse_markdown(section.markdown);
+    for (const auto& section : narrative->sections) {
+        parsed.sections[section.id] = parse_markdown(section.markdown);
+        if (!section.revealed.empty()) parsed.revealed[section.id] = parse_markdown(section.revealed);
+    }
     return parsed;
+}
+
+std::vector<const std::vector<MdBlock>*> section_blocks(const ParsedNarrative& narrative, const std::string& step_id,
+                                                        engine::StepStatus status) {
+    std::vector<const std::vector<MdBlock>*> out;
+    if (auto it = narrative.sections.find(step_id); it != narrative.sections.end()) out.push_back(&it->second);
+    if (status != engine::StepStatus::done || out.empty()) return out;
+    if (auto it = narrative.revealed.find(step_id); it != narrative.revealed.end()) out.push_back(&it->second);
+    return out;
 }
 
 namespace {
@@ -214,8 +226,10 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
             ImGui::SetScrollHereY(0.1f);
             state.scrolled_to = focus;
         }
-        if (auto it = n.sections.find(step.id); it != n.sections.end()) draw_markdown(it->second, fonts, palette, &commands);
+        const auto blocks = section_blocks(n, step.id, status);
+        if (!blocks.empty()) draw_markdown(*blocks.front(), fonts, palette, &commands);
         if (i <= current) step_outcome(*snapshot, i, palette);
+        if (blocks.size() > 1) draw_markdown(*blocks[1], fonts, palette, &commands);
         if (i == current) {
             // A bar beside the current section, in the highlight colour.
             ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(top.x - 6, top.y), ImVec2(top.x - 3, ImGui::GetCursorScreenPos().y),

@@ -1,7 +1,8 @@
 // The narrative: the lesson's Markdown (one section per step), rendered
 // with headings, emphasis, code, lists and links; each section shows its
 // step's state and outcome (the error and its explanation when it failed),
-// and the current step's section is kept in view.
+// and the current step's section is kept in view. A section's revealed
+// part (below its `<!-- reveal -->`) appears only once its step has run.
 #pragma once
 
 #include <map>
@@ -25,9 +26,16 @@ struct ParsedNarrative {
     std::string problem;  // why there is no narrative file
     std::string title;
     std::vector<MdBlock> introduction;
-    std::map<std::string, std::vector<MdBlock>> sections;
+    std::map<std::string, std::vector<MdBlock>> sections;  // shown before the step runs
+    std::map<std::string, std::vector<MdBlock>> revealed;  // shown once it has run
 };
 ParsedNarrative parse_lesson_narrative(const engine::Lesson& lesson, const std::filesystem::path& assets);
+
+// The Markdown a step's section shows in its state: its text before it
+// runs, then also its revealed text once it is done (never before its
+// predictions are locked in; not after a failure, which showed otherwise).
+std::vector<const std::vector<MdBlock>*> section_blocks(const ParsedNarrative& narrative, const std::string& step_id,
+                                                        engine::StepStatus status);
 
 struct NarrativeViewState {
     std::shared_ptr<const ParsedNarrative> narrative;

@@ -73,6 +73,11 @@ Result<StepOutcome> idle_vm(Context& ctx) {
     if (!f) return std::unexpected(f.error());
     s.vm = *f;
     show(ctx, *f, "idle VM");
+    // The number the lesson's prediction is judged on: the idle VM's PSS in
+    // idle containers' (below 1: the VM is the smaller).
+    if (s.container && s.container->processes.pss > 0)
+        ctx.facts().set_value("idle VM PSS / idle container PSS",
+                              fmt::format("{:.2f}", double(f->processes.pss) / double(s.container->processes.pss)));
     return StepOutcome{fmt::format("one idle VM (tinyos in 4 MiB of guest RAM, in strata-idle-vm): RSS {}, PSS {}{}",
                                    kib(f->processes.rss), kib(f->processes.pss), cgroup_clause(*f))};
 }

@@ -40,6 +40,14 @@ std::string ratio_to(const State& s, const measure::LoopTiming& t) {
     return base > 0 ? fmt::format(" ({:.1f}x native)", median(t.ns_per_iteration) / base) : "";
 }
 
+// "LABEL: times native", the number predictions are judged on (how much
+// slower than the same loop natively, 1.00 = as fast).
+void show_ratio(Context& ctx, const State& s, const measure::LoopTiming& t, const std::string& label) {
+    if (!s.native) return;
+    const double base = median(s.native->ns_per_iteration);
+    if (base > 0) ctx.facts().set_value(label + ": times native", fmt::format("{:.2f}", median(t.ns_per_iteration) / base));
+}
+
 Result<StepOutcome> native(Context& ctx) {
     auto& s = ctx.state<State>();
     auto t = measure::loop_native(ctx.recorder(), kOptions);
@@ -58,6 +66,7 @@ Result<StepOutcome> in_container(Context& ctx) {
     if (!t) return std::unexpected(t.error());
     s.container = *t;
     show(ctx, *t, "container");
+    show_ratio(ctx, s, *t, "container");
     return StepOutcome{fmt::format("in a container's own process: {:.2f} ns per iteration{}: a container's code is a "
                                    "host process's code",
                                    median(t->ns_per_iteration), ratio_to(s, *t))};
@@ -69,6 +78,7 @@ Result<StepOutcome> guest(Context& ctx, int ring) {
     if (!t) return std::unexpected(t.error());
     (ring == 3 ? s.user : s.kernel) = *t;
     show(ctx, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
+    show_ratio(ctx, s, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
     return StepOutcome{fmt::format("in the VM as guest {} code: {:.2f} ns per iteration{}",
                                    ring == 3 ? "user (ring 3)" : "kernel (ring 0)", median(t->ns_per_iteration),
                                    ratio_to(s, *t))};

@@ -249,11 +249,11 @@ engine::Lesson network_lesson() {
     lesson.id = kId;
     lesson.title = "A network of its own (network namespace)";
     lesson.track = "container";
-    lesson.summary = "CLONE_NEWNET leaves only lo; a veth pair over netlink, addresses, and packets across.";
+    lesson.summary = "What CLONE_NEWNET leaves a container; a veth pair over netlink, addresses, and packets across.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {
-        {"new-netns", "A network namespace: only lo", new_netns,
+        {"new-netns", "A new network namespace", new_netns,
          {L::runtime, L::processes, L::namespaces, L::security, L::network}},
         {"outside-ns", "A second namespace for the host's end", outside_ns,
          {L::runtime, L::processes, L::namespaces, L::network}},

@@ -260,8 +260,8 @@ engine::Lesson tiny_os_lesson() {
     lesson.title = "tinyos: a whole (tiny) operating system";
     lesson.track = "vm";
     lesson.summary = "Boot tinyos, strata's own small guest OS: its kernel sets up GDT, IDT, syscalls, paging and a "
-                     "timer, then runs user programs in ring 3; follow a syscall out to the host console, a page fault "
-                     "that never leaves the guest, and uname inside vs outside.";
+                     "timer, then runs user programs in ring 3; follow a syscall out to the host console, see who "
+                     "handles a page fault, and compare uname inside vs outside.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"fault", "make tinyos's kernel fail on purpose after its setup", {"none", "triple-fault", "hang"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -278,7 +278,7 @@ engine::Lesson tiny_os_lesson() {
         {"setup", "Watch it set itself up", setup, run},
         {"programs", "Run the user programs", programs, run},
         {"syscall", "A syscall, followed", syscall_followed, run},
-        {"page-fault", "A page fault that never leaves the guest", page_fault, run},
+        {"page-fault", "A page fault: whose is it?", page_fault, run},
         {"uname", "uname inside and outside", uname,
          {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel, L::namespaces}},
     };

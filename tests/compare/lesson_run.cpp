@@ -1,5 +1,11 @@
 #include "tests/compare/lesson_run.hpp"
 
+#include <catch2/catch.hpp>
+
+#include "engine/exercise_check.hpp"
+#include "engine/exercise_parse.hpp"
+#include "engine/install_layout.hpp"
+
 #include <cstdlib>
 
 #include "lessons/catalogue.hpp"
@@ -65,7 +71,23 @@ CompareRun run_compare_lesson(const std::string& id, const engine::LessonOptions
         }
     }
     run.leaks = leaks_between(before, HostState::capture());
+    if (run.ok) check_predictions_resolve(*lesson, run.snapshot);
     return run;
+}
+
+void check_predictions_resolve(const engine::Lesson& lesson, const engine::Snapshot& snapshot) {
+    auto exercises = engine::load_exercises(engine::asset_dir(), lesson);
+    REQUIRE(exercises);
+    for (const auto& e : exercises->exercises) {
+        if (e.kind != engine::ExerciseKind::predict) continue;
+        // The predictions judge facts the run measured, which a later step
+        // keeps: the last snapshot holds what each one's step recorded.
+        const auto verdict = engine::check_prediction(e, snapshot, e.choices.front().id);
+        std::string held;
+        for (const auto& c : verdict.recorded) held += " " + c;
+        INFO(lesson.id << " " << e.id << ": the choices this run satisfies:" << (held.empty() ? " none" : held));
+        CHECK(verdict.recorded.size() == 1);
+    }
 }
 
 long long kib_of(const std::string& value) { return std::atoll(value.c_str()); }

@@ -1,6 +1,8 @@
 // Running a compare lesson for real in a test: the snapshot after its last
 // step, what it found (facts), whether every step lit exactly the layers
-// it declares, and what it left behind on the host.
+// it declares, and what it left behind on the host. A run that went to
+// the end also CHECKs that each of the lesson's predictions resolves to
+// exactly one choice on what it measured.
 #pragma once
 
 #include <string>
@@ -26,6 +28,9 @@ struct CompareRun {
 };
 
 CompareRun run_compare_lesson(const std::string& id, const engine::LessonOptions& options = {});
+
+// Every prediction of `lesson` has exactly one choice `snapshot` satisfies.
+void check_predictions_resolve(const engine::Lesson& lesson, const engine::Snapshot& snapshot);
 
 // "1368 KiB" -> 1368
 long long kib_of(const std::string& value);

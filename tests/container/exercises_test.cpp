@@ -20,6 +20,7 @@
 #include "lessons/catalogue.hpp"
 #include "tests/support/live_exercises.hpp"
 #include "tests/support/no_leaks.hpp"
+#include "tests/support/terminal_prompts.hpp"
 
 using namespace strata;
 
@@ -132,24 +133,8 @@ TEST_CASE("strata run's prompts: a prediction before its step, its verdict after
     // Choice 1 of pid-inside is "the same number the host knows it by":
     // wrong. The challenge's flags: 1 is CLONE_NEWPID.
     std::istringstream typed("1\n1\n");
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = ::open_memstream(&text, &size);
-    REQUIRE(out);
-    {
-        cli::TerminalExercises prompts(exercises_of("container/pid"), store, {{"student", "Ada"}}, false, typed, out);
-        engine::Session session(pid, *pid.resolve_options({}));
-        while (!session.finished()) {
-            const auto& step = pid.steps[static_cast<std::size_t>(session.next_step())];
-            prompts.before_step(step.id, session.snapshot());
-            REQUIRE(session.step());
-            prompts.after_step(step.id, session.snapshot());
-        }
-        prompts.offer_challenges(&pid);
-    }
-    std::fclose(out);
-    const std::string shown(text, size);
-    std::free(text);
+    const std::string shown = tests::run_terminal_prompts(pid, pid, exercises_of("container/pid"), store,
+                                                          {{"student", "Ada"}}, false, typed);
     CAPTURE(shown);
     CHECK_THAT(shown, Catch::Contains("? Predict (pid-inside)"));
     CHECK_THAT(shown, Catch::Contains("✗ pid-inside: Not this time. What the step recorded: 1"));

@@ -75,6 +75,11 @@ TEST_CASE("compare/runtime: strata's whole container is at least as strict as cr
         CHECK(run.value(std::string("strata: ") + ns) == "own");
     }
     CHECK(run.value("strata: Seccomp") == "2");
+    // The lesson's prediction (user-namespace) resolves to exactly one of
+    // its choices, one per verdict.
+    const auto ns_user = run.value("verdict: NS_user");
+    CAPTURE(ns_user);
+    CHECK((ns_user == "stricter" || ns_user == "the same" || ns_user == "LOOSER"));
 }
 
 TEST_CASE("compare/runtime as nobody: strata's column, and why crun's is empty", "[userns]") {

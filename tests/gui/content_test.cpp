@@ -9,7 +9,9 @@
 
 #include "app/gui/disassembly.hpp"
 #include "app/gui/markdown.hpp"
+#include "app/gui/narrative_view.hpp"
 #include "app/gui/settings.hpp"
+#include "lessons/catalogue.hpp"
 
 using namespace strata;
 using gui::MdBlockKind;
@@ -89,4 +91,27 @@ TEST_CASE("Settings live in the XDG config dir and survive a round trip", "[gui]
         CHECK(gui::load_settings(gui::config_dir()).theme == "dark");
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("A step's revealed text appears only once the step has run", "[gui][narrative][reveal]") {
+    const engine::Lesson* uts = lessons::catalogue().find("container/uts");
+    REQUIRE(uts);
+    const auto narrative = gui::parse_lesson_narrative(*uts, engine::asset_dir());
+    REQUIRE(narrative.found);
+    auto text_of = [](const std::vector<const std::vector<gui::MdBlock>*>& parts) {
+        std::string text;
+        for (const auto* blocks : parts)
+            for (const auto& block : *blocks)
+                for (const auto& span : block.spans) text += span.text;
+        return text;
+    };
+    // Before the rename runs, its prediction asks what `hostname` prints:
+    // the section must not say.
+    for (auto status : {engine::StepStatus::pending, engine::StepStatus::running, engine::StepStatus::failed}) {
+        const auto shown = text_of(gui::section_blocks(narrative, "sethostname", status));
+        CHECK(shown.find("sethostname()") != std::string::npos);
+        CHECK(shown.find("strata-box") == std::string::npos);
+    }
+    const auto done = text_of(gui::section_blocks(narrative, "sethostname", engine::StepStatus::done));
+    CHECK(done.find("strata-box") != std::string::npos);
 }

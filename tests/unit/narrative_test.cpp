@@ -24,3 +24,23 @@ TEST_CASE("A narrative splits into one section per step", "[unit][engine]") {
     CHECK(n.section("create-vm")->markdown == "Body two.\n");
     CHECK(n.section("missing") == nullptr);
 }
+
+TEST_CASE("A reveal marker splits a step's section into what is shown before it runs and after", "[unit][engine]") {
+    const auto n = parse_narrative(
+        "# Names\n"
+        "## Rename {#sethostname}\n"
+        "strata calls sethostname inside.\n"
+        "<!-- reveal -->\n"
+        "`hostname` printed strata-box.\n"
+        "```\n"
+        "<!-- reveal -->\n"
+        "```\n"
+        "## Look outside {#check}\n"
+        "No marker: all of it is shown before.\n");
+    REQUIRE(n.sections.size() == 2);
+    CHECK(n.sections[0].markdown == "strata calls sethostname inside.\n");
+    // A marker inside a code block is an example, not a marker.
+    CHECK(n.sections[0].revealed == "`hostname` printed strata-box.\n```\n<!-- reveal -->\n```\n");
+    CHECK(n.sections[1].markdown == "No marker: all of it is shown before.\n");
+    CHECK(n.sections[1].revealed.empty());
+}
