@@ -1,15 +1,43 @@
 #include "app/cli/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/help_text.hpp"
+#include "engine/catalogue.hpp"
 #ifdef STRATA_HAVE_GUI
 #include "app/gui/gui_commands.hpp"
 #endif
 
 namespace strata::cli {
+
+namespace {
+
+// `strata rnu`: CLI11 calls it an unexpected argument; the learner meant a
+// command. Names the closest ones, as unknown lesson ids do.
+bool explain_unknown_command(const CLI::App& app, int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') return false;
+    const std::string typed = argv[1];
+    std::vector<std::pair<std::size_t, std::string>> scored;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+        if (sub->get_name() == typed) return false;  // a known command; its own error stands
+        if (sub->get_group().empty()) continue;       // hidden ones are not suggested
+        scored.emplace_back(engine::edit_distance(typed, sub->get_name()), sub->get_name());
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string message = "strata: unknown command '" + typed + "'.";
+    if (!scored.empty() && scored.front().first <= std::max<std::size_t>(2, typed.size() / 2))
+        message += " Did you mean " + scored.front().second + "?";
+    std::fprintf(stderr, "%s\n`strata --help` lists every command.\n", message.c_str());
+    return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
@@ -46,6 +74,9 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ExtrasError& e) {
+        if (explain_unknown_command(app, argc, argv)) return exit_usage;
+        return app.exit(e) == 0 ? exit_ok : exit_usage;
     } catch (const CLI::ParseError& e) {
         // CLI11 prints help for --help (exit 0) and the error otherwise.
         const int code = app.exit(e);

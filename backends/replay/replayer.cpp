@@ -41,7 +41,9 @@ engine::Result<engine::StepOutcome> replay_step(engine::Context& ctx, const Reco
         engine::TraceEvent event = recorded;
         event.replayed = true;
         event.step = -1;  // the recorder stamps the running step
-        event.start = ctx.recorder().now();
+        // The real run's own clock: in step-by-step the learner's reading
+        // time between steps would otherwise count as the machine's.
+        event.start = recorded.start;
         ctx.recorder().record(std::move(event));
     }
 

@@ -1,0 +1,65 @@
+// The command line's edges: wrong input is a usage error (exit 2) that
+// says what is wrong, a mistyped command gets a suggestion, and every
+// lesson id named gets an answer.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/run_strata.hpp"
+
+using strata::tests::run_strata;
+
+TEST_CASE("A mistyped command is a usage error naming the closest command", "[cli]") {
+    const auto run = run_strata("rnu vm/hello-kvm");
+    CHECK(run.status == 2);
+    CHECK(run.output.find("unknown command 'rnu'. Did you mean run?") != std::string::npos);
+    const auto doctor = run_strata("docter");
+    CHECK(doctor.status == 2);
+    CHECK(doctor.output.find("Did you mean doctor?") != std::string::npos);
+}
+
+TEST_CASE("A run is live or a replay, never both", "[cli]") {
+    for (const char* args : {"run vm/hello-kvm --live --replay", "run vm/hello-kvm --live --recording x.json",
+                             "lab check vm/hello-kvm --live --replay"}) {
+        CAPTURE(args);
+        const auto run = run_strata(args);
+        CHECK(run.status == 2);
+        CHECK(run.output.find("excludes") != std::string::npos);
+    }
+}
+
+TEST_CASE("lab list answers for a lesson with no exercises instead of printing nothing", "[cli]") {
+    const auto all = run_strata("lab list --json");
+    REQUIRE(all.status == 0);
+    const auto json = nlohmann::json::parse(all.output, nullptr, false);
+    REQUIRE(json.is_array());
+    std::string bare;
+    for (const auto& lesson : json)
+        if (lesson["exercises"].empty()) bare = lesson["lesson"].get<std::string>();
+    if (bare.empty()) {
+        WARN("every lesson has exercises now");
+        return;
+    }
+    const auto run = run_strata("lab list " + bare);
+    CHECK(run.status == 0);
+    CHECK(run.output.find(bare + " — ") != std::string::npos);
+    CHECK(run.output.find("no exercises") != std::string::npos);
+}
+
+TEST_CASE("screenshot refuses a step past the lesson's end and answers lab check would refuse", "[cli]") {
+    if (run_strata("screenshot --help").status != 0) {
+        WARN("this strata is built without the window");
+        return;
+    }
+    const auto past = run_strata("screenshot --lesson container/uts --step 99 -o /dev/null");
+    CHECK(past.status == 2);
+    CHECK(past.output.find("--step 99 is past the end: container/uts has") != std::string::npos);
+    const auto answer = run_strata("screenshot --lesson vm/hello-kvm --answer foo=bar -o /dev/null");
+    CHECK(answer.status == 2);
+    CHECK(answer.output.find("there is no exercise 'foo'") != std::string::npos);
+    const auto choice = run_strata("screenshot --lesson vm/hello-kvm --answer first-exit=nope -o /dev/null");
+    CHECK(choice.status == 2);
+    CHECK(choice.output.find("'nope' is not one of its choices") != std::string::npos);
+}
