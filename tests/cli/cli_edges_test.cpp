@@ -3,6 +3,7 @@
 // lesson id named gets an answer.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -62,4 +63,25 @@ TEST_CASE("screenshot refuses a step past the lesson's end and answers lab check
     const auto choice = run_strata("screenshot --lesson vm/hello-kvm --answer first-exit=nope -o /dev/null");
     CHECK(choice.status == 2);
     CHECK(choice.output.find("'nope' is not one of its choices") != std::string::npos);
+}
+
+TEST_CASE("trace replays where asked, and says why it cannot write its file before running", "[cli][trace]") {
+    const auto path = strata::tests::scratch_state_home() / "hello.trace.json";
+    const auto run = run_strata("trace vm/hello-kvm --replay -o " + path.string());
+    INFO(run.output);
+    CHECK(run.status == 0);
+    CHECK(run.output.find("), replayed") != std::string::npos);
+    std::ifstream in(path);
+    const auto json = nlohmann::json::parse(in, nullptr, false);
+    REQUIRE_FALSE(json.is_discarded());
+    bool named = false;
+    for (const auto& e : json["traceEvents"])
+        named |= e["ph"] == "M" && e["name"] == "process_name" && e["args"]["name"] == "vm/hello-kvm — Hello, KVM";
+    CHECK(named);
+
+    const auto unwritable = run_strata("trace vm/hello-kvm --replay -o /nonexistent/dir/t.json");
+    CHECK(unwritable.status == 1);
+    CHECK(unwritable.output.find("cannot write /nonexistent/dir/t.json: No such file or directory") !=
+          std::string::npos);
+    CHECK(unwritable.output.find("replayed") == std::string::npos);  // nothing ran
 }
