@@ -28,7 +28,7 @@ struct Explanation {
 struct ExplanationRule {
     std::string scenario;                  // "mount-proc-foreign-pid-namespace": stable, for tests
     std::vector<std::string> syscalls;     // any of; a name ending in '*' matches by prefix
-    int error = 0;
+    std::vector<int> errors;                          // any of
     std::function<bool(const FailedCall&)> applies;  // empty: always, for this call and errno
     Explanation text;
 };
