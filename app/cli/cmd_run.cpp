@@ -14,6 +14,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
 #include "app/cli/exercise_prompt.hpp"
+#include "app/cli/fact_format.hpp"
 #include "app/cli/lesson_lookup.hpp"
 #include "app/cli/line_input.hpp"
 #include "backends/linux/sweep.hpp"
@@ -176,6 +177,7 @@ int run_lesson(const RunRequest& request) {
             if (exercises) exercises->before_step(step.id, session.snapshot());
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
+        const engine::Facts facts_before = session.snapshot().facts;
         auto outcome = session.step();
         // A step cut short by a stop is no attempt of the learner's.
         if (engine::stop_requested()) break;
@@ -189,6 +191,7 @@ int run_lesson(const RunRequest& request) {
         }
         if (!request.json) {
             std::printf("✓ %s\n", outcome->summary.c_str());
+            std::printf("%s", format_new_facts(facts_before, snap.facts).c_str());
             std::printf("  %s\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
             if (exercises) exercises->after_step(step.id, snap);
             std::printf("\n");
