@@ -178,6 +178,8 @@ TEST_CASE("A recorded failure replays as the same failure", "[unit][replay]") {
     REQUIRE_FALSE(result);
     CHECK(result.error().errno_value == EINTR);
     CHECK(result.error().hint == "the watchdog");
+    // Named as the live run named it: the step once, then the call.
+    CHECK(result.error().operation == "two: ioctl(KVM_RUN)");
 }
 
 TEST_CASE("Cancel interrupts a replay that is waiting for its next event", "[unit][replay]") {
