@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "backends/kvm/ioctl.hpp"
 #include "backends/linux/errno_explanations.hpp"
 
 using strata::linux::explain_failure;
@@ -84,4 +85,20 @@ TEST_CASE("A failure no rule knows gets the errno's general reason, or nothing",
     CHECK(scenario_of({"openat", EPERM, {}}) == "(generic)");
     CHECK_FALSE(explain_failure({"openat", EPERM, {}}).why.empty());
     CHECK(explain_failure({"openat", EBADF, {}}).why.empty());
+}
+
+TEST_CASE("Every KVM ioctl explanation says why and what to do, in different words, and is reachable",
+          "[unit][errors]") {
+    const auto& rows = strata::kvm::ioctl_explanations();
+    REQUIRE(rows.size() > 10);
+    for (const auto& row : rows) {
+        CAPTURE(row.request, row.error, row.why);
+        CHECK_FALSE(row.why.empty());
+        CHECK_FALSE(row.what_to_do.empty());
+        CHECK(row.why != row.what_to_do);
+        CHECK(row.what_to_do.find(row.why) == std::string::npos);
+        // A request's own row is found before any-request rows of its errno.
+        CHECK(strata::kvm::explain_ioctl(row.request == 0 ? 0xdeadul : row.request, row.error).why == row.why);
+    }
+    CHECK(strata::kvm::explain_ioctl(0xdeadul, EHWPOISON).why.empty());
 }
