@@ -3,8 +3,12 @@
 // lesson id named gets an answer.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +82,29 @@ TEST_CASE("trace replays where asked, and says why it cannot write its file befo
     for (const auto& e : json["traceEvents"])
         named |= e["ph"] == "M" && e["name"] == "process_name" && e["args"]["name"] == "vm/hello-kvm — Hello, KVM";
     CHECK(named);
+    // Flame-graph viewers (speedscope) need a thread's spans to nest: each
+    // span ends before, or inside, the one it starts in.
+    std::map<int, std::vector<std::pair<double, double>>> spans;
+    for (const auto& e : json["traceEvents"])
+        if (e["ph"] == "X")
+            spans[e["tid"].get<int>()].emplace_back(e["ts"].get<double>(), e["ts"].get<double>() + e["dur"].get<double>());
+    int crossing = 0;
+    for (auto& [tid, list] : spans) {
+        // Outer first: earlier start, then longer.
+        std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first < b.first : a.second > b.second;
+        });
+        // Times are µs with ns digits: a difference below a nanosecond is rounding.
+        constexpr double ns = 1e-3;
+        std::vector<double> open_ends;
+        for (const auto& [start, end] : list) {
+            while (!open_ends.empty() && open_ends.back() <= start + ns) open_ends.pop_back();
+            crossing += !open_ends.empty() && end > open_ends.back() + ns;
+            open_ends.push_back(end);
+        }
+    }
+    CHECK(spans.size() == 6);  // one track per step
+    CHECK(crossing == 0);
 
     const auto unwritable = run_strata("trace vm/hello-kvm --replay -o /nonexistent/dir/t.json");
     CHECK(unwritable.status == 1);
