@@ -18,23 +18,38 @@ namespace strata::cli {
 
 namespace {
 
-// `strata rnu`: CLI11 calls it an unexpected argument; the learner meant a
-// command. Names the closest ones, as unknown lesson ids do.
+// `strata rnu`, `strata lab chek`: CLI11 calls it an unexpected argument or
+// a missing subcommand; the learner meant a command. Follows the words
+// typed down the known commands and, at the first unknown one, names the
+// closest command there, as unknown lesson ids get theirs.
 bool explain_unknown_command(const CLI::App& app, int argc, char** argv) {
-    if (argc < 2 || argv[1][0] == '-') return false;
-    const std::string typed = argv[1];
-    std::vector<std::pair<std::size_t, std::string>> scored;
-    for (const CLI::App* sub : app.get_subcommands({})) {
-        if (sub->get_name() == typed) return false;  // a known command; its own error stands
-        if (sub->get_group().empty()) continue;       // hidden ones are not suggested
-        scored.emplace_back(engine::edit_distance(typed, sub->get_name()), sub->get_name());
+    const CLI::App* at = &app;
+    std::string known;  // the commands typed so far, each followed by a space: "lab "
+    for (int i = 1; i < argc; ++i) {
+        const std::string typed = argv[i];
+        if (typed.starts_with('-')) return false;  // options: CLI11's own message says it best
+        const auto subs = at->get_subcommands({});
+        if (subs.empty()) return false;            // a positional argument, not a command
+        const CLI::App* next = nullptr;
+        std::vector<std::pair<std::size_t, std::string>> scored;
+        for (const CLI::App* sub : subs) {
+            if (sub->get_name() == typed) next = sub;
+            if (!sub->get_group().empty())  // hidden ones are not suggested
+                scored.emplace_back(engine::edit_distance(typed, sub->get_name()), sub->get_name());
+        }
+        if (next) {
+            at = next;
+            known += typed + " ";
+            continue;
+        }
+        std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::string message = "strata: unknown command '" + typed + "'.";
+        if (!scored.empty() && scored.front().first <= std::max<std::size_t>(2, typed.size() / 2))
+            message += " Did you mean " + known + scored.front().second + "?";
+        std::fprintf(stderr, "%s\n`strata %s--help` lists every command.\n", message.c_str(), known.c_str());
+        return true;
     }
-    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string message = "strata: unknown command '" + typed + "'.";
-    if (!scored.empty() && scored.front().first <= std::max<std::size_t>(2, typed.size() / 2))
-        message += " Did you mean " + scored.front().second + "?";
-    std::fprintf(stderr, "%s\n`strata --help` lists every command.\n", message.c_str());
-    return true;
+    return false;
 }
 
 }  // namespace
@@ -74,10 +89,10 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ExtrasError& e) {
-        if (explain_unknown_command(app, argc, argv)) return exit_usage;
-        return app.exit(e) == 0 ? exit_ok : exit_usage;
     } catch (const CLI::ParseError& e) {
+        if ((dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) &&
+            explain_unknown_command(app, argc, argv))
+            return exit_usage;
         // CLI11 prints help for --help (exit 0) and the error otherwise.
         const int code = app.exit(e);
         return code == 0 ? exit_ok : exit_usage;

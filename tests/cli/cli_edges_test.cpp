@@ -23,6 +23,14 @@ TEST_CASE("A mistyped command is a usage error naming the closest command", "[cl
     const auto doctor = run_strata("docter");
     CHECK(doctor.status == 2);
     CHECK(doctor.output.find("Did you mean doctor?") != std::string::npos);
+    // Below a command, too.
+    const auto lab = run_strata("lab chek vm/hello-kvm");
+    CHECK(lab.status == 2);
+    CHECK(lab.output.find("unknown command 'chek'. Did you mean lab check?") != std::string::npos);
+    // A positional argument of a command is no command.
+    const auto list = run_strata("list extra");
+    CHECK(list.status == 2);
+    CHECK(list.output.find("unknown command") == std::string::npos);
 }
 
 TEST_CASE("A run is live or a replay, never both", "[cli]") {
