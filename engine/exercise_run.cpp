@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace strata::engine {
 
 namespace {
@@ -56,6 +58,34 @@ Result<ChallengeRun> run_challenge(const Lesson& lesson, const Exercise& challen
     ChallengeRun run{{}, session.snapshot()};
     run.verdict = check_challenge(challenge, run.snapshot, value, bindings);
     return run;
+}
+
+Result<void> validate_answers(const LessonExercises& exercises, const Lesson& lesson, const Answers& answers) {
+    for (const auto& [id, value] : answers) {
+        const Exercise* e = exercises.find(id);
+        if (!e) {
+            std::string ids;
+            for (const auto& ex : exercises.exercises) ids += (ids.empty() ? "" : ", ") + ex.id;
+            return plain_error(lesson.id, fmt::format("there is no exercise '{}'", id),
+                               ids.empty() ? "this lesson has no exercises" : "its exercises: " + ids);
+        }
+        if (e->kind == ExerciseKind::predict) {
+            std::string ids;
+            bool known = false;
+            for (const auto& c : e->choices) {
+                ids += (ids.empty() ? "" : ", ") + c.id;
+                known = known || c.id == value;
+            }
+            if (!known)
+                return plain_error(lesson.id + " " + id, fmt::format("'{}' is not one of its choices", value),
+                                   "its choices: " + ids);
+        } else {
+            auto options = e->set;
+            options[e->parameter.option] = value;
+            if (auto ok = lesson.resolve_options(options); !ok) return std::unexpected(ok.error().with_context(id));
+        }
+    }
+    return {};
 }
 
 }  // namespace strata::engine

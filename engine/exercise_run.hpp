@@ -23,6 +23,11 @@ struct ExerciseResult {
     std::optional<Verdict> verdict;  // nullopt: no answer was given
 };
 
+// Every answer must name an exercise of its lesson, a predict answer one of
+// its choices, and a challenge value one the lesson accepts: `strata lab
+// check` and `strata screenshot --answer` refuse the same answers.
+Result<void> validate_answers(const LessonExercises& exercises, const Lesson& lesson, const Answers& answers);
+
 // Steps `session` to the end (or its first failing step), checking after
 // each step the predictions asked before it that `answers` answers.
 // `on_step(index)` runs after each step (the CLI prints it). Returns a

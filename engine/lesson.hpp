@@ -114,7 +114,7 @@ struct Lesson {
     // down when the session's state is released. Empty: no shell offered.
     std::function<Result<int>(Context&)> interactive_shell;
     // Set when the steps play back a recording instead of making real calls:
-    // "Replay of a real run on Linux 6.1.0, 2026-11-24, hardware-assisted KVM".
+    // "A real run on Linux 6.1.0 (2026-11-24; KVM: hardware-assisted), replayed".
     // Every view shows it.
     std::optional<std::string> replay_label;
 

@@ -1,5 +1,11 @@
 #include "engine/trace_json.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+
 namespace strata::engine {
 
 using nlohmann::json;
@@ -85,27 +91,88 @@ Result<TraceEvent> event_from_json(const json& j) {
     return e;
 }
 
-json to_chrome_trace(const std::vector<TraceEvent>& events, const std::string& lesson_id) {
+namespace {
+
+double micros(std::chrono::nanoseconds t) { return static_cast<double>(t.count()) / 1000.0; }
+
+std::string step_label(const Lesson& lesson, int step) {
+    if (step < 0 || step >= static_cast<int>(lesson.steps.size())) return "outside the steps";
+    return fmt::format("step {}: {}", step + 1, lesson.steps[static_cast<std::size_t>(step)].title);
+}
+
+// What an event's result is, by kind: a viewer shows "result: 1350"
+// otherwise, which says nothing.
+void label_result(const TraceEvent& e, json& args) {
+    if (e.error) {
+        args["errno"] = fmt::format("{} ({})", errno_name(e.error), std::strerror(e.error));
+        args["returned"] = e.result;
+        return;
+    }
+    switch (e.kind) {
+        case EventKind::syscall:
+        case EventKind::ioctl:
+        case EventKind::vm_entry:
+        case EventKind::file_read: args["returned"] = e.result; break;
+        case EventKind::exits_in_kvm: args["VM exits kept in KVM (count)"] = e.result; break;
+        case EventKind::process: args["status or pid"] = e.result; break;
+        default:
+            if (e.result != 0) args["value"] = e.result;
+    }
+}
+
+}  // namespace
+
+json to_chrome_trace(const std::vector<TraceEvent>& events, const Lesson& lesson) {
+    constexpr int pid = 1;
     json list = json::array();
+    // Metadata: the process is the lesson, each thread (track) a step.
+    list.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"tid", 0},
+                    {"args", {{"name", lesson.id + " — " + lesson.title}}}});
+    std::map<int, std::pair<std::chrono::nanoseconds, std::chrono::nanoseconds>> step_extent;
+    for (const auto& e : events) {
+        auto [it, fresh] = step_extent.try_emplace(e.step, e.start, e.start + e.duration);
+        if (!fresh) {
+            it->second.first = std::min(it->second.first, e.start);
+            it->second.second = std::max(it->second.second, e.start + e.duration);
+        }
+    }
+    for (const auto& [step, extent] : step_extent) {
+        const int tid = step + 1;
+        list.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
+                        {"args", {{"name", step_label(lesson, step)}}}});
+        list.push_back({{"name", "thread_sort_index"}, {"ph", "M"}, {"pid", pid}, {"tid", tid},
+                        {"args", {{"sort_index", tid}}}});
+        // One span enclosing the step's calls, so a viewer nests them under it.
+        list.push_back({{"name", step_label(lesson, step)}, {"cat", "step"}, {"ph", "X"},
+                        {"ts", micros(extent.first)}, {"dur", micros(extent.second - extent.first)},
+                        {"pid", pid}, {"tid", tid}, {"args", json::object()}});
+    }
     for (const auto& e : events) {
         json args = json::object();
         for (const auto& a : e.args) args[a.name] = a.value;
-        args["result"] = e.result;
-        if (e.error) args["errno"] = errno_name(e.error);
+        if (!e.detail.empty()) args["detail"] = e.detail;
+        label_result(e, args);
         std::string layers;
         for (LayerId l : e.layers) layers += (layers.empty() ? "" : " -> ") + std::string(layer_key(l));
         args["layers"] = layers;
-        // One track per step so Perfetto groups a step's calls together.
-        list.push_back({{"name", e.name},
-                        {"cat", std::string(event_kind_key(e.kind))},
-                        {"ph", "X"},
-                        {"ts", static_cast<double>(e.start.count()) / 1000.0},
-                        {"dur", static_cast<double>(e.duration.count()) / 1000.0},
-                        {"pid", 1},
-                        {"tid", e.step + 1},
-                        {"args", std::move(args)}});
+        if (e.replayed) args["replayed"] = true;
+        json event = {{"name", e.name},
+                      {"cat", std::string(event_kind_key(e.kind))},
+                      {"ts", micros(e.start)},
+                      {"pid", pid},
+                      {"tid", e.step + 1},
+                      {"args", std::move(args)}};
+        // Zero-length events are instants: a 0 µs slice is invisible.
+        if (e.duration.count() > 0) {
+            event["ph"] = "X";
+            event["dur"] = micros(e.duration);
+        } else {
+            event["ph"] = "i";
+            event["s"] = "t";
+        }
+        list.push_back(std::move(event));
     }
-    return {{"traceEvents", std::move(list)}, {"displayTimeUnit", "ns"}, {"otherData", {{"lesson", lesson_id}}}};
+    return {{"traceEvents", std::move(list)}, {"displayTimeUnit", "ns"}, {"otherData", {{"lesson", lesson.id}}}};
 }
 
 }  // namespace strata::engine

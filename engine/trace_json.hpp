@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/error.hpp"
+#include "engine/lesson.hpp"
 #include "engine/trace_event.hpp"
 
 namespace strata::engine {
@@ -13,7 +14,11 @@ nlohmann::json event_to_json(const TraceEvent& event);
 // Validates every field; a malformed object gives an Error naming the field.
 Result<TraceEvent> event_from_json(const nlohmann::json& json);
 
-// Chrome trace-event format: {"traceEvents":[{"ph":"X",...}, ...]}
-nlohmann::json to_chrome_trace(const std::vector<TraceEvent>& events, const std::string& lesson_id);
+// Chrome's Trace Event Format, which Perfetto, speedscope and Chromium
+// DevTools open: {"traceEvents":[...]}. Metadata (M) names the process
+// after the lesson and each thread "step N: title"; each step gets one
+// span (X) enclosing its calls; an event is a span with its detail and a
+// labelled result in args, or an instant (i) when it took no time.
+nlohmann::json to_chrome_trace(const std::vector<TraceEvent>& events, const Lesson& lesson);
 
 }  // namespace strata::engine

@@ -1,15 +1,58 @@
 #include "app/cli/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/help_text.hpp"
+#include "engine/catalogue.hpp"
 #ifdef STRATA_HAVE_GUI
 #include "app/gui/gui_commands.hpp"
 #endif
 
 namespace strata::cli {
+
+namespace {
+
+// `strata rnu`, `strata lab chek`: CLI11 calls it an unexpected argument or
+// a missing subcommand; the learner meant a command. Follows the words
+// typed down the known commands and, at the first unknown one, names the
+// closest command there, as unknown lesson ids get theirs.
+bool explain_unknown_command(const CLI::App& app, int argc, char** argv) {
+    const CLI::App* at = &app;
+    std::string known;  // the commands typed so far, each followed by a space: "lab "
+    for (int i = 1; i < argc; ++i) {
+        const std::string typed = argv[i];
+        if (typed.starts_with('-')) return false;  // options: CLI11's own message says it best
+        const auto subs = at->get_subcommands({});
+        if (subs.empty()) return false;            // a positional argument, not a command
+        const CLI::App* next = nullptr;
+        std::vector<std::pair<std::size_t, std::string>> scored;
+        for (const CLI::App* sub : subs) {
+            if (sub->get_name() == typed) next = sub;
+            if (!sub->get_group().empty())  // hidden ones are not suggested
+                scored.emplace_back(engine::edit_distance(typed, sub->get_name()), sub->get_name());
+        }
+        if (next) {
+            at = next;
+            known += typed + " ";
+            continue;
+        }
+        std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::string message = "strata: unknown command '" + typed + "'.";
+        if (!scored.empty() && scored.front().first <= std::max<std::size_t>(2, typed.size() / 2))
+            message += " Did you mean " + known + scored.front().second + "?";
+        std::fprintf(stderr, "%s\n`strata %s--help` lists every command.\n", message.c_str(), known.c_str());
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
@@ -47,6 +90,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        if ((dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) &&
+            explain_unknown_command(app, argc, argv))
+            return exit_usage;
         // CLI11 prints help for --help (exit 0) and the error otherwise.
         const int code = app.exit(e);
         return code == 0 ? exit_ok : exit_usage;

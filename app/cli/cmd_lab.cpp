@@ -70,7 +70,11 @@ int list_exercises(const std::vector<std::string>& ids, bool json) {
             out.push_back({{"lesson", lesson->id}, {"exercises", list}});
             continue;
         }
-        if (exercises->exercises.empty()) continue;
+        if (exercises->exercises.empty()) {
+            // Named on the command line, it gets an answer, not silence.
+            if (!ids.empty()) std::printf("%s — %s: no exercises\n\n", lesson->id.c_str(), lesson->title.c_str());
+            continue;
+        }
         std::printf("%s — %s\n", lesson->id.c_str(), lesson->title.c_str());
         for (const auto& e : exercises->exercises) {
             if (e.kind == engine::ExerciseKind::predict) {
@@ -109,8 +113,10 @@ Command add_lab(CLI::App& app) {
     check->add_option("--exercise", o->check.only, "Check only this exercise (repeatable)");
     check->add_option("--student", o->check.student, "The name ${student} stands for (default: your progress's, then your login's)");
     check->add_flag("--json", o->check.json, "Print the verdicts as JSON");
-    check->add_flag("--replay", o->check.force_replay, "Check predictions against the shipped recording; run nothing live");
-    check->add_flag("--live", o->check.live_only, "Never use a recording: exit 3 where the lesson cannot run live");
+    auto* replay = check->add_flag("--replay", o->check.force_replay,
+                                   "Check predictions against the shipped recording; run nothing live");
+    check->add_flag("--live", o->check.live_only, "Never use a recording: exit 3 where the lesson cannot run live")
+        ->excludes(replay);
     check->add_flag("--save-progress", o->check.save_progress, "Record the runs and attempts in your progress");
 
     auto* list = lab->add_subcommand("list", "List lessons' exercises, their ids and their choices");

@@ -14,11 +14,13 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/event_format.hpp"
 #include "app/cli/exercise_prompt.hpp"
+#include "app/cli/fact_format.hpp"
 #include "app/cli/lesson_lookup.hpp"
 #include "app/cli/line_input.hpp"
 #include "backends/linux/sweep.hpp"
 #include "backends/probe/machine_report.hpp"
 #include "lessons/availability.hpp"
+#include "lessons/catalogue.hpp"
 #include "engine/exercise_parse.hpp"
 #include "engine/narrative.hpp"
 #include "engine/progress_store.hpp"
@@ -47,12 +49,14 @@ void print_revealed(const engine::Narrative& narrative, const std::string& step_
 }
 
 // False when the learner quits, the input ends or strata is asked to stop.
+// On a terminal one key does it: Enter (or any other key) goes on, q quits.
 bool wait_for_enter(bool last) {
-    std::printf("%s", last ? "" : "  [Enter: next step, q: quit] ");
-    std::fflush(stdout);
     if (last) return true;
-    const auto line = read_line_unless_stopped(std::cin);
-    return line && *line != "q";
+    std::printf("  [Enter: next step, q: quit] ");
+    std::fflush(stdout);
+    const auto key = read_key_unless_stopped();
+    if (::isatty(STDIN_FILENO) != 0) std::printf("\n");  // the key was not echoed
+    return key && *key != 'q' && *key != 'Q';
 }
 
 }  // namespace
@@ -104,13 +108,18 @@ int run_lesson(const RunRequest& request) {
             return exit_requirement;
         }
     }
-    auto playable = lessons::choose_playable(*found, report, request.force_replay, recording, request.replay_speed);
+    auto playable = lessons::choose_playable(*found, report, request.force_replay, recording, request.replay_speed,
+                                             request.options);
     if (!playable) {
-        std::fprintf(stderr, "strata: %s\n", playable.error().describe().c_str());
-        if (!playable.error().hint.empty()) std::fprintf(stderr, "  what to do: %s\n", playable.error().hint.c_str());
-        return playable.error().operation == found->id && !request.force_replay && !request.recording
-                   ? exit_requirement
-                   : exit_failed;
+        const auto& refused = playable.error();
+        std::fprintf(stderr, "strata: %s\n", refused.error.describe().c_str());
+        if (!refused.error.hint.empty()) std::fprintf(stderr, "  what to do: %s\n", refused.error.hint.c_str());
+        switch (refused.kind) {
+        case lessons::Refusal::bad_input: return exit_usage;
+        case lessons::Refusal::needs_live: return exit_requirement;
+        case lessons::Refusal::failed: break;
+        }
+        return exit_failed;
     }
     const engine::Lesson& lesson = *playable->lesson;
     if (playable->replay && !request.json) {
@@ -176,6 +185,7 @@ int run_lesson(const RunRequest& request) {
             if (exercises) exercises->before_step(step.id, session.snapshot());
             std::printf("  %10s %9s  %-34s %s\n", "time", "took", "layers crossed", "call");
         }
+        const engine::Facts facts_before = session.snapshot().facts;
         auto outcome = session.step();
         // A step cut short by a stop is no attempt of the learner's.
         if (engine::stop_requested()) break;
@@ -189,6 +199,7 @@ int run_lesson(const RunRequest& request) {
         }
         if (!request.json) {
             std::printf("✓ %s\n", outcome->summary.c_str());
+            std::printf("%s", format_new_facts(facts_before, snap.facts).c_str());
             std::printf("  %s\n", format_layer_check(snap.check_layers(index), snap.layers_touched(index), style).c_str());
             if (exercises) exercises->after_step(step.id, snap);
             std::printf("\n");
@@ -237,11 +248,15 @@ Command add_run(CLI::App& app) {
     sub->add_flag("--step-by-step", r.step_by_step, "Wait for Enter between steps");
     sub->add_flag("--no-narrative", options->quiet_narrative, "Print the calls only, not the lesson text");
     sub->add_option("--set", options->settings, "A lesson option, key=value (e.g. guest=loop)");
-    sub->add_flag("--replay", r.force_replay, "Play the shipped recording of a real run instead of running live");
+    auto* replay =
+        sub->add_flag("--replay", r.force_replay, "Play the shipped recording of a real run instead of running live");
     sub->add_flag("--shell", r.shell, "End with an interactive shell inside the container the lesson built");
     sub->add_flag("--no-exercises", options->no_exercises, "Do not ask the lesson's exercises (never asked off a terminal)");
-    sub->add_flag("--live", r.live_only, "Run live or fail with exit code 3: never play a recording");
-    sub->add_option("--recording", options->recording, "Play this recording (from `strata record`)");
+    auto* live = sub->add_flag("--live", r.live_only, "Run live or fail with exit code 3: never play a recording");
+    auto* recording = sub->add_option("--recording", options->recording, "Play this recording (from `strata record`)");
+    // A run is live or a replay, never both: CLI11 refuses the pair (exit 2).
+    live->excludes(replay);
+    live->excludes(recording);
     sub->add_option("--speed", r.replay_speed, "Replay speed (2 = twice as fast, 0 = no waiting)")
         ->check(CLI::Range(0.0, 1000.0));
     return [options]() {
@@ -257,11 +272,17 @@ Command add_run(CLI::App& app) {
 }
 
 int run_tour() {
-    std::printf("Welcome to strata. This tour runs the first lesson, vm/hello-kvm, for real.\n"
-                "(`strata list` shows every lesson; `strata --help` every command.)\n\n");
     RunRequest request;
     request.lesson_id = "vm/hello-kvm";
     request.step_by_step = ::isatty(STDIN_FILENO) != 0;
+    // Says "for real" only when it is: elsewhere the replay banner that
+    // follows names the machine the real run happened on.
+    const engine::Lesson* lesson = lessons::catalogue().find(request.lesson_id);
+    const bool live = lesson && lessons::availability(*lesson, probe::probe_machine(lessons::probe_options_for(*lesson)))
+                                        .mode == lessons::Mode::live;
+    std::printf("Welcome to strata. This tour %s the first lesson, vm/hello-kvm.\n"
+                "(`strata list` shows every lesson; `strata --help` every command.)\n\n",
+                live ? "runs, for real on this machine," : "replays a real run of");
     return run_lesson(request);
 }
 

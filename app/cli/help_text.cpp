@@ -23,8 +23,10 @@ std::vector<HelpSection> help_sections(const HelpPaths& paths, bool with_files) 
         {"Exit status",
          {{"0", "success"},
           {"1", "a lesson step failed, or a recording could not be read"},
-          {"2", "usage error; an unknown lesson id gets the closest ids suggested"},
-          {"3", "this machine lacks what the lesson needs; `strata doctor` says what, and how to fix it"},
+          {"2", "usage error (a recording made with other options than those given, too); an unknown command "
+                "or lesson id gets the closest ones suggested"},
+          {"3", "this machine lacks what the lesson needs, or an option needs a live run no shipped recording "
+                "shows; `strata doctor` says what, and how to fix it"},
           {"128+N", "stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP, 141 a closed output pipe) after removing everything the run "
                     "made; a SIGKILLed strata's leftovers are removed by the next strata command"}}},
         {"Environment",

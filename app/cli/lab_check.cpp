@@ -57,36 +57,6 @@ std::string status_of(const CheckedExercise& c) {
     return std::string(engine::outcome_key(c.verdict->outcome));
 }
 
-// Every answer must name an exercise of its lesson, a predict answer one of
-// its choices, and a challenge value one the lesson accepts.
-engine::Result<void> validate_answers(const engine::LessonExercises& exercises, const engine::Lesson& lesson,
-                                      const engine::Answers& answers) {
-    for (const auto& [id, value] : answers) {
-        const engine::Exercise* e = exercises.find(id);
-        if (!e) {
-            std::string ids;
-            for (const auto& ex : exercises.exercises) ids += (ids.empty() ? "" : ", ") + ex.id;
-            return engine::plain_error(lesson.id, fmt::format("there is no exercise '{}'", id),
-                                       ids.empty() ? "this lesson has no exercises" : "its exercises: " + ids);
-        }
-        if (e->kind == engine::ExerciseKind::predict) {
-            std::string ids;
-            bool known = false;
-            for (const auto& c : e->choices) {
-                ids += (ids.empty() ? "" : ", ") + c.id;
-                known = known || c.id == value;
-            }
-            if (!known) return engine::plain_error(lesson.id + " " + id, fmt::format("'{}' is not one of its choices", value),
-                                                   "its choices: " + ids);
-        } else {
-            auto options = e->set;
-            options[e->parameter.option] = value;
-            if (auto ok = lesson.resolve_options(options); !ok) return std::unexpected(ok.error().with_context(id));
-        }
-    }
-    return {};
-}
-
 CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExercises& exercises,
                         const engine::Answers& answers, const LabCheckRequest& request, const engine::Bindings& bindings,
                         engine::ProgressStore* progress) {
@@ -109,7 +79,7 @@ CheckedLesson check_one(const engine::Lesson& lesson, const engine::LessonExerci
     } else if (predictions_wanted) {
         auto chosen = lessons::choose_playable(lesson, report, request.force_replay, std::nullopt, 0.0);
         if (chosen) playable = std::move(*chosen);
-        else out.mode = "unavailable", out.problem = chosen.error().describe();
+        else out.mode = "unavailable", out.problem = chosen.error().error.describe();
     }
     std::vector<engine::ExerciseResult> predicted;
     if (playable) {
@@ -246,7 +216,7 @@ int run_lab_check(const LabCheckRequest& request) {
             std::fprintf(stderr, "strata: %s\n  %s\n", exercises.error().describe().c_str(), exercises.error().hint.c_str());
             return exit_usage;
         }
-        if (auto ok = validate_answers(*exercises, *lesson, answers.lessons[lesson->id]); !ok) {
+        if (auto ok = engine::validate_answers(*exercises, *lesson, answers.lessons[lesson->id]); !ok) {
             std::fprintf(stderr, "strata: %s\n  %s\n", ok.error().describe().c_str(), ok.error().hint.c_str());
             return exit_usage;
         }

@@ -22,4 +22,10 @@ void unbuffer_standard_input();
 // streams (tests' string streams) never block.
 std::optional<std::string> read_line_unless_stopped(std::istream& in);
 
+// One key from standard input when it is a terminal (no Enter needed: the
+// terminal leaves canonical mode for the wait and is restored after; Ctrl-C
+// still signals), else the first character of one line ('\n' for an empty
+// one). Nothing at the end of the input or when strata was asked to stop.
+std::optional<char> read_key_unless_stopped();
+
 }  // namespace strata::cli

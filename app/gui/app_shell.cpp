@@ -200,7 +200,7 @@ void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
         case CommandKind::export_trace: {
             if (!snapshot || !snapshot->events || !snapshot->lesson) break;
             std::ofstream out(c.text);
-            out << engine::to_chrome_trace(*snapshot->events, snapshot->lesson->id).dump(1) << '\n';
+            out << engine::to_chrome_trace(*snapshot->events, *snapshot->lesson).dump(1) << '\n';
             timeline_.export_message = out ? fmt::format("saved {} events to {}", snapshot->events->size(), c.text)
                                            : fmt::format("could not write {}", c.text);
             break;

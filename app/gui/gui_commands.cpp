@@ -6,6 +6,9 @@
 
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
+#include "engine/exercise_parse.hpp"
+#include "engine/exercise_run.hpp"
+#include "engine/narrative.hpp"
 #include "engine/progress_store.hpp"
 #include "engine/stop_request.hpp"
 #include "lessons/catalogue.hpp"
@@ -89,6 +92,45 @@ std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell,
     gui->render_frame();
     if (first_frame) *first_frame = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return gui;
+}
+
+// What `strata screenshot` is asked to picture must exist: a step past the
+// lesson's last or an answer `strata lab check` would refuse is a usage
+// error, not a picture of something else. Only predictions can be locked
+// in before the steps run.
+bool screenshot_input_valid(const engine::Lesson& lesson, int steps, const std::vector<std::string>& answers) {
+    const auto count = static_cast<int>(lesson.steps.size());
+    if (steps > count) {
+        std::fprintf(stderr, "strata: --step %d is past the end: %s has %d steps (0 to %d)\n", steps, lesson.id.c_str(),
+                     count, count);
+        return false;
+    }
+    if (answers.empty()) return true;
+    auto exercises = engine::load_exercises(engine::asset_dir(), lesson);
+    if (!exercises) {
+        std::fprintf(stderr, "strata: %s\n", exercises.error().describe().c_str());
+        return false;
+    }
+    engine::Answers given;
+    for (const auto& answer : answers) {
+        const auto eq = answer.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "strata: --answer takes EXERCISE=CHOICE, not '%s'\n", answer.c_str());
+            return false;
+        }
+        const auto id = answer.substr(0, eq);
+        if (const auto* e = exercises->find(id); e && e->kind != engine::ExerciseKind::predict) {
+            std::fprintf(stderr, "strata: %s %s is a challenge; --answer locks in predictions only\n",
+                         lesson.id.c_str(), id.c_str());
+            return false;
+        }
+        given[id] = answer.substr(eq + 1);
+    }
+    if (auto ok = engine::validate_answers(*exercises, lesson, given); !ok) {
+        std::fprintf(stderr, "strata: %s\n  %s\n", ok.error().describe().c_str(), ok.error().hint.c_str());
+        return false;
+    }
+    return true;
 }
 
 bool known_lesson(const std::string& id) {
@@ -186,6 +228,8 @@ cli::Command add_screenshot(CLI::App& app) {
     sub->add_option("--answer", *answers, "EXERCISE=CHOICE: a prediction locked in before the steps run");
     return [args, step, output, answers]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
+        if (!screenshot_input_valid(*lessons::catalogue().find(args->lesson), *step, *answers))
+            return platform::kExitUsage;
         ShellOptions shell;
         shell.allow_fullscreen = false;  // the picture is --size, whatever the screen
         int code = platform::kExitOk;
@@ -197,10 +241,6 @@ cli::Command add_screenshot(CLI::App& app) {
         gui->settle();
         for (const auto& answer : *answers) {
             const auto eq = answer.find('=');
-            if (eq == std::string::npos) {
-                std::fprintf(stderr, "strata: --answer takes EXERCISE=CHOICE, not '%s'\n", answer.c_str());
-                return platform::kExitUsage;
-            }
             gui->shell().lock_prediction(answer.substr(0, eq), answer.substr(eq + 1));
         }
         step_to(*gui, *step);

@@ -24,7 +24,9 @@ Chooser machine_chooser() {
             if (it == cache->reports.end()) it = cache->reports.emplace(key, probe::probe_machine(options)).first;
             report = it->second;
         }
-        return lessons::choose_playable(lesson, report, /*force_replay=*/false, std::nullopt);
+        auto chosen = lessons::choose_playable(lesson, report, /*force_replay=*/false, std::nullopt);
+        if (!chosen) return std::unexpected(chosen.error().error);
+        return std::move(*chosen);
     };
 }
 

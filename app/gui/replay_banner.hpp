@@ -1,7 +1,7 @@
 // The replay banner: when the steps play back a recording of a real run
 // made elsewhere (this machine cannot run the lesson live), every view says
 // so plainly. A full-width strip in the replay colour with the recording's
-// label ("Replay of a real run on Linux 6.1.0-…, 2026-11-24; KVM: …"),
+// label ("A real run on Linux 6.1.0-… (2026-11-24; KVM: …), replayed"),
 // drawn over the diagram and at the top of the narrative panel.
 #pragma once
 

@@ -130,57 +130,65 @@ std::vector<LayerId> ioctl_layers(unsigned long request) {
     }
 }
 
-std::string ioctl_hint(unsigned long request, int e) {
-    switch (e) {
-        case ENOTTY:
-            return "the fd does not accept this ioctl: it is not a KVM fd of the right kind "
-                   "(system, VM or vCPU), or this kernel's KVM does not know the request";
-        case EFAULT:
-            return "KVM could not read or write the structure passed to it";
-        case ENOMEM:
-            return "the kernel ran out of memory for KVM's own structures";
-        case EINTR:
-            return request == KVM_RUN ? "a signal interrupted the vCPU (strata's watchdog or a cancel)"
-                                      : "a signal interrupted the call";
-        case EEXIST:
-            return request == KVM_CREATE_VCPU ? "a vCPU with this id already exists in the VM"
-                   : request == KVM_SET_USER_MEMORY_REGION
-                       ? "the memory slot overlaps another slot's guest-physical range"
-                       : "";
-        case EINVAL:
-            if (request == KVM_SET_USER_MEMORY_REGION)
-                return "guest-physical address, size and host address must be page-aligned, "
-                       "and the slot number within KVM's limit";
-            if (request == KVM_SET_SREGS)
-                return "KVM refused these segment/control registers as an inconsistent CPU state";
-            if (request == KVM_CREATE_VCPU) return "the vCPU id is above KVM's limit (KVM_CAP_MAX_VCPU_ID)";
-            return "KVM rejected an argument";
-        case EBUSY:
-            return "the resource is in use (for example an irqchip that already exists)";
-        case E2BIG:
-            return "the list passed is larger than KVM accepts";
-        case ENOENT:
-            return request == KVM_GET_DIRTY_LOG
-                       ? "the slot does not log dirty pages: map it with KVM_MEM_LOG_DIRTY_PAGES first"
-                       : "";
-        default:
-            return "";
-    }
+const std::vector<IoctlExplanation>& ioctl_explanations() {
+    static const std::vector<IoctlExplanation> rows = {
+        {0, ENOTTY,
+         "the fd does not accept this ioctl: it is not a KVM fd of the right kind (system, VM or vCPU), or this "
+         "kernel's KVM does not know the request",
+         "call system ioctls on /dev/kvm, VM ioctls on KVM_CREATE_VM's fd and vCPU ioctls on KVM_CREATE_VCPU's; "
+         "ask KVM_CHECK_EXTENSION before a newer request"},
+        {0, EFAULT, "KVM could not read or write the structure passed to it",
+         "pass a pointer to a whole, mapped structure of the size this request expects"},
+        {0, ENOMEM, "the kernel ran out of memory for KVM's own structures",
+         "free memory (fewer or smaller VMs) and try again"},
+        {KVM_RUN, EINTR, "a signal interrupted the vCPU (strata's watchdog or a cancel)",
+         "nothing, when the watchdog or Cancel sent it: the vCPU can be run again with KVM_RUN"},
+        {0, EINTR, "a signal interrupted the call", "make the call again"},
+        {KVM_CREATE_VCPU, EEXIST, "a vCPU with this id already exists in the VM", "give each vCPU its own id"},
+        {KVM_SET_USER_MEMORY_REGION, EEXIST, "the memory slot overlaps another slot's guest-physical range",
+         "choose a guest-physical range no other slot covers"},
+        {KVM_SET_USER_MEMORY_REGION, EINVAL,
+         "the slot's guest-physical address, size or host address is not page-aligned, or its number is past "
+         "KVM's limit",
+         "round addresses and size to 4 KiB pages and use a slot number below KVM_CAP_NR_MEMSLOTS"},
+        {KVM_SET_SREGS, EINVAL, "KVM refused these segment and control registers as an inconsistent CPU state",
+         "make them agree: long mode needs CR0.PG, CR4.PAE and EFER.LME, with EFER.LMA = LME && PG"},
+        {KVM_CREATE_VCPU, EINVAL, "the vCPU id is above KVM's limit", "use an id below KVM_CAP_MAX_VCPU_ID"},
+        {0, EINVAL, "KVM rejected an argument",
+         "check the request's arguments against the KVM API (Documentation/virt/kvm/api.rst)"},
+        {0, EBUSY, "the resource is in use (for example an irqchip that already exists)",
+         "create it once per VM, before the vCPUs"},
+        {0, E2BIG, "the list passed is larger than KVM accepts",
+         "pass no more entries than KVM reports it has (its first answer says how many)"},
+        {KVM_GET_DIRTY_LOG, ENOENT, "the slot does not log dirty pages",
+         "map the slot with KVM_MEM_LOG_DIRTY_PAGES first"},
+    };
+    return rows;
+}
+
+IoctlExplanation explain_ioctl(unsigned long request, int e) {
+    for (const auto& row : ioctl_explanations())
+        if (row.error == e && (row.request == 0 || row.request == request)) return row;
+    return {request, e, "", ""};
 }
 
 namespace {
 Result<int> record_call(Recorder& recorder, engine::EventKind kind, std::vector<LayerId> layers, int fd,
                         unsigned long request, unsigned long arg, std::initializer_list<EventArg> args,
                         int expected_errno = 0, std::string expected_why = {}) {
+    // Why (the event's detail, the Error's message) and what to do (its
+    // hint) are two sentences; an expected errno needs nothing done.
     engine::Span span(recorder, kind, std::string(ioctl_call(request)), std::move(layers));
     for (const auto& a : args) span.arg(a.name, a.value);
     const int result = ::ioctl(fd, request, arg);
     const int error = result < 0 ? errno : 0;
-    std::string hint = !error ? std::string{} : error == expected_errno ? std::move(expected_why) : ioctl_hint(request, error);
-    if (error) span.detail(hint);
+    IoctlExplanation explained{request, error, std::move(expected_why), ""};
+    if (error && error != expected_errno) explained = explain_ioctl(request, error);
+    if (error) span.detail(explained.why);
     span.finish(result, error);
     if (result < 0)
-        return engine::errno_error(std::string(ioctl_call(request)), error, {}, std::move(hint));
+        return engine::errno_error(std::string(ioctl_call(request)), error, std::move(explained.why),
+                                   std::move(explained.what_to_do));
     return result;
 }
 }  // namespace

@@ -23,8 +23,17 @@ std::string_view ioctl_name(unsigned long request);
 // Which layers a request crosses (the VMM always, then KVM, then the CPU's
 // virtualization state or RAM, depending on what the ioctl touches).
 std::vector<LayerId> ioctl_layers(unsigned long request);
-// Why this ioctl fails with this errno, for a learner (may be empty).
-std::string ioctl_hint(unsigned long request, int errno_value);
+// Why an ioctl fails with an errno, for a learner, and what to do: one row
+// per scenario, the request's own row before the any-request (0) one.
+struct IoctlExplanation {
+    unsigned long request = 0;  // 0: any request
+    int error = 0;
+    std::string why;
+    std::string what_to_do;
+};
+const std::vector<IoctlExplanation>& ioctl_explanations();
+// The row for this request and errno; empty texts when there is none.
+IoctlExplanation explain_ioctl(unsigned long request, int errno_value);
 
 // Makes ioctl(fd, request, arg), records it, returns its result.
 Result<int> traced_ioctl(Recorder& recorder, int fd, unsigned long request, unsigned long arg,

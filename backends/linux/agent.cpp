@@ -231,7 +231,7 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
     record.result = reply->result;
     record.error = spec.failure_is_result ? 0 : reply->error;
     record.duration = recorder_->now() - record.start;
-    record.args.push_back({"inside", fmt::format("{:.1f} us", reply->nanos / 1000.0)});
+    record.args.push_back({"inside", fmt::format("{:.1f} µs", reply->nanos / 1000.0)});
     if (reply->error && spec.failure_is_result) {
         record.args.push_back({"errno", engine::errno_name(reply->error)});
         record.error = reply->error;  // still shown as failed: the failure is the lesson

@@ -204,7 +204,7 @@ Result<std::chrono::microseconds> RouteSocket::wait_until_running(const std::str
     const auto waited = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     x.call.args.push_back({"polls", std::to_string(polls)});
     if (r >= 0 && !running) r = -NLE_BUSY;
-    if (auto ok = x.finish(r, fmt::format("operational state UP after {} us", waited.count())); !ok)
+    if (auto ok = x.finish(r, fmt::format("operational state UP after {} µs", waited.count())); !ok)
         return std::unexpected(ok.error());
     return waited;
 }

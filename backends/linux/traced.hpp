@@ -32,12 +32,11 @@ struct CallRecord {
     std::string detail;              // what it means, for the timeline
 };
 
-// Records the call; when it failed, returns the Error with a hint for the
-// syscall named `call` ("mount", "unshare", ...).
+// Records the call; when it failed, returns the Error saying why (its
+// message, also the event's detail) and what to do (its hint), as
+// errno_explanations.hpp explains the syscall named `syscall` ("mount",
+// "unshare", ...) given these arguments.
 Result<std::int64_t> record_call(Recorder& recorder, CallRecord call, const std::string& syscall);
-
-// Why `syscall` fails with `errno_value`, for a learner, with what to do.
-std::string syscall_hint(const std::string& syscall, int errno_value);
 
 // Records a note (a measured fact) touching `layers`.
 void record_note(Recorder& recorder, std::string name, std::vector<LayerId> layers, std::string detail,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/linux/probe_calls.hpp"
+#include "backends/probe/host_fixes.hpp"
 #include "backends/probe/machine_report.hpp"
 
 namespace strata::probe {
@@ -94,8 +95,7 @@ void probe_cgroups(MachineReport& report) {
     report.checks.push_back(
         {"cgroup.writable", "cgroup creation", created ? Status::ok : Status::missing,
          created ? fmt::format("strata can create its own cgroups under {}", parent) : created.error().describe(),
-         created ? "" : "run the cgroups lesson as root, or ask for a delegated cgroup (systemd: "
-                        "`systemd-run --user --scope -p Delegate=yes strata ...`)"});
+         created ? "" : cgroup_not_writable_fix(facts.cgroup_mode, facts.root)});
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "backends/kvm/system.hpp"
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"
+#include "backends/probe/host_fixes.hpp"
 #include "backends/probe/machine_report.hpp"
 
 namespace strata::probe {
@@ -107,16 +108,8 @@ void probe_kvm(MachineReport& report, const std::string& path) {
 
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-        std::string why = pvm && !vmx && !svm
-            ? "the kvm_pvm module is loaded but offers no /dev/kvm: this kernel is itself running "
-              "as a PVM guest, and PVM does not nest further"
-            : (vmx || svm) ? "the CPU has virtualization extensions but the KVM module is not loaded"
-                           : "the CPU shows no virtualization extensions (vmx/svm) and no KVM module is loaded";
-        report.checks.push_back({"kvm.device", path, Status::missing, why,
-                                 (vmx || svm) ? "load the module: `sudo modprobe kvm_intel` (Intel) or "
-                                                "`sudo modprobe kvm_amd` (AMD)"
-                                              : "enable VT-x/AMD-V in the firmware, or in a VM turn on nested "
-                                                "virtualization for it"});
+        const auto found = missing_kvm_device({vmx, svm, pvm, facts.hypervisor});
+        report.checks.push_back({"kvm.device", path, Status::missing, found.why, found.fix});
         facts.kvm_kind = KvmKind::unavailable;
         return;
     }

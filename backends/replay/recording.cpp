@@ -14,16 +14,18 @@ using nlohmann::json;
 
 std::string Recording::label() const {
     std::string date = machine.recorded_at.substr(0, 10);
-    std::string text = fmt::format("Replay of a real run on Linux {}, {}", machine.kernel_release, date);
+    std::string details = date;
     // What the lesson's track depends on: the kind of KVM for VMs, the
     // cgroup layout and the user for containers; both for the compare track.
     const bool uses_kvm = !lesson_id.starts_with("container/");
     const bool uses_containers = !lesson_id.starts_with("vm/");
-    if (uses_kvm && !machine.kvm_kind.empty() && machine.kvm_kind != "unavailable") text += "; KVM: " + machine.kvm_kind;
+    if (uses_kvm && !machine.kvm_kind.empty() && machine.kvm_kind != "unavailable") details += "; KVM: " + machine.kvm_kind;
     if (uses_containers && !machine.cgroup_mode.empty())
-        text += fmt::format("; cgroups: {}, as {}", machine.cgroup_mode, machine.as_root ? "root" : "an ordinary user");
-    if (!machine.platform.empty()) text += "; machine: " + machine.platform;
-    return text;
+        details += fmt::format("; cgroups: {}, as {}", machine.cgroup_mode, machine.as_root ? "root" : "an ordinary user");
+    if (!machine.platform.empty()) details += "; machine: " + machine.platform;
+    // Says first that it happened, where, and that this is a replay of it,
+    // not a run on the learner's machine.
+    return fmt::format("A real run on Linux {} ({}), replayed", machine.kernel_release, details);
 }
 
 Recording record_session(const std::vector<engine::Snapshot>& after_each_step, const engine::LessonOptions& options,

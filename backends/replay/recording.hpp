@@ -62,7 +62,7 @@ struct Recording {
     std::vector<RecordedStep> steps;
     std::vector<engine::TraceEvent> events;
 
-    // "Replay of a real run on Linux 6.1.0-56-amd64, 2026-11-24, hardware-assisted KVM (QEMU ...)"
+    // "A real run on Linux 6.1.0-56-amd64 (2026-11-24; KVM: hardware-assisted; machine: QEMU ...), replayed"
     std::string label() const;
 };
 

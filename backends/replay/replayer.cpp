@@ -41,7 +41,9 @@ engine::Result<engine::StepOutcome> replay_step(engine::Context& ctx, const Reco
         engine::TraceEvent event = recorded;
         event.replayed = true;
         event.step = -1;  // the recorder stamps the running step
-        event.start = ctx.recorder().now();
+        // The real run's own clock: in step-by-step the learner's reading
+        // time between steps would otherwise count as the machine's.
+        event.start = recorded.start;
         ctx.recorder().record(std::move(event));
     }
 
@@ -52,6 +54,10 @@ engine::Result<engine::StepOutcome> replay_step(engine::Context& ctx, const Reco
 
     if (step.status != engine::StepStatus::done) {
         engine::Error error = step.error.value_or(engine::Error{"replay", 0, "the recorded step did not finish", ""});
+        // The recorded error already names its step; the Session names it
+        // again, so it is taken off here ("mount-proc: mount-proc: ...").
+        if (const auto prefix = step.id + ": "; error.operation.starts_with(prefix))
+            error.operation.erase(0, prefix.size());
         return std::unexpected(error);
     }
     return engine::StepOutcome{step.summary};

@@ -224,7 +224,7 @@ Result<StepOutcome> ping(Context& ctx) {
     if (rtt_us.empty()) return engine::plain_error("ping", "no echo reply came back");
     const double median = rtt_us[rtt_us.size() / 2];
     std::string console;
-    for (double us : rtt_us) console += fmt::format("reply from {}: time={:.1f} us\n", kBoxAddress, us);
+    for (double us : rtt_us) console += fmt::format("reply from {}: time={:.1f} µs\n", kBoxAddress, us);
     ctx.console_write(console);
     ctx.facts().set_value("echo replies", fmt::format("{} of {}", rtt_us.size(), kPings));
     ctx.facts().set_value("round trip median (us)", fmt::format("{:.1f}", median));
@@ -237,7 +237,7 @@ Result<StepOutcome> ping(Context& ctx) {
     const bool same = names(*now) == names(s.host_links);
     ctx.facts().set_value("host interfaces unchanged", same ? "yes" : "no: " + names(*now));
     return StepOutcome{fmt::format("{} of {} echo requests answered by the container's kernel, median round trip "
-                                   "{:.1f} us; the host's interfaces are {}",
+                                   "{:.1f} µs; the host's interfaces are {}",
                                    rtt_us.size(), kPings, median, same ? "unchanged" : "DIFFERENT")};
 }
 

@@ -2,9 +2,12 @@
 add_executable(strata_cli_tests ${CMAKE_CURRENT_LIST_DIR}/cli_test.cpp ${CMAKE_CURRENT_LIST_DIR}/lab_test.cpp
                ${CMAKE_CURRENT_LIST_DIR}/man_page_test.cpp ${CMAKE_CURRENT_LIST_DIR}/reveal_test.cpp
                ${CMAKE_CURRENT_LIST_DIR}/run_strata.cpp
-               ${CMAKE_CURRENT_LIST_DIR}/shell_isolation_test.cpp ${CMAKE_CURRENT_LIST_DIR}/templates_filled_test.cpp)
+               ${CMAKE_CURRENT_LIST_DIR}/shell_isolation_test.cpp ${CMAKE_CURRENT_LIST_DIR}/templates_filled_test.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/replay_honesty_test.cpp ${CMAKE_CURRENT_LIST_DIR}/cli_edges_test.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/step_key_test.cpp)
 target_include_directories(strata_cli_tests PRIVATE ${PROJECT_SOURCE_DIR})
-target_compile_definitions(strata_cli_tests PRIVATE STRATA_BINARY="$<TARGET_FILE:strata>")
+target_compile_definitions(strata_cli_tests PRIVATE STRATA_BINARY="$<TARGET_FILE:strata>"
+                                                   STRATA_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # strata_cli: the terminal's exercise prompts, driven on replays (templates_filled_test).
 target_link_libraries(strata_cli_tests PRIVATE Catch2::Catch2WithMain strata_test_support strata_cli nlohmann_json::nlohmann_json)
 add_dependencies(strata_cli_tests strata)

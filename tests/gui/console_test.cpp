@@ -53,7 +53,7 @@ TEST_CASE("The console offers the lesson's shell after the last step and sends t
         REQUIRE(session.run_to_end());
         auto snap = session.snapshot();
         CHECK(gui::shell_available(snap));
-        snap.replay_label = "Replay of a real run";
+        snap.replay_label = "A real run on Linux 6.1.0-test (2026-11-24), replayed";
         CHECK_FALSE(gui::shell_available(snap));
     }
 

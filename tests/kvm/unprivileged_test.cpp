@@ -7,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -98,5 +100,25 @@ TEST_CASE("A user who may not open /dev/kvm is told why and how to fix it", "[kv
             return cli::main(4, argv);
         });
         CHECK(status == 0);
+    }
+    SECTION("the tour says it replays a real run, not that it runs one here") {
+        const ShippedAssets assets("vm/hello-kvm");
+        const auto output = assets.root / "tour.txt";
+        std::ofstream(output).flush();
+        ::chmod(output.c_str(), 0666);
+        const int status = as_nobody([&output] {
+            if (!std::freopen(output.c_str(), "w", stdout) || !std::freopen("/dev/null", "r", stdin)) return 101;
+            ::unsetenv("DISPLAY");  // the tour, not the window
+            ::unsetenv("WAYLAND_DISPLAY");
+            char arg0[] = "strata";
+            char* argv[] = {arg0, nullptr};
+            return cli::main(1, argv);
+        });
+        CHECK(status == 0);
+        std::ifstream in(output);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(text.find("This tour replays a real run of the first lesson") != std::string::npos);
+        CHECK(text.find("for real") == std::string::npos);
+        CHECK(text.find(", replayed") != std::string::npos);
     }
 }

@@ -81,7 +81,7 @@ if [[ "$stage" == in-root ]]; then
     note "a VM lesson, replayed from the installed recording"
     strata run vm/hello-kvm --replay --speed 0 --no-narrative >"$logs/replay" 2>&1 \
         || { show replay; fail "the replay of vm/hello-kvm failed"; }
-    grep -q "Replay of a real run on Linux" "$logs/replay" || fail "the replay is not labelled"
+    grep -q "A real run on Linux .*, replayed" "$logs/replay" || fail "the replay is not labelled"
     grep -q "Hello from the guest!" "$logs/replay" || fail "the replay lost the guest's output"
 
     note "launcher, icon and man page"

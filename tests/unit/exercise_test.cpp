@@ -212,7 +212,7 @@ TEST_CASE("A challenge is checked against the run made with the learner's value"
     SECTION("a replay cannot answer a challenge") {
         options["budget"] = "12";
         auto snap = run(2, options);
-        snap.replay_label = "Replay of a real run";
+        snap.replay_label = "A real run on Linux 6.1.0-test (2026-11-24), replayed";
         const auto v = engine::check_challenge(challenge, snap, "12");
         CHECK(v.outcome == Outcome::unresolved);
         CHECK_THAT(v.summary, Catch::Contains("recording"));

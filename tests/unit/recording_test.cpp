@@ -74,10 +74,10 @@ TEST_CASE("A recording survives a JSON round trip", "[unit][replay]") {
     CHECK(back->events.size() == 2);
     CHECK(back->events[1].name == "ioctl(KVM_RUN)");
     CHECK(back->steps[1].facts.values == original.steps[1].facts.values);
-    CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; cgroups: v2, as "
-                           "root; machine: Test PC");
+    CHECK(back->label() == "A real run on Linux 6.1.0-test (2026-11-24; KVM: hardware-assisted; cgroups: v2, as "
+                           "root; machine: Test PC), replayed");
     back->lesson_id = "vm/recorded";  // a VM lesson's label leaves the cgroups out
-    CHECK(back->label() == "Replay of a real run on Linux 6.1.0-test, 2026-11-24; KVM: hardware-assisted; machine: Test PC");
+    CHECK(back->label() == "A real run on Linux 6.1.0-test (2026-11-24; KVM: hardware-assisted; machine: Test PC), replayed");
     CHECK(back->machine.cgroup_mode == "v2");
     CHECK(back->machine.as_root);
 }
@@ -178,6 +178,8 @@ TEST_CASE("A recorded failure replays as the same failure", "[unit][replay]") {
     REQUIRE_FALSE(result);
     CHECK(result.error().errno_value == EINTR);
     CHECK(result.error().hint == "the watchdog");
+    // Named as the live run named it: the step once, then the call.
+    CHECK(result.error().operation == "two: ioctl(KVM_RUN)");
 }
 
 TEST_CASE("Cancel interrupts a replay that is waiting for its next event", "[unit][replay]") {
@@ -259,4 +261,25 @@ TEST_CASE("A recording written to a file loads back whole", "[unit][replay]") {
     CHECK(loaded->events.size() == 2);
     CHECK(loaded->steps.size() == 2);
     CHECK_FALSE(std::filesystem::exists(file.path.string() + ".partial"));
+}
+
+TEST_CASE("A replay shows the recorded run's clock, not the time the learner spent between steps", "[unit][replay]") {
+    const auto lesson = fake_lesson();
+    auto recording = record(lesson);
+    REQUIRE(recording.events.size() == 2);
+    // The real run's second call came 5 ms after its first.
+    recording.events[0].start = std::chrono::milliseconds(1);
+    recording.events[1].start = std::chrono::milliseconds(6);
+    recording.steps[1].duration = std::chrono::milliseconds(10);
+    auto shared = std::make_shared<const replay::Recording>(recording);
+    const auto replayed = replay::make_replay_lesson(lesson, shared, {0});
+    engine::Session session(replayed);
+    REQUIRE(session.step());
+    // The learner reads the step's text before pressing Enter.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    REQUIRE(session.step());
+    const auto events = *session.snapshot().events;
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].start == std::chrono::milliseconds(1));
+    CHECK(events[1].start == std::chrono::milliseconds(6));
 }
