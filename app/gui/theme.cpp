@@ -192,6 +192,8 @@ ImU32 path_colour(const Palette& p, const engine::TraceEvent& event) {
     }
 }
 
+TypeScale type_scale(float font_size) { return {font_size * 1.1f, font_size, font_size * 0.85f}; }
+
 ImU32 layer_colour(const Palette& p, engine::LayerId layer) {
     // Layers of one stratum share a hue family, so the chips echo the bands.
     switch (engine::layer_info(layer).stratum) {

@@ -48,6 +48,14 @@ struct Theme {
     Palette palette;
 };
 
+// One type scale, from the UI font's size: titles (the diagram's band
+// headings, all one size), body text (a node's name, at most), captions
+// (lane captions, count badges, the legend, the event in flight).
+struct TypeScale {
+    float title, body, caption;
+};
+TypeScale type_scale(float font_size);
+
 std::span<const std::string_view> theme_keys();
 // The named theme (dark when unknown); applies ImGui's colours to `style`.
 Theme make_theme(std::string_view key, ImGuiStyle& style);
