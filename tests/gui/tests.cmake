@@ -10,7 +10,7 @@ if(TARGET strata_gui)
   target_include_directories(strata_gui_test_support PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(strata_gui_test_support PUBLIC strata_gui_views Catch2::Catch2)
 
-  add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/diagram_routes_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
+  add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/diagram_routes_test.cpp gui/draw_audit_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
                  gui/content_test.cpp gui/shell_test.cpp gui/replay_test.cpp
                  gui/console_test.cpp gui/exercise_test.cpp unit/exercise_fixture.cpp
                  gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp)
