@@ -238,8 +238,10 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const float badge_size = std::min(type.caption, std::max(8.0f, r.GetHeight() * 0.3f));
         const float badge_height = badge_size + 2;
         const std::string title(engine::layer_info(node.layer).title);
-        // The name's room: the box below the badge's lower half.
-        const ImRect room(ImVec2(r.Min.x + 6, r.Min.y + badge_height / 2 + 2), ImVec2(r.Max.x - 6, r.Max.y - 2));
+        // The name's room: between the badge's half inside the top edge and
+        // the same at the bottom, where a badge goes when the top is taken.
+        const ImRect room(ImVec2(r.Min.x + 6, r.Min.y + badge_height / 2 + 2),
+                          ImVec2(r.Max.x - 6, r.Max.y - badge_height / 2 - 2));
         const float wrap = std::max(room.GetWidth(), 10.0f);
         const float title_size = std::min(type.body, fitting_size(title, wrap, room.GetHeight()));
         const ImVec2 ts = font->CalcTextSizeA(title_size, FLT_MAX, wrap, title.c_str());
@@ -254,8 +256,19 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
             const std::string text = std::to_string(count->second);
             const ImVec2 bs = font->CalcTextSizeA(badge_size, FLT_MAX, 0, text.c_str());
             const float pad = badge_size * 0.35f;
-            const ImVec2 min(r.Max.x - bs.x - 2 * pad - 6, r.Min.y - badge_height / 2);
-            const ImVec2 max(r.Max.x - 6, r.Min.y + badge_height / 2);
+            // On the top edge, or the bottom one where a heading or a
+            // caption already sits above.
+            ImVec2 min(r.Max.x - bs.x - 2 * pad - 6, r.Min.y - badge_height / 2);
+            ImVec2 max(r.Max.x - 6, r.Min.y + badge_height / 2);
+            const CanvasRect on_top = to_canvas(m, ImRect(min, max));
+            const bool taken = std::any_of(labels.begin(), labels.end(), [&](const CanvasRect& l) {
+                return l.x < on_top.x + on_top.width && on_top.x < l.x + l.width && l.y < on_top.y + on_top.height &&
+                       on_top.y < l.y + l.height;
+            });
+            if (taken) {
+                min.y = r.Max.y - badge_height / 2;
+                max.y = r.Max.y + badge_height / 2;
+            }
             dl->AddRectFilled(min, max, palette.counter_fill, badge_height / 2);
             const ImVec2 text_at(min.x + pad, min.y + 1);
             dl->AddText(font, badge_size, text_at, palette.counter_text, text.c_str());
