@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace strata::gui {
 
@@ -29,6 +30,10 @@ double luminance(ImU32 c) {
         return s <= 0.03928 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
     };
     return 0.2126 * channel(c & 0xff) + 0.7152 * channel((c >> 8) & 0xff) + 0.0722 * channel((c >> 16) & 0xff);
+}
+
+std::string hop_text(const Hop& hop) {
+    return std::string(engine::layer_key(hop.from)) + " -> " + std::string(engine::layer_key(hop.to));
 }
 
 std::string where(const std::string& text) { return "\"" + text.substr(0, 40) + "\""; }
@@ -64,13 +69,16 @@ DiagramAudit audit_diagram(const DiagramFrame& frame) {
         for (std::size_t v = w + 1; v < frame.wires.size(); ++v) {
             const auto& p = frame.wires[w].points;
             const auto& q = frame.wires[v].points;
-            bool together = false;
+            std::optional<ImVec2> together;
             for (std::size_t i = 1; i < p.size() && !together; ++i)
                 for (std::size_t j = 1; j < q.size() && !together; ++j)
-                    together = segments_overlap(as_point(p[i - 1]), as_point(p[i]), as_point(q[j - 1]), as_point(q[j]), 1.0f);
+                    if (segments_overlap(as_point(p[i - 1]), as_point(p[i]), as_point(q[j - 1]), as_point(q[j]), 1.0f))
+                        together = p[i - 1];
             if (together) {
                 ++audit.wires_coinciding;
-                audit.findings.push_back("two wires run on top of each other");
+                audit.findings.push_back("the wires " + hop_text(frame.wires[w].hop) + " and " + hop_text(frame.wires[v].hop) +
+                                         " run on top of each other near (" + std::to_string(static_cast<int>(together->x)) +
+                                         ", " + std::to_string(static_cast<int>(together->y)) + ")");
             }
         }
     for (std::size_t i = 0; i < frame.texts.size(); ++i) {

@@ -16,7 +16,7 @@ namespace {
 constexpr float kBend = 3;           // a corner: fewer corners read better
 constexpr float kCrossWire = 6;      // crossing an earlier wire at right angles
 constexpr float kBesideWire = 1.5f;  // running right next to an earlier wire
-constexpr float kAlongWire = 200;    // running on top of an earlier wire
+constexpr float kAlongWire = 900;    // running on top of an earlier wire
 constexpr float kBlocked = 2000;     // through a box or over text
 
 CanvasRect inflated(const CanvasRect& r, float by) {

@@ -29,6 +29,13 @@ CanvasRect to_canvas(const Mapper& m, const ImRect& r) {
     return {(r.Min.x - m.origin.x) / m.sx, (r.Min.y - m.origin.y) / m.sy, r.GetWidth() / m.sx, r.GetHeight() / m.sy};
 }
 
+// Text the wires keep clear of, with a few pixels of air around it at any
+// scale (the router's clearance is in canvas units, which shrink).
+CanvasRect label_room(const Mapper& m, const ImRect& text) {
+    constexpr float kAir = 4;
+    return to_canvas(m, ImRect(ImVec2(text.Min.x - kAir, text.Min.y - kAir), ImVec2(text.Max.x + kAir, text.Max.y + kAir)));
+}
+
 std::vector<ImVec2> wire_points(const Route& route, const Mapper& m) {
     std::vector<ImVec2> pts;
     for (CanvasPoint p : route.points) pts.push_back(to_screen(m, p));
@@ -201,7 +208,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         dl->AddText(font, heading, at, palette.band_title, band.title.c_str());
         const ImVec2 ts = font->CalcTextSizeA(heading, FLT_MAX, 0, band.title.c_str());
         const ImRect text(at, ImVec2(at.x + ts.x, at.y + ts.y));
-        labels.push_back(to_canvas(m, text));
+        labels.push_back(label_room(m, text));
         record(band.title, text, r, heading, palette.band_title, fill);
     }
 
@@ -215,7 +222,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         dl->PopClipRect();
         const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, lane.title.c_str());
         const ImRect text(r.Min, ImVec2(r.Min.x + ts.x, r.Min.y + ts.y));
-        labels.push_back(to_canvas(m, text));
+        labels.push_back(label_room(m, text));
         record(lane.title, text, r, text_size, palette.band_title, palette.band_fill[0]);
         if (frame) frame->lanes.emplace_back(lane.title, r);
     }
@@ -272,7 +279,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
             dl->AddRectFilled(min, max, palette.counter_fill, badge_height / 2);
             const ImVec2 text_at(min.x + pad, min.y + 1);
             dl->AddText(font, badge_size, text_at, palette.counter_text, text.c_str());
-            labels.push_back(to_canvas(m, ImRect(min, max)));
+            labels.push_back(label_room(m, ImRect(min, max)));
             record(text, ImRect(text_at, ImVec2(text_at.x + bs.x, text_at.y + bs.y)), ImRect(min, max), badge_size,
                    palette.counter_text, palette.counter_fill);
             if (frame) {
@@ -318,7 +325,11 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     RouteCache& cache = state.routes;
     if (cache.lesson != lesson || cache.step != model.step || cache.highlight != state.highlight || cache.hops != hops ||
         !same_labels(cache.labels, labels)) {
-        cache = {lesson, model.step, state.highlight, hops, labels, route_hops(layout, hops, labels)};
+        // Wires on neighbouring grid lines stay a few pixels apart however
+        // small the diagram is drawn.
+        RouteOptions grid;
+        grid.grid = std::max(grid.grid, 3.0f / std::min(m.sx, m.sy));
+        cache = {lesson, model.step, state.highlight, hops, labels, route_hops(layout, hops, labels, grid)};
     }
     auto wires_of = [&](const Crossing& c) {
         std::vector<std::vector<ImVec2>> out;

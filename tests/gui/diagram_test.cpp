@@ -299,3 +299,39 @@ TEST_CASE("The audit finds text cut off, text over text, badges over names and w
     CHECK(audit.lowest_contrast == Approx(gui::contrast_ratio(white, grey)));
     CHECK(gui::contrast_ratio(white, IM_COL32(0, 0, 0, 255)) == Approx(21.0));
 }
+
+TEST_CASE("The caption of the event in flight has free room of its own: no box, no other text under it",
+          "[gui][diagram]") {
+    const auto l = layout();
+    REQUIRE(l.caption);
+    REQUIRE(l.legend);
+    auto meets = [](const gui::CanvasRect& a, const gui::CanvasRect& b) {
+        return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    };
+    for (const auto& n : l.nodes) {
+        CHECK_FALSE(meets(*l.caption, n.rect));
+        CHECK_FALSE(meets(*l.legend, n.rect));
+    }
+    for (const auto& lane : l.lanes) CHECK_FALSE(meets(*l.caption, lane.caption));
+    CHECK_FALSE(meets(*l.caption, *l.legend));
+
+    // Mid-animation, in demo mode's large type: the caption is drawn, and
+    // over no node and no other text.
+    tests::HeadlessImGui imgui(1880, 900);
+    ImGui::GetIO().FontGlobalScale = 2.0f;
+    const auto snap = tests::fixture_snapshot(3);
+    gui::DiagramViewState state;
+    state.line_scale = 2.0f;
+    gui::DiagramFrame first, frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, palette(), state, std::nullopt, 0.0, &first); });
+    imgui.frame([&] { gui::diagram_view(&snap, l, palette(), state, std::nullopt, 0.1, &frame); });
+    ImGui::GetIO().FontGlobalScale = 1.0f;
+    REQUIRE(frame.animating);
+    const auto caption = std::find_if(frame.texts.begin(), frame.texts.end(),
+                                      [](const gui::DiagramText& t) { return t.text.find("  (") != std::string::npos; });
+    REQUIRE(caption != frame.texts.end());
+    for (const auto& [layer, rect] : frame.nodes) CHECK_FALSE(caption->rect.Overlaps(rect));
+    const auto audit = gui::audit_diagram(frame);
+    CHECK(audit.text_overlapping == 0);
+    CHECK(audit.text_clipped == 0);
+}
