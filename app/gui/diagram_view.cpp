@@ -204,10 +204,15 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
         const ImU32 fill = palette.band_fill[static_cast<int>(band.stratum)];
         if (!invisible(fill, palette.window_background)) dl->AddRectFilled(r.Min, r.Max, fill, 6.0f);
-        const ImVec2 at(r.Min.x + 8, r.Min.y + 3);
+        // The stratum's colour chip, as on the timeline's rows, then its name.
+        const ImVec2 chip(r.Min.x + 2 * kSpacing, r.Min.y + kSpacing);
+        const float chip_width = heading * 0.6f;
+        dl->AddRectFilled(ImVec2(chip.x, chip.y + 2), ImVec2(chip.x + chip_width, chip.y + heading - 2),
+                          palette.stratum_accent[static_cast<int>(band.stratum)], 2.0f);
+        const ImVec2 at(chip.x + chip_width + kSpacing, chip.y);
         dl->AddText(font, heading, at, palette.band_title, band.title.c_str());
         const ImVec2 ts = font->CalcTextSizeA(heading, FLT_MAX, 0, band.title.c_str());
-        const ImRect text(at, ImVec2(at.x + ts.x, at.y + ts.y));
+        const ImRect text(chip, ImVec2(at.x + ts.x, at.y + ts.y));
         labels.push_back(label_room(m, text));
         record(band.title, text, r, heading, palette.band_title, fill);
     }
@@ -240,6 +245,11 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const ImU32 band = palette.band_fill[static_cast<int>(engine::layer_info(node.layer).stratum)];
         if (lit || !invisible(palette.node_fill, band)) dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
         dl->AddRect(r.Min, r.Max, lit ? palette.node_lit_border : palette.node_border, 5.0f, 0, lit ? 2.5f : 1.0f);
+        // The stratum's colour down the left edge: the same as the band's chip
+        // and the timeline's chips for this layer.
+        const float bar = kSpacing;
+        dl->AddRectFilled(ImVec2(r.Min.x + 3, r.Min.y + 2 * kSpacing), ImVec2(r.Min.x + 3 + bar, r.Max.y - 2 * kSpacing),
+                          layer_colour(palette, node.layer), 2.0f);
         if (filter == node.layer) dl->AddRect(ImVec2(r.Min.x - 3, r.Min.y - 3), ImVec2(r.Max.x + 3, r.Max.y + 3),
                                               palette.node_filtered, 7.0f, 0, 3.0f);
         const float badge_size = std::min(type.caption, std::max(8.0f, r.GetHeight() * 0.3f));
@@ -247,8 +257,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const std::string title(engine::layer_info(node.layer).title);
         // The name's room: between the badge's half inside the top edge and
         // the same at the bottom, where a badge goes when the top is taken.
-        const ImRect room(ImVec2(r.Min.x + 6, r.Min.y + badge_height / 2 + 2),
-                          ImVec2(r.Max.x - 6, r.Max.y - badge_height / 2 - 2));
+        const ImRect room(ImVec2(r.Min.x + 3 + bar + kSpacing, r.Min.y + badge_height / 2 + 2),
+                          ImVec2(r.Max.x - kSpacing, r.Max.y - badge_height / 2 - 2));
         const float wrap = std::max(room.GetWidth(), 10.0f);
         const float title_size = std::min(type.body, fitting_size(title, wrap, room.GetHeight()));
         const ImVec2 ts = font->CalcTextSizeA(title_size, FLT_MAX, wrap, title.c_str());

@@ -335,3 +335,27 @@ TEST_CASE("The caption of the event in flight has free room of its own: no box, 
     CHECK(audit.text_overlapping == 0);
     CHECK(audit.text_clipped == 0);
 }
+
+TEST_CASE("Each layer has one colour, its stratum's, in the diagram and the timeline's chips, in every theme",
+          "[gui][diagram][theme]") {
+    const auto l = layout();
+    const std::string theme(GENERATE(from_range(gui::theme_keys())));
+    CAPTURE(theme);
+    ImGuiStyle style;
+    const auto p = gui::make_theme(theme, style).palette;
+    // Four strata, four different colours.
+    for (int a = 0; a < 4; ++a)
+        for (int b = a + 1; b < 4; ++b) CHECK(p.stratum_accent[a] != p.stratum_accent[b]);
+    tests::HeadlessImGui imgui;
+    const auto snap = tests::fixture_snapshot(2);
+    gui::DiagramViewState state;
+    state.still = true;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0.0, &frame); });
+    for (const auto& [layer, rect] : frame.nodes) {
+        CAPTURE(engine::layer_key(layer));
+        const ImU32 colour = gui::layer_colour(p, layer);
+        CHECK(colour == p.stratum_accent[static_cast<int>(engine::layer_info(layer).stratum)]);
+        CHECK(tests::HeadlessImGui::drew_colour_in(rect.Min, rect.Max, colour));
+    }
+}
