@@ -45,6 +45,12 @@ double contrast_ratio(ImU32 a, ImU32 b) {
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
+std::string DiagramAudit::findings_text() const {
+    std::string text;
+    for (const auto& f : findings) text += f + "\n";
+    return text;
+}
+
 DiagramAudit audit_diagram(const DiagramFrame& frame) {
     DiagramAudit audit;
     for (const auto& wire : frame.wires)

@@ -21,6 +21,8 @@ struct DiagramAudit {
     int badges_over_names = 0;     // count badges over a node's name
     double lowest_contrast = 21;   // WCAG contrast ratio of the weakest text
     std::vector<std::string> findings;  // one line per problem, for people
+
+    std::string findings_text() const;  // the findings, a line each
 };
 
 DiagramAudit audit_diagram(const DiagramFrame& frame);

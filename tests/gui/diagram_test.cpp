@@ -256,9 +256,7 @@ TEST_CASE("Badges stay off the nodes' names and every diagram text fits its box,
     ImGui::GetIO().FontGlobalScale = 1.0f;
     REQUIRE_FALSE(frame.badges.empty());
     const auto audit = gui::audit_diagram(frame);
-    std::string findings;
-    for (const auto& f : audit.findings) findings += f + "\n";
-    INFO(findings);
+    INFO(audit.findings_text());
     CHECK(audit.badges_over_names == 0);
     CHECK(audit.text_overlapping == 0);
     CHECK(audit.text_clipped == 0);
@@ -289,7 +287,7 @@ TEST_CASE("The audit finds text cut off, text over text, badges over names and w
                    {{LayerId::kvm, LayerId::vmm, gui::CrossingKind::vm_exit},
                     {ImVec2(200, 125), ImVec2(500, 125), ImVec2(500, 325), ImVec2(200, 325)}}};
     const auto audit = gui::audit_diagram(frame);
-    for (const auto& f : audit.findings) UNSCOPED_INFO(f);
+    INFO(audit.findings_text());
     CHECK(audit.text_clipped == 1);
     CHECK(audit.text_overlapping == 1);
     CHECK(audit.badges_over_names == 1);
