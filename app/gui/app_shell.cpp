@@ -60,7 +60,8 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
       progress_(options_.state_dir),
       exercises_(progress_, engine::asset_dir(), student_name(progress_.progress())) {
     progress_.migrate(settings_.legacy_steps_completed, settings_.legacy_last_lesson, catalogue_);
-    if (options_.theme) settings_.theme = *options_.theme;
+    // A theme asked for on the command line is for both modes.
+    if (options_.theme) settings_.theme = settings_.demo.theme = *options_.theme;
     if (options_.font_scale) settings_.font_scale = *options_.font_scale;
     ImGuiIO& io = ImGui::GetIO();
     if (options_.config_dir.empty()) io.IniFilename = nullptr;

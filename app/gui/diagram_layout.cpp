@@ -74,6 +74,15 @@ engine::Result<DiagramLayout> parse_diagram_layout(const std::string& json_text)
             return plain_error("diagram layout", "lane needs a title and a caption box inside the canvas: " + lane.dump());
         layout.lanes.push_back({title, r});
     }
+    for (const char* key : {"legend", "caption"}) {
+        if (!j.contains(key)) continue;
+        const auto& box = j[key];
+        CanvasRect r{positive(box, "x", ok), positive(box, "y", ok), positive(box, "width", ok), positive(box, "height", ok)};
+        if (!ok || r.width <= 0 || r.height <= 0 || r.x < 0 || r.y < 0 || r.x + r.width > layout.width ||
+            r.y + r.height > layout.height)
+            return plain_error("diagram layout", std::string("\"") + key + "\" needs a box inside the canvas: " + box.dump());
+        (std::string(key) == "legend" ? layout.legend : layout.caption) = r;
+    }
     // Every recorded layer must have somewhere to light up.
     for (const auto& info : engine::all_layers())
         if (!layout.node(info.id))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct DiagramLayout {
     std::vector<DiagramBand> bands;
     std::vector<DiagramNode> nodes;
     std::vector<DiagramLane> lanes;  // optional
+    // Boxes of free space for text that is not a node's: what the count
+    // badges count (the legend), and the event in flight during the
+    // animation (the caption). Optional; no box, no text.
+    std::optional<CanvasRect> legend, caption;
 
     const DiagramNode* node(engine::LayerId layer) const;
 };

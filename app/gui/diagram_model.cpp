@@ -30,7 +30,11 @@ DiagramModel build_diagram_model(const engine::Snapshot& snapshot) {
     model.counts = snapshot.layer_counts;
     if (model.step < 0) return model;
     for (const engine::TraceEvent* event : snapshot.events_of_step(model.step)) {
-        for (engine::LayerId layer : event->layers) model.lit.insert(layer);
+        // Counted as Session counts the run's: once per place in the path.
+        for (engine::LayerId layer : event->layers) {
+            model.lit.insert(layer);
+            ++model.step_counts[layer];
+        }
         if (!event->layers.empty()) model.crossings.push_back({event, crossing_kind(*event), event->layers});
     }
     return model;

@@ -33,7 +33,8 @@ struct DiagramModel {
     int step = -1;                      // the step shown (the current one)
     std::set<engine::LayerId> lit;      // touched by that step's events
     std::vector<Crossing> crossings;    // that step's events, in order
-    std::map<engine::LayerId, std::size_t> counts;  // whole run so far
+    std::map<engine::LayerId, std::size_t> counts;       // whole run so far
+    std::map<engine::LayerId, std::size_t> step_counts;  // the shown step only
 
     bool is_lit(engine::LayerId layer) const { return lit.count(layer) != 0; }
 };

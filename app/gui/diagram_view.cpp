@@ -23,62 +23,77 @@ struct Mapper {
     ImRect rect(const CanvasRect& r) const { return {point(r.x, r.y), point(r.x + r.width, r.y + r.height)}; }
 };
 
-// Paths of different kinds run side by side instead of on top of each
-// other: entries a little left of the centre line, exits a little right.
-float lane_offset(CrossingKind kind) {
-    switch (kind) {
-        case CrossingKind::vm_entry: return -7.0f;
-        case CrossingKind::vm_exit: return 7.0f;
-        case CrossingKind::kept_in_kvm: return 11.0f;
-        case CrossingKind::into_kernel: return -2.0f;
-        case CrossingKind::other: return 3.0f;
-    }
-    return 0;
+ImVec2 to_screen(const Mapper& m, CanvasPoint p) { return m.point(p.x, p.y); }
+
+CanvasRect to_canvas(const Mapper& m, const ImRect& r) {
+    return {(r.Min.x - m.origin.x) / m.sx, (r.Min.y - m.origin.y) / m.sy, r.GetWidth() / m.sx, r.GetHeight() / m.sy};
 }
 
-std::vector<ImVec2> path_points(const Crossing& c, const DiagramLayout& layout, const Mapper& m) {
-    std::vector<ImVec2> points;
-    const float offset = lane_offset(c.kind);
-    for (engine::LayerId layer : c.path)
-        if (const DiagramNode* n = layout.node(layer)) {
-            ImVec2 p = m.point(n->rect.center_x(), n->rect.center_y());
-            points.push_back({p.x + offset, p.y + offset * 0.5f});
-        }
-    return points;
+// Text the wires keep clear of, with a few pixels of air around it at any
+// scale (the router's clearance is in canvas units, which shrink).
+CanvasRect label_room(const Mapper& m, const ImRect& text) {
+    constexpr float kAir = 4;
+    return to_canvas(m, ImRect(ImVec2(text.Min.x - kAir, text.Min.y - kAir), ImVec2(text.Max.x + kAir, text.Max.y + kAir)));
 }
 
+std::vector<ImVec2> wire_points(const Route& route, const Mapper& m) {
+    std::vector<ImVec2> pts;
+    for (CanvasPoint p : route.points) pts.push_back(to_screen(m, p));
+    return pts;
+}
+
+// An arrow head whose tip is the wire's end, on the border of the box it enters.
 void arrow_head(ImDrawList* dl, ImVec2 from, ImVec2 to, ImU32 colour, float size) {
     const float dx = to.x - from.x, dy = to.y - from.y;
     const float len = std::sqrt(dx * dx + dy * dy);
     if (len < 1.0f) return;
     const float ux = dx / len, uy = dy / len;
-    // The head stops short of the node centre so it stays visible.
-    const ImVec2 tip(to.x - ux * size * 1.5f, to.y - uy * size * 1.5f);
-    dl->AddTriangleFilled(tip, ImVec2(tip.x - ux * size - uy * size * 0.6f, tip.y - uy * size + ux * size * 0.6f),
-                          ImVec2(tip.x - ux * size + uy * size * 0.6f, tip.y - uy * size - ux * size * 0.6f), colour);
+    const float back = std::min(size * 1.6f, len);
+    const ImVec2 base(to.x - ux * back, to.y - uy * back);
+    dl->AddTriangleFilled(to, ImVec2(base.x - uy * size * 0.7f, base.y + ux * size * 0.7f),
+                          ImVec2(base.x + uy * size * 0.7f, base.y - ux * size * 0.7f), colour);
 }
 
-void draw_path(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 colour, float thickness) {
+void draw_wire(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 colour, float thickness) {
     if (pts.size() < 2) return;
     dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), colour, 0, thickness);
-    for (std::size_t i = 1; i < pts.size(); ++i) arrow_head(dl, pts[i - 1], pts[i], colour, 4.0f + thickness);
+    arrow_head(dl, pts[pts.size() - 2], pts.back(), colour, 3.0f + thickness * 1.5f);
 }
 
-// The point a fraction `t` (0..1) along the polyline.
-ImVec2 point_along(const std::vector<ImVec2>& pts, float t) {
-    if (pts.size() == 1) return pts[0];
+float length_of(const std::vector<ImVec2>& pts) {
     float total = 0;
     for (std::size_t i = 1; i < pts.size(); ++i) total += std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+    return total;
+}
+
+// The point a fraction `t` (0..1) along several wires taken one after the
+// other: the token jumps across a box from where one wire enters it to
+// where the next leaves, as the call passes through that layer.
+ImVec2 point_along(const std::vector<std::vector<ImVec2>>& wires, float t) {
+    float total = 0;
+    for (const auto& w : wires) total += length_of(w);
     float target = total * std::clamp(t, 0.0f, 1.0f);
-    for (std::size_t i = 1; i < pts.size(); ++i) {
-        const float seg = std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
-        if (target <= seg && seg > 0) {
-            const float f = target / seg;
-            return {pts[i - 1].x + (pts[i].x - pts[i - 1].x) * f, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * f};
+    for (const auto& pts : wires)
+        for (std::size_t i = 1; i < pts.size(); ++i) {
+            const float seg = std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+            if (target <= seg && seg > 0) {
+                const float f = target / seg;
+                return {pts[i - 1].x + (pts[i].x - pts[i - 1].x) * f, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * f};
+            }
+            target -= seg;
         }
-        target -= seg;
-    }
-    return pts.back();
+    for (auto it = wires.rbegin(); it != wires.rend(); ++it)
+        if (!it->empty()) return it->back();
+    return {0, 0};
+}
+
+bool same_labels(const std::vector<CanvasRect>& a, const std::vector<CanvasRect>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::abs(a[i].x - b[i].x) > 0.5f || std::abs(a[i].y - b[i].y) > 0.5f ||
+            std::abs(a[i].width - b[i].width) > 0.5f || std::abs(a[i].height - b[i].height) > 0.5f)
+            return false;
+    return true;
 }
 
 // The largest size up to the UI font's at which `text` fits the box when
@@ -106,7 +121,8 @@ float fitting_size(const std::string& text, float width, float height) {
 
 ImU32 with_alpha(ImU32 colour, int alpha) { return (colour & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT); }
 
-void node_tooltip(const engine::Snapshot* snapshot, engine::LayerId layer) {
+void node_tooltip(const engine::Snapshot* snapshot, const std::map<engine::LayerId, std::size_t>& step_counts,
+                  engine::LayerId layer) {
     const auto& info = engine::layer_info(layer);
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
@@ -117,7 +133,8 @@ void node_tooltip(const engine::Snapshot* snapshot, engine::LayerId layer) {
     if (events.empty()) ImGui::TextUnformatted("No recorded event touched this layer yet.");
     else {
         const std::size_t total = snapshot->layer_counts.count(layer) ? snapshot->layer_counts.at(layer) : 0;
-        ImGui::Text("%zu recorded event%s touched it; the latest:", total, total == 1 ? "" : "s");
+        const std::size_t this_step = step_counts.count(layer) ? step_counts.at(layer) : 0;
+        ImGui::Text("%zu in this step, %zu in the whole run so far; the latest:", this_step, total);
         for (const engine::TraceEvent* e : events)
             ImGui::BulletText("step %d  %s", e->step + 1, event_call_text(*e).c_str());
         ImGui::TextDisabled("Click to filter the timeline by this layer.");
@@ -167,30 +184,59 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     if (state.loop && length > 0) t = std::fmod(t, length);
     const bool animating = !state.still && length > 0 && t < length;
 
+    const TypeScale type = type_scale(ImGui::GetFontSize());
+    ImFont* font = ImGui::GetFont();
+    // Text outside the boxes, in canvas units: the wires keep clear of it.
+    std::vector<CanvasRect> labels;
+    auto record = [&](const std::string& text, ImRect rect, ImRect bounds, float font_size, ImU32 colour, ImU32 under) {
+        if (frame) frame->texts.push_back({text, rect, bounds, font_size, colour, under});
+    };
+
     // 1. Bands (the strata). A fill the same colour as what is under it
     // (high contrast: black on black) is not drawn: it would cost a
     // software rasterizer every pixel of the diagram and show nothing.
     auto invisible = [&](ImU32 fill, ImU32 under) { return fill == under && fill == palette.window_background; };
+    // One heading size for every band: the thinnest band sets it.
+    float thinnest = FLT_MAX;
+    for (const DiagramBand& band : layout.bands) thinnest = std::min(thinnest, band.height * m.sy);
+    const float heading = std::min(type.title, std::max(8.0f, thinnest * 0.2f));
     for (const DiagramBand& band : layout.bands) {
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
         const ImU32 fill = palette.band_fill[static_cast<int>(band.stratum)];
         if (!invisible(fill, palette.window_background)) dl->AddRectFilled(r.Min, r.Max, fill, 6.0f);
-        const float title_size = std::min(ImGui::GetFontSize(), std::max(8.0f, band.height * m.sy * 0.2f));
-        dl->AddText(ImGui::GetFont(), title_size, ImVec2(r.Min.x + 8, r.Min.y + 3), palette.band_title, band.title.c_str());
+        // The stratum's colour chip, as on the timeline's rows, then its name.
+        const ImVec2 chip(r.Min.x + 2 * kSpacing, r.Min.y + kSpacing);
+        const float chip_width = heading * 0.6f;
+        dl->AddRectFilled(ImVec2(chip.x, chip.y + 2), ImVec2(chip.x + chip_width, chip.y + heading - 2),
+                          palette.stratum_accent[static_cast<int>(band.stratum)], 2.0f);
+        const ImVec2 at(chip.x + chip_width + kSpacing, chip.y);
+        dl->AddText(font, heading, at, palette.band_title, band.title.c_str());
+        const ImVec2 ts = font->CalcTextSizeA(heading, FLT_MAX, 0, band.title.c_str());
+        const ImRect text(chip, ImVec2(at.x + ts.x, at.y + ts.y));
+        labels.push_back(label_room(m, text));
+        record(band.title, text, r, heading, palette.band_title, fill);
     }
 
     // Lane captions (layout data): which side is the VM's, which the container's.
     for (const DiagramLane& lane : layout.lanes) {
         const ImRect r = m.rect(lane.caption);
         const float wrap = std::max(r.GetWidth(), 10.0f);
-        const float size = std::min(fitting_size(lane.title, wrap, r.GetHeight()), ImGui::GetFontSize() * 0.85f);
+        const float text_size = std::min(fitting_size(lane.title, wrap, r.GetHeight()), type.caption);
         dl->PushClipRect(r.Min, r.Max, true);
-        dl->AddText(ImGui::GetFont(), size, r.Min, palette.band_title, lane.title.c_str(), nullptr, wrap);
+        dl->AddText(font, text_size, r.Min, palette.band_title, lane.title.c_str(), nullptr, wrap);
         dl->PopClipRect();
+        const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, lane.title.c_str());
+        const ImRect text(r.Min, ImVec2(r.Min.x + ts.x, r.Min.y + ts.y));
+        labels.push_back(label_room(m, text));
+        record(lane.title, text, r, text_size, palette.band_title, palette.band_fill[0]);
         if (frame) frame->lanes.emplace_back(lane.title, r);
     }
 
-    // 2. Nodes: lit exactly when a recorded event of the current step touched them.
+    // 2. Nodes: lit exactly when a recorded event of the current step
+    // touched them. A badge on the top edge counts events, this step's
+    // unless the legend was switched to the whole run; the node's name
+    // keeps below the badge, at any text size.
+    const auto& counts = state.cumulative ? model.counts : model.step_counts;
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     std::optional<engine::LayerId> hovered;
     for (const DiagramNode& node : layout.nodes) {
@@ -199,75 +245,173 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const ImU32 band = palette.band_fill[static_cast<int>(engine::layer_info(node.layer).stratum)];
         if (lit || !invisible(palette.node_fill, band)) dl->AddRectFilled(r.Min, r.Max, lit ? palette.node_lit : palette.node_fill, 5.0f);
         dl->AddRect(r.Min, r.Max, lit ? palette.node_lit_border : palette.node_border, 5.0f, 0, lit ? 2.5f : 1.0f);
+        // The stratum's colour down the left edge: the same as the band's chip
+        // and the timeline's chips for this layer.
+        const float bar = kSpacing;
+        dl->AddRectFilled(ImVec2(r.Min.x + 3, r.Min.y + 2 * kSpacing), ImVec2(r.Min.x + 3 + bar, r.Max.y - 2 * kSpacing),
+                          layer_colour(palette, node.layer), 2.0f);
         if (filter == node.layer) dl->AddRect(ImVec2(r.Min.x - 3, r.Min.y - 3), ImVec2(r.Max.x + 3, r.Max.y + 3),
                                               palette.node_filtered, 7.0f, 0, 3.0f);
+        const float badge_size = std::min(type.caption, std::max(8.0f, r.GetHeight() * 0.3f));
+        const float badge_height = badge_size + 2;
         const std::string title(engine::layer_info(node.layer).title);
-        const float wrap = std::max(r.GetWidth() - 12, 10.0f);
-        const float size = fitting_size(title, wrap, r.GetHeight() - 4);
-        const ImVec2 text_size = ImGui::GetFont()->CalcTextSizeA(size, FLT_MAX, wrap, title.c_str());
+        // The name's room: between the badge's half inside the top edge and
+        // the same at the bottom, where a badge goes when the top is taken.
+        const ImRect room(ImVec2(r.Min.x + 3 + bar + kSpacing, r.Min.y + badge_height / 2 + 2),
+                          ImVec2(r.Max.x - kSpacing, r.Max.y - badge_height / 2 - 2));
+        const float wrap = std::max(room.GetWidth(), 10.0f);
+        const float title_size = std::min(type.body, fitting_size(title, wrap, room.GetHeight()));
+        const ImVec2 ts = font->CalcTextSizeA(title_size, FLT_MAX, wrap, title.c_str());
+        const ImVec2 at(room.Min.x, room.GetCenter().y - ts.y / 2);
+        const ImU32 title_colour = lit ? palette.node_lit_text : palette.node_text;
         dl->PushClipRect(r.Min, r.Max, true);
-        dl->AddText(ImGui::GetFont(), size,
-                    ImVec2(r.Min.x + 6, r.GetCenter().y - text_size.y / 2), lit ? palette.node_lit_text : palette.node_text,
-                    title.c_str(), nullptr, wrap);
+        dl->AddText(font, title_size, at, title_colour, title.c_str(), nullptr, wrap);
         dl->PopClipRect();
-        if (auto count = model.counts.find(node.layer); count != model.counts.end() && count->second > 0) {
+        record(title, ImRect(at, ImVec2(at.x + ts.x, at.y + ts.y)), r, title_size, title_colour,
+               lit ? palette.node_lit : palette.node_fill);
+        if (auto count = counts.find(node.layer); count != counts.end() && count->second > 0) {
             const std::string text = std::to_string(count->second);
-            const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
-            // On the node's top edge, so it never covers the title.
-            const ImVec2 min(r.Max.x - ts.x - 16, r.Min.y - ts.y * 0.5f - 1);
-            const ImVec2 max(r.Max.x - 6, r.Min.y + ts.y * 0.5f + 1);
-            dl->AddRectFilled(min, max, palette.counter_fill, ts.y);
-            dl->AddText(ImVec2(min.x + 5, min.y + 1), palette.counter_text, text.c_str());
-            if (frame) frame->counters.emplace_back(node.layer, count->second);
+            const ImVec2 bs = font->CalcTextSizeA(badge_size, FLT_MAX, 0, text.c_str());
+            const float pad = badge_size * 0.35f;
+            // On the top edge, or the bottom one where a heading or a
+            // caption already sits above.
+            ImVec2 min(r.Max.x - bs.x - 2 * pad - 6, r.Min.y - badge_height / 2);
+            ImVec2 max(r.Max.x - 6, r.Min.y + badge_height / 2);
+            const CanvasRect on_top = to_canvas(m, ImRect(min, max));
+            const bool taken = std::any_of(labels.begin(), labels.end(), [&](const CanvasRect& l) {
+                return l.x < on_top.x + on_top.width && on_top.x < l.x + l.width && l.y < on_top.y + on_top.height &&
+                       on_top.y < l.y + l.height;
+            });
+            if (taken) {
+                min.y = r.Max.y - badge_height / 2;
+                max.y = r.Max.y + badge_height / 2;
+            }
+            dl->AddRectFilled(min, max, palette.counter_fill, badge_height / 2);
+            const ImVec2 text_at(min.x + pad, min.y + 1);
+            dl->AddText(font, badge_size, text_at, palette.counter_text, text.c_str());
+            labels.push_back(label_room(m, ImRect(min, max)));
+            record(text, ImRect(text_at, ImVec2(text_at.x + bs.x, text_at.y + bs.y)), ImRect(min, max), badge_size,
+                   palette.counter_text, palette.counter_fill);
+            if (frame) {
+                frame->counters.emplace_back(node.layer, count->second);
+                frame->badges.emplace_back(node.layer, ImRect(min, max));
+            }
         }
         if (r.Contains(mouse) && ImGui::IsWindowHovered()) hovered = node.layer;
         if (frame) frame->nodes.emplace_back(node.layer, r);
     }
 
-    // 3. Crossings: every event of the step as a path; during the animation
-    // the active one is bold and a dot travels along it.
+    // The legend: what the badges count, and the click that switches it.
+    std::optional<ImRect> legend_box;
+    if (layout.legend) {
+        const ImRect r = m.rect(*layout.legend);
+        const std::string text = state.cumulative ? "Badges: the whole run's events" : "Badges: this step's events";
+        const float wrap = std::max(r.GetWidth(), 10.0f);
+        const float text_size = std::min(fitting_size(text, wrap, r.GetHeight()), type.caption);
+        const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, text.c_str());
+        dl->PushClipRect(r.Min, r.Max, true);
+        dl->AddText(font, text_size, r.Min, palette.band_title, text.c_str(), nullptr, wrap);
+        dl->PopClipRect();
+        legend_box = r;
+        labels.push_back(*layout.legend);
+        record(text, ImRect(r.Min, ImVec2(r.Min.x + ts.x, r.Min.y + ts.y)), r, text_size, palette.band_title,
+               palette.band_fill[3]);
+        if (frame) frame->legend = text;
+    }
+    // The caption's box stays free whether or not an event is in flight,
+    // so the wires do not move when the animation ends.
+    if (layout.caption) labels.push_back(*layout.caption);
+
+    // 3. Crossings: each distinct hop of the step is one routed wire; an
+    // event's path is its hops' wires one after the other.
+    const engine::TraceEvent* highlighted = nullptr;
+    if (state.highlight && snapshot && snapshot->events)
+        for (const engine::TraceEvent& e : *snapshot->events)
+            if (e.sequence == *state.highlight && !e.layers.empty()) highlighted = &e;
+    std::vector<Hop> hops = hops_of(model.crossings);
+    if (highlighted)
+        for (const Hop& h : hops_of(Crossing{highlighted, crossing_kind(*highlighted), highlighted->layers}))
+            if (std::find(hops.begin(), hops.end(), h) == hops.end()) hops.push_back(h);
+    RouteCache& cache = state.routes;
+    if (cache.lesson != lesson || cache.step != model.step || cache.highlight != state.highlight || cache.hops != hops ||
+        !same_labels(cache.labels, labels)) {
+        // Wires on neighbouring grid lines stay a few pixels apart however
+        // small the diagram is drawn.
+        RouteOptions grid;
+        grid.grid = std::max(grid.grid, 3.0f / std::min(m.sx, m.sy));
+        cache = {lesson, model.step, state.highlight, hops, labels, route_hops(layout, hops, labels, grid)};
+    }
+    auto wires_of = [&](const Crossing& c) {
+        std::vector<std::vector<ImVec2>> out;
+        for (const Hop& h : hops_of(c))
+            for (const Route& r : cache.routes)
+                if (r.hop == h) out.push_back(wire_points(r, m));
+        return out;
+    };
+
     const double slice = model.crossings.empty() ? 0 : length / static_cast<double>(model.crossings.size());
     const std::size_t active = animating ? static_cast<std::size_t>(t / slice) : model.crossings.size();
-    for (std::size_t i = 0; i < model.crossings.size(); ++i) {
-        const Crossing& c = model.crossings[i];
-        const auto pts = path_points(c, layout, m);
+    // Each wire in the colour of the latest event that took it so far.
+    std::vector<const engine::TraceEvent*> latest(cache.routes.size(), nullptr);
+    for (std::size_t i = 0; i < model.crossings.size() && i < active; ++i)
+        for (const Hop& h : hops_of(model.crossings[i]))
+            for (std::size_t k = 0; k < cache.routes.size(); ++k)
+                if (cache.routes[k].hop == h) latest[k] = model.crossings[i].event;
+    for (std::size_t k = 0; k < cache.routes.size(); ++k) {
+        if (!latest[k]) continue;
+        const auto pts = wire_points(cache.routes[k], m);
+        draw_wire(dl, pts, with_alpha(path_colour(palette, *latest[k]), animating ? 110 : 200), 2.0f * state.line_scale);
+        if (frame) frame->wires.push_back({cache.routes[k].hop, pts});
+    }
+    if (animating && active < model.crossings.size()) {
+        const Crossing& c = model.crossings[active];
+        const auto wires = wires_of(c);
         const ImU32 colour = path_colour(palette, *c.event);
-        if (i < active || !animating) draw_path(dl, pts, with_alpha(colour, animating ? 110 : 200), 2.0f * state.line_scale);
-        if (i == active && animating && !pts.empty()) {
-            const float f = static_cast<float>((t - slice * static_cast<double>(i)) / slice);
-            draw_path(dl, pts, colour, 3.5f * state.line_scale);
-            dl->AddCircleFilled(point_along(pts, f), 7.0f * state.line_scale, colour);
-            dl->AddCircle(point_along(pts, f), 7.0f * state.line_scale, palette.node_lit_border, 0, 2.0f);
-            const ImVec2 label_at(origin.x + 8, origin.y + size.y - ImGui::GetFontSize() - 6);
+        for (const auto& pts : wires) draw_wire(dl, pts, colour, 3.5f * state.line_scale);
+        const float f = static_cast<float>((t - slice * static_cast<double>(active)) / slice);
+        if (!wires.empty()) {
+            const ImVec2 token = point_along(wires, f);
+            dl->AddCircleFilled(token, 7.0f * state.line_scale, colour);
+            dl->AddCircle(token, 7.0f * state.line_scale, palette.node_lit_border, 0, 2.0f);
+        }
+        if (layout.caption) {
+            const ImRect r = m.rect(*layout.caption);
             const std::string label = event_call_text(*c.event) + "  (" + std::string(crossing_description(c.kind)) + ")";
-            dl->AddText(label_at, colour, label.c_str());
+            const float wrap = std::max(r.GetWidth(), 10.0f);
+            const float text_size = std::min(fitting_size(label, wrap, r.GetHeight()), type.caption);
+            const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, label.c_str());
+            dl->PushClipRect(r.Min, r.Max, true);
+            dl->AddText(font, text_size, r.Min, colour, label.c_str(), nullptr, wrap);
+            dl->PopClipRect();
+            record(label, ImRect(r.Min, ImVec2(r.Min.x + ts.x, r.Min.y + ts.y)), r, text_size, colour, palette.band_fill[3]);
         }
     }
     // 4. The event under the mouse in the timeline, over everything else:
     // a dark halo, then its colour, and its nodes ringed.
-    if (state.highlight && snapshot && snapshot->events) {
-        for (const engine::TraceEvent& e : *snapshot->events) {
-            if (e.sequence != *state.highlight || e.layers.empty()) continue;
-            const Crossing c{&e, crossing_kind(e), e.layers};
-            const auto pts = path_points(c, layout, m);
-            for (engine::LayerId layer : e.layers)
-                if (const DiagramNode* n = layout.node(layer)) {
-                    const ImRect r = m.rect(n->rect);
-                    dl->AddRect(ImVec2(r.Min.x - 4, r.Min.y - 4), ImVec2(r.Max.x + 4, r.Max.y + 4),
-                                palette.node_filtered, 8.0f, 0, 3.0f);
-                }
-            draw_path(dl, pts, IM_COL32(0, 0, 0, 200), 9.0f * state.line_scale);
-            draw_path(dl, pts, path_colour(palette, e), 5.0f * state.line_scale);
-            if (frame) frame->highlighted = e.layers;
-            break;
+    if (highlighted) {
+        for (engine::LayerId layer : highlighted->layers)
+            if (const DiagramNode* n = layout.node(layer)) {
+                const ImRect r = m.rect(n->rect);
+                dl->AddRect(ImVec2(r.Min.x - 4, r.Min.y - 4), ImVec2(r.Max.x + 4, r.Max.y + 4), palette.node_filtered,
+                            8.0f, 0, 3.0f);
+            }
+        for (const auto& pts : wires_of(Crossing{highlighted, crossing_kind(*highlighted), highlighted->layers})) {
+            draw_wire(dl, pts, IM_COL32(0, 0, 0, 200), 9.0f * state.line_scale);
+            draw_wire(dl, pts, path_colour(palette, *highlighted), 5.0f * state.line_scale);
         }
+        if (frame) frame->highlighted = highlighted->layers;
     }
     dl->PopClipRect();
 
     // 5. Interaction: hover lists the events, click filters the timeline.
     ImGui::InvisibleButton("##diagram", size);
+    if (legend_box && legend_box->Contains(mouse) && ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(state.cumulative ? "Each badge counts the events of every step so far. Click: this step only."
+                                           : "Each badge counts this step's events. Click: every step so far.");
+        if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) state.cumulative = !state.cumulative;
+    }
     if (hovered) {
-        node_tooltip(snapshot, *hovered);
+        node_tooltip(snapshot, model.step_counts, *hovered);
         if (ImGui::IsItemClicked(ImGuiMouseButton_Left))
             commands.push_back({CommandKind::filter_layer, {}, 0,
                                 filter == hovered ? std::nullopt : hovered});

@@ -3,7 +3,9 @@
 // the layers drawn and animated in the order the event lists them.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -13,12 +15,24 @@
 #include "app/gui/command.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_model.hpp"
+#include "app/gui/diagram_routes.hpp"
 #include "app/gui/theme.hpp"
 #include "engine/snapshot.hpp"
 
 namespace strata::gui {
 
-// What the view keeps between frames: only the animation clock.
+// The wires routed for one step, kept until what they were routed around changes.
+struct RouteCache {
+    const engine::Lesson* lesson = nullptr;
+    int step = -2;
+    std::optional<std::uint64_t> highlight;
+    std::vector<Hop> hops;
+    std::vector<CanvasRect> labels;
+    std::vector<Route> routes;
+};
+
+// What the view keeps between frames: the animation clock, the badges'
+// choice and the routed wires.
 struct DiagramViewState {
     const engine::Lesson* lesson = nullptr;
     int step = -2;             // the step the animation is for
@@ -29,6 +43,20 @@ struct DiagramViewState {
     // An event to show on its own (a timeline row under the mouse), by
     // sequence number: its path is drawn bold over the rest, in any step.
     std::optional<std::uint64_t> highlight;
+    // Badges count this step's events; the legend (a click) switches them
+    // to the whole run so far.
+    bool cumulative = false;
+    RouteCache routes;
+};
+
+// A piece of text the diagram drew, where, and the box it had to stay in.
+struct DiagramText {
+    std::string text;
+    ImRect rect;       // the text's own extent
+    ImRect bounds;     // where it was allowed to be (its box, or the diagram)
+    float size = 0;    // font size it was drawn at
+    ImU32 colour = 0;
+    ImU32 background = 0;  // what is under it, for contrast
 };
 
 // Where things were drawn this frame, for tests and screenshots.
@@ -39,6 +67,14 @@ struct DiagramFrame {
     std::optional<ImRect> replay_banner;  // the replay label over the diagram, when a replay
     std::vector<std::pair<std::string, ImRect>> lanes;  // lane captions drawn
     std::vector<engine::LayerId> highlighted;  // the highlighted event's path, as drawn
+    std::vector<DiagramText> texts;            // every text drawn, badges included
+    std::vector<std::pair<engine::LayerId, ImRect>> badges;  // count badges' boxes
+    struct Wire {
+        Hop hop;
+        std::vector<ImVec2> points;
+    };
+    std::vector<Wire> wires;  // the routed crossings, as drawn
+    std::string legend;       // what the badges count, as the legend says it
 
     std::optional<ImRect> node_rect(engine::LayerId layer) const;
 };

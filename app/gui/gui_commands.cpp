@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/gui/layout_audit.hpp"
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
 #include "engine/exercise_parse.hpp"
@@ -215,19 +216,99 @@ cli::Command add_gui(CLI::App& app) {
     };
 }
 
+// --audit: `strata screenshot --audit` measures every lesson's pictures
+// instead of writing one (layout_audit.hpp).
+struct AuditArgs {
+    bool on = false;
+    std::string sizes = "1024x768,1280x800,1920x1080,3840x2160";
+    std::string modes = "normal,demo";
+    std::string themes = "dark,light,high-contrast";
+    bool last_step_only = false;
+    std::string fail_on = "none";
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) out.push_back(text.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+int run_audit(const GuiArgs& args, const AuditArgs& audit, const std::string& output) {
+    LayoutAuditOptions options;
+    options.platform = args.platform;
+    if (!args.lesson.empty()) options.lessons = {args.lesson};
+    for (const auto& size : split_list(audit.sizes)) {
+        platform::WindowOptions window;
+        if (!parse_size(size, window)) {
+            std::fprintf(stderr, "strata: --audit-sizes wants WIDTHxHEIGHT,... (got %s)\n", size.c_str());
+            return platform::kExitUsage;
+        }
+        options.sizes.emplace_back(window.width, window.height);
+    }
+    for (const auto& mode : split_list(audit.modes)) {
+        if (mode != "normal" && mode != "demo") {
+            std::fprintf(stderr, "strata: --audit-modes takes normal and demo (got %s)\n", mode.c_str());
+            return platform::kExitUsage;
+        }
+        options.demo_modes.push_back(mode == "demo");
+    }
+    for (const auto& theme : split_list(audit.themes)) {
+        if (std::find(theme_keys().begin(), theme_keys().end(), theme) == theme_keys().end()) {
+            std::fprintf(stderr, "strata: unknown theme %s\n", theme.c_str());
+            return platform::kExitUsage;
+        }
+        options.themes.push_back(theme);
+    }
+    options.last_step_only = audit.last_step_only;
+    options.fail_on_diagram = audit.fail_on == "diagram" || audit.fail_on == "all";
+    options.fail_on_panels = audit.fail_on == "all";
+    std::FILE* out = stdout;
+    if (!output.empty()) {
+        out = std::fopen(output.c_str(), "w");
+        if (!out) {
+            std::fprintf(stderr, "strata: cannot write %s\n", output.c_str());
+            return platform::kExitFailed;
+        }
+    }
+    const int code = run_layout_audit(options, out);
+    if (out != stdout) std::fclose(out);
+    return code;
+}
+
 cli::Command add_screenshot(CLI::App& app) {
     auto args = std::make_shared<GuiArgs>();
     auto step = std::make_shared<int>(0);
     auto output = std::make_shared<std::string>();
     auto answers = std::make_shared<std::vector<std::string>>();
-    CLI::App* sub = app.add_subcommand("screenshot", "render a lesson after N steps to a PNG file");
+    auto audit = std::make_shared<AuditArgs>();
+    CLI::App* sub = app.add_subcommand("screenshot", "render a lesson after N steps to a PNG file, or audit every lesson's layout");
     add_common(sub, *args);
-    sub->add_option("--lesson", args->lesson, "lesson id, e.g. container/uts")->required();
+    sub->add_option("--lesson", args->lesson, "lesson id, e.g. container/uts (with --audit: only this lesson)");
     sub->add_option("--step", *step, "how many steps to run first (0 = none)")->check(CLI::Range(0, 1000));
-    sub->add_option("-o,--output", *output, "PNG file to write")->required();
+    sub->add_option("-o,--output", *output, "PNG file to write (with --audit: the JSON report, else standard output)");
     sub->add_option("--answer", *answers, "EXERCISE=CHOICE: a prediction locked in before the steps run");
-    return [args, step, output, answers]() -> int {
+    sub->add_flag("--audit", audit->on,
+                  "measure instead: every lesson, every step, in windows of each size, mode and theme (recordings "
+                  "replayed), printing clipped and overlapping text, wires over boxes or text, and the lowest "
+                  "contrast as JSON");
+    sub->add_option("--audit-sizes", audit->sizes, "with --audit: window sizes, WIDTHxHEIGHT,...");
+    sub->add_option("--audit-modes", audit->modes, "with --audit: normal, demo or both (normal,demo)");
+    sub->add_option("--audit-themes", audit->themes, "with --audit: themes, e.g. dark,light,high-contrast");
+    sub->add_flag("--last-step-only", audit->last_step_only, "with --audit: each lesson's last step only");
+    sub->add_option("--fail-on", audit->fail_on, "with --audit: exit 1 on problems in the diagram, in all text, or none")
+        ->check(CLI::IsMember({"none", "diagram", "all"}));
+    return [args, step, output, answers, audit]() -> int {
         if (!known_lesson(args->lesson)) return platform::kExitUsage;
+        if (audit->on) return run_audit(*args, *audit, *output);
+        if (args->lesson.empty() || output->empty()) {
+            std::fprintf(stderr, "strata: screenshot needs --lesson and -o (or --audit)\n");
+            return platform::kExitUsage;
+        }
         if (!screenshot_input_valid(*lessons::catalogue().find(args->lesson), *step, *answers))
             return platform::kExitUsage;
         ShellOptions shell;

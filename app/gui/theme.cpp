@@ -40,6 +40,12 @@ Palette dark_palette() {
     p.replay = IM_COL32(190, 150, 255, 255);
     p.replay_fill = IM_COL32(96, 52, 140, 255);
     p.replay_text = IM_COL32(255, 255, 255, 255);
+    // One colour per stratum: the diagram's band chips and node bars and
+    // the timeline's layer chips.
+    p.stratum_accent[0] = IM_COL32(170, 110, 230, 255);
+    p.stratum_accent[1] = IM_COL32(70, 150, 230, 255);
+    p.stratum_accent[2] = IM_COL32(70, 180, 100, 255);
+    p.stratum_accent[3] = IM_COL32(210, 150, 60, 255);
     return p;
 }
 
@@ -74,6 +80,10 @@ Palette light_palette() {
     p.replay = IM_COL32(110, 50, 170, 255);
     p.replay_fill = IM_COL32(110, 50, 170, 255);
     p.replay_text = IM_COL32(255, 255, 255, 255);
+    p.stratum_accent[0] = IM_COL32(120, 60, 190, 255);
+    p.stratum_accent[1] = IM_COL32(20, 100, 200, 255);
+    p.stratum_accent[2] = IM_COL32(20, 130, 60, 255);
+    p.stratum_accent[3] = IM_COL32(170, 100, 0, 255);
     return p;
 }
 
@@ -110,6 +120,10 @@ Palette high_contrast_palette() {
     p.replay = IM_COL32(255, 0, 255, 255);
     p.replay_fill = IM_COL32(255, 0, 255, 255);
     p.replay_text = IM_COL32(0, 0, 0, 255);
+    p.stratum_accent[0] = IM_COL32(200, 130, 255, 255);
+    p.stratum_accent[1] = IM_COL32(0, 200, 255, 255);
+    p.stratum_accent[2] = IM_COL32(0, 230, 100, 255);
+    p.stratum_accent[3] = IM_COL32(255, 170, 0, 255);
     return p;
 }
 
@@ -197,15 +211,11 @@ ImU32 path_colour(const Palette& p, const engine::TraceEvent& event) {
     }
 }
 
+TypeScale type_scale(float font_size) { return {font_size * 1.1f, font_size, font_size * 0.85f}; }
+
 ImU32 layer_colour(const Palette& p, engine::LayerId layer) {
-    // Layers of one stratum share a hue family, so the chips echo the bands.
-    switch (engine::layer_info(layer).stratum) {
-        case engine::Stratum::guest: return IM_COL32(170, 110, 230, 255);
-        case engine::Stratum::host_user: return IM_COL32(70, 150, 230, 255);
-        case engine::Stratum::host_kernel: return IM_COL32(70, 180, 100, 255);
-        case engine::Stratum::hardware: return IM_COL32(210, 150, 60, 255);
-    }
-    return p.node_border;
+    // Layers of one stratum share its colour, so the chips echo the bands.
+    return p.stratum_accent[static_cast<int>(engine::layer_info(layer).stratum)];
 }
 
 }  // namespace strata::gui

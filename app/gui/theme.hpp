@@ -17,6 +17,7 @@ namespace strata::gui {
 struct Palette {
     ImU32 band_fill[4];      // per Stratum, guest .. hardware
     ImU32 band_title;
+    ImU32 stratum_accent[4]; // per Stratum: the one colour of its layers, wherever they are shown
     ImU32 node_fill;         // untouched node
     ImU32 node_lit;          // touched by the current step's recorded events
     ImU32 node_border;
@@ -48,12 +49,25 @@ struct Theme {
     Palette palette;
 };
 
+// One type scale, from the UI font's size: titles (the diagram's band
+// headings, all one size), body text (a node's name, at most), captions
+// (lane captions, count badges, the legend, the event in flight).
+struct TypeScale {
+    float title, body, caption;
+};
+TypeScale type_scale(float font_size);
+
+// The spacing grid: paddings and gaps are multiples of one unit (pixels at
+// 1x type), so the diagram's margins line up.
+constexpr float kSpacing = 4.0f;
+
 std::span<const std::string_view> theme_keys();
 // The named theme (dark when unknown); applies ImGui's colours to `style`.
 Theme make_theme(std::string_view key, ImGuiStyle& style);
 // The path colour for an event of `kind`.
 ImU32 path_colour(const Palette& palette, const engine::TraceEvent& event);
-// A distinct colour per layer for the timeline's layer chips.
+// A layer's colour: its stratum's accent, the same in the diagram (band
+// chips, node bars) and the timeline's layer chips.
 ImU32 layer_colour(const Palette& palette, engine::LayerId layer);
 
 }  // namespace strata::gui

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/gui/diagram_audit.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
 #include "tests/gui/fixture_lesson.hpp"
@@ -203,5 +204,156 @@ TEST_CASE("The two lanes are captioned from the layout data, clear of every node
         CHECK_THAT(outside.error().message, Catch::Contains("lane"));
         CHECK_FALSE(gui::parse_diagram_layout(R"({"canvas":{"width":10,"height":10},)" + nodes +
                                               R"(,"lanes":[{"x":1,"y":1,"width":3,"height":2}]})"));
+    }
+}
+
+TEST_CASE("Badges count this step's events unless the legend switched them to the whole run, and say which",
+          "[gui][diagram][badges]") {
+    tests::HeadlessImGui imgui;
+    const auto l = layout();
+    const auto p = palette();
+    const auto snap = tests::fixture_snapshot(3);  // three steps ran: kvm was touched before this one
+    const auto model = gui::build_diagram_model(snap);
+    gui::DiagramViewState state;
+    state.still = true;
+    const bool cumulative = GENERATE(false, true);
+    state.cumulative = cumulative;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0.0, &frame); });
+    const auto& expected = cumulative ? model.counts : model.step_counts;
+    std::size_t shown = 0;
+    for (const auto& [layer, count] : frame.counters) {
+        CAPTURE(engine::layer_key(layer));
+        REQUIRE(expected.count(layer));
+        CHECK(count == expected.at(layer));
+        ++shown;
+    }
+    std::size_t nonzero = 0;
+    for (const auto& [layer, count] : expected) nonzero += count > 0;
+    CHECK(shown == nonzero);
+    // The fixture's earlier steps touched kvm; this one did not.
+    CHECK(model.counts.at(LayerId::kvm) > 0);
+    CHECK(model.step_counts.count(LayerId::kvm) == 0);
+    CHECK_THAT(frame.legend, Catch::Contains(cumulative ? "whole run" : "this step"));
+}
+
+TEST_CASE("Badges stay off the nodes' names and every diagram text fits its box, up to twice the type size",
+          "[gui][diagram][badges]") {
+    const auto l = layout();
+    const auto p = palette();
+    const float scale = GENERATE(1.0f, 1.5f, 2.0f);
+    // The diagram's panel in windows of 1024x768, 1280x800 and 1920x1080.
+    const auto size = GENERATE(ImVec2(470, 330), ImVec2(640, 430), ImVec2(960, 600));
+    CAPTURE(scale, size.x);
+    tests::HeadlessImGui imgui(size.x, size.y);
+    ImGui::GetIO().FontGlobalScale = scale;
+    const auto snap = tests::fixture_snapshot(3);
+    gui::DiagramViewState state;
+    state.still = true;
+    state.cumulative = true;  // the most badges
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0.0, &frame); });
+    ImGui::GetIO().FontGlobalScale = 1.0f;
+    REQUIRE_FALSE(frame.badges.empty());
+    const auto audit = gui::audit_diagram(frame);
+    INFO(audit.findings_text());
+    CHECK(audit.badges_over_names == 0);
+    CHECK(audit.text_overlapping == 0);
+    CHECK(audit.text_clipped == 0);
+}
+
+TEST_CASE("The audit finds text cut off, text over text, badges over names and wires through boxes or text",
+          "[gui][diagram][audit]") {
+    // A frame built to fail every check once.
+    gui::DiagramFrame frame;
+    const ImRect kvm(ImVec2(100, 100), ImVec2(200, 150));
+    const ImRect vmm(ImVec2(100, 300), ImVec2(200, 350));
+    const ImRect ram(ImVec2(100, 200), ImVec2(200, 250));
+    frame.nodes = {{LayerId::kvm, kvm}, {LayerId::vmm, vmm}, {LayerId::ram, ram}};
+    const ImU32 white = IM_COL32(255, 255, 255, 255), grey = IM_COL32(128, 128, 128, 255);
+    frame.texts = {
+        {"KVM module", ImRect(ImVec2(106, 110), ImVec2(230, 130)), kvm, 14, white, grey},  // wider than its box
+        {"strata VMM", ImRect(ImVec2(106, 310), ImVec2(180, 330)), vmm, 14, white, IM_COL32(0, 0, 0, 255)},
+        {"caption", ImRect(ImVec2(300, 100), ImVec2(400, 120)), ImRect(ImVec2(0, 0), ImVec2(999, 999)), 14, white,
+         IM_COL32(0, 0, 0, 255)},
+        {"other caption", ImRect(ImVec2(350, 110), ImVec2(450, 130)), ImRect(ImVec2(0, 0), ImVec2(999, 999)), 14,
+         white, IM_COL32(0, 0, 0, 255)},
+    };
+    frame.badges = {{LayerId::vmm, ImRect(ImVec2(150, 290), ImVec2(190, 315))}};
+    // Straight from vmm up to kvm: through ram. Then a second wire along
+    // the same line, and one through the captions.
+    frame.wires = {{{LayerId::vmm, LayerId::kvm, gui::CrossingKind::into_kernel}, {ImVec2(150, 300), ImVec2(150, 150)}},
+                   {{LayerId::vmm, LayerId::kvm, gui::CrossingKind::vm_entry}, {ImVec2(150, 290), ImVec2(150, 160)}},
+                   {{LayerId::kvm, LayerId::vmm, gui::CrossingKind::vm_exit},
+                    {ImVec2(200, 125), ImVec2(500, 125), ImVec2(500, 325), ImVec2(200, 325)}}};
+    const auto audit = gui::audit_diagram(frame);
+    INFO(audit.findings_text());
+    CHECK(audit.text_clipped == 1);
+    CHECK(audit.text_overlapping == 1);
+    CHECK(audit.badges_over_names == 1);
+    CHECK(audit.wires_through_boxes == 2);   // both straight wires run through ram
+    CHECK(audit.wires_over_text == 2);       // the long wire: a caption, and the name spilling out of kvm
+    CHECK(audit.wires_coinciding == 1);
+    CHECK(audit.lowest_contrast == Approx(gui::contrast_ratio(white, grey)));
+    CHECK(gui::contrast_ratio(white, IM_COL32(0, 0, 0, 255)) == Approx(21.0));
+}
+
+TEST_CASE("The caption of the event in flight has free room of its own: no box, no other text under it",
+          "[gui][diagram]") {
+    const auto l = layout();
+    REQUIRE(l.caption);
+    REQUIRE(l.legend);
+    auto meets = [](const gui::CanvasRect& a, const gui::CanvasRect& b) {
+        return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    };
+    for (const auto& n : l.nodes) {
+        CHECK_FALSE(meets(*l.caption, n.rect));
+        CHECK_FALSE(meets(*l.legend, n.rect));
+    }
+    for (const auto& lane : l.lanes) CHECK_FALSE(meets(*l.caption, lane.caption));
+    CHECK_FALSE(meets(*l.caption, *l.legend));
+
+    // Mid-animation, in demo mode's large type: the caption is drawn, and
+    // over no node and no other text.
+    tests::HeadlessImGui imgui(1880, 900);
+    ImGui::GetIO().FontGlobalScale = 2.0f;
+    const auto snap = tests::fixture_snapshot(3);
+    gui::DiagramViewState state;
+    state.line_scale = 2.0f;
+    gui::DiagramFrame first, frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, palette(), state, std::nullopt, 0.0, &first); });
+    imgui.frame([&] { gui::diagram_view(&snap, l, palette(), state, std::nullopt, 0.1, &frame); });
+    ImGui::GetIO().FontGlobalScale = 1.0f;
+    REQUIRE(frame.animating);
+    const auto caption = std::find_if(frame.texts.begin(), frame.texts.end(),
+                                      [](const gui::DiagramText& t) { return t.text.find("  (") != std::string::npos; });
+    REQUIRE(caption != frame.texts.end());
+    for (const auto& [layer, rect] : frame.nodes) CHECK_FALSE(caption->rect.Overlaps(rect));
+    const auto audit = gui::audit_diagram(frame);
+    CHECK(audit.text_overlapping == 0);
+    CHECK(audit.text_clipped == 0);
+}
+
+TEST_CASE("Each layer has one colour, its stratum's, in the diagram and the timeline's chips, in every theme",
+          "[gui][diagram][theme]") {
+    const auto l = layout();
+    const std::string theme(GENERATE(from_range(gui::theme_keys())));
+    CAPTURE(theme);
+    ImGuiStyle style;
+    const auto p = gui::make_theme(theme, style).palette;
+    // Four strata, four different colours.
+    for (int a = 0; a < 4; ++a)
+        for (int b = a + 1; b < 4; ++b) CHECK(p.stratum_accent[a] != p.stratum_accent[b]);
+    tests::HeadlessImGui imgui;
+    const auto snap = tests::fixture_snapshot(2);
+    gui::DiagramViewState state;
+    state.still = true;
+    gui::DiagramFrame frame;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 0.0, &frame); });
+    for (const auto& [layer, rect] : frame.nodes) {
+        CAPTURE(engine::layer_key(layer));
+        const ImU32 colour = gui::layer_colour(p, layer);
+        CHECK(colour == p.stratum_accent[static_cast<int>(engine::layer_info(layer).stratum)]);
+        CHECK(tests::HeadlessImGui::drew_colour_in(rect.Min, rect.Max, colour));
     }
 }

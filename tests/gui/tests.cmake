@@ -10,7 +10,7 @@ if(TARGET strata_gui)
   target_include_directories(strata_gui_test_support PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(strata_gui_test_support PUBLIC strata_gui_views Catch2::Catch2)
 
-  add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
+  add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/diagram_routes_test.cpp gui/draw_audit_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
                  gui/content_test.cpp gui/shell_test.cpp gui/replay_test.cpp
                  gui/console_test.cpp gui/exercise_test.cpp
                  gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp gui/fit_test.cpp gui/navigator_test.cpp gui/inspector_tabs_test.cpp gui/contrast_test.cpp gui/demo_fit_test.cpp)
@@ -35,6 +35,18 @@ if(TARGET strata_gui)
                      ${CMAKE_CURRENT_LIST_DIR}/signal_window_test.sh $<TARGET_FILE:strata>)
     set_tests_properties("gui window: a signal mid-lesson closes it and leaves nothing behind" PROPERTIES
                          LABELS "gui" SKIP_RETURN_CODE 77 TIMEOUT 120 RESOURCE_LOCK host)
+    # The layout audit (strata screenshot --audit) on every lesson's last
+    # step, replayed: the diagram must have no wire through a box or over
+    # text, no wires on top of each other, no text cut off or over other
+    # text. The window's other panels are measured and reported in
+    # layout-audit.json, not asserted here.
+    add_test(NAME "gui layout audit: every lesson's last step, normal and demo, a clean diagram"
+             COMMAND ${XVFB_RUN} -a -s "-screen 0 1280x800x24 -noreset"
+                     $<TARGET_FILE:strata> screenshot --audit --last-step-only --audit-sizes 1280x800
+                     --audit-modes normal,demo --audit-themes dark --fail-on diagram
+                     -o ${CMAKE_BINARY_DIR}/layout-audit.json)
+    set_tests_properties("gui layout audit: every lesson's last step, normal and demo, a clean diagram" PROPERTIES
+                         LABELS "gui" SKIP_RETURN_CODE 77 TIMEOUT 120)
     # Exit code 3 and a pointer to the CLI, checked together.
     add_test(NAME "gui: no display exits 3 with a message pointing to the CLI"
              COMMAND sh -c "out=$(env -u DISPLAY -u WAYLAND_DISPLAY \"$0\" gui 2>&1); code=$?; echo \"$out\"; [ $code -eq 3 ] && echo \"$out\" | grep -q 'strata list'"
