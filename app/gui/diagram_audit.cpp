@@ -4,6 +4,8 @@
 #include <cmath>
 #include <optional>
 
+#include "app/gui/contrast.hpp"
+
 namespace strata::gui {
 
 namespace {
@@ -24,14 +26,6 @@ bool inside(const ImRect& inner, const ImRect& outer) {
            inner.Max.x <= outer.Max.x + kSlack && inner.Max.y <= outer.Max.y + kSlack;
 }
 
-double luminance(ImU32 c) {
-    auto channel = [](unsigned v) {
-        const double s = v / 255.0;
-        return s <= 0.03928 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
-    };
-    return 0.2126 * channel(c & 0xff) + 0.7152 * channel((c >> 8) & 0xff) + 0.0722 * channel((c >> 16) & 0xff);
-}
-
 std::string hop_text(const Hop& hop) {
     return std::string(engine::layer_key(hop.from)) + " -> " + std::string(engine::layer_key(hop.to));
 }
@@ -39,11 +33,6 @@ std::string hop_text(const Hop& hop) {
 std::string where(const std::string& text) { return "\"" + text.substr(0, 40) + "\""; }
 
 }  // namespace
-
-double contrast_ratio(ImU32 a, ImU32 b) {
-    const double la = luminance(a), lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
 
 std::string DiagramAudit::findings_text() const {
     std::string text;

@@ -27,7 +27,4 @@ struct DiagramAudit {
 
 DiagramAudit audit_diagram(const DiagramFrame& frame);
 
-// WCAG 2 contrast ratio of two opaque colours (1 .. 21).
-double contrast_ratio(ImU32 a, ImU32 b);
-
 }  // namespace strata::gui

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "app/gui/diagram_audit.hpp"  // contrast_ratio
+#include "app/gui/contrast.hpp"
 
 namespace strata::gui {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "app/gui/contrast.hpp"
 #include "app/gui/diagram_audit.hpp"
 #include "app/gui/diagram_layout.hpp"
 #include "app/gui/diagram_view.hpp"
