@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t kept = narrative.title.size() + narrative.introduction.size();
     for (const auto& section : narrative.sections) {
         if (section.id.find('\n') != std::string::npos || section.title.find('\n') != std::string::npos) std::abort();
-        kept += section.id.size() + section.title.size() + section.markdown.size();
+        kept += section.id.size() + section.title.size() + section.markdown.size() + section.revealed.size();
     }
     if (kept > markdown.size() + 1) std::abort();
 
