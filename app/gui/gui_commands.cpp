@@ -318,6 +318,7 @@ cli::Command add_screenshot(CLI::App& app) {
         // every machine, whatever the user set.
         auto gui = open_gui(*args, shell, /*remember=*/false, code);
         if (!gui) return code;
+        gui->ignore_pointer(true);
         gui->shell().set_still_diagram(true);
         gui->settle();
         for (const auto& answer : *answers) {

@@ -115,6 +115,7 @@ int run_layout_audit(const LayoutAuditOptions& options, std::FILE* out) {
                     std::fprintf(stderr, "%s\n", failure.message.c_str());
                     return failure.exit_code;
                 }
+                gui->ignore_pointer(true);
                 gui->shell().set_still_diagram(true);
                 const std::string size = std::to_string(width) + "x" + std::to_string(height);
                 for (const engine::Lesson* lesson : lessons) {

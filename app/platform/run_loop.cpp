@@ -1,6 +1,7 @@
 #include "app/platform/run_loop.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <thread>
 
@@ -61,6 +62,7 @@ gui::FrameOutcome Gui::render_frame(bool capture) {
     }
     const double t0 = monotonic_seconds();
     platform_->new_frame();
+    if (ignore_pointer_) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     shell_->set_fullscreen_state(platform_->fullscreen());
     const gui::FrameOutcome outcome = shell_->frame(ImGui::GetTime());

@@ -43,6 +43,12 @@ public:
     // settled (for screenshots and tests). False on timeout.
     bool settle(double timeout_seconds = 30);
 
+    // A picture shows the lesson, not where the display's pointer happens
+    // to rest (under Xvfb, the screen's centre, over whatever is drawn
+    // there, with its tooltip): screenshots and the layout audit draw as
+    // if no pointer were over the window.
+    void ignore_pointer(bool on) { ignore_pointer_ = on; }
+
     const Image& last_capture() const { return capture_; }
     const FrameTimes& last_frame_times() const { return times_; }
     gui::AppShell& shell() { return *shell_; }
@@ -57,6 +63,7 @@ private:
     FrameTimes times_;
     std::uint64_t frames_ = 0;
     double opened_ = 0;
+    bool ignore_pointer_ = false;
 };
 
 }  // namespace strata::platform
