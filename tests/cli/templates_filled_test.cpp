@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "backends/linux/temp_dir.hpp"
 #include "backends/replay/recording.hpp"
 #include "backends/replay/replayer.hpp"
 #include "engine/exercise_check.hpp"
@@ -59,9 +60,10 @@ engine::Lesson replay_of(const engine::Lesson& lesson) {
 }  // namespace
 
 TEST_CASE("Every lesson's texts reach the terminal and the window with every placeholder filled", "[cli][templates]") {
-    char state[] = "/tmp/strata-templates-XXXXXX";
-    REQUIRE(::mkdtemp(state));
-    const engine::ProgressStore store(std::filesystem::path(state) / "strata");
+    // strata-<pid>-templates-…, removed however the test ends.
+    auto state = linux::TempDir::create("templates");
+    REQUIRE(state);
+    const engine::ProgressStore store(state->path() / "strata");
     const engine::Bindings bindings{{"student", "Ada Lovelace"}};
     for (const auto& lesson : lessons::catalogue().lessons()) {
         CAPTURE(lesson.id);
@@ -106,7 +108,6 @@ TEST_CASE("Every lesson's texts reach the terminal and the window with every pla
                 CHECK(engine::interpolate_without_run(t, bindings).find(kPlaceholder) == std::string::npos);
             }
     }
-    std::filesystem::remove_all(state);
 }
 
 TEST_CASE("lab list and the lab report fill every placeholder, a run's values said in words", "[cli][templates][lab]") {
