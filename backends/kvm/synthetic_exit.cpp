@@ -28,7 +28,8 @@ void set_io(std::vector<std::uint8_t>& page, bool out, std::uint16_t port, std::
     run->io.size = size;
     run->io.count = count;
     run->io.data_offset = data_offset;
-    if (data_offset <= page.size() && data.size() <= page.size() - data_offset)
+    // memcpy from an empty span's null pointer is undefined even for 0 bytes.
+    if (!data.empty() && data_offset <= page.size() && data.size() <= page.size() - data_offset)
         std::memcpy(page.data() + data_offset, data.data(), data.size());
 }
 
@@ -39,7 +40,8 @@ void set_mmio(std::vector<std::uint8_t>& page, std::uint64_t address, std::uint3
     run->mmio.phys_addr = address;
     run->mmio.len = length;
     run->mmio.is_write = write ? 1 : 0;
-    std::memcpy(run->mmio.data, data.data(), std::min<std::size_t>(data.size(), sizeof run->mmio.data));
+    if (!data.empty())
+        std::memcpy(run->mmio.data, data.data(), std::min<std::size_t>(data.size(), sizeof run->mmio.data));
 }
 
 void set_internal_error(std::vector<std::uint8_t>& page, std::uint32_t suberror, std::uint32_t ndata) {
