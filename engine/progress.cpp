@@ -117,7 +117,10 @@ json progress_to_json(const Progress& p) {
 }
 
 std::expected<Progress, ProgressError> progress_from_json(const json& j) {
-    if (!j.is_object() || j.value("format", "") != "strata-progress") return malformed("the file", "is not a strata progress file");
+    // Checked by type first: json::value() throws when the key holds a number.
+    const auto format = j.find("format");  // end() for anything but an object
+    if (format == j.end() || !format->is_string() || *format != "strata-progress")
+        return malformed("the file", "is not a strata progress file");
     if (!j.contains("version") || !j["version"].is_number_integer()) return malformed("version", "is missing");
     const int version = j["version"].get<int>();
     if (version > kProgressVersion)

@@ -60,7 +60,9 @@ engine::Result<FleetMemory> measure_fleet(engine::Recorder& recorder, FleetMemor
     }
     fleet.start_all = Clock::now() - t0;
     for (auto& instance : instances) {
-        if (!linux::wait_until_sleeping(instance.pid(), std::chrono::seconds(5)))
+        // Generous: on a loaded lab machine (or under the QEMU fallback) a
+        // VM reaching its first user instruction can take seconds.
+        if (!linux::wait_until_sleeping(instance.pid(), std::chrono::seconds(20)))
             return engine::plain_error(fleet.what, fmt::format("pid {} never went idle", instance.pid()));
         auto m = linux::read_process_memory(recorder, instance.pid(), read_layers);
         if (!m) return std::unexpected(m.error());

@@ -2,17 +2,28 @@
 // measured. (Numbers are not asserted: benchmarks are not timed tests.)
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "backends/linux/temp_dir.hpp"
 #include "tests/support/shell_run.hpp"
 
 namespace {
 
-// JSON on stdout; what strata says on stderr is not part of it.
+// JSON on stdout; what strata says on stderr is kept apart and shown
+// with a failure, so a bench that stopped early says why.
 strata::tests::ShellRun strata_bench(const std::string& args) {
-    return strata::tests::run_shell(std::string(STRATA_BINARY) + " " + args + " 2>/dev/null </dev/null");
+    auto dir = strata::linux::TempDir::create("bench-stderr");
+    REQUIRE(dir);
+    const auto err = dir->path() / "stderr";
+    auto run = strata::tests::run_shell(std::string(STRATA_BINARY) + " " + args + " 2>'" + err.string() + "' </dev/null");
+    std::ostringstream said;
+    said << std::ifstream(err).rdbuf();
+    UNSCOPED_INFO("strata " << args << " said on stderr:\n" << said.str());
+    return run;
 }
 
 }  // namespace

@@ -353,6 +353,7 @@ TEST_CASE("Frames that redraw only what changed show the same picture as full fr
     }
     settled(*gui);
     press(*gui, platform::TestKey::space);
+    settled(*gui);  // a key pressed while a step runs is ignored
     press(*gui, platform::TestKey::right);
     REQUIRE(gui->shell().controller().wait_idle(30s));
     // Animated frames: the diagram's paths move, the rest stays.
@@ -396,6 +397,7 @@ TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui
     gui->shell().set_still_diagram(true);
     settled(*gui);
     press(*gui, platform::TestKey::space);
+    settled(*gui);  // a key pressed while a step runs is ignored
     press(*gui, platform::TestKey::right);
     const auto& snap = settled(*gui);
     REQUIRE(snap.current_step == 1);
