@@ -338,7 +338,7 @@ FrameOutcome AppShell::normal_frame(double now) {
         exercises_.settle(busy, controller_->last_problem());
         auto e = exercise_view(snap, exercises_.panel(), busy, fonts_, theme_.palette, exercise_edits_);
         commands.insert(commands.end(), e.begin(), e.end());
-        if (ImGui::BeginChild("narrative-text")) {
+        if (begin_text_child("narrative-text")) {
             auto links = narrative_view(snap, fonts_, theme_.palette, narrative_);
             commands.insert(commands.end(), links.begin(), links.end());
         }

@@ -5,6 +5,8 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/gui/text_fit.hpp"
+
 namespace strata::gui {
 
 bool shell_available(const engine::Snapshot& snapshot) {
@@ -42,7 +44,7 @@ Commands console_view(const engine::Snapshot& snapshot, const ShellState& shell,
     // output is still in the snapshot, shown again when the shell ends.
     if (shell.running && snapshot.lesson && snapshot.lesson->interactive_shell) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("A shell inside the container (/bin/sh on a pty). `exit` leaves it.");
+        muted_wrapped("A shell inside the container (/bin/sh on a pty). `exit` leaves it.");
         ImGui::PopTextWrapPos();
         const float line = ImGui::GetFrameHeightWithSpacing();
         transcript_box(shell.transcript, fonts, state, line + 4);
@@ -82,9 +84,9 @@ Commands console_view(const engine::Snapshot& snapshot, const ShellState& shell,
         ImGui::PopStyleColor();
     }
     if (snapshot.replay_label) {
-        ImGui::TextDisabled("This lesson offers a shell inside its container, but a replay has nothing live to enter.");
+        muted_wrapped("This lesson offers a shell inside its container, but a replay has nothing live to enter.");
     } else if (!shell_available(snapshot)) {
-        ImGui::TextDisabled("After the last step, a shell inside the container opens here.");
+        muted_wrapped("After the last step, a shell inside the container opens here.");
     } else if (ImGui::Button("Open a shell inside the container")) {
         out.push_back({CommandKind::start_shell});
     }

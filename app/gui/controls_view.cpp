@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include "app/gui/text_fit.hpp"
+
 namespace strata::gui {
 
 namespace {
@@ -92,7 +94,7 @@ Commands controls_view(const engine::Snapshot* snap, const ControlsInput& input,
                                          : fmt::format("step {} of {}: {}", current + 1, total,
                                                        engine::step_status_key(snap->steps[static_cast<std::size_t>(current)].status));
         if (snap->finished) status += " — lesson finished";
-        ImGui::TextDisabled("%s", status.c_str());
+        muted_wrapped(status);
     }
     return out;
 }

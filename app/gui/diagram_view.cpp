@@ -143,6 +143,13 @@ void node_tooltip(const engine::Snapshot* snapshot, const std::map<engine::Layer
     ImGui::EndTooltip();
 }
 
+// The clip rectangle for text placed at its box's left edge: a pixel
+// wider each side, because a glyph's quad (not its ink) may begin half a
+// pixel left of the pen and would be cut there.
+void push_text_clip(ImDrawList* dl, const ImRect& r) {
+    dl->PushClipRect(ImVec2(r.Min.x - 1, r.Min.y), ImVec2(r.Max.x + 1, r.Max.y), true);
+}
+
 }  // namespace
 
 std::optional<ImRect> DiagramFrame::node_rect(engine::LayerId layer) const {
@@ -200,6 +207,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     float thinnest = FLT_MAX;
     for (const DiagramBand& band : layout.bands) thinnest = std::min(thinnest, band.height * m.sy);
     const float heading = std::min(type.title, std::max(8.0f, thinnest * 0.2f));
+    std::vector<ImRect> headings;
     for (const DiagramBand& band : layout.bands) {
         const ImRect r = m.rect({0, band.y, layout.width, band.height});
         const ImU32 fill = palette.band_fill[static_cast<int>(band.stratum)];
@@ -215,14 +223,20 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const ImRect text(chip, ImVec2(at.x + ts.x, at.y + ts.y));
         labels.push_back(label_room(m, text));
         record(band.title, text, r, heading, palette.band_title, fill);
+        headings.push_back(text);
     }
 
     // Lane captions (layout data): which side is the VM's, which the container's.
     for (const DiagramLane& lane : layout.lanes) {
-        const ImRect r = m.rect(lane.caption);
+        ImRect r = m.rect(lane.caption);
+        // A band's heading keeps its own size in a small window; a caption
+        // on its row starts after it rather than against it.
+        for (const ImRect& h : headings)
+            if (h.Min.y < r.Max.y && r.Min.y < h.Max.y && r.Min.x < h.Max.x + 2 * kSpacing && h.Max.x < r.Max.x)
+                r.Min.x = std::min(h.Max.x + 2 * kSpacing, r.Max.x - 10.0f);
         const float wrap = std::max(r.GetWidth(), 10.0f);
         const float text_size = std::min(fitting_size(lane.title, wrap, r.GetHeight()), type.caption);
-        dl->PushClipRect(r.Min, r.Max, true);
+        push_text_clip(dl, r);
         dl->AddText(font, text_size, r.Min, palette.band_title, lane.title.c_str(), nullptr, wrap);
         dl->PopClipRect();
         const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, lane.title.c_str());
@@ -309,7 +323,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
         const float wrap = std::max(r.GetWidth(), 10.0f);
         const float text_size = std::min(fitting_size(text, wrap, r.GetHeight()), type.caption);
         const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, text.c_str());
-        dl->PushClipRect(r.Min, r.Max, true);
+        push_text_clip(dl, r);
         dl->AddText(font, text_size, r.Min, palette.band_title, text.c_str(), nullptr, wrap);
         dl->PopClipRect();
         legend_box = r;
@@ -380,7 +394,7 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
             const float wrap = std::max(r.GetWidth(), 10.0f);
             const float text_size = std::min(fitting_size(label, wrap, r.GetHeight()), type.caption);
             const ImVec2 ts = font->CalcTextSizeA(text_size, FLT_MAX, wrap, label.c_str());
-            dl->PushClipRect(r.Min, r.Max, true);
+            push_text_clip(dl, r);
             dl->AddText(font, text_size, r.Min, colour, label.c_str(), nullptr, wrap);
             dl->PopClipRect();
             record(label, ImRect(r.Min, ImVec2(r.Min.x + ts.x, r.Min.y + ts.y)), r, text_size, colour, palette.band_fill[3]);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <imgui_internal.h>
+
 #include "app/gui/contrast.hpp"
 
 namespace strata::gui {
@@ -10,6 +12,7 @@ namespace strata::gui {
 namespace {
 
 constexpr float kSlack = 0.5f;
+
 
 struct Fill {
     ImVec2 a, b, c;
@@ -30,6 +33,15 @@ bool in_triangle(ImVec2 p, const Fill& t) {
 
 bool in_clip(ImVec2 p, const ImVec4& clip) { return p.x >= clip.x && p.x < clip.z && p.y >= clip.y && p.y < clip.w; }
 
+// Whether the window that drew `list` scrolls up and down (ImGui keeps one
+// draw list per window).
+bool scrolls_vertically(const ImDrawList* list) {
+    if (const ImGuiContext* g = ImGui::GetCurrentContext())
+        for (const ImGuiWindow* w : g->Windows)
+            if (w->DrawList == list) return w->ScrollMax.y > 0;
+    return false;
+}
+
 // `over` (with its alpha) on an opaque `under`.
 ImU32 blend(ImU32 over, ImU32 under) {
     const unsigned a = (over >> IM_COL32_A_SHIFT) & 0xff;
@@ -47,6 +59,7 @@ std::vector<TextLine> text_lines(const ImDrawData& data, ImTextureID font_textur
     const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
     for (int l = 0; l < data.CmdListsCount; ++l) {
         const ImDrawList* list = data.CmdLists[l];
+        const bool scrolls = scrolls_vertically(list);
         std::vector<Fill> fills;
         std::vector<std::size_t> line_order;  // when each line of this list was drawn
         const std::size_t first_line = lines.size();
@@ -83,7 +96,7 @@ std::vector<TextLine> text_lines(const ImDrawData& data, ImTextureID font_textur
                             line->min = ImVec2(std::min(line->min.x, v0.pos.x), std::min(line->min.y, v0.pos.y));
                             line->max = ImVec2(std::max(line->max.x, v2.pos.x), std::max(line->max.y, v2.pos.y));
                         } else {
-                            lines.push_back({v0.pos, v2.pos, cmd.ClipRect, v0.col, 0, l});
+                            lines.push_back({v0.pos, v2.pos, cmd.ClipRect, v0.col, 0, l, scrolls});
                             line_order.push_back(order);
                             in_line = true;
                         }
@@ -131,10 +144,26 @@ DrawAudit audit_text(const std::vector<TextLine>& lines) {
         if (t.min.x < t.clip.x - kSlack || t.max.x > t.clip.z + kSlack) {
             ++audit.clipped_sideways;
             audit.findings.push_back("a line of text at (" + std::to_string(static_cast<int>(t.min.x)) + ", " +
-                                     std::to_string(static_cast<int>(t.min.y)) + ") is cut at the side");
+                                     std::to_string(static_cast<int>(t.min.y)) + ") to x " +
+                                     std::to_string(static_cast<int>(t.max.x)) + " is cut at the side (its area: x " +
+                                     std::to_string(static_cast<int>(t.clip.x)) + " to " +
+                                     std::to_string(static_cast<int>(t.clip.z)) + ")");
         }
-        if (t.min.y < t.clip.y - kSlack || t.max.y > t.clip.w + kSlack) ++audit.clipped_vertically;
-        audit.lowest_contrast = std::min(audit.lowest_contrast, contrast_ratio(blend(t.colour, t.background), t.background));
+        if (t.min.y < t.clip.y - kSlack || t.max.y > t.clip.w + kSlack) {
+            if (t.scrolls) {
+                ++audit.scrolled_out;
+            } else {
+                ++audit.clipped_vertically;
+                audit.findings.push_back("a line of text at (" + std::to_string(static_cast<int>(t.min.x)) + ", " +
+                                         std::to_string(static_cast<int>(t.min.y)) + ") is cut at the top or bottom");
+            }
+        }
+        const double contrast = contrast_ratio(blend(t.colour, t.background), t.background);
+        audit.lowest_contrast = std::min(audit.lowest_contrast, contrast);
+        if (contrast < kReadableContrast)
+            audit.findings.push_back("a line of text at (" + std::to_string(static_cast<int>(t.min.x)) + ", " +
+                                     std::to_string(static_cast<int>(t.min.y)) + ") has contrast " +
+                                     std::to_string(contrast).substr(0, 4) + ":1, under 4.5:1");
         for (std::size_t j = i + 1; j < lines.size(); ++j) {
             const TextLine& u = lines[j];
             if (u.list != t.list) continue;

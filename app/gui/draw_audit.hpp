@@ -12,18 +12,24 @@
 
 namespace strata::gui {
 
+// WCAG 2 AA for normal-size text.
+constexpr double kReadableContrast = 4.5;
+
 struct TextLine {
     ImVec2 min, max;     // the glyphs' extent
     ImVec4 clip;         // the draw command's clip rectangle (x1, y1, x2, y2)
     ImU32 colour = 0;
     ImU32 background = 0;  // the fills under its middle, blended over the clear colour
     int list = 0;          // which draw list (window) drew it
+    bool scrolls = false;  // that window scrolls up and down: a line cut at its top
+                           // or bottom edge is scrolled, not squeezed
 };
 
 struct DrawAudit {
     int lines = 0;
     int clipped_sideways = 0;     // lines cut at the left or right of their clip rectangle
-    int clipped_vertically = 0;   // lines cut at the top or bottom (often just scrolled)
+    int clipped_vertically = 0;   // lines cut at the top or bottom of a window that cannot scroll
+    int scrolled_out = 0;         // lines half scrolled out of a window that scrolls
     int overlapping = 0;          // pairs of lines of one window drawn over each other
     double lowest_contrast = 21;  // WCAG ratio of the weakest line
     std::vector<std::string> findings;

@@ -6,9 +6,19 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "app/gui/markdown.hpp"
+#include "app/gui/narrative_view.hpp"
+#include "app/gui/text_fit.hpp"
+
 namespace strata::gui {
 
 namespace {
+
+// Exercise texts are Markdown, like the narrative around them: `code`
+// shows as code, not as backticks.
+void prose(const std::string& markdown, const FontSet& fonts, const Palette& palette) {
+    draw_markdown(parse_markdown(markdown), fonts, palette);
+}
 
 void coloured_wrapped(ImU32 colour, const std::string& text) {
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
@@ -16,15 +26,15 @@ void coloured_wrapped(ImU32 colour, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
-void draw_verdict(const engine::Verdict& v, const Palette& palette) {
+void draw_verdict(const engine::Verdict& v, const FontSet& fonts, const Palette& palette) {
     const bool passed = v.outcome == engine::Outcome::passed;
     const bool failed = v.outcome == engine::Outcome::failed;
     coloured_wrapped(passed ? palette.path_vm_entry : failed ? palette.failed : palette.muted_text,
                      fmt::format("{} {}", passed ? "✓" : failed ? "✗" : "·", v.summary));
     for (const auto& part : v.goal)
         coloured_wrapped(part.held ? palette.path_vm_entry : palette.failed, fmt::format("   {} {}", part.held ? "✓" : "✗", part.says));
-    if (v.hint) ImGui::TextWrapped("Hint: %s", v.hint->c_str());
-    if (!v.explanation.empty()) ImGui::TextWrapped("%s", v.explanation.c_str());
+    if (v.hint) prose("Hint: " + *v.hint, fonts, palette);
+    if (!v.explanation.empty()) prose(v.explanation, fonts, palette);
 }
 
 void record_badge(const ExercisePanel& panel, const std::string& id, const Palette& palette) {
@@ -47,19 +57,19 @@ bool button(const char* label, bool enabled) {
 // The prompt and the choices; the "Lock in" button is drawn apart
 // (lock_in_button), below the panel's scrolling part.
 void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const PredictionState& p, const FontSet& fonts,
-                ExerciseEditState& edits) {
+                const Palette& palette, ExerciseEditState& edits) {
     const engine::Exercise& e = *p.exercise;
     ImGui::PushID(e.id.c_str());
     ImGui::PushFont(fonts.or_regular(fonts.bold));
     ImGui::TextWrapped("Predict, before step %d:", p.step + 1);
     ImGui::PopFont();
-    ImGui::TextWrapped("%s", engine::interpolate(e.prompt, {snap, -1, panel.bindings}).c_str());
+    prose(engine::interpolate(e.prompt, {snap, -1, panel.bindings}), fonts, palette);
     int& selected = edits.selected.try_emplace(e.id, -1).first->second;
     if (p.locked) {
         for (const auto& c : e.choices)
             if (c.id == *p.locked)
-                ImGui::TextWrapped("Locked in: %s", engine::interpolate(c.text, {snap, -1, panel.bindings}).c_str());
-        ImGui::TextDisabled("Run the step: strata checks it against what the step records.");
+                prose("Locked in: " + engine::interpolate(c.text, {snap, -1, panel.bindings}), fonts, palette);
+        muted_wrapped("Run the step: strata checks it against what the step records.");
     } else {
         for (int i = 0; i < static_cast<int>(e.choices.size()); ++i) {
             // A radio button does not wrap its label: the text goes beside it,
@@ -68,8 +78,7 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
             if (ImGui::RadioButton("##choice", selected == i)) selected = i;
             ImGui::PopID();
             ImGui::SameLine();
-            ImGui::TextWrapped("%s",
-                               engine::interpolate(e.choices[static_cast<std::size_t>(i)].text, {snap, -1, panel.bindings}).c_str());
+            prose(engine::interpolate(e.choices[static_cast<std::size_t>(i)].text, {snap, -1, panel.bindings}), fonts, palette);
             if (ImGui::IsItemClicked()) selected = i;
         }
     }
@@ -137,17 +146,17 @@ void challenge(const engine::Snapshot& snap, const ExercisePanel& panel, const C
     ImGui::TextUnformatted(e.id.c_str());
     ImGui::PopFont();
     record_badge(panel, e.id, palette);
-    ImGui::TextWrapped("%s", engine::interpolate(e.prompt, {snap, -1, panel.bindings}).c_str());
+    prose(engine::interpolate(e.prompt, {snap, -1, panel.bindings}), fonts, palette);
     const std::string value = editor(e, fonts, edits);
     // The lesson's own validator says whether it would accept the value.
     auto options = e.set;
     options[e.parameter.option] = value;
     const auto accepted = snap.lesson->resolve_options(options);
     if (!accepted) coloured_wrapped(palette.failed, fmt::format("{} ({})", accepted.error().message, accepted.error().hint));
-    if (panel.replay) ImGui::TextDisabled("A challenge runs the lesson again with your value: it needs a machine that runs it live.");
+    if (panel.replay) muted_wrapped("A challenge runs the lesson again with your value: it needs a machine that runs it live.");
     if (button(c.running ? "Running…" : "Run it for real", accepted.has_value() && !busy && !panel.replay && !c.running))
         out.push_back({CommandKind::start_challenge, e.id, 0, std::nullopt, value});
-    if (c.verdict) draw_verdict(*c.verdict, palette);
+    if (c.verdict) draw_verdict(*c.verdict, fonts, palette);
     ImGui::PopID();
 }
 
@@ -193,7 +202,7 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     const float room = ImGui::GetContentRegionAvail().y - buttons - style.ItemSpacing.y * 2;
     const float cap = std::max({room - line * 4, room * 0.55f, 1.0f});
     const float height = std::clamp(edits.content_height + style.WindowPadding.y, 1.0f, cap);
-    ImGui::BeginChild("exercises", ImVec2(0, height), false);
+    begin_text_child("exercises", height);
     const engine::Snapshot& snap = *snapshot;
 
     if (!panel.problem.empty()) coloured_wrapped(palette.failed, "The exercises could not be read: " + panel.problem);
@@ -218,13 +227,13 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     for (const auto& p : panel.predictions)
         if (p.step == current && p.verdict) {
             ImGui::PushID(p.exercise->id.c_str());
-            ImGui::TextDisabled("Your prediction for step %d:", p.step + 1);
-            draw_verdict(*p.verdict, palette);
+            muted_wrapped(fmt::format("Your prediction for step {}:", p.step + 1));
+            draw_verdict(*p.verdict, fonts, palette);
             ImGui::PopID();
             ImGui::Spacing();
         }
     for (const auto* p : asking) {
-        prediction(snap, panel, *p, fonts, edits);
+        prediction(snap, panel, *p, fonts, palette, edits);
         record_badge(panel, p->exercise->id, palette);
         ImGui::Spacing();
     }

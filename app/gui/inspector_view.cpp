@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "app/gui/inspector_widgets.hpp"
+#include "app/gui/text_fit.hpp"
 #include "engine/exercise.hpp"
 
 namespace strata::gui {
@@ -24,7 +25,7 @@ Commands inspector_view(const engine::Snapshot* snapshot, const engine::Facts* p
     Commands out;
     if (!snapshot) {
         tabs.front.clear();
-        ImGui::TextDisabled("What a step finds out (registers, memory, mount tables, cgroup counters) shows here.");
+        muted_wrapped("What a step finds out (registers, memory, mount tables, cgroup counters) shows here.");
         return out;
     }
     const engine::Facts& f = snapshot->facts;

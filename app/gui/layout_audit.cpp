@@ -49,6 +49,7 @@ json measure(platform::Gui& gui, Totals& totals, bool& diagram_bad, bool& panels
         {"window_text", {{"lines", panels.lines},
                          {"clipped", panels.clipped_sideways},
                          {"clipped_vertically", panels.clipped_vertically},
+                         {"scrolled_out", panels.scrolled_out},
                          {"overlapping", panels.overlapping},
                          {"lowest_contrast", panels.lowest_contrast}}},
         {"diagram", {{"wires_through_boxes", diagram.wires_through_boxes},
@@ -65,15 +66,19 @@ json measure(platform::Gui& gui, Totals& totals, bool& diagram_bad, bool& panels
             totals.add("diagram." + key, value.get<int>());
             diagram_bad = diagram_bad || value.get<int>() > 0;
         }
-    for (const char* key : {"clipped", "clipped_vertically", "overlapping"}) totals.add(std::string("window_text.") + key, j["window_text"][key].get<int>());
-    panels_bad = panels_bad || panels.clipped_sideways > 0 || panels.overlapping > 0;
+    for (const char* key : {"clipped", "clipped_vertically", "scrolled_out", "overlapping"}) totals.add(std::string("window_text.") + key, j["window_text"][key].get<int>());
+    panels_bad = panels_bad || panels.clipped_sideways > 0 || panels.clipped_vertically > 0 || panels.overlapping > 0 ||
+                 panels.lowest_contrast < kReadableContrast;
     totals.lowest_panel_contrast = std::min(totals.lowest_panel_contrast, panels.lowest_contrast);
     totals.lowest_diagram_contrast = std::min(totals.lowest_diagram_contrast, diagram.lowest_contrast);
     return j;
 }
 
+// Two frames after the run settles: ImGui sizes a table that just
+// appeared from the frame before, as a user never sees.
 void show(platform::Gui& gui) {
     gui.settle();
+    gui.render_frame();
     gui.render_frame();
 }
 

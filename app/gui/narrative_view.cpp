@@ -1,10 +1,15 @@
 #include "app/gui/narrative_view.hpp"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_internal.h>
 
 #include "app/gui/event_text.hpp"
+#include "app/gui/text_fit.hpp"
 
 namespace strata::gui {
 
@@ -17,12 +22,16 @@ ImFont* span_font(const MdSpan& span, const FontSet& fonts) {
     return fonts.regular;
 }
 
+constexpr float kOverhang = 3.0f;
+
 // Flows spans word by word, wrapping at the right edge: ImGui 1.86 has no
 // rich text, and mixing fonts inside one TextWrapped is not possible.
 void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Palette& palette, float indent,
                 Commands* commands) {
     const float left = ImGui::GetCursorScreenPos().x + indent;
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    // Wrap before the content's edge or the clip's, whichever comes first.
+    const float right = std::min(ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x,
+                                 ImGui::GetWindowDrawList()->GetClipRectMax().x);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 pen(left, ImGui::GetCursorScreenPos().y);
     const float line_height = ImGui::GetTextLineHeightWithSpacing();
@@ -44,7 +53,9 @@ void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Pa
             const std::string word = span.text.substr(pos, end - pos);
             pos = end;
             const ImVec2 ws = font->CalcTextSizeA(size, FLT_MAX, 0, word.c_str());
-            if (pen.x + ws.x > right && pen.x > left) pen = ImVec2(left, pen.y + line_height);
+            // The last glyph's quad may reach a few pixels past its advance
+            // (bold, italic): keep that inside too.
+            if (pen.x + ws.x > right - kOverhang && pen.x > left) pen = ImVec2(left, pen.y + line_height);
             if (span.code) dl->AddRectFilled(pen, ImVec2(pen.x + ws.x, pen.y + ws.y), palette.code_background, 3.0f);
             dl->AddText(font, size, pen, colour, word.c_str());
             const ImRect box(pen, ImVec2(pen.x + ws.x, pen.y + ws.y));
@@ -63,6 +74,59 @@ void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Pa
     // Reserve the space the words used so the next item goes below.
     const ImVec2 start = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(std::max(1.0f, right - start.x), pen.y + line_height - start.y));
+}
+
+// A code block keeps its lines: one wider than the panel is set smaller
+// (down to three quarters of the type size), and only a line that still
+// does not fit is broken, its continuation marked "↪" under its indent.
+void draw_code(const std::string& code, const FontSet& fonts, const Palette& palette) {
+    constexpr float kPad = 6.0f;
+    ImFont* font = fonts.or_regular(fonts.mono);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float right = std::min(ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x,
+                                 ImGui::GetWindowDrawList()->GetClipRectMax().x);
+    const float room = std::max(right - p.x - 2 * kPad, 1.0f);
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start <= code.size();) {
+        std::size_t end = code.find('\n', start);
+        if (end == std::string::npos) end = code.size();
+        if (end > start || end < code.size()) lines.push_back(code.substr(start, end - start));
+        start = end + 1;
+    }
+    float size = ImGui::GetFontSize();
+    float widest = 0;
+    for (const auto& line : lines) widest = std::max(widest, font->CalcTextSizeA(size, FLT_MAX, 0, line.c_str()).x);
+    if (widest > room) size = std::max(size * 0.75f, size * room / widest);
+    auto continuation_byte = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+    std::vector<std::string> shown;
+    for (const auto& line : lines) {
+        std::string rest = line;
+        const std::size_t indent = std::min(rest.find_first_not_of(' '), rest.size());
+        std::size_t prefix = 0;  // the "↪ " a continuation starts with, and its indent
+        while (true) {
+            std::size_t fits = rest.size();
+            while (fits > prefix + 1 && font->CalcTextSizeA(size, FLT_MAX, 0, rest.c_str(), rest.c_str() + fits).x > room) --fits;
+            if (fits >= rest.size()) {
+                shown.push_back(rest);
+                break;
+            }
+            // Cut after the last space that fits, past the indent; else mid-word.
+            const std::size_t space = rest.rfind(' ', fits);
+            std::size_t cut = space != std::string::npos && space > std::max(prefix, indent) ? space + 1 : std::max(fits, prefix + 1);
+            while (cut < rest.size() && continuation_byte(rest[cut])) ++cut;
+            shown.push_back(rest.substr(0, cut));
+            rest = std::string(indent, ' ') + "↪ " + rest.substr(cut);
+            prefix = indent + std::string_view("↪ ").size();
+        }
+    }
+    const float line_height = size * (ImGui::GetTextLineHeight() / ImGui::GetFontSize());
+    const float height = line_height * static_cast<float>(shown.size());
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(right, p.y + height + 2 * 4), palette.code_background, 4.0f);
+    for (std::size_t i = 0; i < shown.size(); ++i)
+        dl->AddText(font, size, ImVec2(p.x + kPad, p.y + 4 + line_height * static_cast<float>(i)),
+                    ImGui::GetColorU32(ImGuiCol_Text), shown[i].c_str());
+    ImGui::Dummy(ImVec2(std::max(1.0f, right - p.x), height + 2 * 4 + 4));
 }
 
 }  // namespace
@@ -94,19 +158,7 @@ void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, con
                 draw_spans(block.spans, fonts, palette, indent, commands);
                 break;
             }
-            case MdBlockKind::code: {
-                ImGui::PushFont(fonts.or_regular(fonts.mono));
-                const ImVec2 p = ImGui::GetCursorScreenPos();
-                const ImVec2 text = ImGui::CalcTextSize(block.code.c_str());
-                const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-                ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(std::max(right, p.x + text.x + 12), p.y + text.y + 8),
-                                                          palette.code_background, 4.0f);
-                ImGui::SetCursorScreenPos(ImVec2(p.x + 6, p.y + 4));
-                ImGui::TextUnformatted(block.code.c_str());
-                ImGui::Dummy(ImVec2(1, 4));
-                ImGui::PopFont();
-                break;
-            }
+            case MdBlockKind::code: draw_code(block.code, fonts, palette); break;
             case MdBlockKind::rule: ImGui::Separator(); break;
         }
     }
@@ -167,7 +219,7 @@ void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
             std::string text = "layers: ";
             for (auto l : check.missing) text += fmt::format("expected {} (not touched) ", engine::layer_key(l));
             for (auto l : check.unexpected) text += fmt::format("touched {} (not declared) ", engine::layer_key(l));
-            ImGui::TextDisabled("%s", text.c_str());
+            muted_wrapped(text);
         }
     } else if (record.error) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
@@ -203,7 +255,7 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
     // where it never scrolls away.)
     if (!n.found) {
         ImGui::TextWrapped("%s", lesson.summary.c_str());
-        ImGui::TextDisabled("(no narrative: %s)", n.problem.c_str());
+        muted_wrapped("(no narrative: " + n.problem + ")");
     } else {
         draw_markdown(n.introduction, fonts, palette, &commands);
     }

@@ -1,5 +1,7 @@
 #include "app/gui/text_fit.hpp"
 
+#include <algorithm>
+
 #include <imgui.h>
 
 namespace strata::gui {
@@ -44,7 +46,10 @@ std::string elide_middle(std::string_view text, float max_width, const std::func
 }
 
 bool fitted_text(std::string_view text, bool tooltip) {
-    const float room = ImGui::GetContentRegionAvail().x;
+    // The room to the clip's edge when that comes first: a table cell
+    // can report more room than its column shows.
+    const float to_clip = ImGui::GetWindowDrawList()->GetClipRectMax().x - ImGui::GetCursorScreenPos().x;
+    const float room = std::min(ImGui::GetContentRegionAvail().x, to_clip);
     auto width_of = [](std::string_view s) { return ImGui::CalcTextSize(s.data(), s.data() + s.size()).x; };
     const std::string shown = elide_middle(text, room, width_of);
     ImGui::TextUnformatted(shown.c_str());
@@ -57,6 +62,22 @@ bool fitted_text(std::string_view text, bool tooltip) {
         ImGui::EndTooltip();
     }
     return cut;
+}
+
+void muted_wrapped(std::string_view text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    // A few pixels short of the edge: the last glyph's quad may reach past its advance.
+    ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - 3.0f);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
+
+bool begin_text_child(const char* id, float height) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4, 0));
+    const bool open = ImGui::BeginChild(id, ImVec2(0, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PopStyleVar();
+    return open;
 }
 
 }  // namespace strata::gui

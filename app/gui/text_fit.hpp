@@ -20,4 +20,14 @@ std::string elide_middle(std::string_view text, float max_width, const std::func
 // own). Returns true when it was cut.
 bool fitted_text(std::string_view text, bool tooltip = true);
 
+// ImGui::TextDisabled, wrapped at the panel's edge (TextDisabled never
+// wraps, and runs off a narrow panel).
+void muted_wrapped(std::string_view text);
+
+// ImGui::BeginChild for flowing text: its clip reaches two pixels past its
+// content on either side (ImGui clips at half the padding), so a glyph
+// that leans out of its advance (its quad, not its ink) is not cut.
+// Call ImGui::EndChild() whatever it returns.
+bool begin_text_child(const char* id, float height = 0);
+
 }  // namespace strata::gui

@@ -30,7 +30,7 @@ Palette dark_palette() {
     p.path_vm_exit = IM_COL32(255, 140, 60, 255);
     p.path_kept_in_kvm = IM_COL32(240, 220, 90, 255);
     p.path_other = IM_COL32(200, 150, 255, 255);
-    p.failed = IM_COL32(240, 70, 70, 255);
+    p.failed = IM_COL32(255, 150, 150, 255);
     p.current_row = IM_COL32(255, 196, 0, 50);
     p.link = IM_COL32(110, 180, 255, 255);
     p.code_background = IM_COL32(30, 32, 38, 255);
@@ -66,16 +66,16 @@ Palette light_palette() {
     p.counter_fill = IM_COL32(40, 40, 48, 230);
     p.counter_text = IM_COL32(255, 255, 255, 255);
     p.path_syscall = IM_COL32(0, 100, 220, 255);
-    p.path_vm_entry = IM_COL32(0, 150, 60, 255);
+    p.path_vm_entry = IM_COL32(0, 120, 48, 255);
     p.path_vm_exit = IM_COL32(220, 100, 0, 255);
     p.path_kept_in_kvm = IM_COL32(150, 120, 0, 255);
     p.path_other = IM_COL32(130, 60, 200, 255);
-    p.failed = IM_COL32(210, 30, 30, 255);
+    p.failed = IM_COL32(185, 20, 20, 255);
     p.current_row = IM_COL32(255, 176, 0, 60);
     p.link = IM_COL32(0, 90, 200, 255);
     p.code_background = IM_COL32(235, 236, 240, 255);
     p.muted_text = IM_COL32(100, 100, 110, 255);
-    p.changed_value = IM_COL32(200, 90, 0, 255);
+    p.changed_value = IM_COL32(168, 70, 0, 255);
     p.window_background = IM_COL32(240, 240, 242, 255);
     p.replay = IM_COL32(110, 50, 170, 255);
     p.replay_fill = IM_COL32(110, 50, 170, 255);
@@ -154,6 +154,29 @@ void high_contrast_style(ImGuiStyle& style) {
     style.WindowBorderSize = 2.0f;
 }
 
+// ImGui's own dark and light colours, changed where text on them read
+// below 4.5:1 (WCAG AA): white on a hovered button, grey "disabled" text
+// (which strata also uses for hints and counts) on fills. contrast_test
+// holds every theme to it.
+void dark_style(ImGuiStyle& style) {
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_TextDisabled] = ImVec4(0.70f, 0.70f, 0.73f, 1);
+    c[ImGuiCol_Button] = ImVec4(0.20f, 0.36f, 0.58f, 0.55f);
+    c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = c[ImGuiCol_TabHovered] = ImVec4(0.17f, 0.38f, 0.66f, 1);
+    c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(0.13f, 0.30f, 0.54f, 1);
+    c[ImGuiCol_Header] = ImVec4(0.20f, 0.36f, 0.58f, 0.45f);
+    c[ImGuiCol_Tab] = ImVec4(0.14f, 0.24f, 0.38f, 1);
+    c[ImGuiCol_TabActive] = ImVec4(0.15f, 0.33f, 0.57f, 1);
+}
+
+void light_style(ImGuiStyle& style) {
+    ImVec4* c = style.Colors;
+    c[ImGuiCol_TextDisabled] = ImVec4(0.33f, 0.33f, 0.36f, 1);
+    c[ImGuiCol_Button] = ImVec4(0.26f, 0.59f, 0.98f, 0.25f);
+    c[ImGuiCol_Header] = ImVec4(0.26f, 0.59f, 0.98f, 0.22f);
+    c[ImGuiCol_Tab] = ImVec4(0.80f, 0.86f, 0.94f, 1);
+}
+
 // `top` (with its alpha) drawn over opaque `bottom`, in 8 bits per channel
 // as Mesa's llvmpipe blends (each product rounded on its own), so panels
 // without a background look exactly as they did there; a GPU's blend may
@@ -180,12 +203,14 @@ Theme make_theme(std::string_view key, ImGuiStyle& style) {
     Theme theme;
     if (key == "light") {
         ImGui::StyleColorsLight(&style);
+        light_style(style);
         theme = {"light", light_palette()};
     } else if (key == "high-contrast") {
         high_contrast_style(style);
         theme = {"high-contrast", high_contrast_palette()};
     } else {
         ImGui::StyleColorsDark(&style);
+        dark_style(style);
         style.FrameBorderSize = 0.0f;
         style.WindowBorderSize = 1.0f;
         theme = {"dark", dark_palette()};

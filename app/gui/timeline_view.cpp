@@ -1,6 +1,8 @@
 #include "app/gui/timeline_view.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -131,42 +133,74 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
         const char* name;
         float ems;
     };
-    static constexpr Column kColumns[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 5.2f}, {"layers", 3.0f},
-                                          {"kind", 4.4f}, {"call", 12.0f}, {"result", 5.5f}};
+    static constexpr Column kColumns[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 5.2f}, {"layers", 3.6f},
+                                          {"kind", 6.2f}, {"call", 12.0f}, {"result", 5.5f}};
+    // In a narrow panel, kind and layers give up room before anything
+    // scrolls sideways: their cut text shows whole on hover. (ImGui takes
+    // a column's width once, when the table first appears.)
+    static constexpr Column kNarrowColumns[] = {{"step", 2.8f}, {"time", 5.3f}, {"took", 5.2f}, {"layers", 3.0f},
+                                                {"kind", 4.4f}, {"call", 12.0f}, {"result", 5.5f}};
     constexpr int kTime = 1, kTook = 2, kCall = 5;
     const ImGuiStyle& style = ImGui::GetStyle();
+    const Column* columns = kColumns;
     auto needs = [&](bool time, bool took) {
         float w = style.ScrollbarSize;
         for (int i = 0; i < 7; ++i)
-            if ((i != kTime || time) && (i != kTook || took)) w += kColumns[i].ems * em + style.CellPadding.x * 2 + 1;
+            if ((i != kTime || time) && (i != kTook || took)) w += columns[i].ems * em + style.CellPadding.x * 2 + 1;
         return w;
     };
     const float avail = ImGui::GetContentRegionAvail().x;
+    if (avail < needs(false, false)) columns = kNarrowColumns;
     const bool show_time = avail >= needs(true, true);
     const bool show_took = avail >= needs(false, true);
     const float minimum = needs(show_time, show_took);
     ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
     if (avail < minimum) flags |= ImGuiTableFlags_ScrollX;
-    const ImVec2 size(0, std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 3));
+    // A whole number of rows tall, so that following the newest event
+    // never leaves half a row cut at the top.
+    const float row = ImGui::GetTextLineHeight() + style.CellPadding.y * 2;
+    const float below = (flags & ImGuiTableFlags_ScrollX) ? style.ScrollbarSize : 0.0f;
+    const float rows_fit = std::floor((ImGui::GetContentRegionAvail().y - below) / row);
+    const ImVec2 size(0, std::max(rows_fit, 3.0f) * row + below);
     if (!ImGui::BeginTable("timeline", 7, flags, size, avail < minimum ? minimum : 0.0f)) return commands;
     ImGui::TableSetupScrollFreeze(0, 1);
     for (int i = 0; i < 7; ++i) {
         ImGuiTableColumnFlags f = i == kCall ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_WidthFixed;
         if ((i == kTime && !show_time) || (i == kTook && !show_took)) f |= ImGuiTableColumnFlags_Disabled;
-        ImGui::TableSetupColumn(kColumns[i].name, f, i == kCall ? 0.0f : em * kColumns[i].ems);
+        ImGui::TableSetupColumn(columns[i].name, f, i == kCall ? 0.0f : em * columns[i].ems);
     }
     ImGui::TableHeadersRow();
 
+    // One line per event, and for a failed call a second line saying why
+    // (cut to the row, whole on hover): ImGuiListClipper needs rows of one
+    // height, or the last rows could not be scrolled to.
+    struct Line {
+        std::size_t event;
+        bool why;
+    };
+    std::vector<Line> lines;
+    lines.reserve(rows.size());
+    for (const std::size_t r : rows) {
+        lines.push_back({r, false});
+        if (events[r].failed() && !events[r].detail.empty()) lines.push_back({r, true});
+    }
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(rows.size()));
+    clipper.Begin(static_cast<int>(lines.size()));
     while (clipper.Step()) {
-        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-            const engine::TraceEvent& e = events[rows[static_cast<std::size_t>(r)]];
+        for (int l = clipper.DisplayStart; l < clipper.DisplayEnd; ++l) {
+            const Line& line = lines[static_cast<std::size_t>(l)];
+            const engine::TraceEvent& e = events[line.event];
             ImGui::TableNextRow();
             if (e.step == snapshot->current_step && e.step >= 0)
                 ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette.current_row);
             if (e.failed()) ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
+            if (line.why) {
+                ImGui::TableSetColumnIndex(kCall);
+                fitted_text("why: " + e.detail);
+                ImGui::PopStyleColor();
+                continue;
+            }
             ImGui::TableNextColumn();
             // The step number is a selectable as wide as the row, so the
             // whole row reacts to the mouse (and the diagram shows its path).
@@ -191,7 +225,6 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
             // Cut in the middle when narrow; the tooltip has it whole.
             fitted_text(event_call_text(e), /*tooltip=*/false);
             if (ImGui::IsItemHovered()) event_tooltip(e);
-            if (e.failed() && !e.detail.empty()) ImGui::TextWrapped("why: %s", e.detail.c_str());
             ImGui::TableNextColumn();
             fitted_text(event_result_text(e));
             if (e.failed()) ImGui::PopStyleColor();
