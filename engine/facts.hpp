@@ -17,11 +17,17 @@ struct RegisterView {
     std::vector<std::pair<std::string, std::uint64_t>> registers;  // in display order
 };
 
+// What the bytes of a MemoryView are, so the inspector reads them as that:
+// instructions are disassembled, page-table entries decoded, and data is
+// never shown as made-up instructions.
+enum class MemoryKind { data, code, page_table };
+
 struct MemoryView {
     std::string title;              // "guest code"
     std::uint64_t guest_physical = 0;
     std::uint64_t host_virtual = 0;
     std::vector<std::uint8_t> bytes;
+    MemoryKind kind = MemoryKind::data;
 };
 
 struct TableView {

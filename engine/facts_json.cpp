@@ -1,8 +1,30 @@
 #include "engine/facts_json.hpp"
 
+#include <optional>
+#include <string>
+
 namespace strata::engine {
 
 using nlohmann::json;
+
+namespace {
+
+std::string memory_kind_key(MemoryKind kind) {
+    switch (kind) {
+        case MemoryKind::code: return "code";
+        case MemoryKind::page_table: return "page_table";
+        case MemoryKind::data: break;
+    }
+    return "data";
+}
+
+std::optional<MemoryKind> memory_kind_from_key(const std::string& key) {
+    for (MemoryKind kind : {MemoryKind::data, MemoryKind::code, MemoryKind::page_table})
+        if (memory_kind_key(kind) == key) return kind;
+    return std::nullopt;
+}
+
+}  // namespace
 
 json facts_to_json(const Facts& f) {
     json registers = json::array();
@@ -16,7 +38,8 @@ json facts_to_json(const Facts& f) {
         memory.push_back({{"title", view.title},
                           {"guest_physical", view.guest_physical},
                           {"host_virtual", view.host_virtual},
-                          {"bytes", view.bytes}});
+                          {"bytes", view.bytes},
+                          {"kind", memory_kind_key(view.kind)}});
     json tables = json::array();
     for (const auto& t : f.tables)
         tables.push_back({{"title", t.title}, {"columns", t.columns}, {"rows", t.rows}, {"row_marked", t.row_marked}});
@@ -48,10 +71,14 @@ Result<Facts> facts_from_json(const json& j) {
                 r.registers.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
             f.registers.push_back(std::move(r));
         }
-        for (const auto& view : j.at("memory"))
+        for (const auto& view : j.at("memory")) {
+            // Recordings made before memory views had a kind are data.
+            const auto kind = memory_kind_from_key(view.value("kind", std::string("data")));
+            if (!kind) return plain_error("facts", "a memory view of an unknown kind");
             f.memory.push_back({view.at("title").get<std::string>(), view.at("guest_physical").get<std::uint64_t>(),
                                 view.at("host_virtual").get<std::uint64_t>(),
-                                view.at("bytes").get<std::vector<std::uint8_t>>()});
+                                view.at("bytes").get<std::vector<std::uint8_t>>(), *kind});
+        }
         for (const auto& t : j.at("tables"))
             f.tables.push_back({t.at("title").get<std::string>(), t.at("columns").get<std::vector<std::string>>(),
                                 t.at("rows").get<std::vector<std::vector<std::string>>>(),

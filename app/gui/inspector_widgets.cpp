@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include "app/gui/disassembly.hpp"
+#include "app/gui/text_fit.hpp"
 #include "engine/histogram.hpp"
 
 namespace strata::gui {
@@ -19,6 +20,52 @@ std::optional<std::uint64_t> find(const engine::RegisterView* view, const std::s
     for (const auto& [n, v] : view->registers)
         if (n == name) return v;
     return std::nullopt;
+}
+
+void disassembly(const engine::MemoryView& view, const engine::Facts& facts, const FontSet& fonts, const Palette& palette) {
+    const CpuMode mode = guess_cpu_mode(facts);
+    const auto rip = instruction_address(facts, mode);
+    ImGui::Text("Disassembly (%s)", std::string(cpu_mode_title(mode)).c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Mode from the registers: EFER.LMA -> 64-bit, else CR0.PE -> 32-bit, else real mode.");
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    for (const Instruction& insn : disassemble(view, mode)) {
+        std::string bytes;
+        for (auto b : insn.bytes) bytes += fmt::format("{:02x}", b);
+        const bool at_rip = rip && *rip == insn.address;
+        if (at_rip) ImGui::PushStyleColor(ImGuiCol_Text, palette.changed_value);
+        ImGui::Text("%s %05llx  %-14s %s", at_rip ? "→" : " ", static_cast<unsigned long long>(insn.address), bytes.c_str(),
+                    insn.text.c_str());
+        if (at_rip) ImGui::PopStyleColor();
+    }
+    ImGui::PopFont();
+}
+
+// x86-64 page-table entries, 8 bytes each, little-endian: where each
+// present one points and with which permissions.
+void page_table_entries(const engine::MemoryView& view, const FontSet& fonts) {
+    ImGui::TextUnformatted("Entries (8 bytes each)");
+    ImGui::PushFont(fonts.or_regular(fonts.mono));
+    std::size_t empty = 0;
+    for (std::size_t i = 0; i + 8 <= view.bytes.size(); i += 8) {
+        std::uint64_t entry = 0;
+        for (std::size_t b = 0; b < 8; ++b) entry |= static_cast<std::uint64_t>(view.bytes[i + b]) << (8 * b);
+        if (!(entry & 1)) {
+            ++empty;
+            continue;
+        }
+        std::string flags = "P";
+        if (entry & (1ull << 1)) flags += " RW";
+        if (entry & (1ull << 2)) flags += " US";
+        if (entry & (1ull << 7)) flags += " PS";
+        if (entry & (1ull << 63)) flags += " NX";
+        ImGui::TextUnformatted(
+            fmt::format("[{}] -> {:#x}  {}", i / 8, entry & 0x000ffffffffff000ull, flags).c_str());
+    }
+    ImGui::PopFont();
+    if (empty) muted_wrapped(fmt::format("{} more not present (P = 0): no memory behind them", empty));
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("P present, RW writable, US user (ring 3) may use it, PS a large page, NX no execute");
 }
 
 }  // namespace
@@ -54,38 +101,28 @@ void register_table(const engine::RegisterView& view, const engine::RegisterView
 void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts, const FontSet& fonts,
                       const Palette& palette) {
     ImGui::Text("%s: %zu bytes", view.title.c_str(), view.bytes.size());
-    ImGui::TextDisabled("guest-physical %#llx = host-virtual %#llx (the same bytes, two addresses)",
-                        static_cast<unsigned long long>(view.guest_physical),
-                        static_cast<unsigned long long>(view.host_virtual));
+    muted_wrapped(fmt::format("guest-physical {:#x} = host-virtual {:#x} (the same bytes, two addresses)",
+                              view.guest_physical, view.host_virtual));
     ImGui::PushFont(fonts.or_regular(fonts.mono));
-    for (std::size_t row = 0; row < view.bytes.size(); row += 16) {
+    // 16 bytes a row where they fit, else 8: "00010000  03 10 ...  ascii".
+    const float char_width = ImGui::CalcTextSize("0").x;
+    const std::size_t per_row = ImGui::GetContentRegionAvail().x >= char_width * (10 + 16 * 3 + 1 + 16) ? 16 : 8;
+    for (std::size_t row = 0; row < view.bytes.size(); row += per_row) {
         std::string hex, ascii;
-        for (std::size_t i = row; i < std::min(row + 16, view.bytes.size()); ++i) {
+        for (std::size_t i = row; i < std::min(row + per_row, view.bytes.size()); ++i) {
             hex += fmt::format("{:02x} ", view.bytes[i]);
             ascii += (view.bytes[i] >= 0x20 && view.bytes[i] < 0x7f) ? static_cast<char>(view.bytes[i]) : '.';
         }
-        ImGui::Text("%08llx  %-48s %s", static_cast<unsigned long long>(view.guest_physical + row), hex.c_str(),
-                    ascii.c_str());
+        ImGui::TextUnformatted(
+            fmt::format("{:08x}  {:<{}} {}", view.guest_physical + row, hex, per_row * 3, ascii).c_str());
     }
     ImGui::PopFont();
-
-    const CpuMode mode = guess_cpu_mode(facts);
-    const auto rip = instruction_address(facts, mode);
     ImGui::Spacing();
-    ImGui::Text("Disassembly (%s)", std::string(cpu_mode_title(mode)).c_str());
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Mode from the registers: EFER.LMA -> 64-bit, else CR0.PE -> 32-bit, else real mode.");
-    ImGui::PushFont(fonts.or_regular(fonts.mono));
-    for (const Instruction& insn : disassemble(view, mode)) {
-        std::string bytes;
-        for (auto b : insn.bytes) bytes += fmt::format("{:02x}", b);
-        const bool at_rip = rip && *rip == insn.address;
-        if (at_rip) ImGui::PushStyleColor(ImGuiCol_Text, palette.changed_value);
-        ImGui::Text("%s %05llx  %-14s %s", at_rip ? "→" : " ", static_cast<unsigned long long>(insn.address), bytes.c_str(),
-                    insn.text.c_str());
-        if (at_rip) ImGui::PopStyleColor();
+    switch (view.kind) {
+        case engine::MemoryKind::code: disassembly(view, facts, fonts, palette); break;
+        case engine::MemoryKind::page_table: page_table_entries(view, fonts); break;
+        case engine::MemoryKind::data: break;
     }
-    ImGui::PopFont();
 }
 
 void fact_table(const engine::TableView& view, const Palette& palette) {

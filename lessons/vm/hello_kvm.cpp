@@ -97,7 +97,8 @@ Result<StepOutcome> give_memory(Context& ctx) {
     ctx.facts().memory.push_back(engine::MemoryView{"guest code (" + s.image_name + ")",
                                                     guests::real_mode_load_address,
                                                     *s.memory->host_address(guests::real_mode_load_address),
-                                                    {code->begin(), code->end()}});
+                                                    {code->begin(), code->end()},
+                                                    engine::MemoryKind::code});
     return StepOutcome{fmt::format("{} KiB of host memory at {:#x} is now guest-physical 0x0; the {} byte "
                                    "program sits at guest-physical {:#x}",
                                    kGuestRamSize / 1024, s.memory->host_base(), s.image.size(),

@@ -60,7 +60,8 @@ Result<StepOutcome> write_tables(Context& ctx) {
                    {fmt::format("{:#x}", l.pdpt_high), "PDPT + PD for 0xffff800000000000 -> 0x200000"}};
     ctx.facts().set_table(std::move(tables));
     auto pml4 = s.ram->bytes(l.pml4, 64);
-    ctx.facts().memory.push_back({"PML4 (first 8 entries)", l.pml4, *s.ram->host_address(l.pml4), {pml4->begin(), pml4->end()}});
+    ctx.facts().memory.push_back({"PML4 (first 8 entries)", l.pml4, *s.ram->host_address(l.pml4),
+                                  {pml4->begin(), pml4->end()}, engine::MemoryKind::page_table});
     return StepOutcome{"the GDT, a TSS and 4-level page tables are in guest RAM: strata wrote them with plain "
                        "memory stores, no ioctl needed"};
 }
