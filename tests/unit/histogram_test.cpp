@@ -73,3 +73,26 @@ TEST_CASE("Histograms and series lines survive a round trip through a recording'
         CHECK_FALSE(facts_from_json(bad));
     }
 }
+
+TEST_CASE("A memory view keeps its kind through a recording, and older ones read as data", "[unit][engine]") {
+    Facts f;
+    f.memory.push_back({"guest code", 0x1000, 0x7f0000001000, {0xb0, 0x48, 0xf4}, MemoryKind::code});
+    f.memory.push_back({"PML4", 0x10000, 0x7f0000010000, {0x03, 0x10, 0x01, 0, 0, 0, 0, 0}, MemoryKind::page_table});
+    auto j = facts_to_json(f);
+    const auto back = facts_from_json(j);
+    REQUIRE(back);
+    REQUIRE(back->memory.size() == 2);
+    CHECK(back->memory[0].kind == MemoryKind::code);
+    CHECK(back->memory[1].kind == MemoryKind::page_table);
+    CHECK(back->memory[1].bytes == f.memory[1].bytes);
+
+    j["memory"][0].erase("kind");
+    const auto old = facts_from_json(j);
+    REQUIRE(old);
+    CHECK(old->memory[0].kind == MemoryKind::data);
+
+    j["memory"][0]["kind"] = "poetry";
+    const auto unknown = facts_from_json(j);
+    REQUIRE_FALSE(unknown);
+    CHECK_THAT(unknown.error().describe(), Catch::Contains("unknown kind"));
+}
