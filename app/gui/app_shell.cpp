@@ -62,7 +62,9 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
     progress_.migrate(settings_.legacy_steps_completed, settings_.legacy_last_lesson, catalogue_);
     // A theme asked for on the command line is for both modes.
     if (options_.theme) settings_.theme = settings_.demo.theme = *options_.theme;
-    if (options_.font_scale) settings_.font_scale = *options_.font_scale;
+    // A text size asked for on the command line is for the mode it starts
+    // in: with --demo, the demo's own (large) type.
+    if (options_.font_scale) (options_.demo ? settings_.demo.font_scale : settings_.font_scale) = *options_.font_scale;
     ImGuiIO& io = ImGui::GetIO();
     if (options_.config_dir.empty()) io.IniFilename = nullptr;
     else {

@@ -46,7 +46,7 @@ void add_common(CLI::App* sub, GuiArgs& args) {
     sub->add_option("--platform", args.platform, "window system layer: glfw (default) or sdl2")
         ->check(CLI::IsMember({"glfw", "sdl2"}));
     sub->add_option("--theme", args.theme, "dark, light or high-contrast")->check(CLI::IsMember({"dark", "light", "high-contrast"}));
-    sub->add_option("--font-scale", args.font_scale, "text size factor (Ctrl +/- in the app)")->check(CLI::Range(0.5, 4.0));
+    sub->add_option("--font-scale", args.font_scale, "text size factor, of the demo's type with --demo (Ctrl +/- in the app)")->check(CLI::Range(0.5, 4.0));
     sub->add_option("--size", args.size, "window size, WIDTHxHEIGHT (default 1280x800)");
     sub->add_flag("--demo", args.demo, "instructor demo mode: full screen, large type, presenter keys (Esc leaves)");
 }

@@ -293,3 +293,14 @@ TEST_CASE("Demo mode survives tiny windows and huge text without an assert", "[g
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("--font-scale with --demo sizes the demo's type and leaves the normal window's alone", "[gui][demo][shell]") {
+    tests::HeadlessImGui imgui(1280, 800);
+    gui::ShellOptions o = demo_options();
+    o.font_scale = 3.0f;
+    gui::AppShell shell(tests::fixture_catalogue(), o, nullptr);
+    shell_frame(imgui, shell, 0.1);
+    CHECK(shell.settings().demo.font_scale == 3.0f);
+    CHECK(shell.settings().font_scale == 1.0f);
+    CHECK(ImGui::GetFontSize() == Approx(std::min(gui::kMaxFontPixels, gui::kBaseFontPixels * 3.0f)));
+}
