@@ -57,14 +57,4 @@ std::optional<LayerId> layer_from_key(std::string_view key) {
     return std::nullopt;
 }
 
-std::string_view stratum_title(Stratum s) {
-    switch (s) {
-        case Stratum::guest: return "Guest";
-        case Stratum::host_user: return "Host user space";
-        case Stratum::host_kernel: return "Host kernel";
-        case Stratum::hardware: return "Hardware";
-    }
-    return "";
-}
-
 }  // namespace strata::engine

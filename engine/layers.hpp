@@ -48,6 +48,5 @@ std::span<const LayerInfo> all_layers();
 const LayerInfo& layer_info(LayerId id);
 std::string_view layer_key(LayerId id);
 std::optional<LayerId> layer_from_key(std::string_view key);
-std::string_view stratum_title(Stratum s);
 
 }  // namespace strata::engine

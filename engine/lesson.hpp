@@ -58,7 +58,6 @@ public:
     template <class State>
     State& state() { return static_cast<State&>(*state_); }
     void set_state(std::unique_ptr<LessonState> state) { state_ = std::move(state); }
-    bool has_state() const { return state_ != nullptr; }
 
 private:
     Recorder& recorder_;

@@ -129,13 +129,6 @@ AppShell::~AppShell() {
     }
     if (probe_.joinable()) probe_.join();
     controller_.reset();  // cancels and joins the worker before views go
-    // ImGui writes its ini when its context is destroyed, usually after
-    // this shell: save it now and take back the path this shell owns, or
-    // ImGui would write to whatever the freed string's bytes then name.
-    if (ImGui::GetCurrentContext() && !ini_path_.empty() && ImGui::GetIO().IniFilename == ini_path_.c_str()) {
-        ImGui::SaveIniSettingsToDisk(ini_path_.c_str());
-        ImGui::GetIO().IniFilename = nullptr;
-    }
 }
 
 void AppShell::load_fonts() {

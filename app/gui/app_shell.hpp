@@ -108,14 +108,11 @@ public:
     const DemoFrame& last_demo() const { return demo_frame_; }
     // The platform reports whether the window is full screen now.
     void set_fullscreen_state(bool on) { fullscreen_ = on; }
-    // What happened to the last link clicked (shown in the status line).
-    const std::string& link_message() const { return link_message_; }
 
 private:
     void apply(const Command& command, const engine::Snapshot* snapshot);
     void track_snapshot(const std::shared_ptr<const engine::Snapshot>& snapshot);
     void menu_bar();
-    void start_probe();
     FrameOutcome normal_frame(double now);
     FrameOutcome demo_frame(double now);  // demo_shell.cpp
     void set_demo(bool on);

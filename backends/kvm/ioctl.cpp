@@ -86,12 +86,6 @@ std::string_view ioctl_call(unsigned long request) {
 
 }  // namespace
 
-std::string_view ioctl_name(unsigned long request) {
-    for (const auto& entry : kIoctlNames)
-        if (entry.request == request) return entry.name;
-    return "KVM ioctl";
-}
-
 std::vector<LayerId> ioctl_layers(unsigned long request) {
     switch (request) {
         case KVM_SET_USER_MEMORY_REGION:

@@ -18,8 +18,6 @@ using engine::LayerId;
 using engine::Recorder;
 using engine::Result;
 
-// "KVM_CREATE_VM" for its request number; "ioctl 0x…" when unknown.
-std::string_view ioctl_name(unsigned long request);
 // Which layers a request crosses (the VMM always, then KVM, then the CPU's
 // virtualization state or RAM, depending on what the ioctl touches).
 std::vector<LayerId> ioctl_layers(unsigned long request);

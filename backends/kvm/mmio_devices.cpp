@@ -38,7 +38,6 @@ void MmioRegisterPage::write(std::uint64_t offset, std::span<const std::uint8_t>
 
 void ReadOnlyWriteCatcher::read(std::uint64_t offset, std::span<std::uint8_t> data) {
     std::fill(data.begin(), data.end(), 0xff);
-    ++reads_;
     if (log_.size() < kLogLimit) log_.push_back({offset, static_cast<std::uint32_t>(data.size()), false, little_endian_value(data)});
 }
 

@@ -62,11 +62,10 @@ public:
 
     const std::vector<MmioAccess>& log() const { return log_; }
     std::uint64_t discarded_writes() const { return writes_; }
-    std::uint64_t unexpected_reads() const { return reads_; }
 
 private:
     std::vector<MmioAccess> log_;
-    std::uint64_t reads_ = 0, writes_ = 0;
+    std::uint64_t writes_ = 0;
 };
 
 // The little-endian value of up to 8 bytes.

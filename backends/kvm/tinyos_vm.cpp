@@ -108,7 +108,6 @@ Result<RunReport> TinyosVm::run(RunLimits limits) {
         runner_ = nullptr;
     }
     trace_->drain();  // what the guest logged but had not rung the doorbell for
-    if (report) in_guest_ += report->in_guest;
     return report;
 }
 

@@ -116,8 +116,6 @@ public:
     std::size_t ram_pages() const { return ram_->size() / tinyos::kPageSize; }
     tinyos::Workload workload() const { return workload_; }
     void set_workload(tinyos::Workload workload) { workload_ = workload; }
-    // Time the vCPU spent inside KVM_RUN, over every run so far.
-    std::chrono::nanoseconds time_in_guest() const { return in_guest_; }
 
 private:
     TinyosVm(Kvm kvm, Uart16550::Sink console);
@@ -134,7 +132,6 @@ private:
     CheckpointPort checkpoint_{devices_};
     std::optional<GuestTrace> trace_;
     tinyos::Workload workload_ = tinyos::Workload::tour;
-    std::chrono::nanoseconds in_guest_{};
     std::mutex runner_mutex_;
     VcpuRunner* runner_ = nullptr;  // the run in progress, for kick()
     bool kicked_ = false;

@@ -57,8 +57,6 @@ void sealed_agent_entry(void* sock) { agent_entry(*static_cast<int*>(sock)); }
 
 }  // namespace
 
-std::uint64_t userns_if_unprivileged() { return ::geteuid() == 0 ? 0 : CLONE_NEWUSER; }
-
 std::string command_label(const std::vector<std::string>& argv) {
     constexpr std::size_t kLongest = 120, kShown = 48;
     std::string label;

@@ -142,9 +142,6 @@ private:
     sys::Fd socket_;
 };
 
-// CLONE_NEWUSER when strata is not root (rootless operation), else 0.
-std::uint64_t userns_if_unprivileged();
-
 // A command line as a label: an argument with newlines, or a long one,
 // shown by its start and its size (a probe script is not a name).
 std::string command_label(const std::vector<std::string>& argv);

@@ -25,18 +25,6 @@ int ChildProcess::wait() {
     return status_;
 }
 
-std::optional<int> ChildProcess::try_wait() {
-    if (pid_ <= 0) return status_;
-    int status = 0;
-    pid_t r = ::waitpid(pid_, &status, WNOHANG | __WALL);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
-        if (r == pid_) status_ = status;
-        pid_ = -1;
-        return status_;
-    }
-    return std::nullopt;
-}
-
 void ChildProcess::kill_and_wait() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);

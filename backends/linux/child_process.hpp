@@ -35,8 +35,6 @@ public:
     void signal(int sig) const;
     // Waits for the child to exit; returns its wait status.
     int wait();
-    // The wait status if it has exited, without blocking.
-    std::optional<int> try_wait();
     // SIGKILL, then reap. Idempotent.
     void kill_and_wait();
     // The last wait status (after wait()/kill_and_wait()).

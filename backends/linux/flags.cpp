@@ -67,8 +67,6 @@ const std::array<NamespaceKind, 8> kNamespaces = {{
 }  // namespace
 
 std::span<const FlagName> clone_flag_names() { return kCloneFlags; }
-std::span<const FlagName> mount_flag_names() { return kMountFlags; }
-std::span<const FlagName> umount_flag_names() { return kUmountFlags; }
 std::span<const NamespaceKind> namespace_kinds() { return kNamespaces; }
 
 std::string decode_flags(std::span<const FlagName> table, std::uint64_t value) {

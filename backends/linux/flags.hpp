@@ -28,8 +28,6 @@ struct NamespaceKind {
 };
 
 std::span<const FlagName> clone_flag_names();
-std::span<const FlagName> mount_flag_names();
-std::span<const FlagName> umount_flag_names();
 std::span<const NamespaceKind> namespace_kinds();
 
 // "CLONE_NEWPID|CLONE_NEWNS"; bits the table does not know are kept as hex

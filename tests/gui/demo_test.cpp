@@ -294,7 +294,7 @@ TEST_CASE("Demo mode survives tiny windows and huge text without an assert", "[g
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("--font-scale with --demo sizes the demo's type and leaves the normal window's alone", "[gui][demo][shell]") {
+TEST_CASE("A --font-scale given with --demo sizes the demo's type and leaves the normal window's alone", "[gui][demo][shell]") {
     tests::HeadlessImGui imgui(1280, 800);
     gui::ShellOptions o = demo_options();
     o.font_scale = 3.0f;
