@@ -52,8 +52,15 @@ std::optional<std::string> MachineReport::missing(engine::Requirement r) const {
         case engine::Requirement::cgroup_writable:
             if (!facts.cgroup_writable) return "strata cannot create cgroups here (see `strata doctor`)";
             return std::nullopt;
-        case engine::Requirement::guest_kernel:
-            return "no guest kernel image is installed";
+        case engine::Requirement::guest_kernel: {
+            if (facts.kvm_kind == KvmKind::unavailable) return "no usable /dev/kvm (see `strata doctor`)";
+            if (facts.kvm_kind == KvmKind::software_nested)
+                return "this /dev/kvm is software-nested (PVM): guest kernel code is emulated, about 0.5-0.7 us an "
+                       "instruction (some 3000 times slower than native), so a Linux boot would take hours here";
+            // Which kernel is the lesson's business (--set kernel=PATH may
+            // name one); `strata doctor` shows the default.
+            return std::nullopt;
+        }
     }
     return std::nullopt;
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # run-in-vm.sh - run a test binary against a real /dev/kvm inside a QEMU VM.
 #
-# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... -- /path/to/binary [args...]
+# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... [--file SRC[:DEST]]... -- /path/to/binary [args...]
 #
 # --with FILE puts another program (with its libraries) next to the binary in the
 # guest, e.g. a helper the binary finds as a sibling of /proc/self/exe.
+# --file SRC[:DEST] puts a data file or a whole directory (copied as it is, links kept)
+# at DEST in the guest, by default at SRC's own absolute path: a build-tree binary then
+# finds the files the build made (the container image, a guest kernel) where it looks.
 #
 # For hosts without /dev/kvm (e.g. CI machines that are themselves guests without
 # nested virtualisation).  QEMU emulates the whole machine in software (TCG) with an
@@ -42,6 +45,7 @@ cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strata/kvm-in-qemu"
 timeout_s=300
 verbose=0
 extra_files=()
+data_files=()
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { log "error: $*"; exit "$SETUP_FAILED"; }
@@ -58,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --timeout=*) timeout_s="${1#*=}"; shift ;;
         -v|--verbose) verbose=1; shift ;;
         --with) [[ $# -ge 2 ]] || usage; extra_files+=("$(realpath "$2")"); shift 2 ;;
+        --file) [[ $# -ge 2 ]] || usage; data_files+=("$2"); shift 2 ;;
         -h|--help) usage ;;
         --) shift; break ;;
         *) log "unknown argument: $1"; usage ;;
@@ -297,6 +302,15 @@ copy_with_libraries() {
 copy_with_libraries "$binary"
 for extra in "${extra_files[@]}"; do
     copy_with_libraries "$extra"
+done
+for spec in "${data_files[@]}"; do
+    src="${spec%%:*}"
+    dest="$src"
+    [[ "$spec" == *:* ]] && dest="${spec#*:}"
+    [[ -e "$src" ]] || die "--file: no such file or directory: $src"
+    [[ "$dest" == /* ]] || dest="$(realpath -m "$dest")"
+    mkdir -p "$root$(dirname "$dest")"
+    cp -a "$(realpath "$src")" "$root$dest"
 done
 ld_library_path="$(printf '%s\n' "${libdirs[@]}" | sort -u | paste -sd:)"
 
