@@ -8,6 +8,7 @@
 // console, the legacy ports it probes — and the messages it prints, which
 // mark the milestones on the timeline.
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -142,6 +143,13 @@ Result<StepOutcome> zero_page(Context& ctx) {
     auto& s = state(ctx);
     if (auto ok = lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"); !ok) return std::unexpected(ok.error());
     if (!s.initrd_path.empty()) {
+        // Placed before it is read: one too large for guest RAM is refused at once.
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(s.initrd_path, ec);
+        if (ec) return engine::plain_error("stat " + s.initrd_path, "cannot read the initramfs: " + ec.message(),
+                                           "give a readable cpio archive with --set initrd=PATH");
+        auto fits = linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize, linux_guest::default_cmdline());
+        if (!fits) return std::unexpected(fits.error());
         auto initrd = read_file(ctx.recorder(), s.initrd_path, "initramfs");
         if (!initrd) return std::unexpected(initrd.error());
         s.initrd = std::move(*initrd);
