@@ -48,6 +48,11 @@ engine::Result<SetupHeader> read_setup_header(std::span<const std::uint8_t> imag
     h.pref_address = field<std::uint64_t>(image, 0x258);
     h.init_size = field<std::uint32_t>(image, 0x260);
     h.header_end = 0x202 + image[0x201];
+    // kernel_version (0x20e): a pointer into the setup code, less 0x200.
+    const std::size_t version_at = std::size_t{field<std::uint16_t>(image, 0x20e)} + 0x200;
+    if (field<std::uint16_t>(image, 0x20e) != 0 && version_at < image.size() && version_at < h.setup_bytes())
+        for (std::size_t i = version_at; i < image.size() && i < version_at + 256 && image[i] >= 0x20 && image[i] < 0x7f; ++i)
+            h.kernel_version += static_cast<char>(image[i]);
 
     if (h.version < kMinimumBootProtocol)
         return engine::plain_error(operation,

@@ -33,12 +33,15 @@ struct SetupHeader {
     std::uint64_t pref_address = 0;       // 0x258: where the kernel prefers to be loaded
     std::uint32_t init_size = 0;          // 0x260: bytes it needs from its load address while it decompresses
     std::size_t header_end = 0;           // 0x202 + the byte at 0x201: the header's extent in the file
+    std::string kernel_version;           // the string 0x20e points at (+0x200): "6.1.0-57-amd64 (...) #1 SMP ..."
 
     std::size_t setup_bytes() const { return (std::size_t{setup_sects ? setup_sects : 4u} + 1) * 512; }
     std::size_t kernel_bytes() const { return std::size_t{syssize} * 16; }
     bool has_64bit_entry() const { return xloadflags & 1; }
     // "2.15"
     std::string version_text() const;
+    // The release alone, as uname -r prints it: "6.1.0-57-amd64".
+    std::string release() const { return kernel_version.substr(0, kernel_version.find(' ')); }
 };
 
 // The oldest protocol strata boots: 2.12 added xloadflags, which says

@@ -25,10 +25,11 @@ void note(engine::Recorder& recorder, std::string what, std::uint64_t gpa, std::
 
 }  // namespace
 
-std::string default_cmdline() {
+std::string default_cmdline(bool quiet) {
     // pci=noearly: no scan of every bus and slot before the PCI code
     // finds there is no PCI (tens of thousands of exits for nothing).
-    return "console=ttyS0 reboot=k panic=-1 pci=noearly 8250.nr_uarts=1 i8042.nokbd i8042.noaux i8042.nopnp "
+    return std::string(quiet ? "quiet " : "") +
+           "console=ttyS0 reboot=k panic=-1 pci=noearly 8250.nr_uarts=1 i8042.nokbd i8042.noaux i8042.nopnp "
            "rdinit=/init";
 }
 

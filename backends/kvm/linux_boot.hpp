@@ -35,8 +35,9 @@ inline constexpr std::uint64_t kVmxTss = 0xfffbd000, kVmxIdentityMap = 0xfffbc00
 
 // The command line strata boots with: the console on COM1, reboot through
 // the keyboard controller (the VMM sees the port write), no reboot delay
-// after a panic, only the legacy devices strata models.
-std::string default_cmdline();
+// after a panic, only the legacy devices strata models. `quiet`: the kernel
+// prints only errors (its usual 300 lines cost two exits a character).
+std::string default_cmdline(bool quiet = false);
 
 // Where everything goes in guest RAM.
 struct BootPlan {

@@ -49,6 +49,7 @@ constexpr std::uint64_t kMaxExits = 5'000'000;
 
 struct BootLinuxState final : engine::LessonState {
     std::string kernel_path, initrd_path;
+    bool quiet = true;  // log=quiet: the kernel prints only errors
     std::vector<std::uint8_t> image;
     kvm::SetupHeader header;
     std::vector<std::uint8_t> initrd;
@@ -119,6 +120,8 @@ Result<StepOutcome> read_header(Context& ctx) {
          fmt::format("{} bytes of 16-bit setup code strata skips: it enters in 64-bit mode", h.setup_bytes())},
         {"syssize (0x1f4)", fmt::format("{:#x} x 16", h.syssize),
          fmt::format("{} bytes of protected-mode kernel to load", h.kernel_bytes())},
+        {"kernel_version (0x20e)", h.kernel_version.empty() ? "(none)" : h.kernel_version,
+         "the version string, for boot menus"},
         {"pref_address (0x258)", fmt::format("{:#x}", h.pref_address), "where it would like to be loaded"},
         {"kernel_alignment (0x230)", fmt::format("{:#x}", h.kernel_alignment), "the alignment it needs"},
         {"relocatable_kernel (0x234)", h.relocatable_kernel ? "yes" : "no", "whether another address will do"},
@@ -131,6 +134,7 @@ Result<StepOutcome> read_header(Context& ctx) {
     };
     ctx.facts().set_table(std::move(t));
     ctx.facts().set_value("boot protocol", h.version_text());
+    ctx.facts().set_value("kernel release (from the header)", h.release());
     ctx.facts().set_value("kernel image bytes", std::to_string(s.image.size()));
     return StepOutcome{fmt::format("{} is a bzImage speaking boot protocol {}: {} bytes of real-mode setup code, then "
                                    "{} bytes of protected-mode kernel (a decompressor with the kernel inside) that "
@@ -148,7 +152,8 @@ Result<StepOutcome> zero_page(Context& ctx) {
         const auto size = std::filesystem::file_size(s.initrd_path, ec);
         if (ec) return engine::plain_error("stat " + s.initrd_path, "cannot read the initramfs: " + ec.message(),
                                            "give a readable cpio archive with --set initrd=PATH");
-        auto fits = linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize, linux_guest::default_cmdline());
+        auto fits = linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize,
+                                           linux_guest::default_cmdline(s.quiet));
         if (!fits) return std::unexpected(fits.error());
         auto initrd = read_file(ctx.recorder(), s.initrd_path, "initramfs");
         if (!initrd) return std::unexpected(initrd.error());
@@ -165,7 +170,7 @@ Result<StepOutcome> zero_page(Context& ctx) {
                                       *root, built->files);
     }
     auto plan = linux_guest::plan_boot(s.header, s.initrd.size(), linux_guest::kDefaultRamSize,
-                                       linux_guest::default_cmdline());
+                                       linux_guest::default_cmdline(s.quiet));
     if (!plan) return std::unexpected(plan.error());
     s.plan = *plan;
 
@@ -290,10 +295,12 @@ Result<StepOutcome> boot(Context& ctx) {
     auto& s = state(ctx);
     s.first_run_event = ctx.recorder().size();
     s.started = std::chrono::steady_clock::now();
-    auto report = run_until(ctx, "boot", Milestone::run_init, kBootTimeout);
+    // A quiet kernel does not say "Run /init": /init's own first line ends the boot.
+    const Milestone until = s.quiet ? Milestone::init_running : Milestone::run_init;
+    auto report = run_until(ctx, "boot", until, kBootTimeout);
     if (!report) return std::unexpected(report.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
-    if (report->stop != kvm::RunStop::paused || report->checkpoint != static_cast<std::uint32_t>(Milestone::run_init)) {
+    if (report->stop != kvm::RunStop::paused || report->checkpoint != static_cast<std::uint32_t>(until)) {
         const auto* panic = s.milestones->find(Milestone::kernel_panic);
         return engine::plain_error(kLesson,
                                    fmt::format("Linux did not reach /init: {}: {}{}", kvm::run_stop_name(report->stop),
@@ -305,12 +312,15 @@ Result<StepOutcome> boot(Context& ctx) {
     ctx.facts().set_table(std::move(seen));
     const auto devices = lessons::vm::exits_by_device(ctx, s.first_run_event);
     for (const auto& [device, n] : devices) ctx.facts().set_value("boot: exits to " + device, std::to_string(n));
-    ctx.facts().set_value("boot: wall time to \"Run /init\"", fmt::format("{:.2f} s", seconds));
+    ctx.facts().set_value("boot: wall time to /init", fmt::format("{:.2f} s", seconds));
     ctx.facts().set_value("console lines", std::to_string(s.milestones->lines()));
     ctx.facts().set_value("COM1 interrupts raised (KVM_IRQ_LINE)", std::to_string(s.com1_irq->raised()));
     const auto* version = s.milestones->find(Milestone::kernel_version);
-    return StepOutcome{fmt::format("Linux booted in {:.2f} s to the point where it starts /init{}; {}",
-                                   seconds, version ? " (\"" + version->line.substr(0, 60) + "…\")" : "",
+    return StepOutcome{fmt::format("Linux {} booted in {:.2f} s to /init{}{}; {}", s.header.release(), seconds,
+                                   version ? " (\"" + version->line.substr(0, 60) + "…\")" : "",
+                                   s.quiet ? ", printing only its errors (log=quiet): strata saw it work through "
+                                             "its exits"
+                                           : "",
                                    lessons::vm::exit_summary(*report))};
 }
 
@@ -380,6 +390,8 @@ engine::Lesson boot_linux_lesson() {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a bzImage");
              return std::nullopt;
          }},
+        {"log", "how much the kernel prints on its console: errors only, or all of its boot messages",
+         {"quiet", "full"}},
         {"initrd", "an initramfs (cpio) to boot instead of strata's", {}, "",
          [](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a cpio archive");
@@ -390,6 +402,7 @@ engine::Lesson boot_linux_lesson() {
         auto s = std::make_unique<BootLinuxState>();
         if (auto it = options.find("kernel"); it != options.end()) s->kernel_path = it->second;
         if (auto it = options.find("initrd"); it != options.end()) s->initrd_path = it->second;
+        if (auto it = options.find("log"); it != options.end()) s->quiet = it->second != "full";
         return s;
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_devices};

@@ -48,6 +48,9 @@ case "$kernel" in
     *"vmlinuz-$guest") ok "guest uname -r is the booted kernel's: $guest" ;;
     *) fail "guest uname -r '$guest' is not the booted kernel's ($kernel)" ;;
 esac
+header=$(fact 'kernel release (from the header)')
+[ "$guest" = "$header" ] && ok "guest uname -r is what the bzImage header said: $header" \
+    || fail "guest uname -r '$guest', header '$header'"
 [ -n "$guest" ] && [ "$guest" != "$host_release" ] && ok "guest uname -r differs from the host's ($host_release)" \
     || fail "guest uname -r '$guest' vs host '$host_release'"
 serial=$(fact 'exits to 16550 UART')

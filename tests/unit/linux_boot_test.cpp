@@ -67,6 +67,10 @@ TEST_CASE("A real kernel's setup header is read field by field", "[unit][linux-b
     CHECK(h->cmdline_size >= 2047);
     CHECK(h->setup_bytes() + h->kernel_bytes() <= image.size());
     CHECK(kvm::protected_mode_kernel(image, *h).size() == h->kernel_bytes());
+    // The version string the header points at, as uname -r will say it.
+    CHECK(h->kernel_version.find(" (") != std::string::npos);
+    CHECK(h->release().starts_with("6."));
+    CHECK(h->release().ends_with("-amd64"));
 }
 
 TEST_CASE("A file that is not a bzImage, or is cut short, is refused with its own error", "[unit][linux-boot]") {
@@ -135,6 +139,7 @@ TEST_CASE("The zero page carries the kernel's header, the loader's answers and t
     std::string long_line(h->cmdline_size + 1, 'a');
     in.cmdline_length = long_line.size();
     CHECK_FALSE(kvm::build_boot_params(in));
+    CHECK(kvm::linux_guest::default_cmdline(true).starts_with("quiet console=ttyS0 "));
 }
 
 TEST_CASE("An initramfs too large for guest RAM is refused before anything is written", "[unit][linux-boot]") {
