@@ -405,7 +405,7 @@ engine::Lesson boot_linux_lesson() {
         if (auto it = options.find("log"); it != options.end()) s->quiet = it->second != "full";
         return s;
     };
-    const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_devices};
+    const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices};
     lesson.steps = {
         {"header", "Read the kernel's setup header", read_header, {L::vmm}},
         {"zero-page", "Write the zero page, kernel and initramfs", zero_page, {L::vmm, L::kvm, L::ram}},
