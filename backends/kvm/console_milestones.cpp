@@ -18,6 +18,7 @@ constexpr Pattern kPatterns[] = {
     {Milestone::run_init, "Run /init as init process"},
     {Milestone::init_running, kInitMarker},
     {Milestone::guest_uname, kGuestUnameMarker},
+    {Milestone::shell_offered, kShellMarker},
     {Milestone::power_off, kPowerOffMarker},
     {Milestone::kernel_panic, "Kernel panic"},
 };
@@ -32,6 +33,7 @@ std::string_view milestone_name(Milestone m) {
         case Milestone::run_init: return "the kernel starts /init";
         case Milestone::init_running: return "/init runs (the first user space)";
         case Milestone::guest_uname: return "the guest's uname -r";
+        case Milestone::shell_offered: return "/init starts a shell";
         case Milestone::power_off: return "/init powers off";
         case Milestone::kernel_panic: return "kernel panic";
     }

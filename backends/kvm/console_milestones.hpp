@@ -25,6 +25,7 @@ enum class Milestone : std::uint32_t {
     run_init,                 // "Run /init as init process"
     init_running,             // /init's first marker
     guest_uname,              // /init printed `uname -r`
+    shell_offered,            // /init is about to start a shell (--shell)
     power_off,                // /init is about to reboot -f
     kernel_panic,             // "Kernel panic"
 };

@@ -7,6 +7,10 @@
 // runs by itself; strata sees it only through its exits — the serial
 // console, the legacy ports it probes — and the messages it prints, which
 // mark the milestones on the timeline.
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +29,7 @@
 #include "backends/kvm/uart16550.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/probe/guest_kernel.hpp"
+#include "engine/shell_io.hpp"
 #include "lessons/vm/boot_linux.hpp"
 #include "lessons/vm/machine.hpp"
 
@@ -50,6 +55,8 @@ constexpr std::uint64_t kMaxExits = 5'000'000;
 struct BootLinuxState final : engine::LessonState {
     std::string kernel_path, initrd_path;
     bool quiet = true;  // log=quiet: the kernel prints only errors
+    bool shell = false;      // --shell: /init offers a shell before it powers off
+    int shell_out_fd = -1;   // where the guest's console goes during the shell
     std::vector<std::uint8_t> image;
     kvm::SetupHeader header;
     std::vector<std::uint8_t> initrd;
@@ -162,7 +169,7 @@ Result<StepOutcome> zero_page(Context& ctx) {
     } else {
         auto root = linux::find_rootfs();
         if (!root) return std::unexpected(root.error());
-        auto built = kvm::build_initramfs(*root, false);
+        auto built = kvm::build_initramfs(*root, s.shell);
         if (!built) return std::unexpected(built.error());
         s.initrd = std::move(built->archive);
         s.initrd_source = fmt::format("the container image {} as a cpio archive built in memory ({} entries) + "
@@ -238,6 +245,7 @@ Result<StepOutcome> enter(Context& ctx) {
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx, &s](std::string_view t) {
         ctx.console_write(t);
         s.milestones->feed(t);
+        if (s.shell_out_fd >= 0) (void)!::write(s.shell_out_fd, t.data(), t.size());
     });
     s.com1_irq = std::make_unique<kvm::IrqLine>(*m.vm, kCom1Irq);
     s.cmos = std::make_unique<kvm::CmosRtc>();
@@ -372,6 +380,101 @@ Result<StepOutcome> power_off(Context& ctx) {
                        ". The VM is off; strata releases it"};
 }
 
+// The user's terminal, raw while the guest's own tty does echo and line
+// editing (a cooked host terminal would echo every key twice).
+class RawTerminal {
+public:
+    explicit RawTerminal(int fd) : fd_(fd) {
+        if (!::isatty(fd_) || ::tcgetattr(fd_, &saved_) != 0) return;
+        termios raw = saved_;
+        ::cfmakeraw(&raw);
+        raw.c_oflag |= OPOST;  // keep \n -> \r\n for strata's own lines
+        active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
+    }
+    ~RawTerminal() {
+        if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
+    }
+    RawTerminal(const RawTerminal&) = delete;
+    RawTerminal& operator=(const RawTerminal&) = delete;
+
+private:
+    int fd_;
+    termios saved_{};
+    bool active_ = false;
+};
+
+// --shell: the lesson's VM is off, so boot the same kernel once more with an
+// /init that starts a shell on the console, and connect it to the user's
+// terminal: typed bytes go into the UART's receive FIFO (IRQ 4 tells the
+// guest), the guest's output comes back. The guest runs in slices of 20 ms
+// so strata can look at the keyboard in between. Exiting the shell powers
+// the VM off.
+Result<int> shell(Context& ctx) {
+    auto& s = state(ctx);
+    if (auto ok = lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"); !ok) return std::unexpected(ok.error());
+    // The lesson's machine first: its devices, then the VM and its memory.
+    s.uart.reset();
+    s.milestones.reset();
+    s.com1_irq.reset();
+    s.cmos.reset();
+    s.pci.reset();
+    s.post.reset();
+    s.i8042.reset();
+    s.machine.vcpu.reset();
+    s.machine.vm.reset();
+    s.machine.memory.clear();
+    s.machine.kvm.reset();
+    s.machine.devices = {};
+    s.ram = nullptr;
+    s.entered = s.powered_off = false;
+    s.initrd.clear();
+    s.shell = true;
+    const auto io = engine::shell_io();
+    s.shell_out_fd = io.out_fd;
+    struct StopEcho {
+        BootLinuxState& s;
+        ~StopEcho() { s.shell_out_fd = -1; }
+    } stop_echo{s};
+    if (auto r = zero_page(ctx); !r) return std::unexpected(r.error());
+    if (auto r = enter(ctx); !r) return std::unexpected(r.error());
+    const std::string hello = "strata: booting Linux again, with a shell on its console (exit it to power off)\r\n";
+    (void)!::write(io.out_fd, hello.data(), hello.size());
+
+    RawTerminal raw(io.in_fd);
+    std::string typed;   // read from the user, not yet taken by the UART's FIFO
+    bool input_closed = false;
+    std::optional<engine::Error> irq_failed;
+    const auto hook = [&] {
+        if (auto r = s.com1_irq->set(s.uart->interrupt_asserted()); !r && !irq_failed) irq_failed = r.error();
+    };
+    for (;;) {
+        kvm::RunLimits slice{std::chrono::hours(24), kMaxExits, std::chrono::milliseconds(20)};
+        auto report = s.machine.run(ctx, "shell", slice, hook);
+        if (!report) return std::unexpected(report.error());
+        if (irq_failed) return std::unexpected(*irq_failed);
+        if (report->stop == kvm::RunStop::paused && report->checkpoint == kvm::I8042::kResetCheckpoint) break;
+        if (report->stop == kvm::RunStop::stopped && report->last_exit &&
+            std::holds_alternative<kvm::ShutdownExit>(*report->last_exit))
+            break;
+        if (report->stop == kvm::RunStop::cancelled) return 130;
+        if (report->stop != kvm::RunStop::paused)
+            return engine::plain_error(kLesson, fmt::format("the guest stopped: {}: {}", kvm::run_stop_name(report->stop),
+                                                            report->description));
+        pollfd p{io.in_fd, POLLIN, 0};
+        if (!input_closed && ::poll(&p, 1, 0) > 0) {
+            char buf[256];
+            const auto n = ::read(io.in_fd, buf, sizeof buf);
+            if (n > 0) typed.append(buf, static_cast<std::size_t>(n));
+            else input_closed = true;  // end of input: like typing Ctrl-D at the prompt
+            if (input_closed) typed += '\x04';
+        }
+        // Held back until /init starts the shell: the kernel's serial driver
+        // empties the UART's FIFO when it opens the console at boot.
+        if (!typed.empty() && s.milestones->find(Milestone::shell_offered)) typed.erase(0, s.uart->receive(typed));
+    }
+    return 0;
+}
+
 }  // namespace
 
 engine::Lesson boot_linux_lesson() {
@@ -406,6 +509,7 @@ engine::Lesson boot_linux_lesson() {
         return s;
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices};
+    lesson.interactive_shell = shell;
     lesson.steps = {
         {"header", "Read the kernel's setup header", read_header, {L::vmm}},
         {"zero-page", "Write the zero page, kernel and initramfs", zero_page, {L::vmm, L::kvm, L::ram}},

@@ -9,7 +9,8 @@
 #   strata run vm/boot-linux --set kernel=<Debian's vmlinuz, as the build fetched it>
 # and checks that the guest reached /init, that its `uname -r` is the guest kernel's
 # and not this host's, that exits were counted by device, that the VMM saw the
-# power-off, that strata exited 0 and left no VM, fd or file behind; then that a
+# power-off, that strata exited 0 and left no VM, fd or file behind; that --shell
+# gives the guest's own shell on its console; then that a
 # truncated kernel, a file that is no kernel and an initramfs too large for guest RAM
 # each end with their own error and exit status 1, quickly.
 #
@@ -75,6 +76,17 @@ if [ "$failed" = 1 ]; then
     echo "---- strata's output (console and steps, without the per-event lines) ----"
     grep -v '^ *+[0-9.]* *[0-9.]* *[mµn]*s ' /tmp/out | tail -n 80
 fi
+
+# --shell: the guest's own shell on its console, fed from strata's stdin.
+printf 'echo GUEST-SAYS-$(uname -r)\nexit\n' |
+    timeout 120 /strata/strata run vm/boot-linux --shell --no-narrative --set kernel="$kernel" > /tmp/shell 2>&1
+code=$?
+if [ "$code" = 0 ] && grep -q "^GUEST-SAYS-$guest" /tmp/shell; then
+    ok "--shell: the guest's shell ran a command and exit powered the VM off"
+else
+    fail "--shell: exit $code"; grep -v '^ *+[0-9.]* *[0-9.]* *[mµn]*s ' /tmp/shell | tail -n 15
+fi
+rm -f /tmp/shell
 
 # Broken inputs: each refused with its own message, exit 1, never a hang.
 expect_error() {  # expect_error NAME TEXT ARGS...
