@@ -56,7 +56,7 @@ std::optional<std::string> MachineReport::missing(engine::Requirement r) const {
         case engine::Requirement::guest_kernel: {
             if (facts.kvm_kind == KvmKind::unavailable) return "no usable /dev/kvm (see `strata doctor`)";
             if (facts.kvm_kind == KvmKind::software_nested)
-                return "this /dev/kvm is software-nested (PVM): guest kernel code is emulated, about 0.5-0.7 us an "
+                return "this /dev/kvm is software-nested (PVM): guest kernel code is emulated, about 0.5–0.7 µs an "
                        "instruction (some 3000 times slower than native), so a Linux boot would take hours here";
             // Which kernel is the lesson's business (--set kernel=PATH may
             // name one); `strata doctor` shows the default.
@@ -89,7 +89,7 @@ Check guest_kernel_check(KvmKind kind) {
     if (kind == KvmKind::software_nested) {
         c.status = Status::info;
         c.detail += "; not live here: on this software-nested /dev/kvm guest kernel code is emulated (about "
-                    "0.5-0.7 us an instruction), so the lesson plays its recording";
+                    "0.5–0.7 µs an instruction), so the lesson plays its recording";
     } else if (kind == KvmKind::unavailable) {
         c.status = Status::info;
         c.detail += "; not live here: no usable /dev/kvm";
