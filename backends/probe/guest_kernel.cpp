@@ -1,4 +1,5 @@
 #include "backends/probe/guest_kernel.hpp"
+#include "engine/install_layout.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -23,6 +24,11 @@ GuestKernel find_guest_kernel() {
             k.source = "the host's own kernel";
             return k;
         }
+    }
+    // An installed strata never reads a build tree (engine/install_layout.hpp).
+    if (engine::installation() != engine::Installation::build_tree) {
+        k.refused.push_back("an installed strata boots only the host's kernel or one named with --set kernel=PATH");
+        return k;
     }
     const fs::path fetched = STRATA_BUILD_GUEST_KERNEL_DIR;
     std::vector<fs::path> found;

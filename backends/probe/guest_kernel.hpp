@@ -3,8 +3,8 @@
 // The host's own kernel, /boot/vmlinuz-$(uname -r), when it is readable
 // (on Debian and Ubuntu it is root-only by default); otherwise Debian's
 // kernel that the build fetched with `apt-get download` into the build
-// tree (scripts/fetch-debian-kernel.sh; never installed). `strata doctor`
-// shows the same choice.
+// tree (scripts/fetch-debian-kernel.sh; never installed) — for a strata
+// run from its build tree only. `strata doctor` shows the same choice.
 #pragma once
 
 #include <string>
