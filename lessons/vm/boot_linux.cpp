@@ -363,6 +363,8 @@ Result<StepOutcome> reach_init(Context& ctx) {
 
 Result<StepOutcome> power_off(Context& ctx) {
     auto& s = state(ctx);
+    // Runs until the guest resets the machine (the i8042's 0xfe, or a triple
+    // fault); a panic instead pauses the run, so the error below names it.
     auto report = run_until(ctx, "power-off", Milestone::kernel_panic, kInitTimeout);
     if (!report) return std::unexpected(report.error());
     if (!s.powered_off)
