@@ -14,7 +14,7 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson) {
     const auto& reqs = lesson.requirements;
     auto needs = [&](engine::Requirement r) { return std::find(reqs.begin(), reqs.end(), r) != reqs.end(); };
     probe::ProbeOptions options;
-    options.kvm = needs(engine::Requirement::kvm);
+    options.kvm = needs(engine::Requirement::kvm) || needs(engine::Requirement::guest_kernel);
     options.containers = needs(engine::Requirement::userns) || needs(engine::Requirement::cgroup_writable);
     options.installation = false;  // doctor reports missing files; a lesson says so when it needs them
     return options;

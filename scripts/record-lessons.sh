@@ -55,6 +55,15 @@ for spec in "${lessons[@]}"; do
     fi
     out="$recordings/$spec.json"
     mkdir -p "$(dirname "$out")"
+    # What the QEMU VM needs besides strata: vm/boot-linux boots the VM's own
+    # kernel (Debian's, at /boot/vmlinuz-<release> as on an installed system,
+    # so the lesson finds it as "the host's own") with the container image.
+    vm_files=()
+    if [[ "$id" == vm/boot-linux ]]; then
+        kroot=$("$top/scripts/fetch-debian-kernel.sh")
+        vmlinuz=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
+        vm_files=(--file "$vmlinuz:/boot/${vmlinuz##*/}" --file "$build/rootfs:/var/lib/strata/rootfs")
+    fi
     where="live here"
     recorded=0
     "$strata" record "$id" "${sets[@]}" -o "$out.new" 2>"$log" || recorded=$?
@@ -62,7 +71,8 @@ for spec in "${lessons[@]}"; do
         if grep -q "cannot run live here" "$log" && [[ "$id" == vm/* ]]; then
             where="inside a QEMU VM with a real /dev/kvm"
             recorded=0
-            "$top/tests/kvm-in-qemu/run-in-vm.sh" -- "$strata" record "$id" "${sets[@]}" -o - >"$out.new" 2>"$log" ||
+            "$top/tests/kvm-in-qemu/run-in-vm.sh" "${vm_files[@]}" -- "$strata" record "$id" "${sets[@]}" -o - \
+                >"$out.new" 2>"$log" ||
                 recorded=$?
         elif (( recorded != 1 )) || [[ "$spec" != *@* ]]; then
             # Only a variant may keep a failed run: the failure is its lesson.

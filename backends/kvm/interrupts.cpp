@@ -24,10 +24,11 @@ Result<void> Vm::create_irqchip() {
     return {};
 }
 
-Result<void> Vm::create_pit2() {
+Result<void> Vm::create_pit2(bool speaker_port) {
     kvm_pit_config config{};
-    config.flags = 0;  // no speaker port dummy
-    auto r = traced_ioctl(*recorder_, fd(), KVM_CREATE_PIT2, &config, {{"flags", "0"}});
+    config.flags = speaker_port ? KVM_PIT_SPEAKER_DUMMY : 0;
+    auto r = traced_ioctl(*recorder_, fd(), KVM_CREATE_PIT2, &config,
+                          {{"flags", speaker_port ? "KVM_PIT_SPEAKER_DUMMY (KVM answers port 0x61 too)" : "0"}});
     if (!r) return std::unexpected(r.error());
     return {};
 }

@@ -60,6 +60,10 @@ engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMem
     if (ram.guest_base() != 0 || ram.size() < LongModeLayout::kMinimumRam)
         return engine::plain_error("write long-mode tables",
                                    fmt::format("guest RAM must start at 0 and hold {:#x} bytes", LongModeLayout::kMinimumRam));
+    if (l.identity_end > LongModeLayout::kMaxIdentityEnd)
+        return engine::plain_error("write long-mode tables",
+                                   fmt::format("an identity map up to {:#x} needs more than one page directory",
+                                               l.identity_end));
     const std::uint64_t u = l.user_pages ? US : 0;
 
     // GDT: five descriptors, then the 16-byte TSS descriptor at 0x28.
@@ -97,13 +101,14 @@ engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMem
     table.fill(0);
     table[0] = l.pt | P | RW | u;
     table[1] = 0x200000 | P | RW | PS | u;  // one 2 MiB page
+    for (std::uint64_t i = 2; i < 512 && (i << 21) < l.identity_end; ++i) table[i] = (i << 21) | P | RW | PS | u;
     if (auto r = put(ram, l.pd, table.data(), sizeof table); !r) return r;
     note(recorder, "the PD", l.pd, sizeof table);
 
     table.fill(0);
-    for (std::uint64_t i = 1; i < 512; ++i) table[i] = (i << 12) | P | RW | u;  // page 0 stays unmapped
+    for (std::uint64_t i = l.map_page_zero ? 0 : 1; i < 512; ++i) table[i] = (i << 12) | P | RW | u;
     if (auto r = put(ram, l.pt, table.data(), sizeof table); !r) return r;
-    note(recorder, "the PT (4 KiB pages, page 0 unmapped)", l.pt, sizeof table);
+    note(recorder, l.map_page_zero ? "the PT (4 KiB pages)" : "the PT (4 KiB pages, page 0 unmapped)", l.pt, sizeof table);
 
     table.fill(0);
     table[(l.high_alias >> 30) & 0x1ff] = l.pd_high | P | RW | u;

@@ -31,11 +31,19 @@ struct LongModeLayout {
     std::uint64_t high_alias_target = 0x200000;
     bool user_pages = false;      // U bit on every entry, for ring-3 code
     std::uint64_t ring0_stack = 0x9000;  // TSS.RSP0: where interrupts from ring 3 land
+    // Identity-mapped up to here: 2 MiB pages above kMappedRam, at most
+    // 1 GiB (one PD). A Linux kernel's 64-bit entry needs its image, the
+    // zero page and the initramfs mapped, wherever in RAM they are.
+    std::uint64_t identity_end = kMappedRam;
+    // Page 0 mapped too: Linux's decompressor reads the BIOS data area
+    // there (0x40e, the EBDA pointer) before it has its own tables.
+    bool map_page_zero = false;
 
     // What the tables map (identity); RAM must hold at least the first
     // 2 MiB, where the tables are.
     static constexpr std::uint64_t kMappedRam = 0x400000;
     static constexpr std::uint64_t kMinimumRam = 0x200000;
+    static constexpr std::uint64_t kMaxIdentityEnd = 0x40000000;
 };
 
 // Segment selectors in the GDT written by write_long_mode_tables.

@@ -41,7 +41,10 @@ public:
     // interrupts.cpp: the in-kernel interrupt controllers (PIC, IOAPIC and a
     // LAPIC per vCPU) and timer (the 8254 PIT). Both before creating vCPUs.
     Result<void> create_irqchip();
-    Result<void> create_pit2();
+    // `speaker_port`: KVM also answers port 0x61 (the PIT's channel-2
+    // gate and output, which Linux polls to calibrate its clocks) instead
+    // of exiting to the VMM for every read (KVM_PIT_SPEAKER_DUMMY).
+    Result<void> create_pit2(bool speaker_port = false);
 
 private:
     Recorder* recorder_;

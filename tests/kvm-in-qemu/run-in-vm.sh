@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # run-in-vm.sh - run a test binary against a real /dev/kvm inside a QEMU VM.
 #
-# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... -- /path/to/binary [args...]
+# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... [--file SRC[:DEST]]... -- /path/to/binary [args...]
 #
 # --with FILE puts another program (with its libraries) next to the binary in the
 # guest, e.g. a helper the binary finds as a sibling of /proc/self/exe.
+# --file SRC[:DEST] puts a data file or a whole directory (copied as it is, links kept)
+# at DEST in the guest, by default at SRC's own absolute path: a build-tree binary then
+# finds the files the build made (the container image, a guest kernel) where it looks.
 #
 # For hosts without /dev/kvm (e.g. CI machines that are themselves guests without
 # nested virtualisation).  QEMU emulates the whole machine in software (TCG) with an
@@ -42,6 +45,7 @@ cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strata/kvm-in-qemu"
 timeout_s=300
 verbose=0
 extra_files=()
+data_files=()
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { log "error: $*"; exit "$SETUP_FAILED"; }
@@ -58,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --timeout=*) timeout_s="${1#*=}"; shift ;;
         -v|--verbose) verbose=1; shift ;;
         --with) [[ $# -ge 2 ]] || usage; extra_files+=("$(realpath "$2")"); shift 2 ;;
+        --file) [[ $# -ge 2 ]] || usage; data_files+=("$2"); shift 2 ;;
         -h|--help) usage ;;
         --) shift; break ;;
         *) log "unknown argument: $1"; usage ;;
@@ -119,101 +124,12 @@ busybox=/bin/busybox
 [[ -x "$busybox" ]] || die "$busybox missing although busybox-static is installed"
 
 # ---------------------------------------------------------------------------
-# Guest kernel: the package linux-image-amd64 depends on, unpacked into the cache.
-# A lock keeps parallel runs (ctest -j) from unpacking it twice.
+# Guest kernel: the package linux-image-amd64 depends on, unpacked into the cache
+# (scripts/fetch-debian-kernel.sh, which the build also uses for vm/boot-linux).
 # ---------------------------------------------------------------------------
-mkdir -p "$cache_dir"
-cache_dir="$(realpath "$cache_dir")"
-
-# Prints "<package> <version>" for the kernel linux-image-amd64 depends on, e.g.
-# "linux-image-6.1.0-56-amd64 6.1.192-2" (from "Depends: linux-image-... (= 6.1.192-2)").
-# One apt-cache call: each one re-reads all package lists, about a second here.
-resolve_kernel_pkg() {
-    apt-cache show --no-all-versions linux-image-amd64 2>/dev/null | awk '
-        !found && $1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-amd64$/ && $3 == "(=" {
-            sub(/\)$/, "", $4); print $2, $4; found = 1
-        }'
-}
-
-# Writes the uncompressed ELF vmlinux embedded in bzImage $1 to $2.  QEMU boots such
-# a kernel directly through its PVH entry point, which skips the in-guest
-# decompression: under TCG that saves about 2.5 s per boot.
-extract_vmlinux() {
-    local bz="$1" out="$2" entry tool off
-    # "<decompressor>:<magic>" for the payload formats bzImage may use.  The payload is
-    # followed by other data, hence xz --single-stream and ignoring the exit status.
-    for entry in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
-        tool="${entry%%:*}"
-        command -v "$tool" >/dev/null || continue
-        while read -r off; do
-            case "$tool" in
-                xz) tail -c +"$((off + 1))" "$bz" | xz -dc --single-stream > "$out" 2>/dev/null || true ;;
-                *)  tail -c +"$((off + 1))" "$bz" | "$tool" -dc > "$out" 2>/dev/null || true ;;
-            esac
-            [[ "$(head -c 4 "$out" | od -An -c | tr -d ' ')" == '177ELF' ]] && return 0
-        done < <(LC_ALL=C grep -obUaP "${entry#*:}" "$bz" | cut -d: -f1)
-    done
-    rm -f "$out"
-    return 1
-}
-
-prepare_kernel() {
-    local pkg ver dir tmp deb resolved
-    resolved="$(resolve_kernel_pkg)"
-    if [[ -z "$resolved" ]]; then
-        # No apt lists: use what is cached rather than going to the network.
-        dir="$(find "$cache_dir" -mindepth 2 -maxdepth 2 -name .complete -printf '%h\n' | sort -V | tail -n 1)"
-        if [[ -n "$dir" ]]; then
-            echo "$dir"; return
-        fi
-        apt-get update "${apt_opts[@]}" >&2 || die "apt-get update failed"
-        resolved="$(resolve_kernel_pkg)"
-        [[ -n "$resolved" ]] || die "cannot resolve the kernel package of linux-image-amd64"
-    fi
-    read -r pkg ver <<< "$resolved"
-    dir="$cache_dir/${pkg}_${ver}"
-    if [[ -f "$dir/.complete" ]]; then
-        echo "$dir"; return
-    fi
-
-    log "downloading guest kernel $pkg $ver into $cache_dir"
-    tmp="$(mktemp -d "$cache_dir/.dl.XXXXXX")"
-    if ! (cd "$tmp" && apt-get download "${apt_opts[@]}" "$pkg=$ver" >&2); then
-        log "apt-get download failed; running apt-get update and retrying"
-        apt-get update "${apt_opts[@]}" >&2 || true
-        (cd "$tmp" && apt-get download "${apt_opts[@]}" "$pkg=$ver" >&2) \
-            || { rm -rf "$tmp"; die "apt-get download $pkg=$ver failed"; }
-    fi
-    deb="$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n 1)"
-    mkdir "$tmp/root"
-    dpkg-deb -x "$deb" "$tmp/root"
-    rm -f "$deb"
-    # The package ships no modules.dep (depmod runs at install time), so make one.
-    local kver
-    kver="$(basename "$(find "$tmp/root/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n 1)")"
-    if [[ ! -f "$tmp/root/lib/modules/$kver/modules.dep" ]]; then
-        if command -v depmod >/dev/null; then
-            depmod -b "$tmp/root" "$kver"
-        else
-            "$busybox" depmod -b "$tmp/root" "$kver"
-        fi
-    fi
-    if grep -qx 'CONFIG_PVH=y' "$tmp/root/boot/config-$kver" 2>/dev/null; then
-        extract_vmlinux "$tmp/root/boot/vmlinuz-$kver" "$tmp/root/boot/vmlinux-$kver" \
-            || log "warning: could not extract vmlinux; booting the compressed kernel (slower)"
-    fi
-    rm -rf "$dir"
-    mv "$tmp/root" "$dir"
-    rmdir "$tmp"
-    touch "$dir/.complete"
-    echo "$dir"
-}
-
-exec 9>"$cache_dir/.lock"
-flock 9
-kroot="$(prepare_kernel)"
-flock -u 9
-exec 9>&-
+fetch_kernel="$(cd "$(dirname "$0")/../.." && pwd)/scripts/fetch-debian-kernel.sh"
+[[ -x "$fetch_kernel" ]] || die "missing $fetch_kernel"
+kroot="$("$fetch_kernel" --cache "$cache_dir")" || die "could not get Debian's kernel (see above)"
 
 vmlinuz="$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)"
 [[ -n "$vmlinuz" ]] || die "no vmlinuz in $kroot/boot"
@@ -297,6 +213,15 @@ copy_with_libraries() {
 copy_with_libraries "$binary"
 for extra in "${extra_files[@]}"; do
     copy_with_libraries "$extra"
+done
+for spec in "${data_files[@]}"; do
+    src="${spec%%:*}"
+    dest="$src"
+    [[ "$spec" == *:* ]] && dest="${spec#*:}"
+    [[ -e "$src" ]] || die "--file: no such file or directory: $src"
+    [[ "$dest" == /* ]] || dest="$(realpath -m "$dest")"
+    mkdir -p "$root$(dirname "$dest")"
+    cp -a "$(realpath "$src")" "$root$dest"
 done
 ld_library_path="$(printf '%s\n' "${libdirs[@]}" | sort -u | paste -sd:)"
 

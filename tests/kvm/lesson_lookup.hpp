@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "engine/snapshot.hpp"
@@ -28,6 +29,14 @@ inline std::string fact_of(const engine::Snapshot& snap, const std::string& key)
     for (const auto& [k, v] : snap.facts.values)
         if (k == key) return v;
     return "<missing " + key + ">";
+}
+
+// A lesson that boots a real Linux kernel (vm/boot-linux): the suite's
+// generic live runs skip it — it needs a kernel file this binary does not
+// carry, and hours on a software-nested /dev/kvm. The boot_linux_in_qemu
+// test runs it live in the QEMU fallback with Debian's kernel.
+inline bool boots_a_linux_kernel(const engine::Lesson& lesson) {
+    return std::ranges::find(lesson.requirements, engine::Requirement::guest_kernel) != lesson.requirements.end();
 }
 
 }  // namespace strata::tests

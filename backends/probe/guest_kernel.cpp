@@ -1,0 +1,48 @@
+#include "backends/probe/guest_kernel.hpp"
+#include "engine/install_layout.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace strata::probe {
+
+namespace fs = std::filesystem;
+
+GuestKernel find_guest_kernel() {
+    GuestKernel k;
+    utsname u{};
+    if (::uname(&u) == 0) {
+        const std::string host = std::string("/boot/vmlinuz-") + u.release;
+        std::error_code ec;
+        if (!fs::exists(host, ec)) k.refused.push_back(host + ": not there");
+        else if (::access(host.c_str(), R_OK) != 0) k.refused.push_back(host + ": not readable by this user");
+        else {
+            k.path = host;
+            k.source = "the host's own kernel";
+            return k;
+        }
+    }
+    // An installed strata never reads a build tree (engine/install_layout.hpp).
+    if (engine::installation() != engine::Installation::build_tree) {
+        k.refused.push_back("an installed strata boots only the host's kernel or one named with --set kernel=PATH");
+        return k;
+    }
+    const fs::path fetched = STRATA_BUILD_GUEST_KERNEL_DIR;
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(fetched, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        if (it->path().filename().string().starts_with("vmlinuz-")) found.push_back(it->path());
+    std::sort(found.begin(), found.end());
+    if (!found.empty() && ::access(found.back().c_str(), R_OK) == 0) {
+        k.path = found.back().string();
+        k.source = "Debian's kernel, fetched into the build tree";
+        return k;
+    }
+    k.refused.push_back(fetched.string() + ": no vmlinuz-* (the build fetches one with scripts/fetch-debian-kernel.sh)");
+    return k;
+}
+
+}  // namespace strata::probe
