@@ -256,6 +256,58 @@ private:
     std::vector<bool> along_;         // edges a wire runs along
 };
 
+// Whether a-b runs along any wire but routes[except].
+bool shares_a_wire(const std::vector<Route>& routes, std::size_t except, CanvasPoint a, CanvasPoint b, float tolerance) {
+    for (std::size_t o = 0; o < routes.size(); ++o) {
+        if (o == except) continue;
+        const auto& q = routes[o].points;
+        for (std::size_t j = 1; j < q.size(); ++j)
+            if (segments_overlap(a, b, q[j - 1], q[j], tolerance)) return true;
+    }
+    return false;
+}
+
+bool enters_any(CanvasPoint a, CanvasPoint b, const DiagramLayout& layout, std::span<const CanvasRect> labels) {
+    for (const DiagramNode& n : layout.nodes)
+        if (segment_enters(a, b, n.rect)) return true;
+    for (const CanvasRect& l : labels)
+        if (segment_enters(a, b, l)) return true;
+    return false;
+}
+
+// Where the grid left no clear way, a later wire runs along an earlier
+// one and one of them would be invisible. Such a stretch (never a wire's
+// first or last, which meet its boxes) moves half a grid step aside, where
+// no grid-routed wire runs; the stretches before and after it lengthen or
+// shorten to meet it and stay square, and none may then cross a box, text
+// or another wire's stretch.
+void separate_shared_stretches(std::vector<Route>& routes, const DiagramLayout& layout, std::span<const CanvasRect> labels,
+                               float grid) {
+    const float tolerance = grid * 0.2f;
+    for (std::size_t r = 1; r < routes.size(); ++r) {
+        auto& p = routes[r].points;
+        for (std::size_t i = 2; i + 1 < p.size(); ++i) {
+            if (!shares_a_wire(routes, r, p[i - 1], p[i], tolerance)) continue;
+            const bool horizontal = p[i - 1].y == p[i].y;
+            for (const float d : {grid / 2, -grid / 2, grid / 4, -grid / 4}) {
+                CanvasPoint a = p[i - 1], b = p[i];
+                (horizontal ? a.y : a.x) += d;
+                (horizontal ? b.y : b.x) += d;
+                const bool clear = !shares_a_wire(routes, r, a, b, tolerance) &&
+                                   !shares_a_wire(routes, r, p[i - 2], a, tolerance) &&
+                                   !shares_a_wire(routes, r, b, p[i + 1], tolerance) &&
+                                   !enters_any(p[i - 2], a, layout, labels) && !enters_any(a, b, layout, labels) &&
+                                   !enters_any(b, p[i + 1], layout, labels);
+                if (clear) {
+                    p[i - 1] = a;
+                    p[i] = b;
+                    break;
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<Route> route_hops(const DiagramLayout& layout, std::span<const Hop> hops, std::span<const CanvasRect> labels,
@@ -266,6 +318,7 @@ std::vector<Route> route_hops(const DiagramLayout& layout, std::span<const Hop> 
         if (std::find_if(routes.begin(), routes.end(), [&](const Route& r) { return r.hop == hop; }) != routes.end()) continue;
         routes.push_back({hop, grid.route(hop)});
     }
+    separate_shared_stretches(routes, layout, labels, options.grid);
     return routes;
 }
 

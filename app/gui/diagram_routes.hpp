@@ -44,8 +44,9 @@ struct RouteOptions {
 // direct wire). `labels` are the text drawn on the diagram outside the
 // boxes (band titles, lane captions, badges, the caption of the event in
 // flight), in canvas units; wires keep clear of them and of every box,
-// and a later wire never runs along an earlier one. When no clear way
-// exists the wire takes the least bad one rather than none.
+// and a later wire never runs along an earlier one (where the grid left
+// no other way, the shared stretch moves half a grid step aside). When no
+// clear way exists the wire takes the least bad one rather than none.
 std::vector<Route> route_hops(const DiagramLayout& layout, std::span<const Hop> hops,
                               std::span<const CanvasRect> labels, RouteOptions options = {});
 

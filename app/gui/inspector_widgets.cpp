@@ -104,9 +104,11 @@ void memory_inspector(const engine::MemoryView& view, const engine::Facts& facts
     muted_wrapped(fmt::format("guest-physical {:#x} = host-virtual {:#x} (the same bytes, two addresses)",
                               view.guest_physical, view.host_virtual));
     ImGui::PushFont(fonts.or_regular(fonts.mono));
-    // 16 bytes a row where they fit, else 8: "00010000  03 10 ...  ascii".
+    // 16 bytes a row where they fit, else 8, else 4: "00010000  03 10 ...  ascii".
     const float char_width = ImGui::CalcTextSize("0").x;
-    const std::size_t per_row = ImGui::GetContentRegionAvail().x >= char_width * (10 + 16 * 3 + 1 + 16) ? 16 : 8;
+    auto width = [&](std::size_t n) { return char_width * static_cast<float>(10 + n * 3 + 1 + n); };
+    std::size_t per_row = 16;
+    while (per_row > 4 && width(per_row) > ImGui::GetContentRegionAvail().x) per_row /= 2;
     for (std::size_t row = 0; row < view.bytes.size(); row += per_row) {
         std::string hex, ascii;
         for (std::size_t i = row; i < std::min(row + per_row, view.bytes.size()); ++i) {
