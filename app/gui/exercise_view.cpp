@@ -26,13 +26,21 @@ void coloured_wrapped(ImU32 colour, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
+// Markdown in a colour of its own (a verdict's green or red).
+void coloured_prose(ImU32 colour, const std::string& markdown, const FontSet& fonts, const Palette& palette) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    prose(markdown, fonts, palette);
+    ImGui::PopStyleColor();
+}
+
 void draw_verdict(const engine::Verdict& v, const FontSet& fonts, const Palette& palette) {
     const bool passed = v.outcome == engine::Outcome::passed;
     const bool failed = v.outcome == engine::Outcome::failed;
-    coloured_wrapped(passed ? palette.path_vm_entry : failed ? palette.failed : palette.muted_text,
-                     fmt::format("{} {}", passed ? "✓" : failed ? "✗" : "·", v.summary));
+    coloured_prose(passed ? palette.path_vm_entry : failed ? palette.failed : palette.muted_text,
+                   fmt::format("{} {}", passed ? "✓" : failed ? "✗" : "·", v.summary), fonts, palette);
     for (const auto& part : v.goal)
-        coloured_wrapped(part.held ? palette.path_vm_entry : palette.failed, fmt::format("   {} {}", part.held ? "✓" : "✗", part.says));
+        coloured_prose(part.held ? palette.path_vm_entry : palette.failed,
+                       fmt::format("{} {}", part.held ? "✓" : "✗", part.says), fonts, palette);
     if (v.hint) prose("Hint: " + *v.hint, fonts, palette);
     if (!v.explanation.empty()) prose(v.explanation, fonts, palette);
 }
