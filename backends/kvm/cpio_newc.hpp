@@ -1,30 +1,36 @@
-// CpioNewc: the archive format of a Linux initramfs, written in memory.
+// CpioNewc: the archive format of a Linux initramfs, written in memory
+// with libarchive.
 //
 // The kernel unpacks a "newc" cpio archive into its first root file
-// system (rootfs, a tmpfs) before it starts /init. Each member is a
-// 110-byte ASCII header (magic 070701 and thirteen 8-digit hex fields:
-// inode, mode, uid, gid, links, mtime, size, device numbers, name size),
-// the name, then the data, each padded to 4 bytes; "TRAILER!!!" ends it.
-// Building it in memory needs no root: a device node is only a header.
+// system (rootfs, a tmpfs) before it starts /init. Building it in memory
+// needs no root: a device node is only a header, owned by uid 0 because
+// the header says so.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
+
+struct archive;
 
 namespace strata::kvm {
 
 class CpioNewc {
 public:
-    // Paths are relative ("bin/busybox"); modes include the type bits
-    // (S_IFREG, S_IFDIR, ...) as in struct stat.
+    CpioNewc();
+    ~CpioNewc();
+    CpioNewc(const CpioNewc&) = delete;
+    CpioNewc& operator=(const CpioNewc&) = delete;
+
+    // Paths are relative ("bin/busybox"); permissions as in chmod.
     void add_directory(const std::string& path, std::uint32_t permissions = 0755);
     void add_file(const std::string& path, std::span<const std::uint8_t> data, std::uint32_t permissions = 0644);
     void add_symlink(const std::string& path, const std::string& target);
     void add_char_device(const std::string& path, std::uint32_t major, std::uint32_t minor,
                          std::uint32_t permissions = 0600);
-    // Appends the trailer and hands the archive over (the writer is empty after).
+    // Appends the trailer and hands the archive over; the writer is spent.
     std::vector<std::uint8_t> finish();
 
     std::size_t members() const { return members_; }
@@ -32,10 +38,14 @@ public:
 
 private:
     void member(const std::string& path, std::uint32_t mode, std::span<const std::uint8_t> data,
-                std::uint32_t rdev_major = 0, std::uint32_t rdev_minor = 0);
-    void pad();
+                const std::string& link_target = {}, std::uint32_t rdev_major = 0, std::uint32_t rdev_minor = 0);
+    static long append(archive*, void* self, const void* buffer, std::size_t length);
+
+    struct Closer {
+        void operator()(archive* a) const;
+    };
+    std::unique_ptr<archive, Closer> writer_;
     std::vector<std::uint8_t> bytes_;
-    std::uint32_t next_inode_ = 1;
     std::size_t members_ = 0;
 };
 
