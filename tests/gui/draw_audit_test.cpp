@@ -67,3 +67,44 @@ TEST_CASE("The text audit measures contrast against what is drawn under the text
     const auto audit = audit_last_frame(kBlack);
     CHECK(audit.lowest_contrast < 1.5);
 }
+
+TEST_CASE("A line half scrolled out of a panel that scrolls is scrolling; one squeezed where nothing scrolls is cut",
+          "[gui][audit]") {
+    tests::HeadlessImGui imgui;
+    auto scrolled_list = [] {
+        ImGui::BeginChild("list", ImVec2(200, 50));
+        for (int i = 0; i < 20; ++i) ImGui::Text("line %d", i);
+        ImGui::SetScrollY(ImGui::GetTextLineHeightWithSpacing() * 3.5f);  // half a line at the top
+        ImGui::EndChild();
+    };
+    imgui.frame(scrolled_list);  // ImGui knows how far a window scrolls from the frame before
+    imgui.frame(scrolled_list);
+    auto audit = audit_last_frame(kBlack);
+    CHECK(audit.scrolled_out >= 1);
+    CHECK(audit.clipped_vertically == 0);
+
+    imgui.frame([] {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        dl->PushClipRect(at, ImVec2(at.x + 300, at.y + ImGui::GetFontSize() * 0.5f), true);
+        dl->AddText(ImVec2(at.x + 4, at.y), IM_COL32(255, 255, 255, 255), "only its top half shows");
+        dl->PopClipRect();
+    });
+    audit = audit_last_frame(kBlack);
+    CHECK(audit.clipped_vertically == 1);
+    CHECK(audit.scrolled_out == 0);
+    REQUIRE_FALSE(audit.findings.empty());
+    CHECK_THAT(audit.findings.front(), Catch::Contains("cut at the top or bottom"));
+}
+
+TEST_CASE("The text audit names each line under 4.5:1 with its ratio", "[gui][audit]") {
+    tests::HeadlessImGui imgui;
+    imgui.frame([] {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        dl->AddText(at, IM_COL32(90, 90, 90, 255), "dim grey on black");
+    });
+    const auto audit = audit_last_frame(kBlack);
+    REQUIRE(audit.findings.size() == 1);
+    CHECK_THAT(audit.findings.front(), Catch::Contains("under 4.5:1"));
+}
