@@ -111,10 +111,13 @@ rm -f /tmp/truncated /tmp/huge.cpio /tmp/err /tmp/out
 exit "$failed"
 GUEST
 
+# The kernel goes to a fixed place in the guest: a build tree under /tmp
+# would be hidden there by the guest's own tmpfs on /tmp.
+guest_kernel="/strata/$(basename "$kernel")"
 status=0
 "$here/run-in-vm.sh" --timeout 280 --with "$strata" \
-    --file "$build/rootfs:/var/lib/strata/rootfs" --file "$kernel" --file "$checks:/strata/boot-linux-checks.sh" \
-    -- /bin/busybox sh /strata/boot-linux-checks.sh "$kernel" "$(uname -r)" || status=$?
+    --file "$build/rootfs:/var/lib/strata/rootfs" --file "$kernel:$guest_kernel" --file "$checks:/strata/boot-linux-checks.sh" \
+    -- /bin/busybox sh /strata/boot-linux-checks.sh "$guest_kernel" "$(uname -r)" || status=$?
 case "$status" in
     0) echo "boot-linux-test: passed" ;;
     125) echo "boot-linux-test: the QEMU fallback could not run (see above)"; exit 1 ;;
