@@ -22,7 +22,7 @@ void prose(const std::string& markdown, const FontSet& fonts, const Palette& pal
 
 void coloured_wrapped(ImU32 colour, const std::string& text) {
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextWrapped("%s", text.c_str());
+    text_wrapped(text);
     ImGui::PopStyleColor();
 }
 
@@ -69,7 +69,7 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
     const engine::Exercise& e = *p.exercise;
     ImGui::PushID(e.id.c_str());
     ImGui::PushFont(fonts.or_regular(fonts.bold));
-    ImGui::TextWrapped("Predict, before step %d:", p.step + 1);
+    text_wrapped(fmt::format("Predict, before step {}:", p.step + 1));
     ImGui::PopFont();
     prose(engine::interpolate(e.prompt, {snap, -1, panel.bindings}), fonts, palette);
     int& selected = edits.selected.try_emplace(e.id, -1).first->second;
@@ -216,8 +216,8 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     if (!panel.problem.empty()) coloured_wrapped(palette.failed, "The exercises could not be read: " + panel.problem);
     if (resume) {
         const auto total = snap.lesson->steps.size();
-        ImGui::TextWrapped("Last time you got to step %d of %zu, \"%s\".", panel.resume_step + 1, total,
-                           snap.lesson->steps[std::min<std::size_t>(panel.resume_step, total - 1)].title.c_str());
+        text_wrapped(fmt::format("Last time you got to step {} of {}, \"{}\".", panel.resume_step + 1, total,
+                                 snap.lesson->steps[std::min<std::size_t>(panel.resume_step, total - 1)].title));
         if (button("Continue there (runs those steps again, for real)", !busy))
             out.push_back({CommandKind::run_to_step, panel.lesson_id, static_cast<double>(panel.resume_step)});
     }
@@ -227,7 +227,7 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
             const std::string shown = value.find('\n') == std::string::npos ? value : "(your program)";
             set += (set.empty() ? "" : ", ") + key + "=" + shown;
         }
-        ImGui::TextWrapped("This run is challenge %s: %s.", panel.challenge_run.c_str(), set.c_str());
+        text_wrapped(fmt::format("This run is challenge {}: {}.", panel.challenge_run, set));
         if (button("Back to the lesson as written", !busy)) out.push_back({CommandKind::select_lesson, panel.lesson_id});
     }
 

@@ -50,6 +50,17 @@ void draw_spans(const std::vector<MdSpan>& spans, const FontSet& fonts, const Pa
             std::size_t end = span.text.find_first_of(" \n", pos);
             if (end == std::string::npos) end = span.text.size();
             while (end < span.text.size() && span.text[end] == ' ') ++end;
+            // A word longer than a whole line (a sysctl name, a path) is
+            // broken where the line ends rather than run off the panel.
+            const float line_room = right - kOverhang - left;
+            if (font->CalcTextSizeA(size, FLT_MAX, 0, span.text.c_str() + pos, span.text.c_str() + end).x > line_room) {
+                std::size_t fits = pos + 1;
+                while (fits < end && ((static_cast<unsigned char>(span.text[fits]) & 0xC0) == 0x80 ||
+                                      font->CalcTextSizeA(size, FLT_MAX, 0, span.text.c_str() + pos,
+                                                          span.text.c_str() + fits + 1).x <= line_room))
+                    ++fits;
+                end = fits;
+            }
             const std::string word = span.text.substr(pos, end - pos);
             pos = end;
             const ImVec2 ws = font->CalcTextSizeA(size, FLT_MAX, 0, word.c_str());
@@ -138,7 +149,7 @@ void draw_markdown(const std::vector<MdBlock>& blocks, const FontSet& fonts, con
                 ImGui::PushFont(fonts.or_regular(block.level <= 2 ? fonts.heading : fonts.bold));
                 std::string text;
                 for (const auto& s : block.spans) text += s.text;
-                ImGui::TextWrapped("%s", text.c_str());
+                text_wrapped(text);
                 ImGui::PopFont();
                 break;
             }
@@ -211,8 +222,8 @@ void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.path_vm_entry);
         // A replayed step says so on its own line too: the duration is the
         // recorded run's, not this machine's.
-        ImGui::TextWrapped("✓ %s  (%s%s)", record.summary.c_str(), duration_text(record.duration).c_str(),
-                           snap.replay_label ? ", replayed" : "");
+        text_wrapped(fmt::format("✓ {}  ({}{})", record.summary, duration_text(record.duration),
+                                 snap.replay_label ? ", replayed" : ""));
         ImGui::PopStyleColor();
         const auto check = snap.check_layers(i);
         if (!check.ok()) {
@@ -223,9 +234,9 @@ void step_outcome(const engine::Snapshot& snap, int i, const Palette& palette) {
         }
     } else if (record.error) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette.failed);
-        ImGui::TextWrapped("✗ %s", record.error->describe().c_str());
+        text_wrapped("✗ " + record.error->describe());
         ImGui::PopStyleColor();
-        if (!record.error->hint.empty()) ImGui::TextWrapped("why: %s", record.error->hint.c_str());
+        if (!record.error->hint.empty()) text_wrapped("why: " + record.error->hint);
         ImGui::TextDisabled("Restart to try again; the UI keeps working.");
     } else if (record.status == engine::StepStatus::running) {
         ImGui::TextDisabled("running… (Esc cancels)");
@@ -238,8 +249,8 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
                         NarrativeViewState& state) {
     Commands commands;
     if (!snapshot || !snapshot->lesson) {
-        ImGui::TextWrapped("Choose a lesson on the left. Each step makes real system calls on this machine; "
-                           "the diagram lights up exactly the layers they touched.");
+        text_wrapped("Choose a lesson on the left. Each step makes real system calls on this machine; "
+                     "the diagram lights up exactly the layers they touched.");
         return commands;
     }
     const engine::Lesson& lesson = *snapshot->lesson;
@@ -249,12 +260,12 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
     }
     const ParsedNarrative& n = *state.narrative;
     ImGui::PushFont(fonts.or_regular(fonts.heading));
-    ImGui::TextWrapped("%s", n.title.c_str());
+    text_wrapped(n.title);
     ImGui::PopFont();
     // (A replay's label is the banner above this panel: app_shell draws it
     // where it never scrolls away.)
     if (!n.found) {
-        ImGui::TextWrapped("%s", lesson.summary.c_str());
+        text_wrapped(lesson.summary);
         muted_wrapped("(no narrative: " + n.problem + ")");
     } else {
         draw_markdown(n.introduction, fonts, palette, &commands);
@@ -269,8 +280,8 @@ Commands narrative_view(const engine::Snapshot* snapshot, const FontSet& fonts, 
         ImGui::Spacing();
         const ImVec2 top = ImGui::GetCursorScreenPos();
         ImGui::PushFont(fonts.or_regular(fonts.bold));
-        ImGui::TextWrapped("%s  %d. %s", status_mark(status, i == current + 1 && status == engine::StepStatus::pending), i + 1,
-                    step.title.c_str());
+        text_wrapped(fmt::format("{}  {}. {}", status_mark(status, i == current + 1 && status == engine::StepStatus::pending),
+                                 i + 1, step.title));
         ImGui::PopFont();
         // Keep the current step in view: scroll once when it changes.
         const int focus = current < 0 ? 0 : current;

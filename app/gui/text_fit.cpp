@@ -64,12 +64,15 @@ bool fitted_text(std::string_view text, bool tooltip) {
     return cut;
 }
 
-void muted_wrapped(std::string_view text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    // A few pixels short of the edge: the last glyph's quad may reach past its advance.
+void text_wrapped(std::string_view text) {
     ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - 3.0f);
     ImGui::TextUnformatted(text.data(), text.data() + text.size());
     ImGui::PopTextWrapPos();
+}
+
+void muted_wrapped(std::string_view text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(text);
     ImGui::PopStyleColor();
 }
 

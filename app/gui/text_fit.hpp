@@ -20,8 +20,12 @@ std::string elide_middle(std::string_view text, float max_width, const std::func
 // own). Returns true when it was cut.
 bool fitted_text(std::string_view text, bool tooltip = true);
 
-// ImGui::TextDisabled, wrapped at the panel's edge (TextDisabled never
-// wraps, and runs off a narrow panel).
+// ImGui::TextWrapped, wrapped a few pixels short of the panel's edge: a
+// line's last glyph may reach past its advance (bold "w", italic "f") and
+// ImGui wraps by advances, so its own wrapping can overrun the clip.
+void text_wrapped(std::string_view text);
+// The same in the muted (disabled) colour: ImGui::TextDisabled never
+// wraps, and runs off a narrow panel.
 void muted_wrapped(std::string_view text);
 
 // ImGui::BeginChild for flowing text: its clip reaches two pixels past its

@@ -177,6 +177,22 @@ void light_style(ImGuiStyle& style) {
     c[ImGuiCol_Tab] = ImVec4(0.80f, 0.86f, 0.94f, 1);
 }
 
+// The panels keep the diagram's spacing unit (kSpacing): every padding
+// and gap is a whole multiple of it, or half of one between table rows.
+// ImGui's own were 3 px around a button's text, 21 px of indent and a
+// 14 px scrollbar.
+void apply_spacing(ImGuiStyle& style) {
+    constexpr float u = kSpacing;
+    style.WindowPadding = ImVec2(2 * u, 2 * u);
+    style.FramePadding = ImVec2(u, u);
+    style.CellPadding = ImVec2(u, u / 2);
+    style.ItemSpacing = ImVec2(2 * u, u);
+    style.ItemInnerSpacing = ImVec2(u, u);
+    style.IndentSpacing = 5 * u;
+    style.ScrollbarSize = 4 * u;
+    style.GrabMinSize = 3 * u;
+}
+
 // `top` (with its alpha) drawn over opaque `bottom`, in 8 bits per channel
 // as Mesa's llvmpipe blends (each product rounded on its own), so panels
 // without a background look exactly as they did there; a GPU's blend may
@@ -217,6 +233,7 @@ Theme make_theme(std::string_view key, ImGuiStyle& style) {
     }
     style.WindowRounding = 0.0f;
     style.FrameRounding = 3.0f;
+    apply_spacing(style);
     // The panels skip their background (app_shell), so the clear colour is
     // what their background looked like blended over the old clear colour.
     theme.palette.window_background =
