@@ -13,15 +13,6 @@ constexpr std::uint64_t kPage = 4096;
 
 std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
-void note(engine::Recorder& recorder, std::string what, std::uint64_t gpa, std::size_t bytes) {
-    engine::TraceEvent event;
-    event.kind = engine::EventKind::note;
-    event.name = "VMM writes " + what + " into guest RAM";
-    event.args = {{"guest_physical", fmt::format("{:#x}", gpa)}, {"bytes", std::to_string(bytes)}};
-    event.layers = {engine::LayerId::vmm, engine::LayerId::ram};
-    event.start = recorder.now();
-    recorder.record(std::move(event));
-}
 
 }  // namespace
 
@@ -80,15 +71,16 @@ engine::Result<std::vector<std::uint8_t>> load(engine::Recorder& recorder, Guest
                                                std::span<const std::uint8_t> initrd, const BootPlan& plan) {
     const auto kernel = protected_mode_kernel(image, header);
     if (auto r = ram.write(plan.kernel_address, kernel); !r) return std::unexpected(r.error());
-    note(recorder, "the protected-mode kernel (decompressor + compressed kernel)", plan.kernel_address, kernel.size());
+    record_guest_write(recorder, "the protected-mode kernel (decompressor + compressed kernel)", plan.kernel_address,
+                       kernel.size());
     if (!initrd.empty()) {
         if (auto r = ram.write(plan.initrd_address, initrd); !r) return std::unexpected(r.error());
-        note(recorder, "the initramfs (cpio)", plan.initrd_address, initrd.size());
+        record_guest_write(recorder, "the initramfs (cpio)", plan.initrd_address, initrd.size());
     }
     std::vector<std::uint8_t> cmdline(plan.cmdline.begin(), plan.cmdline.end());
     cmdline.push_back(0);
     if (auto r = ram.write(kCmdline, cmdline); !r) return std::unexpected(r.error());
-    note(recorder, "the kernel command line", kCmdline, cmdline.size());
+    record_guest_write(recorder, "the kernel command line", kCmdline, cmdline.size());
 
     BootParamsInput in;
     in.image = image;
@@ -101,7 +93,7 @@ engine::Result<std::vector<std::uint8_t>> load(engine::Recorder& recorder, Guest
     auto page = build_boot_params(in);
     if (!page) return std::unexpected(page.error());
     if (auto r = ram.write(kBootParams, *page); !r) return std::unexpected(r.error());
-    note(recorder, "the zero page (boot_params: setup header, e820 map, command line and initramfs pointers)",
+    record_guest_write(recorder, "the zero page (boot_params: setup header, e820 map, command line and initramfs pointers)",
          kBootParams, page->size());
     if (auto r = write_long_mode_tables(recorder, ram, page_tables_for(plan)); !r) return std::unexpected(r.error());
     return page;

@@ -22,15 +22,6 @@ constexpr std::uint64_t kGdt[] = {
 };
 constexpr std::uint32_t kTssSize = 0x68;  // the 64-bit TSS without its bitmap
 
-void note(engine::Recorder& recorder, const std::string& what, std::uint64_t gpa, std::size_t bytes) {
-    engine::TraceEvent event;
-    event.kind = engine::EventKind::note;
-    event.name = "VMM writes " + what + " into guest RAM";
-    event.args = {{"guest_physical", fmt::format("{:#x}", gpa)}, {"bytes", std::to_string(bytes)}};
-    event.layers = {engine::LayerId::vmm, engine::LayerId::ram};
-    event.start = recorder.now();
-    recorder.record(std::move(event));
-}
 
 engine::Result<void> put(GuestMemory& ram, std::uint64_t gpa, const void* data, std::size_t size) {
     return ram.write(gpa, {static_cast<const std::uint8_t*>(data), size});
@@ -53,6 +44,16 @@ Segment segment(std::uint16_t selector, bool code, int dpl) {
 
 }  // namespace
 
+void record_guest_write(engine::Recorder& recorder, const std::string& what, std::uint64_t gpa, std::size_t bytes) {
+    engine::TraceEvent event;
+    event.kind = engine::EventKind::note;
+    event.name = "VMM writes " + what + " into guest RAM";
+    event.args = {{"guest_physical", fmt::format("{:#x}", gpa)}, {"bytes", std::to_string(bytes)}};
+    event.layers = {engine::LayerId::vmm, engine::LayerId::ram};
+    event.start = recorder.now();
+    recorder.record(std::move(event));
+}
+
 engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMemory& ram, const LongModeLayout& l) {
     // The tables, GDT and TSS live in the first 2 MiB. Above that the
     // tables map addresses whether or not RAM backs them: without RAM there,
@@ -74,7 +75,7 @@ engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMem
              (((tss_limit >> 16) & 0xf) << 48) | (((l.tss >> 24) & 0xff) << 56);
     gdt[6] = l.tss >> 32;
     if (auto r = put(ram, l.gdt, gdt.data(), sizeof gdt); !r) return r;
-    note(recorder, "the GDT", l.gdt, sizeof gdt);
+    record_guest_write(recorder, "the GDT", l.gdt, sizeof gdt);
 
     // TSS: RSP0 for interrupts from ring 3, and an I/O bitmap whose zero
     // bits let ring 3 use ports 0-0x5ff.
@@ -84,31 +85,32 @@ engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMem
     std::memcpy(&tss[0x66], &iomap, 2);
     tss.back() = 0xff;
     if (auto r = put(ram, l.tss, tss.data(), tss.size()); !r) return r;
-    note(recorder, "the TSS and its I/O bitmap", l.tss, tss.size());
+    record_guest_write(recorder, "the TSS and its I/O bitmap", l.tss, tss.size());
 
     // Page tables.
     std::array<std::uint64_t, 512> table{};
     table[0] = l.pdpt | P | RW | u;
     table[(l.high_alias >> 39) & 0x1ff] = l.pdpt_high | P | RW | u;
     if (auto r = put(ram, l.pml4, table.data(), sizeof table); !r) return r;
-    note(recorder, "the PML4", l.pml4, sizeof table);
+    record_guest_write(recorder, "the PML4", l.pml4, sizeof table);
 
     table.fill(0);
     table[0] = l.pd | P | RW | u;
     if (auto r = put(ram, l.pdpt, table.data(), sizeof table); !r) return r;
-    note(recorder, "the PDPT", l.pdpt, sizeof table);
+    record_guest_write(recorder, "the PDPT", l.pdpt, sizeof table);
 
     table.fill(0);
     table[0] = l.pt | P | RW | u;
     table[1] = 0x200000 | P | RW | PS | u;  // one 2 MiB page
     for (std::uint64_t i = 2; i < 512 && (i << 21) < l.identity_end; ++i) table[i] = (i << 21) | P | RW | PS | u;
     if (auto r = put(ram, l.pd, table.data(), sizeof table); !r) return r;
-    note(recorder, "the PD", l.pd, sizeof table);
+    record_guest_write(recorder, "the PD", l.pd, sizeof table);
 
     table.fill(0);
     for (std::uint64_t i = l.map_page_zero ? 0 : 1; i < 512; ++i) table[i] = (i << 12) | P | RW | u;
     if (auto r = put(ram, l.pt, table.data(), sizeof table); !r) return r;
-    note(recorder, l.map_page_zero ? "the PT (4 KiB pages)" : "the PT (4 KiB pages, page 0 unmapped)", l.pt, sizeof table);
+    record_guest_write(recorder, l.map_page_zero ? "the PT (4 KiB pages)" : "the PT (4 KiB pages, page 0 unmapped)", l.pt,
+                       sizeof table);
 
     table.fill(0);
     table[(l.high_alias >> 30) & 0x1ff] = l.pd_high | P | RW | u;
@@ -116,7 +118,7 @@ engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMem
     table.fill(0);
     table[(l.high_alias >> 21) & 0x1ff] = l.high_alias_target | P | RW | PS | u;
     if (auto r = put(ram, l.pd_high, table.data(), sizeof table); !r) return r;
-    note(recorder, "the high-half PDPT and PD", l.pdpt_high, 2 * sizeof table);
+    record_guest_write(recorder, "the high-half PDPT and PD", l.pdpt_high, 2 * sizeof table);
     return {};
 }
 

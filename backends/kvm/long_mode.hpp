@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/vcpu.hpp"
@@ -55,6 +56,10 @@ inline constexpr std::uint32_t kUserPortLimit = 0x600;
 // Writes the GDT, the TSS and the page tables into `ram` (which must start
 // at guest-physical 0 and cover kMappedRam). Each table written is recorded
 // as an event of the VMM touching guest RAM.
+// Records that the VMM wrote `what` into guest RAM with plain stores (no
+// ioctl): a note on the timeline, on the VMM and RAM layers.
+void record_guest_write(engine::Recorder& recorder, const std::string& what, std::uint64_t gpa, std::size_t bytes);
+
 engine::Result<void> write_long_mode_tables(engine::Recorder& recorder, GuestMemory& ram, const LongModeLayout& layout);
 
 // KVM_SET_SREGS + KVM_SET_REGS: paging on, long mode active, CS a 64-bit
