@@ -25,10 +25,9 @@ bool glob(const std::string& pattern, const std::string& text) {
 // evidence's scope.
 std::vector<const TraceEvent*> events_in_scope(const Evidence& evidence, const std::string& step) {
     std::vector<const TraceEvent*> out;
-    if (!evidence.snapshot.events) return out;
     const int only = step.empty() ? evidence.scope_step : step_index(evidence.snapshot, step);
     if (!step.empty() && only < 0) return out;
-    for (const auto& e : *evidence.snapshot.events)
+    for (const auto& e : evidence.snapshot.events)
         if (only < 0 || e.step == only) out.push_back(&e);
     return out;
 }

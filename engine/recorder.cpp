@@ -17,10 +17,10 @@ void Recorder::record(TraceEvent event) {
         if (event.step < 0) event.step = step_;
         listener = listener_;
         if (!listener) {
-            events_.push_back(std::move(event));
+            events_.append(std::move(event));
             return;
         }
-        events_.push_back(event);
+        events_.append(event);
     }
     // Outside the lock: a listener may print or take its time.
     listener(event);
@@ -56,9 +56,9 @@ void Recorder::set_listener(Listener listener) {
     listener_ = std::move(listener);
 }
 
-std::vector<TraceEvent> Recorder::events() const {
+EventLogView Recorder::events() const {
     std::lock_guard lock(mutex_);
-    return events_;
+    return events_.view();
 }
 
 std::size_t Recorder::size() const {

@@ -3,7 +3,8 @@
 // Backends hold a Recorder& and call record() (or use a Span to time a
 // call). It is thread-safe: the vCPU thread, the watchdog and container
 // helpers may record concurrently. Listeners see each event as it happens
-// (the CLI prints them live); the Session copies the list into Snapshots.
+// (the CLI prints them live); Snapshots share the log (EventLog) rather
+// than copy it.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <vector>
 
+#include "engine/event_log.hpp"
 #include "engine/trace_event.hpp"
 
 namespace strata::engine {
@@ -40,14 +42,15 @@ public:
     void release_after(TraceEvent lead);
     void set_listener(Listener listener);
 
-    std::vector<TraceEvent> events() const;
+    // The events so far: O(1), and unchanged by later records.
+    EventLogView events() const;
     std::size_t size() const;
     // Forgets all events and restarts the clock (Session::restart).
     void clear();
 
 private:
     mutable std::mutex mutex_;
-    std::vector<TraceEvent> events_;
+    EventLog events_;
     Clock::time_point epoch_;
     int step_ = -1;
     Listener listener_;

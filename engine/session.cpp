@@ -138,10 +138,7 @@ Snapshot Session::snapshot() const {
     snap.lesson = &lesson_;
     snap.replay_label = lesson_.replay_label;
     snap.options = options_;
-    auto events = std::make_shared<std::vector<TraceEvent>>(recorder_.events());
-    for (const auto& e : *events)
-        for (LayerId l : e.layers) ++snap.layer_counts[l];
-    snap.events = std::move(events);
+    snap.events = recorder_.events();
     std::lock_guard lock(mutex_);
     snap.steps = steps_;
     snap.current_step = current_step_;

@@ -15,17 +15,11 @@ std::string_view step_status_key(StepStatus s) {
     return "";
 }
 
-std::vector<const TraceEvent*> Snapshot::events_of_step(int step) const {
-    std::vector<const TraceEvent*> out;
-    if (!events) return out;
-    for (const auto& e : *events)
-        if (e.step == step) out.push_back(&e);
-    return out;
-}
+std::vector<const TraceEvent*> Snapshot::events_of_step(int step) const { return events.of_step(step); }
 
 std::vector<LayerId> Snapshot::layers_touched(int step) const {
     std::vector<LayerId> out;
-    for (const TraceEvent* e : events_of_step(step))
+    for (const TraceEvent* e : events.of_step(step))
         for (LayerId l : e->layers)
             if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
     return out;

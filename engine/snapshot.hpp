@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/event_log.hpp"
 #include "engine/facts.hpp"
 #include "engine/lesson.hpp"
 #include "engine/trace_event.hpp"
@@ -35,7 +36,8 @@ struct LayerCheck {
 
 struct Snapshot {
     const Lesson* lesson = nullptr;
-    std::shared_ptr<const std::vector<TraceEvent>> events;
+    // The run's events up to this snapshot, shared with the recorder.
+    EventLogView events;
     std::vector<StepRecord> steps;
     int current_step = -1;  // index of the last step that ran, -1 before any
     bool finished = false;  // every step ran (done or failed)
@@ -43,7 +45,7 @@ struct Snapshot {
     Facts facts;
     std::string console;
     // Per layer, how many events touched it (all steps so far).
-    std::map<LayerId, std::size_t> layer_counts;
+    const LayerCounts& layer_counts() const { return events.layer_counts(); }
     // Set when events come from a recording rather than a live run.
     std::optional<std::string> replay_label;
     // The options the session runs with (defaults filled in): a challenge's

@@ -122,7 +122,7 @@ void label_result(const TraceEvent& e, json& args) {
 
 }  // namespace
 
-json to_chrome_trace(const std::vector<TraceEvent>& events, const Lesson& lesson) {
+json to_chrome_trace(const EventLogView& events, const Lesson& lesson) {
     constexpr int pid = 1;
     json list = json::array();
     // Metadata: the process is the lesson, each thread (track) a step.

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/error.hpp"
+#include "engine/event_log.hpp"
 #include "engine/lesson.hpp"
 #include "engine/trace_event.hpp"
 
@@ -19,6 +20,6 @@ Result<TraceEvent> event_from_json(const nlohmann::json& json);
 // after the lesson and each thread "step N: title"; each step gets one
 // span (X) enclosing its calls; an event is a span with its detail and a
 // labelled result in args, or an instant (i) when it took no time.
-nlohmann::json to_chrome_trace(const std::vector<TraceEvent>& events, const Lesson& lesson);
+nlohmann::json to_chrome_trace(const EventLogView& events, const Lesson& lesson);
 
 }  // namespace strata::engine

@@ -224,7 +224,7 @@ int run_lesson(const RunRequest& request) {
     if (!request.json) {
         const auto snap = session.snapshot();
         if (!snap.console.empty()) std::printf("Console output of the run:\n%s\n", snap.console.c_str());
-        std::printf("Lesson complete: %d steps, %zu recorded events%s.\n\n", count, snap.events->size(),
+        std::printf("Lesson complete: %d steps, %zu recorded events%s.\n\n", count, snap.events.size(),
                     playable->replay ? " (replayed)" : "");
         if (exercises)
             exercises->offer_challenges(lessons::availability(*found, report).mode == lessons::Mode::live ? found : nullptr);

@@ -65,14 +65,14 @@ Command add_trace(CLI::App& app) {
             return static_cast<int>(exit_failed);
         }
         const auto snap = session.snapshot();
-        out << engine::to_chrome_trace(*snap.events, lesson).dump(1) << "\n";
+        out << engine::to_chrome_trace(snap.events, lesson).dump(1) << "\n";
         out.flush();
         if (!out) {
             std::fprintf(stderr, "strata: cannot write %s: %s\n", options->output.c_str(), std::strerror(errno));
             return static_cast<int>(exit_failed);
         }
         std::printf("wrote %zu events to %s (open it at ui.perfetto.dev, speedscope.app or Chromium's DevTools)\n",
-                    snap.events->size(), options->output.c_str());
+                    snap.events.size(), options->output.c_str());
         if (!result) {
             std::fprintf(stderr, "strata: the lesson failed: %s\n", format_error(result.error(), {}).c_str());
             return static_cast<int>(exit_failed);

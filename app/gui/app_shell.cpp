@@ -194,10 +194,10 @@ void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
         case CommandKind::set_autoplay_speed: settings_.autoplay_steps_per_second = std::clamp(c.number, 0.1, 4.0); break;
         case CommandKind::filter_layer: timeline_.filter.layer = c.layer; break;
         case CommandKind::export_trace: {
-            if (!snapshot || !snapshot->events || !snapshot->lesson) break;
+            if (!snapshot || !snapshot->lesson) break;
             std::ofstream out(c.text);
-            out << engine::to_chrome_trace(*snapshot->events, *snapshot->lesson).dump(1) << '\n';
-            timeline_.export_message = out ? fmt::format("saved {} events to {}", snapshot->events->size(), c.text)
+            out << engine::to_chrome_trace(snapshot->events, *snapshot->lesson).dump(1) << '\n';
+            timeline_.export_message = out ? fmt::format("saved {} events to {}", snapshot->events.size(), c.text)
                                            : fmt::format("could not write {}", c.text);
             break;
         }

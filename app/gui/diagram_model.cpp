@@ -1,5 +1,7 @@
 #include "app/gui/diagram_model.hpp"
 
+#include <algorithm>
+
 namespace strata::gui {
 
 std::string_view crossing_description(CrossingKind kind) {
@@ -27,24 +29,31 @@ CrossingKind crossing_kind(const engine::TraceEvent& event) {
 DiagramModel build_diagram_model(const engine::Snapshot& snapshot) {
     DiagramModel model;
     model.step = snapshot.current_step;
-    model.counts = snapshot.layer_counts;
-    if (model.step < 0) return model;
-    for (const engine::TraceEvent* event : snapshot.events_of_step(model.step)) {
-        // Counted as Session counts the run's: once per place in the path.
-        for (engine::LayerId layer : event->layers) {
+    extend_diagram_model(model, snapshot, 0);
+    return model;
+}
+
+void extend_diagram_model(DiagramModel& model, const engine::Snapshot& snapshot, std::size_t from) {
+    model.counts = snapshot.layer_counts();
+    const engine::StepEvents* where = snapshot.events.step_events(model.step);
+    if (!where) return;
+    const std::size_t end = std::min(where->end, snapshot.events.size());
+    for (std::size_t i = std::max(from, where->first); i < end; ++i) {
+        const engine::TraceEvent& event = snapshot.events[i];
+        if (event.step != model.step) continue;
+        // Counted as the event log counts the run's: once per place in the path.
+        for (engine::LayerId layer : event.layers) {
             model.lit.insert(layer);
             ++model.step_counts[layer];
         }
-        if (!event->layers.empty()) model.crossings.push_back({event, crossing_kind(*event), event->layers});
+        if (!event.layers.empty()) model.crossings.push_back({&event, crossing_kind(event), event.layers});
     }
-    return model;
 }
 
 std::vector<const engine::TraceEvent*> events_touching(const engine::Snapshot& snapshot, engine::LayerId layer,
                                                        std::size_t limit) {
     std::vector<const engine::TraceEvent*> out;
-    if (!snapshot.events) return out;
-    for (auto it = snapshot.events->rbegin(); it != snapshot.events->rend() && out.size() < limit; ++it)
+    for (auto it = snapshot.events.rbegin(); it != snapshot.events.rend() && out.size() < limit; ++it)
         if (it->touches(layer)) out.push_back(&*it);
     return out;
 }

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <set>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -26,7 +27,7 @@ std::string_view crossing_description(CrossingKind kind);
 struct Crossing {
     const engine::TraceEvent* event = nullptr;
     CrossingKind kind = CrossingKind::other;
-    std::vector<engine::LayerId> path;
+    std::span<const engine::LayerId> path;  // the event's own list, not a copy
 };
 
 struct DiagramModel {
@@ -41,6 +42,11 @@ struct DiagramModel {
 
 CrossingKind crossing_kind(const engine::TraceEvent& event);
 DiagramModel build_diagram_model(const engine::Snapshot& snapshot);
+// Adds to `model` the events of its step from position `from` of the log
+// on, and takes the run's counts afresh: a view that saw the log at
+// `from` events catches up without looking at the rest again. The events
+// must outlive the model (it points at them).
+void extend_diagram_model(DiagramModel& model, const engine::Snapshot& snapshot, std::size_t from);
 // Events of the run that touched `layer`, most recent first, at most `limit`.
 std::vector<const engine::TraceEvent*> events_touching(const engine::Snapshot& snapshot, engine::LayerId layer,
                                                        std::size_t limit);

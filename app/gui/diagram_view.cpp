@@ -132,7 +132,8 @@ void node_tooltip(const engine::Snapshot* snapshot, const std::map<engine::Layer
     const auto events = snapshot ? events_touching(*snapshot, layer, 12) : std::vector<const engine::TraceEvent*>{};
     if (events.empty()) ImGui::TextUnformatted("No recorded event touched this layer yet.");
     else {
-        const std::size_t total = snapshot->layer_counts.count(layer) ? snapshot->layer_counts.at(layer) : 0;
+        const auto& run_counts = snapshot->layer_counts();
+        const std::size_t total = run_counts.count(layer) ? run_counts.at(layer) : 0;
         const std::size_t this_step = step_counts.count(layer) ? step_counts.at(layer) : 0;
         ImGui::Text("%zu in this step, %zu in the whole run so far; the latest:", this_step, total);
         for (const engine::TraceEvent* e : events)
@@ -148,6 +149,49 @@ void node_tooltip(const engine::Snapshot* snapshot, const std::map<engine::Layer
 // pixel left of the pen and would be cut there.
 void push_text_clip(ImDrawList* dl, const ImRect& r) {
     dl->PushClipRect(ImVec2(r.Min.x - 1, r.Min.y), ImVec2(r.Max.x + 1, r.Max.y), true);
+}
+
+// The model of the snapshot's current step, brought up to date with the
+// events recorded since the last frame (or made afresh for another run or
+// step).
+const ModelCache& current_model(const engine::Snapshot* snapshot, ModelCache& cache) {
+    if (!snapshot) {
+        cache = {};
+        return cache;
+    }
+    const engine::EventLogView& events = snapshot->events;
+    if (cache.log != events.log_id() || cache.step != snapshot->current_step || cache.seen > events.size()) {
+        cache = {};
+        cache.log = events.log_id();
+        cache.step = snapshot->current_step;
+        cache.model.step = snapshot->current_step;
+    }
+    const std::size_t first_new = cache.model.crossings.size();
+    extend_diagram_model(cache.model, *snapshot, cache.seen);
+    cache.seen = events.size();
+    cache.events = events;
+    for (std::size_t i = first_new; i < cache.model.crossings.size(); ++i)
+        for (const Hop& h : hops_of(cache.model.crossings[i])) {
+            const auto at = std::find(cache.hops.begin(), cache.hops.end(), h);
+            const auto index = static_cast<std::size_t>(at - cache.hops.begin());
+            if (at == cache.hops.end()) {
+                cache.hops.push_back(h);
+                cache.takers.emplace_back();
+            }
+            // A path may take one hop twice (down and back up): once is enough.
+            if (cache.takers[index].empty() || cache.takers[index].back() != i) cache.takers[index].push_back(i);
+        }
+    return cache;
+}
+
+// The last of the first `shown` crossings that took `hop`, if any.
+std::optional<std::size_t> latest_taker(const ModelCache& cache, const Hop& hop, std::size_t shown) {
+    const auto at = std::find(cache.hops.begin(), cache.hops.end(), hop);
+    if (at == cache.hops.end()) return std::nullopt;
+    const auto& takers = cache.takers[static_cast<std::size_t>(at - cache.hops.begin())];
+    const auto after = std::lower_bound(takers.begin(), takers.end(), shown);
+    if (after == takers.begin()) return std::nullopt;
+    return *std::prev(after);
 }
 
 }  // namespace
@@ -176,7 +220,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
 
-    const DiagramModel model = snapshot ? build_diagram_model(*snapshot) : DiagramModel{};
+    const ModelCache& cached = current_model(snapshot, state.model);
+    const DiagramModel& model = cached.model;
 
     // Restart the animation when the step (or lesson) changes.
     const engine::Lesson* lesson = snapshot ? snapshot->lesson : nullptr;
@@ -339,10 +384,10 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     // 3. Crossings: each distinct hop of the step is one routed wire; an
     // event's path is its hops' wires one after the other.
     const engine::TraceEvent* highlighted = nullptr;
-    if (state.highlight && snapshot && snapshot->events)
-        for (const engine::TraceEvent& e : *snapshot->events)
-            if (e.sequence == *state.highlight && !e.layers.empty()) highlighted = &e;
-    std::vector<Hop> hops = hops_of(model.crossings);
+    if (state.highlight && snapshot)
+        if (const engine::TraceEvent* e = snapshot->events.find_sequence(*state.highlight); e && !e->layers.empty())
+            highlighted = e;
+    std::vector<Hop> hops = cached.hops;
     if (highlighted)
         for (const Hop& h : hops_of(Crossing{highlighted, crossing_kind(*highlighted), highlighted->layers}))
             if (std::find(hops.begin(), hops.end(), h) == hops.end()) hops.push_back(h);
@@ -367,10 +412,8 @@ Commands diagram_view(const engine::Snapshot* snapshot, const DiagramLayout& lay
     const std::size_t active = animating ? static_cast<std::size_t>(t / slice) : model.crossings.size();
     // Each wire in the colour of the latest event that took it so far.
     std::vector<const engine::TraceEvent*> latest(cache.routes.size(), nullptr);
-    for (std::size_t i = 0; i < model.crossings.size() && i < active; ++i)
-        for (const Hop& h : hops_of(model.crossings[i]))
-            for (std::size_t k = 0; k < cache.routes.size(); ++k)
-                if (cache.routes[k].hop == h) latest[k] = model.crossings[i].event;
+    for (std::size_t k = 0; k < cache.routes.size(); ++k)
+        if (const auto taker = latest_taker(cached, cache.routes[k].hop, active)) latest[k] = model.crossings[*taker].event;
     for (std::size_t k = 0; k < cache.routes.size(); ++k) {
         if (!latest[k]) continue;
         const auto pts = wire_points(cache.routes[k], m);

@@ -31,8 +31,22 @@ struct RouteCache {
     std::vector<Route> routes;
 };
 
+// The current step's model and, for each hop its events take, which of
+// them take it (ascending): kept from frame to frame and extended with the
+// events recorded since, so a frame costs what it draws, not the length of
+// the run. `events` keeps the events the model points at alive.
+struct ModelCache {
+    std::uint64_t log = 0;
+    int step = -2;
+    std::size_t seen = 0;  // events of the log looked at so far
+    engine::EventLogView events;
+    DiagramModel model;
+    std::vector<Hop> hops;                          // distinct, in first-taken order
+    std::vector<std::vector<std::size_t>> takers;   // per hop: indices into model.crossings
+};
+
 // What the view keeps between frames: the animation clock, the badges'
-// choice and the routed wires.
+// choice, the model and the routed wires.
 struct DiagramViewState {
     const engine::Lesson* lesson = nullptr;
     int step = -2;             // the step the animation is for
@@ -46,6 +60,7 @@ struct DiagramViewState {
     // Badges count this step's events; the legend (a click) switches them
     // to the whole run so far.
     bool cumulative = false;
+    ModelCache model;
     RouteCache routes;
 };
 

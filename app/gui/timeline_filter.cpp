@@ -27,11 +27,16 @@ bool TimelineFilter::matches(const engine::TraceEvent& event, int current_step) 
            contains_folded(event.detail, search);
 }
 
-std::vector<std::size_t> filter_events(const std::vector<engine::TraceEvent>& events, const TimelineFilter& filter,
+void filter_events_from(const engine::EventLogView& events, const TimelineFilter& filter, int current_step,
+                        std::size_t from, std::vector<std::size_t>& out) {
+    for (std::size_t i = from; i < events.size(); ++i)
+        if (filter.matches(events[i], current_step)) out.push_back(i);
+}
+
+std::vector<std::size_t> filter_events(const engine::EventLogView& events, const TimelineFilter& filter,
                                        int current_step) {
     std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < events.size(); ++i)
-        if (filter.matches(events[i], current_step)) out.push_back(i);
+    filter_events_from(events, filter, current_step, 0, out);
     return out;
 }
 

@@ -80,7 +80,7 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Set by clicking a node in the diagram; click to clear.");
     }
     same_line_if_room(button_width("Export…"));
-    const bool can_export = snapshot && snapshot->events && !snapshot->events->empty();
+    const bool can_export = snapshot && !snapshot->events.empty();
     if (!can_export) ImGui::BeginDisabled();
     if (ImGui::Button("Export…")) ImGui::OpenPopup("export-trace");
     if (!can_export) ImGui::EndDisabled();
@@ -106,6 +106,27 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
     return commands;
 }
 
+// One line per event that passes the filter, and for a failed call a
+// second line saying why (cut to the row, whole on hover). Only events
+// recorded since the last frame are looked at, unless what decides which
+// rows show has changed.
+const std::vector<TimelineLine>& table_lines(const engine::Snapshot& snapshot, TimelineViewState& state) {
+    TimelineLines& cache = state.lines;
+    const engine::EventLogView& events = snapshot.events;
+    if (cache.log != events.log_id() || !(cache.filter == state.filter) || cache.current_step != snapshot.current_step ||
+        cache.filtered > events.size())
+        cache = {events.log_id(), state.filter, snapshot.current_step, 0, 0, {}};
+    std::vector<std::size_t> rows;
+    filter_events_from(events, state.filter, snapshot.current_step, cache.filtered, rows);
+    cache.filtered = events.size();
+    cache.rows += rows.size();
+    for (const std::size_t r : rows) {
+        cache.lines.push_back({r, false});
+        if (events[r].failed() && !events[r].detail.empty()) cache.lines.push_back({r, true});
+    }
+    return cache.lines;
+}
+
 }  // namespace
 
 Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state) {
@@ -113,13 +134,13 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     state.rows_shown = 0;
     state.hovered.reset();
     state.call_width.reset();
-    if (!snapshot || !snapshot->events) {
+    if (!snapshot) {
         ImGui::TextDisabled("Pick a lesson and press Step: every real call it makes appears here.");
         return commands;
     }
-    const auto& events = *snapshot->events;
-    const auto rows = filter_events(events, state.filter, snapshot->current_step);
-    state.rows_shown = rows.size();
+    const auto& events = snapshot->events;
+    const std::vector<TimelineLine>& lines = table_lines(*snapshot, state);
+    state.rows_shown = state.lines.rows;
     const bool follow = events.size() > state.seen_events;
     state.seen_events = events.size();
 
@@ -172,24 +193,11 @@ Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette,
     }
     ImGui::TableHeadersRow();
 
-    // One line per event, and for a failed call a second line saying why
-    // (cut to the row, whole on hover): ImGuiListClipper needs rows of one
-    // height, or the last rows could not be scrolled to.
-    struct Line {
-        std::size_t event;
-        bool why;
-    };
-    std::vector<Line> lines;
-    lines.reserve(rows.size());
-    for (const std::size_t r : rows) {
-        lines.push_back({r, false});
-        if (events[r].failed() && !events[r].detail.empty()) lines.push_back({r, true});
-    }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(lines.size()));
     while (clipper.Step()) {
         for (int l = clipper.DisplayStart; l < clipper.DisplayEnd; ++l) {
-            const Line& line = lines[static_cast<std::size_t>(l)];
+            const TimelineLine& line = lines[static_cast<std::size_t>(l)];
             const engine::TraceEvent& e = events[line.event];
             ImGui::TableNextRow();
             if (e.step == snapshot->current_step && e.step >= 0)

@@ -15,6 +15,26 @@
 
 namespace strata::gui {
 
+// One line of the table: an event, or under a failed call the line saying
+// why (ImGuiListClipper needs lines of one height).
+struct TimelineLine {
+    std::size_t event;
+    bool why;
+};
+
+// The table's lines, kept from frame to frame: a frame filters only the
+// events recorded since the one before, so a run of 100 000 events costs a
+// frame what the rows on screen cost. Made afresh when the run (its event
+// log), the filter or the current step changes.
+struct TimelineLines {
+    std::uint64_t log = 0;
+    TimelineFilter filter;
+    int current_step = -2;
+    std::size_t filtered = 0;  // events looked at so far
+    std::size_t rows = 0;      // events that matched
+    std::vector<TimelineLine> lines;
+};
+
 struct TimelineViewState {
     TimelineFilter filter;
     std::string export_path = "strata-trace.json";
@@ -25,6 +45,7 @@ struct TimelineViewState {
     // The event under the mouse (its sequence number): the diagram draws
     // its path, whichever step it belongs to.
     std::optional<std::uint64_t> hovered;
+    TimelineLines lines;
 };
 
 Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state);

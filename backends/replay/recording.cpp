@@ -36,7 +36,7 @@ Recording record_session(const std::vector<engine::Snapshot>& after_each_step, c
     if (after_each_step.empty()) return r;
     const auto& last = after_each_step.back();
     r.lesson_id = last.lesson ? last.lesson->id : "";
-    r.events = last.events ? *last.events : std::vector<engine::TraceEvent>{};
+    r.events = last.events.to_vector();
     for (std::size_t i = 0; i < after_each_step.size() && i < last.steps.size(); ++i) {
         const auto& s = last.steps[i];
         if (s.status == engine::StepStatus::pending) break;

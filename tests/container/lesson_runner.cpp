@@ -39,7 +39,7 @@ json run_here(const std::string& id) {
         if (!r) out["error"] = r.error().describe() + " | hint: " + r.error().hint;
         const auto snap = session.snapshot();
         json events = json::array(), failed = json::array(), problems = json::array();
-        for (const auto& e : *snap.events) {
+        for (const auto& e : snap.events) {
             events.push_back(e.name);
             if (e.failed()) failed.push_back(e.name);
         }

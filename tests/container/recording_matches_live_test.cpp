@@ -134,7 +134,7 @@ TEST_CASE("Every shipped container recording still matches a live run of its les
             (void)session.run_to_end();  // a recorded failure must fail the same way
             const auto live = session.snapshot();
             const auto recorded_shape = tests::recording_shape(recording->events, leeway);
-            const auto difference = tests::first_difference(recorded_shape, tests::recording_shape(*live.events, leeway));
+            const auto difference = tests::first_difference(recorded_shape, tests::recording_shape(live.events.to_vector(), leeway));
             INFO(difference);
             CHECK(difference.empty());
             CHECK(recorded_shape.size() == recording->events.size());  // nothing was folded away

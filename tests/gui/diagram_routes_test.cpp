@@ -154,13 +154,10 @@ gui::Palette palette() {
 engine::Snapshot snapshot_of(const replay::Recording& rec, const engine::Lesson& lesson, int step) {
     engine::Snapshot snap;
     snap.lesson = &lesson;
-    auto events = std::make_shared<std::vector<engine::TraceEvent>>();
+    std::vector<engine::TraceEvent> events;
     for (const auto& e : rec.events)
-        if (e.step <= step) {
-            events->push_back(e);
-            for (LayerId l : e.layers) ++snap.layer_counts[l];
-        }
-    snap.events = events;
+        if (e.step <= step) events.push_back(e);
+    snap.events = engine::event_log_of(std::move(events));
     snap.current_step = step;
     return snap;
 }

@@ -65,7 +65,7 @@ TEST_CASE("Each event of the step becomes a crossing that follows its layers in 
     CHECK(model.crossings[0].kind == gui::CrossingKind::into_kernel);
     CHECK(model.crossings[1].kind == gui::CrossingKind::vm_entry);
     CHECK(model.crossings[2].kind == gui::CrossingKind::vm_exit);
-    CHECK(model.crossings[2].path ==
+    CHECK(std::vector<LayerId>(model.crossings[2].path.begin(), model.crossings[2].path.end()) ==
           std::vector<LayerId>{LayerId::guest_program, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm});
     SECTION("counters count every event of the run, per layer") {
         CHECK(model.counts.at(LayerId::kvm) == 3);
@@ -86,7 +86,7 @@ TEST_CASE("VM exits KVM kept are drawn apart from exits to the VMM: a path that 
     kept.name = "VM exits KVM handled itself";
     kept.layers = {LayerId::cpu_virt, LayerId::kvm};
     engine::Snapshot snap;
-    snap.events = std::make_shared<const std::vector<engine::TraceEvent>>(std::vector{back, kept});
+    snap.events = engine::event_log_of({back, kept});
     snap.current_step = 0;
 
     const auto model = gui::build_diagram_model(snap);
@@ -356,5 +356,58 @@ TEST_CASE("Each layer has one colour, its stratum's, in the diagram and the time
         const ImU32 colour = gui::layer_colour(p, layer);
         CHECK(colour == p.stratum_accent[static_cast<int>(engine::layer_info(layer).stratum)]);
         CHECK(tests::HeadlessImGui::drew_colour_in(rect.Min, rect.Max, colour));
+    }
+}
+
+TEST_CASE("While a step streams events, the diagram extends its model and draws what a fresh view draws",
+          "[gui][diagram]") {
+    tests::HeadlessImGui imgui;
+    const auto l = layout();
+    const auto p = palette();
+    engine::EventLog log;
+    engine::Snapshot snap;
+    snap.current_step = 1;
+    gui::DiagramViewState state;
+    state.still = true;
+    gui::DiagramFrame frame;
+    std::uint64_t next = 0;
+    auto add = [&](int step, std::vector<LayerId> layers, engine::EventKind kind) {
+        engine::TraceEvent e;
+        e.sequence = next++;
+        e.step = step;
+        e.kind = kind;
+        e.name = "event";
+        e.layers = std::move(layers);
+        log.append(std::move(e));
+    };
+    add(0, {LayerId::vmm, LayerId::kvm}, engine::EventKind::ioctl);  // another step's: not drawn
+    for (int round = 0; round < 4; ++round) {
+        for (int i = 0; i < 100; ++i)
+            add(1, {LayerId::guest_program, LayerId::cpu_virt, LayerId::kvm, LayerId::vmm}, engine::EventKind::vm_exit);
+        if (round == 2) add(1, {LayerId::vmm, LayerId::kvm}, engine::EventKind::ioctl);
+        snap.events = log.view();
+        frame = {};
+        imgui.frame([&] { gui::diagram_view(&snap, l, p, state, std::nullopt, 1.0, &frame); });
+    }
+    CHECK(state.model.seen == 402);
+    CHECK(state.model.model.crossings.size() == 401);
+    CHECK(state.model.model.step_counts.at(LayerId::vmm) == 401);
+    CHECK(state.model.model.counts.at(LayerId::vmm) == 402);
+
+    gui::DiagramViewState fresh_state;
+    fresh_state.still = true;
+    gui::DiagramFrame fresh;
+    imgui.frame([&] { gui::diagram_view(&snap, l, p, fresh_state, std::nullopt, 1.0, &fresh); });
+    CHECK(state.model.hops == fresh_state.model.hops);
+    CHECK(state.model.takers == fresh_state.model.takers);
+    REQUIRE(frame.wires.size() == fresh.wires.size());
+    CHECK(frame.wires.size() == state.model.hops.size());
+    CHECK(frame.counters == fresh.counters);
+
+    SECTION("the model is the pure function's") {
+        const auto model = gui::build_diagram_model(snap);
+        CHECK(model.crossings.size() == state.model.model.crossings.size());
+        CHECK(model.lit == state.model.model.lit);
+        CHECK(model.step_counts == state.model.model.step_counts);
     }
 }

@@ -184,7 +184,7 @@ TEST_CASE("Hovering a timeline row draws that event's path in the diagram", "[gu
     imgui.frame([&] { gui::timeline_view(&snap, p, timeline); });
     REQUIRE(timeline.hovered);
     const engine::TraceEvent* hovered = nullptr;
-    for (const auto& e : *snap.events)
+    for (const auto& e : snap.events)
         if (e.sequence == *timeline.hovered) hovered = &e;
     REQUIRE(hovered);
     CHECK(hovered->step == 0);  // not the current step: its path is not drawn otherwise

@@ -48,8 +48,8 @@ TEST_CASE("A lesson that cannot run live opens as the replay of its recording", 
     auto end = controller.snapshot();
     REQUIRE(end->finished);
     for (const auto& s : end->steps) CHECK(s.status == engine::StepStatus::done);
-    REQUIRE_FALSE(end->events->empty());
-    for (const auto& e : *end->events) CHECK(e.replayed);
+    REQUIRE_FALSE(end->events.empty());
+    for (const auto& e : end->events) CHECK(e.replayed);
 
     SECTION("the replay lesson outlives the session for snapshots still shown") {
         controller.submit({gui::CommandKind::select_lesson, "container/uts"});

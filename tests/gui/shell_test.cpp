@@ -41,7 +41,7 @@ TEST_CASE("The controller runs steps on its worker and publishes snapshots", "[g
     auto snap = controller.snapshot();
     REQUIRE(snap);
     CHECK(snap->current_step == 1);
-    CHECK(snap->events->size() == 4);
+    CHECK(snap->events.size() == 4);
     CHECK(wakes > 0);
 
     controller.submit({gui::CommandKind::step_back});

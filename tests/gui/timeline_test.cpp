@@ -16,7 +16,7 @@ using engine::LayerId;
 
 TEST_CASE("The timeline filter keeps exactly the matching events", "[gui][timeline]") {
     const auto snap = tests::fixture_snapshot(4);  // 6 events, the last failed
-    const auto& events = *snap.events;
+    const auto& events = snap.events;
     REQUIRE(events.size() == 6);
     gui::TimelineFilter filter;
     SECTION("no filter keeps everything") { CHECK(gui::filter_events(events, filter, snap.current_step).size() == 6); }
@@ -146,4 +146,63 @@ TEST_CASE("A narrow, large-type timeline wraps its toolbar: every control can be
     CHECK(hovered.count(this_step));
     CHECK(hovered.count(failed));
     CHECK(hovered.count(export_button));
+}
+
+namespace {
+
+engine::TraceEvent streamed_event(std::uint64_t sequence, bool failed) {
+    engine::TraceEvent e;
+    e.sequence = sequence;
+    e.step = 0;
+    e.kind = engine::EventKind::vm_exit;
+    e.name = failed ? "ioctl(KVM_RUN)" : "exit: IO out port 0x3f8";
+    e.layers = {LayerId::cpu_virt, LayerId::kvm, LayerId::vmm};
+    if (failed) {
+        e.error = 4;
+        e.detail = "interrupted";
+    }
+    return e;
+}
+
+}  // namespace
+
+TEST_CASE("While a step streams events, each frame adds only the new rows, and they are the rows a fresh view shows",
+          "[gui][timeline]") {
+    tests::HeadlessImGui imgui;
+    ImGuiStyle style;
+    const auto palette = gui::make_theme("dark", style).palette;
+    engine::EventLog log;
+    engine::Snapshot snap;
+    snap.current_step = 0;
+    gui::TimelineViewState state;
+    std::uint64_t next = 0;
+    for (int frame = 0; frame < 5; ++frame) {
+        for (int i = 0; i < 300; ++i, ++next) log.append(streamed_event(next, next % 7 == 0));
+        snap.events = log.view();
+        imgui.frame([&] { gui::timeline_view(&snap, palette, state); });
+    }
+    CHECK(state.lines.filtered == 1500);  // each frame looked at its 300 new events only
+    gui::TimelineViewState fresh;
+    imgui.frame([&] { gui::timeline_view(&snap, palette, fresh); });
+    CHECK(state.rows_shown == 1500);
+    REQUIRE(state.lines.lines.size() == fresh.lines.lines.size());
+    CHECK(state.lines.lines.size() == 1500 + 215);  // every 7th failed, with its "why" line
+    bool same = true;
+    for (std::size_t i = 0; i < fresh.lines.lines.size(); ++i)
+        same = same && state.lines.lines[i].event == fresh.lines.lines[i].event &&
+               state.lines.lines[i].why == fresh.lines.lines[i].why;
+    CHECK(same);
+
+    SECTION("a changed filter starts the rows afresh") {
+        state.filter.failed_only = true;
+        imgui.frame([&] { gui::timeline_view(&snap, palette, state); });
+        CHECK(state.rows_shown == 215);
+    }
+    SECTION("another run's log starts them afresh too") {
+        engine::EventLog other;
+        other.append(streamed_event(0, false));
+        snap.events = other.view();
+        imgui.frame([&] { gui::timeline_view(&snap, palette, state); });
+        CHECK(state.rows_shown == 1);
+    }
 }

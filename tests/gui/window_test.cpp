@@ -406,7 +406,7 @@ TEST_CASE("Clicking a diagram node in a real window filters the timeline", "[gui
     // visibly narrow the timeline.
     std::optional<engine::LayerId> layer;
     std::size_t touching = 0;
-    for (const auto& [candidate, count] : snap.layer_counts)
+    for (const auto& [candidate, count] : snap.layer_counts())
         if (count > 0 && count < all_rows && (!layer || count < touching)) {
             layer = candidate;
             touching = count;

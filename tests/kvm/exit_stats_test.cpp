@@ -114,7 +114,7 @@ TEST_CASE("Without an irqchip, the HLT is a VM exit KVM returns to the VMM", "[k
         CHECK(kept[0]->sequence > of_kind(snap, run, EventKind::vm_exit).back()->sequence);  // after the last exit
         // The statistics fd was opened with the vCPU, and recorded.
         bool stats_fd = false;
-        for (const auto& e : *snap.events)
+        for (const auto& e : snap.events)
             if (e.name == "ioctl(KVM_GET_STATS_FD)" && !e.failed()) stats_fd = true;
         CHECK(stats_fd);
     }

@@ -22,7 +22,7 @@ const engine::Lesson& hello_lesson() {
     return *lesson;
 }
 
-std::vector<std::string> names_of_kind(const std::vector<engine::TraceEvent>& events, EventKind kind) {
+std::vector<std::string> names_of_kind(const engine::EventLogView& events, EventKind kind) {
     std::vector<std::string> names;
     for (const auto& e : events)
         if (e.kind == kind) names.push_back(e.name);
@@ -42,21 +42,21 @@ TEST_CASE("vm/hello-kvm runs for real: the guest prints through VM exits and hal
         SECTION("the guest's bytes reached the console, one port-I/O exit each") {
             CHECK(snap.console == "Hello from the guest!\n");
             std::size_t io_exits = 0, outputs = 0;
-            for (const auto& e : *snap.events) {
+            for (const auto& e : snap.events) {
                 if (e.kind == EventKind::vm_exit && e.name == "exit: IO out port 0x3f8") ++io_exits;
                 if (e.kind == EventKind::guest_output) ++outputs;
             }
             CHECK(io_exits == snap.console.size());
             CHECK(outputs == snap.console.size());
             // Each byte is listed right after the exit that carried it.
-            for (std::size_t i = 1; i < snap.events->size(); ++i)
-                if ((*snap.events)[i].kind == EventKind::guest_output)
-                    CHECK((*snap.events)[i - 1].name == "exit: IO out port 0x3f8");
-            CHECK(snap.events->back().name == "ioctl(KVM_GET_REGS)");  // read after the stop
+            for (std::size_t i = 1; i < snap.events.size(); ++i)
+                if ((snap.events)[i].kind == EventKind::guest_output)
+                    CHECK((snap.events)[i - 1].name == "exit: IO out port 0x3f8");
+            CHECK(snap.events.back().name == "ioctl(KVM_GET_REGS)");  // read after the stop
         }
 
         SECTION("the lesson made the KVM calls in the order the lesson teaches") {
-            const auto ioctls = names_of_kind(*snap.events, EventKind::ioctl);
+            const auto ioctls = names_of_kind(snap.events, EventKind::ioctl);
             // With the vCPU, strata asks whether KVM keeps statistics and,
             // where it does, opens the vCPU's (exit_stats_test.cpp).
             const bool stats = std::find(ioctls.begin(), ioctls.end(), "ioctl(KVM_GET_STATS_FD)") != ioctls.end();
@@ -68,11 +68,11 @@ TEST_CASE("vm/hello-kvm runs for real: the guest prints through VM exits and hal
                 expected_prefix.push_back(call);
             REQUIRE(ioctls.size() >= expected_prefix.size());
             CHECK(std::vector<std::string>(ioctls.begin(), ioctls.begin() + expected_prefix.size()) == expected_prefix);
-            const auto syscalls = names_of_kind(*snap.events, EventKind::syscall);
+            const auto syscalls = names_of_kind(snap.events, EventKind::syscall);
             CHECK(syscalls == std::vector<std::string>{"openat(/dev/kvm)", "mmap(guest RAM)", "mmap(kvm_run)"});
             // One KVM_RUN per exit: 22 bytes + the HLT.
-            CHECK(names_of_kind(*snap.events, EventKind::vm_entry).size() == snap.console.size() + 1);
-            const auto exits = names_of_kind(*snap.events, EventKind::vm_exit);
+            CHECK(names_of_kind(snap.events, EventKind::vm_entry).size() == snap.console.size() + 1);
+            const auto exits = names_of_kind(snap.events, EventKind::vm_exit);
             REQUIRE_FALSE(exits.empty());
             CHECK(exits.back() == "exit: HLT");
         }
@@ -133,7 +133,7 @@ TEST_CASE("A guest that triple-faults is reported as a shutdown", "[kvm]") {
         CHECK((shutdown || watchdog));
         const auto snap = session.snapshot();
         bool saw_shutdown_exit = false;
-        for (const auto& e : *snap.events) saw_shutdown_exit |= e.name == "exit: SHUTDOWN (triple fault)";
+        for (const auto& e : snap.events) saw_shutdown_exit |= e.name == "exit: SHUTDOWN (triple fault)";
         CHECK(saw_shutdown_exit == shutdown);
     }
     CHECK_NO_LEAKS(before);
@@ -166,7 +166,7 @@ TEST_CASE("Restart releases the VM and runs the lesson again from scratch", "[kv
         engine::Session session(hello_lesson());
         REQUIRE(session.run_to_end());
         session.restart();
-        CHECK(session.snapshot().events->empty());
+        CHECK(session.snapshot().events.empty());
         REQUIRE(session.run_to_end());
         CHECK(session.snapshot().console == "Hello from the guest!\n");
     }

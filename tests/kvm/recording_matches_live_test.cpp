@@ -81,13 +81,13 @@ TEST_CASE("Every shipped VM recording still matches a live run of its lesson", "
             const auto recorded_calls = tests::recording_shape(recording->events, calls_only);
             CHECK_FALSE(recorded_calls.empty());  // there was something to compare
             const auto call_difference =
-                tests::first_difference(recorded_calls, tests::recording_shape(*live.events, calls_only));
+                tests::first_difference(recorded_calls, tests::recording_shape(live.events.to_vector(), calls_only));
             INFO(call_difference);
             CHECK(call_difference.empty());
             if (same_kind) {
                 const auto leeway = leeway_for(lesson_id);
                 const auto difference = tests::first_difference(tests::recording_shape(recording->events, leeway),
-                                                                tests::recording_shape(*live.events, leeway));
+                                                                tests::recording_shape(live.events.to_vector(), leeway));
                 INFO(difference);
                 CHECK(difference.empty());
             }

@@ -46,7 +46,7 @@ TEST_CASE("A Chrome trace has the fields viewers need, metadata, step spans and 
     exits.result = 1350;
     const std::vector<engine::TraceEvent> events = {event(0, "open", 10, 2), event(0, "note", 14, 0),
                                                     event(1, "mount", 30, 4, EPERM), exits};
-    const json trace = engine::to_chrome_trace(events, lesson);
+    const json trace = engine::to_chrome_trace(engine::event_log_of(events), lesson);
     REQUIRE(trace.contains("traceEvents"));
     const auto& list = trace["traceEvents"];
 

@@ -155,12 +155,12 @@ TEST_CASE("A replayed lesson re-emits the recorded events, flagged, with the sam
     engine::Session session(replayed);
     REQUIRE(session.run_to_end());
     const auto snap = session.snapshot();
-    REQUIRE(snap.events->size() == recording->events.size());
-    for (std::size_t i = 0; i < snap.events->size(); ++i) {
-        CHECK((*snap.events)[i].replayed);
-        CHECK((*snap.events)[i].name == recording->events[i].name);
-        CHECK((*snap.events)[i].layers == recording->events[i].layers);
-        CHECK((*snap.events)[i].step == recording->events[i].step);
+    REQUIRE(snap.events.size() == recording->events.size());
+    for (std::size_t i = 0; i < snap.events.size(); ++i) {
+        CHECK((snap.events)[i].replayed);
+        CHECK((snap.events)[i].name == recording->events[i].name);
+        CHECK((snap.events)[i].layers == recording->events[i].layers);
+        CHECK((snap.events)[i].step == recording->events[i].step);
     }
     CHECK(snap.console == recording->steps.back().console);
     CHECK(snap.steps[1].summary == "did ioctl(KVM_RUN)");
@@ -278,7 +278,7 @@ TEST_CASE("A replay shows the recorded run's clock, not the time the learner spe
     // The learner reads the step's text before pressing Enter.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     REQUIRE(session.step());
-    const auto events = *session.snapshot().events;
+    const auto events = session.snapshot().events;
     REQUIRE(events.size() == 2);
     CHECK(events[0].start == std::chrono::milliseconds(1));
     CHECK(events[1].start == std::chrono::milliseconds(6));

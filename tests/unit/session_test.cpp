@@ -59,8 +59,8 @@ TEST_CASE("A session runs steps in order and records their events", "[unit][engi
     CHECK(snap.current_step == 0);
     CHECK(snap.steps[0].status == StepStatus::done);
     CHECK(snap.steps[0].summary == "first");
-    REQUIRE(snap.events->size() == 1);
-    CHECK(snap.events->at(0).step == 0);
+    REQUIRE(snap.events.size() == 1);
+    CHECK(snap.events[0].step == 0);
     CHECK(snap.check_layers(0).ok());
 
     REQUIRE(session.step());
@@ -76,7 +76,7 @@ TEST_CASE("A session runs steps in order and records their events", "[unit][engi
         session.restart();
         CHECK(live == 1);
         snap = session.snapshot();
-        CHECK(snap.events->empty());
+        CHECK(snap.events.empty());
         CHECK(snap.current_step == -1);
         CHECK(session.next_step() == 0);
     }
@@ -84,7 +84,7 @@ TEST_CASE("A session runs steps in order and records their events", "[unit][engi
         REQUIRE(session.step_back());
         snap = session.snapshot();
         CHECK(snap.current_step == 0);
-        CHECK(snap.events->size() == 1);
+        CHECK(snap.events.size() == 1);
     }
 }
 

@@ -73,7 +73,7 @@ TEST_CASE("Every shipped variant recording was made with the options its name sa
         engine::Session session(replayed);
         (void)session.run_to_end();
         const auto snap = session.snapshot();
-        CHECK(snap.events->size() == shared->events.size());
+        CHECK(snap.events.size() == shared->events.size());
         for (std::size_t i = 0; i < shared->steps.size(); ++i) CHECK(snap.steps[i].status == shared->steps[i].status);
     }
     // The lesson texts invite these; a replay must be able to show them.
@@ -102,7 +102,7 @@ TEST_CASE("Every shipped recording loads and replays to the end as its run ended
         INFO((result ? std::string() : result.error().describe()));
         CHECK(result);
         const auto snap = session.snapshot();
-        CHECK(snap.events->size() == shared->events.size());
+        CHECK(snap.events.size() == shared->events.size());
         for (int i = 0; i < static_cast<int>(lesson.steps.size()); ++i) {
             CAPTURE(lesson.steps[i].id);
             const auto check = snap.check_layers(i);
