@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/exit_dispatch.hpp"
+#include "backends/kvm/exit_event.hpp"
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/real_mode.hpp"
 #include "backends/kvm/system.hpp"
@@ -62,13 +62,7 @@ engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
         if (auto r = vcpu->enter(); !r) return std::unexpected(r.error());
         // strata's cost of an exit includes decoding and recording it.
         kvm::Devices devices;
-        auto outcome = kvm::dispatch_exit(vcpu->run_page(), devices);
-        engine::TraceEvent event;
-        event.kind = engine::EventKind::vm_exit;
-        event.name = outcome.name;
-        event.args = std::move(outcome.args);
-        event.layers = outcome.layers;
-        recorder.record(std::move(event));
+        auto outcome = kvm::handle_exit(*vcpu, devices);
         const auto t_exit = Clock::now();
         if (!std::holds_alternative<kvm::IoExit>(outcome.exit))
             return engine::plain_error("bench vm-hello", "the first exit was not port I/O: " + outcome.name);

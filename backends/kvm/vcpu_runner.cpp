@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include "backends/kvm/exit_event.hpp"
 #include "backends/kvm/linux_kvm.hpp"
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -197,18 +198,7 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
             continue;
         }
 
-        const auto handled = recorder.now();
-        recorder.hold();  // device events are listed after the exit below
-        ExitOutcome outcome = dispatch_exit(vcpu_.run_page(), devices_);
-        engine::TraceEvent event;
-        event.kind = engine::EventKind::vm_exit;
-        event.name = outcome.name;
-        event.args = std::move(outcome.args);
-        event.layers = outcome.layers;
-        event.start = handled;
-        event.duration = recorder.now() - handled;
-        event.detail = outcome.problem;
-        recorder.release_after(std::move(event));
+        ExitOutcome outcome = handle_exit(vcpu_, devices_);
 
         ++report.exits;
         ++report.exits_by_kind[exit_kind(outcome.exit)];
