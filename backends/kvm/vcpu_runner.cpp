@@ -105,19 +105,6 @@ void record_kvm_exits(engine::Recorder& recorder, const VcpuStats& stats, const 
 
 }  // namespace
 
-std::string_view run_stop_name(RunStop stop) {
-    switch (stop) {
-        case RunStop::halted: return "halted";
-        case RunStop::stopped: return "stopped";
-        case RunStop::watchdog: return "watchdog";
-        case RunStop::exit_limit: return "exit-limit";
-        case RunStop::cancelled: return "cancelled";
-        case RunStop::paused: return "paused";
-        case RunStop::debug: return "debug";
-    }
-    return "";
-}
-
 VcpuRunner::VcpuRunner(Vcpu& vcpu, Devices& devices) : vcpu_(vcpu), devices_(devices) {
     install_kick_handler();
 }
@@ -145,7 +132,6 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     } done{*this};
 
     const auto started = std::chrono::steady_clock::now();
-    const auto deadline = started + limits.timeout;
     const bool pausing = limits.pause_after && *limits.pause_after < limits.timeout;
     WatchdogTimer watchdog(pausing ? *limits.pause_after : limits.timeout);
     if (!watchdog.armed())
@@ -162,14 +148,18 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     }
     const auto run_started = recorder.now();
 
-    auto stop_with = [&](RunStop stop, std::string why) {
-        report.stop = stop;
-        report.description = std::move(why);
+    auto facts_at = [&](LoopPoint point, const ExitOutcome* exit = nullptr) {
+        return LoopFacts{point, exit, kicked_.load(), std::chrono::steady_clock::now() - started, report.exits};
+    };
+    auto stop_with = [&](RunDecision decision) {
+        report.stop = *decision.stop;
+        report.description = std::move(decision.why);
+        if (report.stop == RunStop::paused) report.checkpoint = decision.checkpoint;
     };
 
     for (;;) {
-        if (kicked_) {
-            stop_with(RunStop::cancelled, "cancelled");
+        if (auto d = decide_run(facts_at(LoopPoint::before_entry), limits); !d.keep_running()) {
+            stop_with(std::move(d));
             break;
         }
         if (before_entry_) before_entry_();
@@ -178,20 +168,8 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         report.in_guest += recorder.now() - entered;
         if (!entry) {
             if (entry.error().errno_value != EINTR) return std::unexpected(entry.error());
-            if (kicked_) {
-                stop_with(RunStop::cancelled, "cancelled");
-                break;
-            }
-            if (pausing && std::chrono::steady_clock::now() >= started + *limits.pause_after) {
-                report.checkpoint = 0;
-                stop_with(RunStop::paused, fmt::format("strata paused the guest after {} ms, wherever it was",
-                                                       limits.pause_after->count()));
-                break;
-            }
-            if (std::chrono::steady_clock::now() >= deadline) {
-                stop_with(RunStop::watchdog,
-                          fmt::format("the guest ran for {} ms without finishing; strata's watchdog stopped it",
-                                      limits.timeout.count()));
+            if (auto d = decide_run(facts_at(LoopPoint::interrupted), limits); !d.keep_running()) {
+                stop_with(std::move(d));
                 break;
             }
             run_area->immediate_exit = 0;  // a stray signal: go on
@@ -199,30 +177,11 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         }
 
         ExitOutcome outcome = handle_exit(vcpu_, devices_);
-
         ++report.exits;
         ++report.exits_by_kind[exit_kind(outcome.exit)];
         report.last_exit = outcome.exit;
-        if (outcome.action == ExitAction::pause) {
-            report.checkpoint = outcome.checkpoint;
-            stop_with(RunStop::paused, fmt::format("the guest reported checkpoint {}", outcome.checkpoint));
-            break;
-        }
-        if (outcome.action == ExitAction::stop && std::holds_alternative<DebugExit>(outcome.exit)) {
-            stop_with(RunStop::debug, outcome.problem);
-            break;
-        }
-        if (outcome.action == ExitAction::halt) {
-            stop_with(RunStop::halted, "the guest executed HLT");
-            break;
-        }
-        if (outcome.action == ExitAction::stop) {
-            stop_with(RunStop::stopped, outcome.problem);
-            break;
-        }
-        if (report.exits >= limits.max_exits) {
-            stop_with(RunStop::exit_limit,
-                      fmt::format("the guest caused {} exits without finishing; strata stopped it", report.exits));
+        if (auto d = decide_run(facts_at(LoopPoint::exited, &outcome), limits); !d.keep_running()) {
+            stop_with(std::move(d));
             break;
         }
     }
