@@ -42,16 +42,4 @@ add_custom_command(
   COMMENT "tinyos: linking the kernel and its programs into a flat image"
   VERBATIM)
 
-set(tinyos_embed ${CMAKE_CURRENT_BINARY_DIR}/embed_tinyos.S)
-file(CONFIGURE OUTPUT ${tinyos_embed} CONTENT [[
-    .section .rodata
-    .global strata_guest_tinyos_start
-    .global strata_guest_tinyos_end
-    .balign 16
-strata_guest_tinyos_start:
-    .incbin "@tinyos_bin@"
-strata_guest_tinyos_end:
-    .section .note.GNU-stack,"",@progbits
-]] @ONLY)
-set_source_files_properties(${tinyos_embed} PROPERTIES OBJECT_DEPENDS ${tinyos_bin})
-target_sources(strata_guests PRIVATE ${tinyos_embed})
+strata_embed_binary(strata_guests ${tinyos_bin} strata_guest_tinyos)
