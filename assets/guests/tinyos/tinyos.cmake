@@ -2,7 +2,7 @@
 # project's C compiler as a freestanding program (no libc, no PIC, no red
 # zone, no SSE in the kernel), linked with tinyos.ld and flattened with
 # objcopy into the image the VMM loads at 1 MiB. Then embedded like the
-# other guests: symbols strata_guest_tinyos_start/_end (images.hpp).
+# other guests, as strata::guests::tinyos() (images.hpp).
 #
 # The project's global compile options (warnings sets, sanitizers) must
 # not reach a kernel, so the compiler is called directly.
@@ -42,4 +42,5 @@ add_custom_command(
   COMMENT "tinyos: linking the kernel and its programs into a flat image"
   VERBATIM)
 
-strata_embed_binary(strata_guests ${tinyos_bin} strata_guest_tinyos)
+# Linked by tinyos.ld at guests::tinyos_load_address.
+strata_guest_image(tinyos ${tinyos_bin} 0x100000)
