@@ -49,7 +49,7 @@ struct LoopFacts {
     LoopPoint point = LoopPoint::before_entry;
     const ExitOutcome* exit = nullptr;  // for exited: the handled exit
     bool kicked = false;                // kick() was called
-    std::chrono::nanoseconds elapsed{}; // since the run began
+    std::chrono::nanoseconds elapsed{}; // for interrupted: since the run began
     std::uint64_t exits = 0;            // exits to the VMM so far, this one included
 };
 

@@ -148,8 +148,12 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     }
     const auto run_started = recorder.now();
 
+    // The clock is read only where the decision looks at it (on EINTR, the
+    // watchdog's signal): not once more per exit.
     auto facts_at = [&](LoopPoint point, const ExitOutcome* exit = nullptr) {
-        return LoopFacts{point, exit, kicked_.load(), std::chrono::steady_clock::now() - started, report.exits};
+        LoopFacts facts{point, exit, kicked_.load(), {}, report.exits};
+        if (point == LoopPoint::interrupted) facts.elapsed = std::chrono::steady_clock::now() - started;
+        return facts;
     };
     auto stop_with = [&](RunDecision decision) {
         report.stop = *decision.stop;
