@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/exit_dispatch.hpp"
+#include "backends/kvm/exit_event.hpp"
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/mmio_devices.hpp"
@@ -64,13 +64,7 @@ engine::Result<Summary> measure_one(kvm::Kvm& kvm, engine::Recorder& recorder, b
         const auto t0 = Clock::now();
         if (auto r = vcpu->enter(); !r) return std::unexpected(r.error());
         // What a lesson's run loop does with every exit: decode, dispatch, record.
-        auto outcome = kvm::dispatch_exit(vcpu->run_page(), devices);
-        engine::TraceEvent event;
-        event.kind = engine::EventKind::vm_exit;
-        event.name = outcome.name;
-        event.args = std::move(outcome.args);
-        event.layers = outcome.layers;
-        recorder.record(std::move(event));
+        auto outcome = kvm::handle_exit(*vcpu, devices);
         const auto t1 = Clock::now();
         const bool expected = kind == 1 ? std::holds_alternative<kvm::MmioExit>(outcome.exit)
                                         : std::holds_alternative<kvm::IoExit>(outcome.exit);

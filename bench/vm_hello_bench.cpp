@@ -9,12 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/exit_dispatch.hpp"
-#include "backends/kvm/guest_memory.hpp"
-#include "backends/kvm/real_mode.hpp"
-#include "backends/kvm/system.hpp"
-#include "backends/kvm/vcpu.hpp"
-#include "backends/kvm/vm.hpp"
+#include "backends/kvm/exit_event.hpp"
+#include "backends/kvm/hello_vm.hpp"
 #include "bench/raw_program.hpp"
 #include "bench/stats.hpp"
 #include "engine/stop_request.hpp"
@@ -27,6 +23,7 @@ namespace {
 // the kernel's caches, for strata and for the raw program alike.
 constexpr int kWarmupRuns = 5;
 
+double ns(std::chrono::nanoseconds d) { return static_cast<double>(d.count()); }
 
 }  // namespace
 
@@ -42,42 +39,24 @@ engine::Result<StageSamples> measure_strata_vm_hello(int runs) {
         if (engine::stop_requested()) return engine::stop_error("strata bench vm-hello");
         engine::Recorder recorder;  // tracing on, as in a lesson
         const auto t0 = Clock::now();
-        auto kvm = kvm::Kvm::open(recorder);
-        if (!kvm) return std::unexpected(kvm.error());
-        const auto t_open = Clock::now();
-        auto vm = kvm->create_vm();
-        if (!vm) return std::unexpected(vm.error());
-        const auto t_vm = Clock::now();
-        auto memory = kvm::GuestMemory::allocate(recorder, 0, 64 * 1024);
-        if (!memory) return std::unexpected(memory.error());
-        if (auto r = memory->write(guests::real_mode_load_address, guests::hello()); !r) return std::unexpected(r.error());
-        if (auto r = vm->map_memory(0, *memory); !r) return std::unexpected(r.error());
-        const auto t_memory = Clock::now();
-        auto vcpu = vm->create_vcpu(0);
-        if (!vcpu) return std::unexpected(vcpu.error());
-        const auto t_vcpu = Clock::now();
-        if (auto r = kvm::enter_real_mode(*vcpu, guests::real_mode_load_address, 0x8000); !r)
-            return std::unexpected(r.error());
+        kvm::HelloVmTimes t;
+        auto machine = kvm::build_hello_vm(recorder, guests::hello(), guests::real_mode_load_address, &t);
+        if (!machine) return std::unexpected(machine.error());
         const auto t_regs = Clock::now();
+        auto& vcpu = machine->vcpu;
         if (auto r = vcpu->enter(); !r) return std::unexpected(r.error());
         // strata's cost of an exit includes decoding and recording it.
         kvm::Devices devices;
-        auto outcome = kvm::dispatch_exit(vcpu->run_page(), devices);
-        engine::TraceEvent event;
-        event.kind = engine::EventKind::vm_exit;
-        event.name = outcome.name;
-        event.args = std::move(outcome.args);
-        event.layers = outcome.layers;
-        recorder.record(std::move(event));
+        auto outcome = kvm::handle_exit(*vcpu, devices);
         const auto t_exit = Clock::now();
         if (!std::holds_alternative<kvm::IoExit>(outcome.exit))
             return engine::plain_error("bench vm-hello", "the first exit was not port I/O: " + outcome.name);
 
-        samples["open"].push_back(ns_between(t0, t_open));
-        samples["create_vm"].push_back(ns_between(t_open, t_vm));
-        samples["memory"].push_back(ns_between(t_vm, t_memory));
-        samples["create_vcpu"].push_back(ns_between(t_memory, t_vcpu));
-        samples["registers"].push_back(ns_between(t_vcpu, t_regs));
+        samples["open"].push_back(ns(t.open));
+        samples["create_vm"].push_back(ns(t.create_vm));
+        samples["memory"].push_back(ns(t.memory));
+        samples["create_vcpu"].push_back(ns(t.create_vcpu));
+        samples["registers"].push_back(ns(t.registers));
         samples["first_run"].push_back(ns_between(t_regs, t_exit));
         samples["total"].push_back(ns_between(t0, t_exit));
     }

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include <fmt/format.h>
+#include "backends/kvm/exit_event.hpp"
 #include "backends/kvm/linux_kvm.hpp"
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -104,19 +105,6 @@ void record_kvm_exits(engine::Recorder& recorder, const VcpuStats& stats, const 
 
 }  // namespace
 
-std::string_view run_stop_name(RunStop stop) {
-    switch (stop) {
-        case RunStop::halted: return "halted";
-        case RunStop::stopped: return "stopped";
-        case RunStop::watchdog: return "watchdog";
-        case RunStop::exit_limit: return "exit-limit";
-        case RunStop::cancelled: return "cancelled";
-        case RunStop::paused: return "paused";
-        case RunStop::debug: return "debug";
-    }
-    return "";
-}
-
 VcpuRunner::VcpuRunner(Vcpu& vcpu, Devices& devices) : vcpu_(vcpu), devices_(devices) {
     install_kick_handler();
 }
@@ -144,7 +132,6 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     } done{*this};
 
     const auto started = std::chrono::steady_clock::now();
-    const auto deadline = started + limits.timeout;
     const bool pausing = limits.pause_after && *limits.pause_after < limits.timeout;
     WatchdogTimer watchdog(pausing ? *limits.pause_after : limits.timeout);
     if (!watchdog.armed())
@@ -161,14 +148,22 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
     }
     const auto run_started = recorder.now();
 
-    auto stop_with = [&](RunStop stop, std::string why) {
-        report.stop = stop;
-        report.description = std::move(why);
+    // The clock is read only where the decision looks at it (on EINTR, the
+    // watchdog's signal): not once more per exit.
+    auto facts_at = [&](LoopPoint point, const ExitOutcome* exit = nullptr) {
+        LoopFacts facts{point, exit, kicked_.load(), {}, report.exits};
+        if (point == LoopPoint::interrupted) facts.elapsed = std::chrono::steady_clock::now() - started;
+        return facts;
+    };
+    auto stop_with = [&](RunDecision decision) {
+        report.stop = *decision.stop;
+        report.description = std::move(decision.why);
+        if (report.stop == RunStop::paused) report.checkpoint = decision.checkpoint;
     };
 
     for (;;) {
-        if (kicked_) {
-            stop_with(RunStop::cancelled, "cancelled");
+        if (auto d = decide_run(facts_at(LoopPoint::before_entry), limits); !d.keep_running()) {
+            stop_with(std::move(d));
             break;
         }
         if (before_entry_) before_entry_();
@@ -177,62 +172,20 @@ engine::Result<RunReport> VcpuRunner::run(RunLimits limits) {
         report.in_guest += recorder.now() - entered;
         if (!entry) {
             if (entry.error().errno_value != EINTR) return std::unexpected(entry.error());
-            if (kicked_) {
-                stop_with(RunStop::cancelled, "cancelled");
-                break;
-            }
-            if (pausing && std::chrono::steady_clock::now() >= started + *limits.pause_after) {
-                report.checkpoint = 0;
-                stop_with(RunStop::paused, fmt::format("strata paused the guest after {} ms, wherever it was",
-                                                       limits.pause_after->count()));
-                break;
-            }
-            if (std::chrono::steady_clock::now() >= deadline) {
-                stop_with(RunStop::watchdog,
-                          fmt::format("the guest ran for {} ms without finishing; strata's watchdog stopped it",
-                                      limits.timeout.count()));
+            if (auto d = decide_run(facts_at(LoopPoint::interrupted), limits); !d.keep_running()) {
+                stop_with(std::move(d));
                 break;
             }
             run_area->immediate_exit = 0;  // a stray signal: go on
             continue;
         }
 
-        const auto handled = recorder.now();
-        recorder.hold();  // device events are listed after the exit below
-        ExitOutcome outcome = dispatch_exit(vcpu_.run_page(), devices_);
-        engine::TraceEvent event;
-        event.kind = engine::EventKind::vm_exit;
-        event.name = outcome.name;
-        event.args = std::move(outcome.args);
-        event.layers = outcome.layers;
-        event.start = handled;
-        event.duration = recorder.now() - handled;
-        event.detail = outcome.problem;
-        recorder.release_after(std::move(event));
-
+        ExitOutcome outcome = handle_exit(vcpu_, devices_);
         ++report.exits;
         ++report.exits_by_kind[exit_kind(outcome.exit)];
         report.last_exit = outcome.exit;
-        if (outcome.action == ExitAction::pause) {
-            report.checkpoint = outcome.checkpoint;
-            stop_with(RunStop::paused, fmt::format("the guest reported checkpoint {}", outcome.checkpoint));
-            break;
-        }
-        if (outcome.action == ExitAction::stop && std::holds_alternative<DebugExit>(outcome.exit)) {
-            stop_with(RunStop::debug, outcome.problem);
-            break;
-        }
-        if (outcome.action == ExitAction::halt) {
-            stop_with(RunStop::halted, "the guest executed HLT");
-            break;
-        }
-        if (outcome.action == ExitAction::stop) {
-            stop_with(RunStop::stopped, outcome.problem);
-            break;
-        }
-        if (report.exits >= limits.max_exits) {
-            stop_with(RunStop::exit_limit,
-                      fmt::format("the guest caused {} exits without finishing; strata stopped it", report.exits));
+        if (auto d = decide_run(facts_at(LoopPoint::exited, &outcome), limits); !d.keep_running()) {
+            stop_with(std::move(d));
             break;
         }
     }

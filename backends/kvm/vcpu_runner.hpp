@@ -20,29 +20,10 @@
 #include "backends/kvm/device.hpp"
 #include "backends/kvm/exit_dispatch.hpp"
 #include "backends/kvm/registers.hpp"
+#include "backends/kvm/run_decision.hpp"
 #include "backends/kvm/vcpu.hpp"
 
 namespace strata::kvm {
-
-struct RunLimits {
-    std::chrono::milliseconds timeout{2000};  // wall time for the whole run
-    std::uint64_t max_exits = 100'000;        // a guest flooding a device
-    // Set (and shorter than timeout): strata stops the guest wherever it is
-    // after this long, and the run ends as RunStop::paused with checkpoint
-    // 0: a pause at a moment of strata's choosing, not the guest's.
-    std::optional<std::chrono::milliseconds> pause_after;
-};
-
-enum class RunStop {
-    halted,     // HLT: the normal end of a simple guest
-    stopped,    // an exit the guest cannot continue from (shutdown, error, ...)
-    watchdog,   // the timeout passed
-    exit_limit, // too many exits
-    cancelled,  // kick()
-    paused,     // the guest reported a checkpoint (CheckpointPort), or pause_after passed; run again to go on
-    debug,      // a debug exit the VMM asked for (single step, breakpoint)
-};
-std::string_view run_stop_name(RunStop stop);
 
 struct RunReport {
     RunStop stop = RunStop::halted;

@@ -22,6 +22,7 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/sealed_image.hpp"
 #include "backends/linux/userns.hpp"
+#include "backends/sys/fd_passing.hpp"
 #include "engine/stop_request.hpp"
 
 namespace strata::linux {
@@ -176,21 +177,8 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
                                    "(cancel, OOM killer) or a call did not return in time");
     };
 
-    iovec iov{const_cast<wire::Request*>(&request), offsetof(wire::Request, data) + request.data_len};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (pass_fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
-    }
-    if (::sendmsg(socket_.get(), &msg, MSG_NOSIGNAL) < 0) return lost(errno, "sending the request failed");
+    if (sys::send_with_fd(socket_.get(), &request, offsetof(wire::Request, data) + request.data_len, pass_fd) < 0)
+        return lost(errno, "sending the request failed");
 
     auto reply = std::make_unique<wire::Reply>();
     sys::Fd passed;  // an fd the agent handed back, if any
@@ -207,23 +195,12 @@ Result<AgentReply> Agent::call(const wire::Request& request, const CallSpec& spe
         if (r < 0) return lost(errno, "poll");
         if (engine::stop_requested()) { kill(); return lost(ECANCELED, "strata was asked to stop"); }
         if (r == 0) { if (tick) tick(); continue; }
-        // recvmsg, not recv: some replies carry an fd (SCM_RIGHTS).
-        iovec in{reply.get(), sizeof *reply};
-        msghdr rmsg{};
-        rmsg.msg_iov = &in;
-        rmsg.msg_iovlen = 1;
-        alignas(cmsghdr) char rcontrol[CMSG_SPACE(sizeof(int))] = {};
-        rmsg.msg_control = rcontrol;
-        rmsg.msg_controllen = sizeof rcontrol;
-        const ssize_t n = ::recvmsg(socket_.get(), &rmsg, MSG_CMSG_CLOEXEC);
+        // Some replies carry an fd (SCM_RIGHTS).
+        int fd = -1;
+        const ssize_t n = sys::receive_with_fd(socket_.get(), reply.get(), sizeof *reply, fd);
         if (n < 0 && errno == EINTR) continue;
+        if (fd >= 0) passed = sys::Fd(fd);
         if (n <= 0) return lost(ECHILD, "the agent exited");
-        for (cmsghdr* c = CMSG_FIRSTHDR(&rmsg); c; c = CMSG_NXTHDR(&rmsg, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-            int fd = -1;
-            std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
-            passed = sys::Fd(fd);
-        }
         break;
     }
     record.result = reply->result;

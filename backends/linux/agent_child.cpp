@@ -2,6 +2,7 @@
 // system calls and fixed buffers (no allocator, no locks a vanished thread
 // might hold), and it _exit()s rather than returning into strata's code.
 #include "backends/linux/agent_child.hpp"
+#include "backends/sys/fd_passing.hpp"
 #include "backends/sys/machine_code.hpp"
 
 #include <algorithm>
@@ -339,41 +340,18 @@ void handle(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
 
 // Receives one request and, optionally, one fd sent with SCM_RIGHTS.
 ssize_t receive(int sock, int& passed_fd) {
-    passed_fd = -1;
-    iovec iov{&g_request, sizeof g_request};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
     ssize_t n;
-    do n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    do n = sys::receive_with_fd(sock, &g_request, sizeof g_request, passed_fd);
     while (n < 0 && errno == EINTR);
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) std::memcpy(&passed_fd, CMSG_DATA(c), sizeof(int));
     return n;
 }
 
 // Sends the reply, with g_reply_fd attached when an op handed one out.
 // The agent's copy is closed after sending: strata owns it from now on.
 ssize_t send_reply(int sock, std::size_t size) {
-    iovec iov{&g_reply, size};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (g_reply.has_fd && g_reply_fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(c), &g_reply_fd, sizeof(int));
-    }
+    const int fd = g_reply.has_fd ? g_reply_fd : -1;
     ssize_t n;
-    do n = ::sendmsg(sock, &msg, MSG_NOSIGNAL);
+    do n = sys::send_with_fd(sock, &g_reply, size, fd);
     while (n < 0 && errno == EINTR);
     if (g_reply_fd >= 0) ::close(g_reply_fd);
     g_reply_fd = -1;

@@ -4,13 +4,10 @@
 #include <optional>
 
 #include "assets/guests/images.hpp"
-#include "backends/kvm/guest_memory.hpp"
-#include "backends/kvm/real_mode.hpp"
-#include "backends/kvm/system.hpp"
+#include "backends/kvm/hello_vm.hpp"
 #include "backends/kvm/tinyos_vm.hpp"
 #include "backends/kvm/uart16550.hpp"
 #include "backends/kvm/vcpu_runner.hpp"
-#include "backends/kvm/vm.hpp"
 #include "backends/linux/fast_start.hpp"
 #include "backends/linux/whole_container.hpp"
 
@@ -117,34 +114,25 @@ engine::Result<StartSeries> hello_vm_starts(engine::Recorder& recorder, const Ru
                        {}};
     return repeat(recorder, std::move(series), options, [&](std::map<std::string, double>& out) -> engine::Result<void> {
         const auto t0 = Clock::now();
-        auto kvm = kvm::Kvm::open(recorder);
-        if (!kvm) return std::unexpected(kvm.error());
-        auto vm = kvm->create_vm();
-        if (!vm) return std::unexpected(vm.error());
-        const auto t_vm = Clock::now();
-        auto ram = kvm::GuestMemory::allocate(recorder, 0, 64 * 1024);
-        if (!ram) return std::unexpected(ram.error());
-        if (auto r = ram->write(guests::real_mode_load_address, guests::hello()); !r) return std::unexpected(r.error());
-        if (auto r = vm->map_memory(0, *ram); !r) return std::unexpected(r.error());
-        const auto t_ram = Clock::now();
-        auto vcpu = vm->create_vcpu(0);
-        if (!vcpu) return std::unexpected(vcpu.error());
-        const auto t_vcpu = Clock::now();
-        if (auto r = kvm::enter_real_mode(*vcpu, guests::real_mode_load_address, 0x8000); !r)
-            return std::unexpected(r.error());
+        kvm::HelloVmTimes t;
+        auto machine = kvm::build_hello_vm(recorder, guests::hello(), guests::real_mode_load_address, &t);
+        if (!machine) return std::unexpected(machine.error());
         const auto t_regs = Clock::now();
         kvm::Devices devices;
         kvm::Uart16550 uart(&recorder);
         if (auto r = devices.pio.attach(0x3f8, 8, uart); !r) return std::unexpected(r.error());
-        kvm::VcpuRunner runner(*vcpu, devices);
+        kvm::VcpuRunner runner(*machine->vcpu, devices);
         auto report = runner.run({std::chrono::milliseconds(2000), 1000});
         if (!report) return std::unexpected(report.error());
         const auto t_end = Clock::now();
         if (report->stop != kvm::RunStop::halted)
             return engine::plain_error("hello VM", "the guest did not halt: " + report->description);
-        out = {{"open + KVM_CREATE_VM", ns_between(t0, t_vm)},  {"guest RAM", ns_between(t_vm, t_ram)},
-               {"KVM_CREATE_VCPU", ns_between(t_ram, t_vcpu)}, {"registers", ns_between(t_vcpu, t_regs)},
-               {"guest runs to HLT", ns_between(t_regs, t_end)}, {"total", ns_between(t0, t_end)}};
+        out = {{"open + KVM_CREATE_VM", ns(t.open + t.create_vm)},
+               {"guest RAM", ns(t.memory)},
+               {"KVM_CREATE_VCPU", ns(t.create_vcpu)},
+               {"registers", ns(t.registers)},
+               {"guest runs to HLT", ns_between(t_regs, t_end)},
+               {"total", ns_between(t0, t_end)}};
         return {};
     });
 }

@@ -2,17 +2,14 @@
 //
 // Open /dev/kvm, create a VM, give it memory with our code in it, create a
 // vCPU, set its registers to real mode, and run it until it halts. Every
-// call below goes through backends/kvm, which records it.
+// call below goes through backends/kvm, which records it. The machine is
+// kvm::HelloVm, one stage a step: the benchmarks build the same one.
 #include <fmt/format.h>
 
 #include "assets/guests/images.hpp"
 #include "backends/kvm/console_port.hpp"
-#include "backends/kvm/guest_memory.hpp"
-#include "backends/kvm/real_mode.hpp"
-#include "backends/kvm/system.hpp"
-#include "backends/kvm/vcpu.hpp"
+#include "backends/kvm/hello_vm.hpp"
 #include "backends/kvm/vcpu_runner.hpp"
-#include "backends/kvm/vm.hpp"
 #include "engine/assembler.hpp"
 #include "lessons/vm/hello_kvm.hpp"
 #include "lessons/vm/machine.hpp"
@@ -26,9 +23,7 @@ using engine::LayerId;
 using engine::Result;
 using engine::StepOutcome;
 
-constexpr std::uint64_t kGuestRamSize = 64 * 1024;  // plenty for real mode code
-constexpr std::uint16_t kConsolePort = 0x3f8;       // where PCs put COM1
-constexpr std::uint16_t kStackTop = 0x8000;
+constexpr std::uint16_t kConsolePort = 0x3f8;  // where PCs put COM1
 
 struct HelloState final : engine::LessonState {
     std::span<const std::uint8_t> image;
@@ -36,12 +31,8 @@ struct HelloState final : engine::LessonState {
     // guest=custom: the learner's program, assembled (or why it could not be).
     std::vector<std::uint8_t> custom_code;
     std::string custom_problem;
-    // Declaration order is release order reversed: the vCPU goes first,
-    // then the VM, its memory, and /dev/kvm last.
-    std::optional<kvm::Kvm> kvm;
-    std::optional<kvm::GuestMemory> memory;
-    std::optional<kvm::Vm> vm;
-    std::optional<kvm::Vcpu> vcpu;
+    // Built a stage a step; released before the devices it runs with.
+    kvm::HelloVm machine;
     kvm::Devices devices;
     std::unique_ptr<kvm::ConsolePort> console;
 };
@@ -61,10 +52,8 @@ engine::Result<void> need(bool ok, const char* what) {
 
 Result<StepOutcome> open_kvm(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    auto kvm = kvm::Kvm::open(ctx.recorder());
-    if (!kvm) return std::unexpected(kvm.error());
-    s.kvm.emplace(std::move(*kvm));
-    auto version = s.kvm->api_version();
+    if (auto r = s.machine.open(ctx.recorder()); !r) return std::unexpected(r.error());
+    auto version = s.machine.kvm->api_version();
     if (!version) return std::unexpected(version.error());
     ctx.facts().set_value("KVM API version", std::to_string(*version));
     if (*version != 12)
@@ -75,54 +64,47 @@ Result<StepOutcome> open_kvm(Context& ctx) {
 
 Result<StepOutcome> create_vm(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.kvm.has_value(), "/dev/kvm"); !ok) return std::unexpected(ok.error());
-    auto vm = s.kvm->create_vm();
-    if (!vm) return std::unexpected(vm.error());
-    s.vm.emplace(std::move(*vm));
-    return StepOutcome{fmt::format("KVM made an empty VM: fd {}, no memory, no vCPU yet", s.vm->fd())};
+    if (auto ok = need(s.machine.kvm.has_value(), "/dev/kvm"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.machine.create_vm(); !r) return std::unexpected(r.error());
+    return StepOutcome{fmt::format("KVM made an empty VM: fd {}, no memory, no vCPU yet", s.machine.vm->fd())};
 }
 
 Result<StepOutcome> give_memory(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
     if (!s.custom_problem.empty())
         return engine::plain_error("guest=custom", s.custom_problem, "write the program with --set program=...");
-    auto memory = kvm::GuestMemory::allocate(ctx.recorder(), 0, kGuestRamSize);
-    if (!memory) return std::unexpected(memory.error());
-    s.memory.emplace(std::move(*memory));
-    if (auto r = s.memory->write(guests::real_mode_load_address, s.image); !r) return std::unexpected(r.error());
-    if (auto r = s.vm->map_memory(0, *s.memory); !r) return std::unexpected(r.error());
+    if (auto r = s.machine.give_memory(s.image, guests::real_mode_load_address); !r) return std::unexpected(r.error());
 
-    auto code = s.memory->bytes(guests::real_mode_load_address, s.image.size());
+    auto& memory = *s.machine.memory;
+    auto code = memory.bytes(guests::real_mode_load_address, s.image.size());
     ctx.facts().memory.push_back(engine::MemoryView{"guest code (" + s.image_name + ")",
                                                     guests::real_mode_load_address,
-                                                    *s.memory->host_address(guests::real_mode_load_address),
+                                                    *memory.host_address(guests::real_mode_load_address),
                                                     {code->begin(), code->end()},
                                                     engine::MemoryKind::code});
     return StepOutcome{fmt::format("{} KiB of host memory at {:#x} is now guest-physical 0x0; the {} byte "
                                    "program sits at guest-physical {:#x}",
-                                   kGuestRamSize / 1024, s.memory->host_base(), s.image.size(),
+                                   kvm::HelloVm::ram_size / 1024, memory.host_base(), s.image.size(),
                                    guests::real_mode_load_address)};
 }
 
 Result<StepOutcome> create_vcpu(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
-    auto vcpu = s.vm->create_vcpu(0);
-    if (!vcpu) return std::unexpected(vcpu.error());
-    s.vcpu.emplace(std::move(*vcpu));
-    ctx.facts().set_value("kvm_run size", std::to_string(s.vcpu->run_page().size()));
+    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.machine.create_vcpu(); !r) return std::unexpected(r.error());
+    auto& vcpu = *s.machine.vcpu;
+    ctx.facts().set_value("kvm_run size", std::to_string(vcpu.run_page().size()));
     return StepOutcome{fmt::format("vCPU 0 exists (fd {}); its kvm_run area ({} bytes) is mapped into strata",
-                                   s.vcpu->fd(), s.vcpu->run_page().size())};
+                                   vcpu.fd(), vcpu.run_page().size())};
 }
 
 Result<StepOutcome> set_registers(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
-    if (auto r = kvm::enter_real_mode(*s.vcpu, guests::real_mode_load_address, kStackTop); !r)
-        return std::unexpected(r.error());
-    auto regs = s.vcpu->get_registers();
-    auto sregs = s.vcpu->get_special_registers();
+    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+    if (auto r = s.machine.set_registers(guests::real_mode_load_address); !r) return std::unexpected(r.error());
+    auto regs = s.machine.vcpu->get_registers();
+    auto sregs = s.machine.vcpu->get_special_registers();
     if (!regs) return std::unexpected(regs.error());
     if (!sregs) return std::unexpected(sregs.error());
     ctx.facts().set_registers(kvm::register_view("vCPU 0", *regs, &*sregs));
@@ -131,13 +113,13 @@ Result<StepOutcome> set_registers(Context& ctx) {
 
 Result<StepOutcome> run_guest(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
     s.console = std::make_unique<kvm::ConsolePort>(ctx.recorder(), [&ctx](std::string_view text) {
         ctx.console_write(text);
     });
     if (auto r = s.devices.pio.attach(kConsolePort, 1, *s.console); !r) return std::unexpected(r.error());
 
-    kvm::VcpuRunner runner(*s.vcpu, s.devices);
+    kvm::VcpuRunner runner(*s.machine.vcpu, s.devices);
     ctx.set_canceller([&runner] { runner.kick(); });
     auto report = runner.run();
     ctx.set_canceller(nullptr);

@@ -2,7 +2,7 @@
 # project's C compiler as a freestanding program (no libc, no PIC, no red
 # zone, no SSE in the kernel), linked with tinyos.ld and flattened with
 # objcopy into the image the VMM loads at 1 MiB. Then embedded like the
-# other guests: symbols strata_guest_tinyos_start/_end (images.hpp).
+# other guests, as strata::guests::tinyos() (images.hpp).
 #
 # The project's global compile options (warnings sets, sanitizers) must
 # not reach a kernel, so the compiler is called directly.
@@ -42,16 +42,5 @@ add_custom_command(
   COMMENT "tinyos: linking the kernel and its programs into a flat image"
   VERBATIM)
 
-set(tinyos_embed ${CMAKE_CURRENT_BINARY_DIR}/embed_tinyos.S)
-file(CONFIGURE OUTPUT ${tinyos_embed} CONTENT [[
-    .section .rodata
-    .global strata_guest_tinyos_start
-    .global strata_guest_tinyos_end
-    .balign 16
-strata_guest_tinyos_start:
-    .incbin "@tinyos_bin@"
-strata_guest_tinyos_end:
-    .section .note.GNU-stack,"",@progbits
-]] @ONLY)
-set_source_files_properties(${tinyos_embed} PROPERTIES OBJECT_DEPENDS ${tinyos_bin})
-target_sources(strata_guests PRIVATE ${tinyos_embed})
+# Linked by tinyos.ld at guests::tinyos_load_address.
+strata_guest_image(tinyos ${tinyos_bin} 0x100000)
