@@ -4,6 +4,7 @@
 #include "backends/linux/agent_child.hpp"
 #include "backends/sys/fd_passing.hpp"
 #include "backends/sys/machine_code.hpp"
+#include "backends/sys/raw_ids.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -317,8 +318,9 @@ void handle(const wire::Request& rq, int passed_fd, wire::Reply& reply) {
         case wire::Op::no_new_privs: set_no_new_privs(reply); break;
         case wire::Op::harden: harden_proc(rq, reply); break;
         case wire::Op::become_root:
-            check(reply, "setresgid", ::setresgid(0, 0, 0));
-            if (reply.result == 0) check(reply, "setresuid", ::setresuid(0, 0, 0));
+            // Raw calls: this child was cloned from a threaded strata (sys/raw_ids.hpp).
+            check(reply, "setresgid", sys::raw_setresgid(0));
+            if (reply.result == 0) check(reply, "setresuid", sys::raw_setresuid(0));
             break;
         case wire::Op::uname: do_uname(reply); break;
         case wire::Op::run_code: {

@@ -10,6 +10,7 @@
 
 #include "backends/linux/container_ids.hpp"
 #include "backends/sys/fd.hpp"
+#include "backends/sys/raw_ids.hpp"
 
 namespace strata::linux {
 
@@ -45,7 +46,8 @@ bool write_kernel_file(const char* path, const char* text, std::size_t len) {
 int enter_image_root(const char* rootfs) {
     // Mapped to a subordinate range, the child's own uid (strata's 0) is
     // not in its map: take the namespace's root (see Agent::become_root).
-    if (::setresgid(0, 0, 0) || ::setresuid(0, 0, 0)) return 119;
+    // Raw calls: this child was cloned from a threaded strata (sys/raw_ids.hpp).
+    if (sys::raw_setresgid(0) || sys::raw_setresuid(0)) return 119;
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr)) return 121;
     if (::mount(rootfs, rootfs, nullptr, MS_BIND | MS_REC, nullptr)) return 122;
     if (::chdir(rootfs)) return 123;
