@@ -1,9 +1,9 @@
 # Track compare: lessons that need both a real /dev/kvm and user namespaces,
-# run for real on this machine (skipped, exit 77, with the reason when
-# either is missing). Not in the KVM suite: that suite may run inside a
-# QEMU VM whose initramfs has neither strata's container image nor its
-# helper programs. Labelled kvm (CTest labels from catch_discover_tests
-# take one word).
+# run for real on this machine, or where it has no usable /dev/kvm inside
+# the QEMU fallback with strata, its helpers, the image and the assets
+# (tests/kvm-in-qemu/run-with-build-tree.sh launches each case). Skipped,
+# exit 77 with the reason, only where neither can run. Labelled kvm (CTest
+# labels from catch_discover_tests take one word).
 add_executable(strata_compare_tests ${PROJECT_SOURCE_DIR}/tests/support/requirement_main.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lesson_run.cpp
   ${CMAKE_CURRENT_LIST_DIR}/whose_kernel_test.cpp
@@ -17,4 +17,6 @@ target_compile_definitions(strata_compare_tests PRIVATE STRATA_TEST_REQUIREMENT=
                            STRATA_BINARY="$<TARGET_FILE:strata>")
 target_link_libraries(strata_compare_tests PRIVATE strata_test_support strata_lessons)
 add_dependencies(strata_compare_tests strata strata-idle-vm)
+set_property(TARGET strata_compare_tests PROPERTY CROSSCOMPILING_EMULATOR
+             ${PROJECT_SOURCE_DIR}/tests/kvm-in-qemu/run-with-build-tree.sh ${CMAKE_BINARY_DIR} ${STRATA_ASSET_DIR})
 catch_discover_tests(strata_compare_tests PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK host LABELS kvm)

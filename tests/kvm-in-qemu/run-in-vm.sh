@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # run-in-vm.sh - run a test binary against a real /dev/kvm inside a QEMU VM.
 #
-# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--with FILE]... [--file SRC[:DEST]]... -- /path/to/binary [args...]
+# Usage: run-in-vm.sh [--cache DIR] [--timeout SECONDS] [--verbose] [--own-paths] [--with FILE]... [--file SRC[:DEST]]... -- /path/to/binary [args...]
 #
 # --with FILE puts another program (with its libraries) next to the binary in the
 # guest, e.g. a helper the binary finds as a sibling of /proc/self/exe.
 # --file SRC[:DEST] puts a data file or a whole directory (copied as it is, links kept)
 # at DEST in the guest, by default at SRC's own absolute path: a build-tree binary then
 # finds the files the build made (the container image, a guest kernel) where it looks.
+# --own-paths puts the binary and every --with program at their own absolute paths
+# instead of under /strata: a build-tree strata then knows it runs from its build tree
+# and finds its helpers, image and assets there.
 #
 # For hosts without /dev/kvm (e.g. CI machines that are themselves guests without
 # nested virtualisation).  QEMU emulates the whole machine in software (TCG) with an
@@ -19,8 +22,12 @@
 #     `apt-get download` and unpacked into the cache dir (nothing is installed on the
 #     host).  Later runs reuse it and download nothing.
 #   * The initramfs carries busybox-static, kvm.ko + kvm-amd.ko and their deps, the
-#     binary and the shared libraries ldd reports.  Libraries loaded with dlopen() and
-#     files the binary reads from the host are NOT there.
+#     binary and the shared libraries ldd reports (programs without their debug
+#     information: a tenth of the size, so the VM boots sooner).  Libraries loaded with
+#     dlopen() and files the binary reads from the host are NOT there.
+#   * /init moves the root file system from the initramfs into a tmpfs (switch_root):
+#     pivot_root, which every container start makes, refuses to work on the initramfs
+#     itself.  cgroup v2 is mounted on /sys/fs/cgroup, as on most users' machines.
 #   * Four emulated serial ports: ttyS0 carries the binary's stdout to our stdout,
 #     ttyS1 its stderr to our stderr, so kernel messages never mix into them; ttyS2 is
 #     the kernel console, logged and shown with --verbose or when something goes
@@ -44,6 +51,7 @@ readonly SETUP_FAILED=125
 cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/strata/kvm-in-qemu"
 timeout_s=300
 verbose=0
+own_paths=0
 extra_files=()
 data_files=()
 
@@ -61,6 +69,7 @@ while [[ $# -gt 0 ]]; do
         --timeout) [[ $# -ge 2 ]] || usage; timeout_s="$2"; shift 2 ;;
         --timeout=*) timeout_s="${1#*=}"; shift ;;
         -v|--verbose) verbose=1; shift ;;
+        --own-paths) own_paths=1; shift ;;
         --with) [[ $# -ge 2 ]] || usage; extra_files+=("$(realpath "$2")"); shift 2 ;;
         --file) [[ $# -ge 2 ]] || usage; data_files+=("$2"); shift 2 ;;
         -h|--help) usage ;;
@@ -198,9 +207,14 @@ done
 # The binary and the libraries it links, each at the path ldd reports (the dynamic
 # loader must be at the exact path written into the binary).
 libdirs=()
+# Where a program goes in the guest: /strata/NAME, or its own path with --own-paths.
+guest_path() { if [[ $own_paths -eq 1 ]]; then echo "$1"; else echo "/strata/${1##*/}"; fi; }
 copy_with_libraries() {
-    local program=$1 ldd_out lib
-    cp "$program" "$root/strata/${program##*/}"
+    local program=$1 ldd_out lib dest
+    dest="$root$(guest_path "$program")"
+    mkdir -p "${dest%/*}"
+    # Without debug information: the symbols stay, for backtraces.
+    strip --strip-debug -o "$dest" "$program" 2>/dev/null || cp "$program" "$dest"
     if ldd_out="$(ldd "$program" 2>/dev/null)"; then
         while read -r lib; do
             [[ -e "$root$lib" ]] && continue
@@ -243,12 +257,23 @@ cat > "$root/init" <<EOF
 # ttyS3: marker lines for the host.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/tmp TMPDIR=/tmp
 export LD_LIBRARY_PATH=$(shquote "$ld_library_path")
-BIN=$(shquote "/strata/${binary##*/}")
+BIN=$(shquote "$(guest_path "$binary")")
 EOF
 cat >> "$root/init" <<'EOF'
+# Stage 1: the root moves from the initramfs into a tmpfs, and this script goes
+# on there as stage 2. pivot_root (every container start) refuses the initramfs.
+if [ "$1" != stage2 ]; then
+    /bin/busybox mkdir -p /newroot
+    /bin/busybox mount -t tmpfs -o mode=0755 root /newroot
+    for f in /*; do
+        [ "$f" = /newroot ] || /bin/busybox cp -a "$f" /newroot/
+    done
+    exec /bin/busybox switch_root /newroot /init stage2
+fi
 /bin/busybox mount -t proc proc /proc
 /bin/busybox --install -s      # needs /proc (it reads /proc/self/exe)
 mount -t sysfs sysfs /sys
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 exec </dev/null >/dev/console 2>&1

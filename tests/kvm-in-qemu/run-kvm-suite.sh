@@ -7,13 +7,14 @@
 #   run-kvm-suite.sh BINARY [ARGS...]
 #
 # STRATA_KVM_IN_QEMU=0 turns the VM off: without /dev/kvm the suite is then
-# reported as skipped (exit 77) with the reason.
+# reported as skipped (exit 77) with the reason. =force takes the VM even where
+# /dev/kvm is usable, to test the fallback itself.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 binary=$1
 shift
 
-if [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]]; then
+if [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm && "${STRATA_KVM_IN_QEMU:-1}" != force ]]; then
     exec "$binary" "$@"
 fi
 if [[ "${STRATA_KVM_IN_QEMU:-1}" == 0 ]]; then

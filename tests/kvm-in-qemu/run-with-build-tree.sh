@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs one case of a test binary that needs both a real /dev/kvm and the build
+# tree's programs (strata, its helpers, the container image, the lesson assets):
+# the compare suite. CTest runs it as the binary's launcher (CROSSCOMPILING_EMULATOR).
+#
+#   run-with-build-tree.sh BUILD_DIR ASSET_DIR BINARY [ARGS...]
+#
+# Where this machine has a usable /dev/kvm, or when CTest only lists the cases, the
+# binary runs here as it is. Otherwise it runs inside the QEMU fallback
+# (run-in-vm.sh: a real /dev/kvm under TCG), with strata, its helper programs, the
+# image and the assets at their own paths, so the binary and strata find them
+# there as in the build tree; cgroup v2, user namespaces and pivot_root all work in
+# that guest. Without QEMU the binary's own check reports the case as skipped (77).
+# STRATA_KVM_IN_QEMU=force takes the VM even where /dev/kvm is usable (to test the
+# fallback itself); =0 never does.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$1" assets="$2" binary="$3"
+shift 3
+
+usable_kvm() { [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]]; }
+listing=0
+for arg in "$@"; do [[ "$arg" == --list* ]] && listing=1; done
+mode="${STRATA_KVM_IN_QEMU:-1}"
+if [[ $listing -eq 1 || $mode == 0 ]] || { usable_kvm && [[ $mode != force ]]; } \
+    || ! command -v qemu-system-x86_64 >/dev/null; then
+    exec "$binary" "$@"
+fi
+
+echo "No usable /dev/kvm on this machine: running this case inside a QEMU VM whose kernel has a real /dev/kvm."
+with=()
+for program in strata strata-idle-vm strata-container-timer strata-raw-container strata-raw-vm-hello; do
+    [[ -x "$build/bin/$program" ]] && with+=(--with "$build/bin/$program")
+done
+# Peers strata measures itself against, where this machine has them (QEMU itself
+# is left out: the guest has no room for it, and its row says it is absent).
+for peer in unshare crun runc; do
+    path="$(command -v "$peer" || true)"
+    [[ -n "$path" ]] && with+=(--with "$(realpath "$path")")
+done
+exec "$here/run-in-vm.sh" --timeout 900 --own-paths "${with[@]}" \
+    --file "$build/rootfs" --file "$assets" -- "$binary" "$@"
