@@ -156,7 +156,12 @@ void probe_kvm(MachineReport& report, const std::string& path) {
         std::string detail = fmt::format("hardware-assisted ({}): guest code, kernel and user alike, runs "
                                          "directly on the CPU until it exits",
                                          vmx ? "Intel VT-x" : "AMD-V");
-        if (!facts.hypervisor.empty())
+        if (facts.emulated_machine())
+            detail += fmt::format(". This machine is itself emulated by {}, its {} too: KVM works as on "
+                                  "hardware, but every instruction, the host's and the guest's, is emulated, so "
+                                  "timings here say nothing about hardware",
+                                  hypervisor_name(facts.hypervisor), vmx ? "VT-x" : "AMD-V");
+        else if (!facts.hypervisor.empty())
             detail += fmt::format(". This machine is itself a VM under {}, which provides {} to it: nested "
                                   "virtualization, so exits cost more than on bare metal",
                                   hypervisor_name(facts.hypervisor), vmx ? "VT-x" : "AMD-V");

@@ -49,6 +49,10 @@ struct MachineFacts {
     // CPUID's hypervisor signature when this machine is itself a VM
     // ("KVMKVMKVM", "TCGTCGTCGTCG", "Microsoft Hv", ...), else empty.
     std::string hypervisor;
+    // This machine is itself emulated instruction by instruction (QEMU's
+    // TCG, as in the tests' QEMU fallback): its VT-x/AMD-V is emulated too,
+    // so KVM works as on hardware but no timing here is hardware's.
+    bool emulated_machine() const { return hypervisor.starts_with("TCGTCGTCG"); }
     CgroupMode cgroup_mode = CgroupMode::none;
     bool user_namespaces = false;      // for the user running strata (root or not)
     bool unprivileged_userns = false;  // for an ordinary user

@@ -112,6 +112,14 @@ Result<StepOutcome> verdict(Context& ctx) {
     const double kernel_x = base > 0 ? median(s.kernel->ns_per_iteration) / base : 0;
     const double user_x = base > 0 ? median(s.user->ns_per_iteration) / base : 0;
     std::string why;
+    if (machine.facts.emulated_machine()) {
+        why = fmt::format("this machine is itself emulated ({}): the host's code and the guest's alike run "
+                          "instruction by instruction in software, so these ratios (user {:.1f}x, kernel {:.1f}x) "
+                          "say nothing about hardware; run it on a lab PC",
+                          probe::hypervisor_name(machine.facts.hypervisor), user_x, kernel_x);
+        ctx.facts().set_value("emulated machine", "yes");
+        return StepOutcome{why};
+    }
     switch (kind) {
         case probe::KvmKind::software_nested:
             why = fmt::format("software-nested (PVM): guest user code ran natively ({:.1f}x), guest kernel code was "
