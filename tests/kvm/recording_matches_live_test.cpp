@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,25 @@ tests::Leeway leeway_for(const std::string& lesson_id) {
     leeway.collapse_repeats = true;
     leeway.guest_runs_freely = guest_runs_freely.contains(lesson_id);
     return leeway;
+}
+
+// Where the host, not strata, decides the rest of a run: a hardware
+// breakpoint that QEMU's emulated AMD-V ignores. vm/single-step then says
+// "did NOT fire" and runs the guest to its end (single_step_test checks
+// both ways), so its calls differ from that step on, as they must; the
+// comparison stops before it. Empty: compare every step.
+std::optional<int> host_decides_from(const engine::Lesson& lesson, const engine::Snapshot& live) {
+    if (lesson.id != "vm/single-step") return std::nullopt;
+    for (const auto& [key, value] : live.facts.values)
+        if (key == "breakpoint fired" && value == "no")
+            for (std::size_t i = 0; i < lesson.steps.size(); ++i)
+                if (lesson.steps[i].id == "breakpoint") return static_cast<int>(i);
+    return std::nullopt;
+}
+
+std::vector<engine::TraceEvent> before_step(std::vector<engine::TraceEvent> events, std::optional<int> step) {
+    if (step) std::erase_if(events, [&](const engine::TraceEvent& e) { return e.step >= *step; });
+    return events;
 }
 
 // "software-nested, nested under KVM" -> "software-nested".
@@ -76,23 +96,29 @@ TEST_CASE("Every shipped VM recording still matches a live run of its lesson", "
             const auto live = session.snapshot();
             // strata's own calls match on every kind of KVM; the exits too
             // where the recording was made on this kind.
+            const auto host_decides = host_decides_from(*lesson, live);
+            INFO((host_decides ? "compared before step " + std::to_string(*host_decides + 1) + ": this host decided the rest"
+                               : std::string("every step compared")));
+            const auto recorded_events = before_step(recording->events, host_decides);
+            const auto live_events = before_step(live.events.to_vector(), host_decides);
             auto calls_only = leeway_for(lesson_id);
             calls_only.strata_calls_only = true;
-            const auto recorded_calls = tests::recording_shape(recording->events, calls_only);
+            const auto recorded_calls = tests::recording_shape(recorded_events, calls_only);
             CHECK_FALSE(recorded_calls.empty());  // there was something to compare
             const auto call_difference =
-                tests::first_difference(recorded_calls, tests::recording_shape(live.events.to_vector(), calls_only));
+                tests::first_difference(recorded_calls, tests::recording_shape(live_events, calls_only));
             INFO(call_difference);
             CHECK(call_difference.empty());
             if (same_kind) {
                 const auto leeway = leeway_for(lesson_id);
-                const auto difference = tests::first_difference(tests::recording_shape(recording->events, leeway),
-                                                                tests::recording_shape(live.events.to_vector(), leeway));
+                const auto difference = tests::first_difference(tests::recording_shape(recorded_events, leeway),
+                                                                tests::recording_shape(live_events, leeway));
                 INFO(difference);
                 CHECK(difference.empty());
             }
             REQUIRE(live.steps.size() >= recording->steps.size());
             for (std::size_t i = 0; i < recording->steps.size(); ++i) {
+                if (host_decides && static_cast<int>(i) >= *host_decides) break;
                 CAPTURE(recording->steps[i].id);
                 CHECK(live.steps[i].status == recording->steps[i].status);
             }
