@@ -5,6 +5,23 @@
 
 #include "app/cli/cli.hpp"
 #include "app/cli/stop_signals.hpp"
+#include "app/cli/window_hook.hpp"
+#ifdef STRATA_HAVE_GUI
+#include "app/window/window_commands.hpp"
+#endif
+
+namespace {
+
+// The window's commands when strata is built with it; the CLI alone else.
+strata::cli::WindowCommands window_commands() {
+#ifdef STRATA_HAVE_GUI
+    return strata::gui::window_commands();
+#else
+    return {};
+#endif
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // 1. SIGINT, SIGTERM and SIGHUP become a stop request: the command
@@ -13,7 +30,7 @@ int main(int argc, char** argv) {
     // 2. The command (or the window).
     int code;
     try {
-        code = strata::cli::main(argc, argv);
+        code = strata::cli::main(argc, argv, window_commands());
     } catch (const std::exception& e) {
         // Nothing below main throws on purpose; this is a last resort that
         // still says what happened instead of aborting silently.

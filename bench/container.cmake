@@ -9,7 +9,7 @@ add_executable(strata-container-timer ${CMAKE_CURRENT_LIST_DIR}/container_timer.
 set_target_properties(strata-container-timer PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
 
 add_library(strata_container_bench STATIC ${CMAKE_CURRENT_LIST_DIR}/container_bench.cpp)
-target_include_directories(strata_container_bench PUBLIC ${PROJECT_SOURCE_DIR})
+strata_headers(strata_container_bench bench)
 target_link_libraries(strata_container_bench PUBLIC strata_bench strata_measure strata_linux strata_engine)
 add_dependencies(strata_container_bench strata-raw-container)
 

@@ -11,30 +11,17 @@
 
 #include <fmt/format.h>
 
+#include "backends/sys/fd.hpp"
+
 namespace strata::engine {
 
 namespace {
 
-// An fd closed when it goes (the engine has no backend types to borrow).
-class ScopedFd {
-public:
-    explicit ScopedFd(int fd) : fd_(fd) {}
-    ScopedFd(ScopedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    ScopedFd& operator=(ScopedFd&&) = delete;
-    ~ScopedFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 // flock() on <dir>/progress.lock for as long as it lives; closing the fd
 // releases it.
-Result<ScopedFd> lock_dir(const std::filesystem::path& dir) {
+Result<sys::Fd> lock_dir(const std::filesystem::path& dir) {
     const auto path = dir / "progress.lock";
-    ScopedFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    sys::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (fd.get() < 0) return errno_error("open " + path.string(), errno, "cannot lock the progress file");
     while (::flock(fd.get(), LOCK_EX) != 0)
         if (errno != EINTR) return errno_error("flock " + path.string(), errno, "cannot lock the progress file");
@@ -132,7 +119,7 @@ Result<void> ProgressStore::save_unlocked(const Progress& progress) const {
     const std::string tmp = path.string() + ".tmp";
     Result<void> written;
     {
-        ScopedFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        sys::Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (fd.get() < 0) return errno_error("open " + tmp, errno, "could not save progress");
         written = write_all(fd.get(), progress_to_json(progress).dump(2) + "\n", tmp);
         // Durable before it replaces the old file: a crash leaves one or the other, whole.

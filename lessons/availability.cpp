@@ -20,6 +20,8 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson) {
     return options;
 }
 
+probe::MachineReport probe_for_every_lesson() { return probe::probe_machine(); }
+
 Availability availability(const engine::Lesson& lesson, const probe::MachineReport& report) {
     Availability a;
     const auto shipped = replay::shipped_recording_path(engine::asset_dir(), lesson.id);

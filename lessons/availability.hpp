@@ -62,4 +62,9 @@ std::expected<Playable, NotPlayable> choose_playable(const engine::Lesson& lesso
 // The probe options that cover `lesson`'s requirements (and no more).
 probe::ProbeOptions probe_options_for(const engine::Lesson& lesson);
 
+// This machine, probed for everything any lesson may need: the GUI marks
+// each lesson live, replay or unavailable from it, and asks it here, of
+// the lessons, instead of reaching into the backends itself.
+probe::MachineReport probe_for_every_lesson();
+
 }  // namespace strata::lessons

@@ -9,10 +9,8 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/help_text.hpp"
+#include "app/cli/window_hook.hpp"
 #include "engine/catalogue.hpp"
-#ifdef STRATA_HAVE_GUI
-#include "app/gui/gui_commands.hpp"
-#endif
 
 namespace strata::cli {
 
@@ -54,7 +52,7 @@ bool explain_unknown_command(const CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv, const WindowCommands& window) {
     CLI::App app{"strata: how virtual machines and containers really work, by doing it for real"};
     app.set_version_flag("--version", "strata " STRATA_VERSION);
     app.set_help_all_flag("--help-all", "Print this help and that of every subcommand, then exit");
@@ -79,11 +77,9 @@ int main(int argc, char** argv) {
     add("progress", add_progress);
     add("snapshot", add_snapshot);
     add("bundle", add_bundle);
-#ifdef STRATA_HAVE_GUI
-    add("gui", gui::add_gui);
-    add("screenshot", gui::add_screenshot);
-    auto demo = gui::add_demo_launch(app);  // strata --demo [--auto-advance S]
-#endif
+    for (const auto& [name, adder] : window.subcommands) add(name, adder);
+    // strata --demo [--auto-advance S]
+    const auto top_level = window.add_top_level_options ? window.add_top_level_options(app) : nullptr;
     // After the subcommands, which would otherwise inherit it.
     app.footer(help_footer(help_sections(running_help_paths(), /*with_files=*/false)));
 
@@ -107,12 +103,14 @@ int main(int argc, char** argv) {
         return run();
     }
     sweep_leftovers();
-#ifdef STRATA_HAVE_GUI
     // No subcommand: the window when there is a display, else the tour.
-    if (const int code = demo(); code >= 0) return code;
-    if (gui::display_present()) return gui::run_gui_default();
-#endif
+    if (top_level)
+        if (const int code = top_level(); code >= 0) return code;
+    if (window.open_by_default)
+        if (const int code = window.open_by_default(); code >= 0) return code;
     return run_tour();
 }
+
+int main(int argc, char** argv) { return main(argc, argv, WindowCommands{}); }
 
 }  // namespace strata::cli

@@ -11,6 +11,11 @@ enum ExitCode : int {
     exit_requirement = 3,  // the machine lacks what the lesson needs
 };
 
+struct WindowCommands;
+
+// `window`: the GUI's commands when strata is built with it (app/window).
+int main(int argc, char** argv, const WindowCommands& window);
+// The command line alone, without a window (the tests run it in-process).
 int main(int argc, char** argv);
 
 }  // namespace strata::cli

@@ -9,7 +9,6 @@
 #include "app/gui/inspector_view.hpp"
 #include "app/gui/replay_banner.hpp"
 #include "app/gui/text_fit.hpp"
-#include "backends/probe/machine_report.hpp"
 #include "engine/trace_json.hpp"
 
 namespace strata::gui {
@@ -91,7 +90,7 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
         probe_ = std::thread([this, wake] {
             // Measured once per launch, off the UI thread: opening /dev/kvm and
             // forking throwaway namespace children takes a moment.
-            auto result = availability_of(catalogue_, probe::probe_machine());
+            auto result = availability_of(catalogue_, lessons::probe_for_every_lesson());
             {
                 std::lock_guard lock(availability_mutex_);
                 availability_ = std::move(result);

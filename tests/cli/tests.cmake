@@ -15,8 +15,9 @@ add_dependencies(strata_cli_tests strata)
 # lesson) and sweeps dead ones: they share the suites' "host" lock.
 catch_discover_tests(strata_cli_tests PROPERTIES LABELS cli RESOURCE_LOCK host)
 
-# Architecture boundaries (docs/ARCHITECTURE.md): no UI headers below app/,
-# <linux/kvm.h> only in backends/kvm (and the raw floors in bench/).
+# Architecture boundaries the compiler cannot hold (docs/ARCHITECTURE.md):
+# no UI headers below app/, no backend header in the GUI, <linux/kvm.h>
+# only in backends/kvm (and the raw floors in bench/), no /tmp literals.
 add_test(NAME architecture_boundaries
          COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/boundaries.cmake)
 set_tests_properties(architecture_boundaries PROPERTIES LABELS unit)

@@ -5,7 +5,7 @@
 #                            a real lesson with simulated input and checking
 #                            pixels; plain add_test so that Catch2's discovery
 #                            never needs a display
-if(TARGET strata_gui)
+if(TARGET strata_window)
   add_library(strata_gui_test_support STATIC gui/fixture_lesson.cpp gui/headless.cpp gui/exercise_scratch.cpp unit/exercise_fixture.cpp)
   target_include_directories(strata_gui_test_support PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(strata_gui_test_support PUBLIC strata_gui_views Catch2::Catch2)
@@ -18,7 +18,7 @@ if(TARGET strata_gui)
   catch_discover_tests(strata_gui_view_tests PROPERTIES LABELS gui)
 
   add_executable(strata_gui_window_tests gui/window_test.cpp)
-  target_link_libraries(strata_gui_window_tests PRIVATE strata_gui strata_gui_test_support)
+  target_link_libraries(strata_gui_window_tests PRIVATE strata_window strata_gui_test_support)
   find_program(XVFB_RUN xvfb-run)
   if(XVFB_RUN)
     foreach(platform glfw sdl2)

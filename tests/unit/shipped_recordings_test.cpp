@@ -124,8 +124,8 @@ TEST_CASE("No shipped recording names the machine, user or directories it was ma
         const std::string json = text.str();
         const auto assets = std::filesystem::absolute(engine::asset_dir());
         const std::string source_tree = assets.parent_path().string() + "/";
-        for (const std::string leak : {std::string("/home/"), std::string("/root/"), std::string("/build/rootfs"),
-                                       std::string("/share/strata"), source_tree}) {
+        for (const std::string& leak : {std::string("/home/"), std::string("/root/"), std::string("/build/rootfs"),
+                                        std::string("/share/strata"), source_tree}) {
             CAPTURE(leak);
             CHECK(json.find(leak) == std::string::npos);
         }

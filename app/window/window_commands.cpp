@@ -1,10 +1,10 @@
-#include "app/gui/gui_commands.hpp"
+#include "app/window/window_commands.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
-#include "app/gui/layout_audit.hpp"
+#include "app/window/layout_audit.hpp"
 #include "app/platform/bench.hpp"
 #include "app/platform/run_loop.hpp"
 #include "engine/exercise_parse.hpp"
@@ -339,6 +339,14 @@ cli::Command add_screenshot(CLI::App& app) {
                     gui->last_capture().height, args->platform.c_str(), *step, *step == 1 ? "" : "s");
         return platform::kExitOk;
     };
+}
+
+cli::WindowCommands window_commands() {
+    cli::WindowCommands window;
+    window.subcommands = {{"gui", add_gui}, {"screenshot", add_screenshot}};
+    window.add_top_level_options = add_demo_launch;
+    window.open_by_default = []() -> int { return display_present() ? run_gui_default() : -1; };
+    return window;
 }
 
 }  // namespace strata::gui

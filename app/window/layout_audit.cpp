@@ -1,4 +1,4 @@
-#include "app/gui/layout_audit.hpp"
+#include "app/window/layout_audit.hpp"
 
 #include <chrono>
 

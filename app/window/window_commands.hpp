@@ -1,5 +1,7 @@
-// The GUI's subcommands for the CLI (app/cli/cli.cpp wires them in when
-// built with STRATA_HAVE_GUI): `strata gui` and `strata screenshot`.
+// The window's commands: `strata gui`, `strata screenshot`, `strata --demo`
+// and the window that `strata` opens by itself on a display. They join the
+// views (app/gui) to a platform (app/platform); app/main.cpp hands them to
+// the CLI, which does not link the GUI.
 #pragma once
 
 #include <functional>
@@ -7,8 +9,12 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/window_hook.hpp"
 
 namespace strata::gui {
+
+// All of the below, for cli::main.
+cli::WindowCommands window_commands();
 
 cli::Command add_gui(CLI::App& app);
 cli::Command add_screenshot(CLI::App& app);
