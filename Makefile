@@ -17,7 +17,9 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps $(BUILD_DIR)/build.ninja
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only what running needs (the strata_runtime target), not the tests.
+run: deps $(BUILD_DIR)/build.ninja
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target strata_runtime
 	@scripts/run.sh $(BUILD_DIR)
 
 test: DEPS_FLAGS = --test
