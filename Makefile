@@ -32,14 +32,17 @@ test: build
 # UBSan halts on the first, LeakSanitizer's reports are real leaks except
 # the libraries' own listed in tests/sanitize/lsan.supp. Not run again:
 # the fuzz smoke (the fuzzers are sanitizer builds already) and the package
-# test (a .deb of a sanitizer build is nothing anyone installs).
+# test (a .deb of a sanitizer build is nothing anyone installs). Warnings
+# are not errors here: the instrumentation makes GCC 12's flow analysis
+# misfire (-Wmaybe-uninitialized inside std::regex), and `make test`
+# holds the same code to -Werror without it.
 SANITIZE_BUILD_DIR ?= build-sanitize
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp:print_suppressions=0
 test-sanitize: DEPS_FLAGS = --test
 test-sanitize: deps
-	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DSTRATA_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DSTRATA_SANITIZE=ON -DSTRATA_WERROR=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) \
 		-E '^(fuzz_smoke|package_installs_and_runs)$$'
