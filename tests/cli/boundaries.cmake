@@ -3,26 +3,26 @@
 # sees only the headers of what it links); these are the ones it cannot
 # hold (docs/ARCHITECTURE.md, "Directories and their rules").
 set(violations "")
+# Adds a violation for each of `sources` with a line matching `regex`.
+function(forbid sources regex what)
+  foreach(source IN LISTS sources)
+    file(STRINGS ${source} lines REGEX "${regex}")
+    if(lines)
+      list(APPEND violations "${source}: ${what}: ${lines}")
+    endif()
+  endforeach()
+  set(violations "${violations}" PARENT_SCOPE)
+endfunction()
 # GLFW's and SDL's headers are in the system include path, open to every
 # target: only this keeps them, and ImGui's, in app/.
 file(GLOB_RECURSE core_sources ${SOURCE_DIR}/engine/* ${SOURCE_DIR}/backends/* ${SOURCE_DIR}/lessons/*)
-foreach(source IN LISTS core_sources)
-  file(STRINGS ${source} lines REGEX "#include *[<\"](imgui|GLFW|SDL)")
-  if(lines)
-    list(APPEND violations "${source}: UI header outside app/: ${lines}")
-  endif()
-endforeach()
+forbid("${core_sources}" "#include *[<\"](imgui|GLFW|SDL)" "UI header outside app/")
 # lessons/availability.hpp speaks of the machine report, so the probe's and
 # replay's headers are visible to the GUI through lessons; it still asks
 # the lessons, never a backend directly. (<backends/imgui_impl_*.h> are
 # ImGui's own platform glue, not strata's.)
 file(GLOB_RECURSE window_sources ${SOURCE_DIR}/app/gui/* ${SOURCE_DIR}/app/platform/* ${SOURCE_DIR}/app/window/*)
-foreach(source IN LISTS window_sources)
-  file(STRINGS ${source} lines REGEX "#include *\"backends/")
-  if(lines)
-    list(APPEND violations "${source}: a backend header in the GUI (ask lessons/ or engine/): ${lines}")
-  endif()
-endforeach()
+forbid("${window_sources}" "#include *\"backends/" "a backend header in the GUI (ask lessons/ or engine/)")
 file(GLOB_RECURSE all_sources ${SOURCE_DIR}/engine/* ${SOURCE_DIR}/backends/* ${SOURCE_DIR}/lessons/*
      ${SOURCE_DIR}/app/* ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.hpp)
 foreach(source IN LISTS all_sources)
