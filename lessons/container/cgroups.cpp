@@ -96,6 +96,14 @@ Result<StepOutcome> memory(Context& ctx) {
     if (!hog) return std::unexpected(hog.error());
     auto events = cg.read(CgroupKnob::memory_events);
     if (!events) return std::unexpected(events.error());
+    // The limit is lifted again so the next steps see their own limit alone:
+    // under a learner's 1 MiB the fork bomb's children would be OOM-killed
+    // (and the agent with them) before pids.max was ever reached. Swap first:
+    // on v1 memory+swap may never be below memory.
+    const std::string unlimited = v2 ? "max" : "-1";
+    if (cg.has(CgroupKnob::swap_limit))
+        if (auto r = cg.set(CgroupKnob::swap_limit, unlimited); !r) return std::unexpected(r.error());
+    if (auto r = cg.set(CgroupKnob::memory_limit, unlimited); !r) return std::unexpected(r.error());
     const long long kills = linux::counter_in(*events, "oom_kill");
     const int status = int(hog->result);
     ctx.console_write("hog: " + hog->out);
