@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "app/platform/pin_libraries.hpp"
 #include "engine/stop_request.hpp"
 
 namespace strata::platform {
@@ -49,6 +50,7 @@ Gui::~Gui() {
     // The shell (and its controller's worker) goes first, then the
     // backends, then the ImGui context they were attached to.
     shell_.reset();
+    pin_loaded_libraries_for_leak_reports();
     platform_.reset();
     if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
 }
