@@ -41,7 +41,8 @@
 #
 # Environment overrides: STRATA_VM_CPU, space-separated QEMU -cpu models tried in turn
 # until the guest sees the svm flag (default "max qemu64,+svm"); STRATA_VM_MEMORY,
-# guest RAM in MiB (default 1024); STRATA_VM_SMP, guest CPUs (default 1; KVM reports
+# guest RAM in MiB (default 1024, more for a large payload: see guest_memory_mib);
+# STRATA_VM_SMP, guest CPUs (default 1; KVM reports
 # KVM_CAP_NR_VCPUS = this number).
 set -euo pipefail
 
@@ -318,6 +319,19 @@ initrd="$work/initramfs.cpio.gz"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | "$busybox" cpio -o -H newc 2>/dev/null) \
     | gzip -1 > "$initrd"
 
+# Guest RAM: the payload is held up to three times while /init moves it into
+# the tmpfs (the compressed initramfs, the unpacked rootfs, the tmpfs copy),
+# and the program run needs room of its own besides. 1 GiB covers the
+# ordinary builds; a sanitizer build's strata alone is about 500 MiB
+# stripped, which in 1 GiB ends in the guest kernel's out-of-memory panic.
+guest_memory_mib() {
+    local payload_mib
+    payload_mib=$(du -sm "$root" | cut -f1)
+    local wanted=$(( 512 + 3 * payload_mib ))
+    echo $(( wanted > 1024 ? wanted : 1024 ))
+}
+memory_mib="${STRATA_VM_MEMORY:-$(guest_memory_mib)}"
+
 # ---------------------------------------------------------------------------
 # Boot.  Serial ports are connected to FIFOs read by background cats, so QEMU never
 # touches our terminal; the binary's output streams as it is produced.
@@ -361,7 +375,7 @@ boot() {  # boot <cpu model>; sets qemu_rc
     qemu_rc=0
     timeout --kill-after=10 "$timeout_s" \
         qemu-system-x86_64 \
-            -accel tcg -cpu "$cpu" -m "${STRATA_VM_MEMORY:-1024}" -smp "${STRATA_VM_SMP:-1}" \
+            -accel tcg -cpu "$cpu" -m "$memory_mib" -smp "${STRATA_VM_SMP:-1}" \
             -nodefaults -no-user-config -display none -monitor none -no-reboot \
             -chardev file,id=out,path="$work/out" -serial chardev:out \
             -chardev file,id=err,path="$work/err" -serial chardev:err \
