@@ -11,6 +11,7 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/measure/guest_speed.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "engine/try.hpp"
 #include "lessons/compare/common.hpp"
 #include "lessons/compare/lessons.hpp"
 #include "lessons/container/common.hpp"
@@ -50,38 +51,34 @@ void show_ratio(Context& ctx, const State& s, const measure::LoopTiming& t, cons
 
 Result<StepOutcome> native(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto t = measure::loop_native(ctx.recorder(), kOptions);
-    if (!t) return std::unexpected(t.error());
-    s.native = *t;
-    show(ctx, *t, "native");
+    auto t = STRATA_TRY(measure::loop_native(ctx.recorder(), kOptions));
+    s.native = t;
+    show(ctx, t, "native");
     return StepOutcome{fmt::format("natively: {:.2f} ns per iteration ({} iterations per run, {} runs)",
-                                   median(t->ns_per_iteration), t->iterations, t->ns_per_iteration.size())};
+                                   median(t.ns_per_iteration), t.iterations, t.ns_per_iteration.size())};
 }
 
 Result<StepOutcome> in_container(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto box = container::start_container(ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
-    if (!box) return std::unexpected(box.error());
-    auto t = measure::loop_in_container(*box, kOptions);
-    if (!t) return std::unexpected(t.error());
-    s.container = *t;
-    show(ctx, *t, "container");
-    show_ratio(ctx, s, *t, "container");
+    auto box = STRATA_TRY(container::start_container(ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET));
+    auto t = STRATA_TRY(measure::loop_in_container(box, kOptions));
+    s.container = t;
+    show(ctx, t, "container");
+    show_ratio(ctx, s, t, "container");
     return StepOutcome{fmt::format("in a container's own process: {:.2f} ns per iteration{}: a container's code is a "
                                    "host process's code",
-                                   median(t->ns_per_iteration), ratio_to(s, *t))};
+                                   median(t.ns_per_iteration), ratio_to(s, t))};
 }
 
 Result<StepOutcome> guest(Context& ctx, int ring) {
     auto& s = ctx.state<State>();
-    auto t = measure::loop_in_guest(ctx.recorder(), ring, kOptions);
-    if (!t) return std::unexpected(t.error());
-    (ring == 3 ? s.user : s.kernel) = *t;
-    show(ctx, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
-    show_ratio(ctx, s, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
+    auto t = STRATA_TRY(measure::loop_in_guest(ctx.recorder(), ring, kOptions));
+    (ring == 3 ? s.user : s.kernel) = t;
+    show(ctx, t, ring == 3 ? "guest ring 3" : "guest ring 0");
+    show_ratio(ctx, s, t, ring == 3 ? "guest ring 3" : "guest ring 0");
     return StepOutcome{fmt::format("in the VM as guest {} code: {:.2f} ns per iteration{}",
-                                   ring == 3 ? "user (ring 3)" : "kernel (ring 0)", median(t->ns_per_iteration),
-                                   ratio_to(s, *t))};
+                                   ring == 3 ? "user (ring 3)" : "kernel (ring 0)", median(t.ns_per_iteration),
+                                   ratio_to(s, t))};
 }
 
 Result<StepOutcome> guest_user(Context& ctx) { return guest(ctx, 3); }
@@ -89,11 +86,9 @@ Result<StepOutcome> guest_kernel(Context& ctx) { return guest(ctx, 0); }
 
 Result<StepOutcome> verdict(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.native && s.container && s.user && s.kernel, kId, "all four timings"); !ok)
-        return std::unexpected(ok.error());
+    STRATA_TRY(need(s.native && s.container && s.user && s.kernel, kId, "all four timings"));
     // What doctor reads to tell the kinds apart: the CPU's flags (vmx/svm).
-    auto cpuinfo = linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt});
-    if (!cpuinfo) return std::unexpected(cpuinfo.error());
+    auto cpuinfo = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt}));
     probe::MachineReport machine;
     probe::probe_kvm(machine, "/dev/kvm");
     const auto kind = machine.facts.kvm_kind;

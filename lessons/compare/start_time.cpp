@@ -11,6 +11,7 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/measure/peers.hpp"
 #include "backends/measure/start_time.hpp"
+#include "engine/try.hpp"
 #include "lessons/compare/common.hpp"
 #include "lessons/compare/lessons.hpp"
 
@@ -44,11 +45,9 @@ measure::RunOptions options(Context& ctx, int count) { return {count, [&ctx] { r
 
 Result<StepOutcome> containers(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
-    auto series = measure::container_starts(ctx.recorder(), *rootfs, options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.containers = std::move(*series);
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
+    auto series = STRATA_TRY(measure::container_starts(ctx.recorder(), rootfs, options(ctx, s.count)));
+    s.containers = std::move(series);
     show(ctx, *s.containers, "containers");
     const auto& t = s.containers->total();
     return StepOutcome{fmt::format("{} containers, each clone3 with 7 namespaces, pivot_root into the image and "
@@ -59,9 +58,8 @@ Result<StepOutcome> containers(Context& ctx) {
 
 Result<StepOutcome> hello_vms(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto series = measure::hello_vm_starts(ctx.recorder(), options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.hello = std::move(*series);
+    auto series = STRATA_TRY(measure::hello_vm_starts(ctx.recorder(), options(ctx, s.count)));
+    s.hello = std::move(series);
     show(ctx, *s.hello, "hello VMs");
     const double total = median(s.hello->total());
     // The number the lesson's prediction is judged on: how many times a
@@ -79,9 +77,8 @@ Result<StepOutcome> hello_vms(Context& ctx) {
 
 Result<StepOutcome> tinyos_vms(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto series = measure::tinyos_starts(ctx.recorder(), options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.tinyos = std::move(*series);
+    auto series = STRATA_TRY(measure::tinyos_starts(ctx.recorder(), options(ctx, s.count)));
+    s.tinyos = std::move(series);
     show(ctx, *s.tinyos, "tinyos VMs");
     const double total = median(s.tinyos->total());
     const double own = median(s.tinyos->of("tinyos boots itself"));
@@ -94,13 +91,11 @@ Result<StepOutcome> tinyos_vms(Context& ctx) {
 
 Result<StepOutcome> peers(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.containers && s.hello && s.tinyos, kId, "strata's own measurements"); !ok)
-        return std::unexpected(ok.error());
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
+    STRATA_TRY(need(s.containers && s.hello && s.tinyos, kId, "strata's own measurements"));
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
     // Whole processes each; fewer runs than strata's own (QEMU takes ~0.1 s).
     const int runs = std::min(s.count, 10);
-    auto rows = measure::container_start_peers(ctx.recorder(), *rootfs, runs);
+    auto rows = measure::container_start_peers(ctx.recorder(), rootfs, runs);
     for (auto& vm_peer : measure::vm_start_peers(ctx.recorder(), runs)) rows.push_back(std::move(vm_peer));
     engine::TableView table{"start to ready, side by side (medians)", {"what", "median", "how"}, {}, {}};
     auto add = [&](const std::string& what, const std::vector<double>& sample, const std::string& how, bool strata) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "backends/linux/host_uname.hpp"
+#include "engine/try.hpp"
 #include "lessons/compare/common.hpp"
 #include "lessons/compare/lessons.hpp"
 
@@ -27,9 +28,8 @@ struct State final : engine::LessonState {
 
 Result<StepOutcome> start_container(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto box = start_full_container(ctx);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+    auto box = STRATA_TRY(start_full_container(ctx));
+    s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("a container: pid {} on the host, PID 1 inside, with every namespace and the "
                                    "busybox image as its root; no kernel of its own",
                                    s.box->pid())};
@@ -37,12 +37,11 @@ Result<StepOutcome> start_container(Context& ctx) {
 
 Result<StepOutcome> boot_vm(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto vm = boot_tinyos(ctx);
-    if (!vm) return std::unexpected(vm.error());
-    s.vm = std::move(*vm);
+    auto vm = STRATA_TRY(boot_tinyos(ctx));
+    s.vm = std::move(vm);
     // Its first programs, so that the next step is the uname program alone.
     for (auto phase : {kvm::tinyos::programs_done, kvm::tinyos::echo_done, kvm::tinyos::touch_done})
-        if (auto r = run_tinyos(ctx, *s.vm, phase); !r) return std::unexpected(r.error());
+        STRATA_TRY(run_tinyos(ctx, *s.vm, phase));
     return StepOutcome{fmt::format("a VM running tinyos, its own kernel: booted and ran its first programs ({} "
                                    "syscalls, all handled inside the guest)",
                                    s.vm->trace().count(kvm::GuestEventKind::syscall))};
@@ -50,16 +49,15 @@ Result<StepOutcome> boot_vm(Context& ctx) {
 
 Result<StepOutcome> ask_both(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value() && s.vm, kId, "the container and the VM"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(need(s.box.has_value() && s.vm, kId, "the container and the VM"));
     // The container's process calls uname(2): the host kernel answers.
-    auto reply = s.box->uname({LayerId::container, LayerId::namespaces});
-    if (!reply) return std::unexpected(reply.error());
-    s.container_answer = linux::parse_uname(reply->out);
+    auto reply = STRATA_TRY(s.box->uname({LayerId::container, LayerId::namespaces}));
+    s.container_answer = linux::parse_uname(reply.out);
     // The guest's program calls uname in tinyos; tinyos prints the answer.
     const auto from_event = ctx.recorder().size();
     const auto from_byte = s.vm->uart().output().size();
     const auto syscalls_before = s.vm->trace().count(kvm::GuestEventKind::syscall);
-    if (auto r = run_tinyos(ctx, *s.vm, kvm::tinyos::uname_done); !r) return std::unexpected(r.error());
+    STRATA_TRY(run_tinyos(ctx, *s.vm, kvm::tinyos::uname_done));
     s.guest_answer = guest_uname_line(*s.vm, from_byte);
     if (s.guest_answer.empty()) return engine::plain_error(kId, "the guest's uname program printed no answer");
     s.guest_syscalls = s.vm->trace().count(kvm::GuestEventKind::syscall) - syscalls_before;
@@ -82,14 +80,13 @@ Result<StepOutcome> ask_both(Context& ctx) {
 
 Result<StepOutcome> whose_answer(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(!s.guest_answer.empty(), kId, "both answers"); !ok) return std::unexpected(ok.error());
-    auto host = linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces});
-    if (!host) return std::unexpected(host.error());
-    const bool container_is_host = s.container_answer.release == host->release && s.container_answer.sysname == host->sysname;
-    const bool guest_is_host = s.guest_answer.find(host->release) != std::string::npos;
+    STRATA_TRY(need(!s.guest_answer.empty(), kId, "both answers"));
+    auto host = STRATA_TRY(linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces}));
+    const bool container_is_host = s.container_answer.release == host.release && s.container_answer.sysname == host.sysname;
+    const bool guest_is_host = s.guest_answer.find(host.release) != std::string::npos;
     engine::TableView table{"uname: who answers",
                             {"asked by", "answer", "answered by", "how the answer got out"},
-                            {{"strata itself (host)", host->sysname + " " + host->release, "the host kernel", "uname(2) returns"},
+                            {{"strata itself (host)", host.sysname + " " + host.release, "the host kernel", "uname(2) returns"},
                              {"the container's PID 1", s.container_answer.sysname + " " + s.container_answer.release,
                               "the host kernel (same release)", "uname(2) returns: no exit, no VMM"},
                              {"a program in the VM", s.guest_answer, "tinyos, the guest's kernel",
@@ -97,14 +94,14 @@ Result<StepOutcome> whose_answer(Context& ctx) {
                                           s.guest_exits)}},
                             {false, container_is_host, !guest_is_host}};
     ctx.facts().set_table(std::move(table));
-    ctx.facts().set_value("host's uname", host->sysname + " " + host->release);
+    ctx.facts().set_value("host's uname", host.sysname + " " + host.release);
     ctx.facts().set_value("container's release is the host's", container_is_host ? "yes" : "no");
     ctx.facts().set_value("guest's answer mentions the host's release", guest_is_host ? "yes" : "no");
     if (!container_is_host)
         return engine::plain_error(kId, "the container's uname differs from the host's: it should be the same kernel");
     return StepOutcome{fmt::format("the host says {} {}: the container's answer is the host's own (one kernel); the "
                                    "VM's is tinyos's (a second kernel, which the host never consulted)",
-                                   host->sysname, host->release)};
+                                   host.sysname, host.release)};
 }
 
 }  // namespace

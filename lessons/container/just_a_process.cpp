@@ -3,6 +3,7 @@
 // namespaces (same inode numbers) as strata's own.
 #include <fmt/format.h>
 
+#include "engine/try.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -19,9 +20,8 @@ struct State final : engine::LessonState {
 
 Result<StepOutcome> read_host(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto ns = host_namespaces(ctx, "self");
-    if (!ns) return std::unexpected(ns.error());
-    s.host = *ns;
+    auto ns = STRATA_TRY(host_namespaces(ctx, "self"));
+    s.host = ns;
     engine::TableView table{"namespaces of strata", {"namespace", "strata (host)"}, {}, {}};
     for (const auto& [kind, id] : s.host) table.rows.push_back({kind, id});
     ctx.facts().set_table(table);
@@ -32,25 +32,22 @@ Result<StepOutcome> clone_child(Context& ctx) {
     auto& s = ctx.state<State>();
     linux::AgentOptions options;  // no CLONE_NEW* flag at all: a plain child
     options.who = "child";
-    auto child = linux::Agent::start(ctx.recorder(), options);
-    if (!child) return std::unexpected(child.error());
-    s.child.emplace(std::move(*child));
-    auto ids = s.child->ids({LayerId::runtime, LayerId::processes});
-    if (!ids) return std::unexpected(ids.error());
+    auto child = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
+    s.child.emplace(std::move(child));
+    auto ids = STRATA_TRY(s.child->ids({LayerId::runtime, LayerId::processes}));
     ctx.facts().set_value("child pid (host)", std::to_string(s.child->pid()));
-    ctx.facts().set_value("child pid (as it sees itself)", std::to_string(ids->pid));
-    return StepOutcome{fmt::format("a plain child: pid {} (it sees itself as {}), parent {}", s.child->pid(), ids->pid,
-                                   ids->ppid)};
+    ctx.facts().set_value("child pid (as it sees itself)", std::to_string(ids.pid));
+    return StepOutcome{fmt::format("a plain child: pid {} (it sees itself as {}), parent {}", s.child->pid(), ids.pid,
+                                   ids.ppid)};
 }
 
 Result<StepOutcome> compare(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.child.has_value(), kId, "the child"); !ok) return std::unexpected(ok.error());
-    auto mine = agent_namespaces(*s.child);
-    if (!mine) return std::unexpected(mine.error());
-    auto table = compare_table("namespaces: strata vs its child", "strata (host)", "child", s.host, *mine);
+    STRATA_TRY(need(s.child.has_value(), kId, "the child"));
+    auto mine = STRATA_TRY(agent_namespaces(*s.child));
+    auto table = compare_table("namespaces: strata vs its child", "strata (host)", "child", s.host, mine);
     std::size_t same = 0;
-    for (const auto& [kind, id] : s.host) same += mine->count(kind) && mine->at(kind) == id;
+    for (const auto& [kind, id] : s.host) same += mine.count(kind) && mine.at(kind) == id;
     ctx.facts().set_table(table);
     ctx.facts().set_value("namespaces shared with the host", fmt::format("{} of {}", same, s.host.size()));
     ctx.facts().set_value("namespaces that differ from strata's", std::to_string(s.host.size() - same));

@@ -11,6 +11,7 @@
 
 #include "backends/linux/flags.hpp"
 #include "backends/linux/host_files.hpp"
+#include "engine/try.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -42,38 +43,32 @@ struct State final : engine::LessonState {
 
 Result<StepOutcome> clone_pid(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto init = start_container(ctx, s.flags | CLONE_NEWNS);
-    if (!init) return std::unexpected(init.error());
-    s.init.emplace(std::move(*init));
-    auto ids = s.init->ids({LayerId::runtime, LayerId::processes});
-    if (!ids) return std::unexpected(ids.error());
+    auto init = STRATA_TRY(start_container(ctx, s.flags | CLONE_NEWNS));
+    s.init.emplace(std::move(init));
+    auto ids = STRATA_TRY(s.init->ids({LayerId::runtime, LayerId::processes}));
     // Which PID namespace each side is in: the same inode means the same namespace.
     const std::vector<LayerId> ns_layers = {LayerId::runtime, LayerId::namespaces};
-    auto host_ns = linux::host_readlink(ctx.recorder(), "/proc/self/ns/pid", ns_layers);
-    if (!host_ns) return std::unexpected(host_ns.error());
-    auto child_ns = linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/pid", s.init->pid()), ns_layers);
-    if (!child_ns) return std::unexpected(child_ns.error());
-    ctx.facts().set_value("pid inside", std::to_string(ids->pid));
+    auto host_ns = STRATA_TRY(linux::host_readlink(ctx.recorder(), "/proc/self/ns/pid", ns_layers));
+    auto child_ns = STRATA_TRY(linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/pid", s.init->pid()), ns_layers));
+    ctx.facts().set_value("pid inside", std::to_string(ids.pid));
     ctx.facts().set_value("pid outside", std::to_string(s.init->pid()));
-    ctx.facts().set_value("parent pid inside", std::to_string(ids->ppid));
-    ctx.facts().set_value("pid namespace (strata)", *host_ns);
-    ctx.facts().set_value("pid namespace (container)", *child_ns);
+    ctx.facts().set_value("parent pid inside", std::to_string(ids.ppid));
+    ctx.facts().set_value("pid namespace (strata)", host_ns);
+    ctx.facts().set_value("pid namespace (container)", child_ns);
     // A parent outside the child's PID namespace has no number in it: 0.
-    const std::string parent = ids->ppid == 0 ? "0: it is outside the namespace" : std::to_string(ids->ppid);
+    const std::string parent = ids.ppid == 0 ? "0: it is outside the namespace" : std::to_string(ids.ppid);
     return StepOutcome{fmt::format("the child calls itself pid {} (its parent: {}); the host knows it as pid {}",
-                                   ids->pid, parent, s.init->pid())};
+                                   ids.pid, parent, s.init->pid())};
 }
 
 Result<StepOutcome> mount_proc(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.init->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
-    if (auto r = s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
-        return std::unexpected(r.error());
-    auto entries = s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes});
-    if (!entries) return std::unexpected(entries.error());
+    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+    STRATA_TRY(s.init->mount("", "/", "", MS_REC | MS_PRIVATE));
+    STRATA_TRY(s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    auto entries = STRATA_TRY(s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes}));
     std::string pids;
-    for (const auto& e : *entries)
+    for (const auto& e : entries)
         if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) pids += (pids.empty() ? "" : " ") + e;
     ctx.facts().set_value("pids in the container's /proc", pids);
     return StepOutcome{fmt::format("the new /proc lists only pid(s) {}", pids)};
@@ -81,13 +76,11 @@ Result<StepOutcome> mount_proc(Context& ctx) {
 
 Result<StepOutcome> ps_inside(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    auto busybox = image_busybox(*s.init);
-    if (!busybox) return std::unexpected(busybox.error());
-    auto run = s.init->run({*busybox, "ps", "-o", "pid,ppid,comm"});
-    if (!run) return std::unexpected(run.error());
-    ctx.console_write("inside$ ps\n" + run->out);
-    std::istringstream in(run->out);
+    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+    auto busybox = STRATA_TRY(image_busybox(*s.init));
+    auto run = STRATA_TRY(s.init->run({busybox, "ps", "-o", "pid,ppid,comm"}));
+    ctx.console_write("inside$ ps\n" + run.out);
+    std::istringstream in(run.out);
     int lines = -1;  // header
     for (std::string line; std::getline(in, line);) lines += !line.empty();
     ctx.facts().set_value("processes ps sees", std::to_string(lines));
@@ -96,19 +89,17 @@ Result<StepOutcome> ps_inside(Context& ctx) {
 
 Result<StepOutcome> orphan(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    auto made = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
+    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+    auto made = STRATA_TRY(s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
                              {"fork(); fork(); exit()", "fork", {LayerId::runtime, LayerId::processes}, {},
-                              engine::EventKind::process, "a child forks a grandchild and exits: an orphan"});
-    if (!made) return std::unexpected(made.error());
+                              engine::EventKind::process, "a child forks a grandchild and exits: an orphan"}));
     long child = 0, grandchild = 0, ppid = 0;
-    std::sscanf(made->out.c_str(), "%ld %ld %ld", &child, &grandchild, &ppid);
-    auto reaped = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::reap; return r; }(),
+    std::sscanf(made.out.c_str(), "%ld %ld %ld", &child, &grandchild, &ppid);
+    auto reaped = STRATA_TRY(s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::reap; return r; }(),
                                {"waitpid(-1)", "waitpid", {LayerId::runtime, LayerId::processes}, {},
-                                engine::EventKind::process, "init collects its adopted children"});
-    if (!reaped) return std::unexpected(reaped.error());
+                                engine::EventKind::process, "init collects its adopted children"}));
     long pid = 0, status = 0;
-    std::sscanf(reaped->out.c_str(), "%ld %ld", &pid, &status);
+    std::sscanf(reaped.out.c_str(), "%ld %ld", &pid, &status);
     s.orphan = grandchild;
     ctx.facts().set_value("orphan pid", std::to_string(grandchild));
     ctx.facts().set_value("orphan's new parent", std::to_string(ppid));

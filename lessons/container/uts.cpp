@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include "backends/linux/host_files.hpp"
+#include "engine/try.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -22,9 +23,8 @@ struct State final : engine::LessonState {
 
 Result<StepOutcome> start(Context& ctx) {
     auto& s = ctx.state<State>();
-    auto box = start_container(ctx, 0);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+    auto box = STRATA_TRY(start_container(ctx, 0));
+    s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("pid {} runs in a user namespace of its own (root inside, you outside), "
                                    "still in the host's UTS namespace",
                                    s.box->pid())};
@@ -32,39 +32,34 @@ Result<StepOutcome> start(Context& ctx) {
 
 Result<StepOutcome> unshare_uts(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    auto r = s.box->unshare(CLONE_NEWUTS);
-    if (!r) return std::unexpected(r.error());
-    auto name = s.box->gethostname();
-    if (!name) return std::unexpected(name.error());
-    return StepOutcome{fmt::format("a new UTS namespace, starting as a copy: the name inside is still \"{}\"", *name)};
+    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+    auto r = STRATA_TRY(s.box->unshare(CLONE_NEWUTS));
+    auto name = STRATA_TRY(s.box->gethostname());
+    return StepOutcome{fmt::format("a new UTS namespace, starting as a copy: the name inside is still \"{}\"", name)};
 }
 
 Result<StepOutcome> set_name(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.box->sethostname(kName); !r) return std::unexpected(r.error());
-    auto busybox = image_busybox(*s.box);
-    if (!busybox) return std::unexpected(busybox.error());
-    auto run = s.box->run({*busybox, "hostname"});
-    if (!run) return std::unexpected(run.error());
-    const auto inside = trim(run->out);
-    ctx.console_write("inside$ hostname\n" + run->out);
+    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+    STRATA_TRY(s.box->sethostname(kName));
+    auto busybox = STRATA_TRY(image_busybox(*s.box));
+    auto run = STRATA_TRY(s.box->run({busybox, "hostname"}));
+    const auto inside = trim(run.out);
+    ctx.console_write("inside$ hostname\n" + run.out);
     ctx.facts().set_value("host name inside", inside);
     return StepOutcome{fmt::format("`hostname` run inside prints \"{}\"", inside)};
 }
 
 Result<StepOutcome> check_outside(Context& ctx) {
     auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::namespaces};
-    auto host = linux::host_read(ctx.recorder(), "/proc/sys/kernel/hostname", layers);
-    if (!host) return std::unexpected(host.error());
+    auto host = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/sys/kernel/hostname", layers));
     auto mine = linux::host_readlink(ctx.recorder(), "/proc/self/ns/uts", layers);
     auto theirs = linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/uts", s.box->pid()), layers);
     if (!mine) return std::unexpected(mine.error());
     if (!theirs) return std::unexpected(theirs.error());
-    s.host_name = trim(*host);
+    s.host_name = trim(host);
     ctx.facts().set_value("host name outside", s.host_name);
     ctx.facts().set_table({"UTS namespace",
                            {"", "host (strata)", "container"},

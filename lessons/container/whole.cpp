@@ -17,6 +17,7 @@
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/whole_container.hpp"
 #include "engine/shell_io.hpp"
+#include "engine/try.hpp"
 #include "lessons/container/common.hpp"
 #include "lessons/container/lessons.hpp"
 
@@ -37,7 +38,7 @@ struct State final : engine::LessonState {
 };
 
 Result<linux::WholeContainer*> container(State& s) {
-    if (auto ok = need(s.box.has_value(), kId, "the bundle"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(need(s.box.has_value(), kId, "the bundle"));
     return &*s.box;
 }
 
@@ -47,21 +48,16 @@ Result<StepOutcome> read_bundle(Context& ctx) {
     if (dir.empty()) {
         // strata's own bundle, written the way `strata bundle DIR` writes it,
         // then read back like anyone's.
-        auto rootfs = linux::find_rootfs();
-        if (!rootfs) return std::unexpected(rootfs.error());
-        auto made = linux::TempDir::create("bundle");
-        if (!made) return std::unexpected(made.error());
-        s.bundle_dir.emplace(std::move(*made));
+        auto rootfs = STRATA_TRY(linux::find_rootfs());
+        auto made = STRATA_TRY(linux::TempDir::create("bundle"));
+        s.bundle_dir.emplace(std::move(made));
         dir = s.bundle_dir->path().string();
-        if (auto r = linux::write_bundle(dir, *rootfs, kDefaultArgs); !r) return std::unexpected(r.error());
+        STRATA_TRY(linux::write_bundle(dir, rootfs, kDefaultArgs));
     }
-    auto text = linux::host_read(ctx.recorder(), dir + "/config.json", {LayerId::runtime, LayerId::mounts});
-    if (!text) return std::unexpected(text.error());
-    auto spec = linux::load_oci_bundle(dir);
-    if (!spec) return std::unexpected(spec.error());
-    auto box = linux::WholeContainer::prepare(ctx.recorder(), std::move(*spec));
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+    auto text = STRATA_TRY(linux::host_read(ctx.recorder(), dir + "/config.json", {LayerId::runtime, LayerId::mounts}));
+    auto spec = STRATA_TRY(linux::load_oci_bundle(dir));
+    auto box = STRATA_TRY(linux::WholeContainer::prepare(ctx.recorder(), std::move(spec)));
+    s.box.emplace(std::move(box));
     const auto& read = s.box->spec();
     ctx.facts().set_value("bundle", dir);
     ctx.facts().set_value("fields strata does not apply",
@@ -73,121 +69,101 @@ Result<StepOutcome> read_bundle(Context& ctx) {
 }
 
 Result<StepOutcome> create(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (auto r = (*box)->create(); !r) return std::unexpected(r.error());
-    return StepOutcome{fmt::format("pid {} in new namespaces; its root {} is sealed read-only", (*box)->agent().pid(),
-                                   (*box)->spec().root)};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    STRATA_TRY(box->create());
+    return StepOutcome{fmt::format("pid {} in new namespaces; its root {} is sealed read-only", box->agent().pid(),
+                                   box->spec().root)};
 }
 
 Result<StepOutcome> cgroup(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto r = (*box)->cgroup();
-    if (!r) return std::unexpected(r.error());
-    ctx.facts().set_value("cgroup", r->description);
-    if (!r->applied) return StepOutcome{"no cgroup this user may write here: the bundle's limits are not applied"};
-    return StepOutcome{fmt::format("cgroup {} holds the container{}", r->description,
-                                   (*box)->has_namespace("cgroup") ? "; its cgroup namespace is rooted there" : "")};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto r = STRATA_TRY(box->cgroup());
+    ctx.facts().set_value("cgroup", r.description);
+    if (!r.applied) return StepOutcome{"no cgroup this user may write here: the bundle's limits are not applied"};
+    return StepOutcome{fmt::format("cgroup {} holds the container{}", r.description,
+                                   box->has_namespace("cgroup") ? "; its cgroup namespace is rooted there" : "")};
 }
 
 Result<StepOutcome> network(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (!(*box)->has_namespace("network")) return StepOutcome{"no network namespace in the bundle: the host's network"};
-    auto links = (*box)->network();
-    if (!links) return std::unexpected(links.error());
-    ctx.facts().set_value("interfaces inside", std::to_string(*links));
-    return StepOutcome{fmt::format("a network stack of its own: {} interface(s), lo up", *links)};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    if (!box->has_namespace("network")) return StepOutcome{"no network namespace in the bundle: the host's network"};
+    auto links = STRATA_TRY(box->network());
+    ctx.facts().set_value("interfaces inside", std::to_string(links));
+    return StepOutcome{fmt::format("a network stack of its own: {} interface(s), lo up", links)};
 }
 
 Result<StepOutcome> rootfs(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto dev = (*box)->rootfs();
-    if (!dev) return std::unexpected(dev.error());
-    ctx.facts().set_value("/dev inside", fmt::format("{}", fmt::join(*dev, " ")));
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto dev = STRATA_TRY(box->rootfs());
+    ctx.facts().set_value("/dev inside", fmt::format("{}", fmt::join(dev, " ")));
     return StepOutcome{fmt::format("pivot_root done: the image is /, with {} mount(s) of the bundle and a /dev of {}",
-                                   (*box)->spec().mounts.size(), dev->size())};
+                                   box->spec().mounts.size(), dev.size())};
 }
 
 Result<StepOutcome> proc_paths(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto done = (*box)->proc_paths();
-    if (!done) return std::unexpected(done.error());
-    return StepOutcome{fmt::format("{} of /proc's paths made read-only or masked", *done)};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto done = STRATA_TRY(box->proc_paths());
+    return StepOutcome{fmt::format("{} of /proc's paths made read-only or masked", done)};
 }
 
 Result<StepOutcome> hostname(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto set = (*box)->hostname();
-    if (!set) return std::unexpected(set.error());
-    return StepOutcome{*set ? "its host name is " + (*box)->spec().hostname : "no host name of its own in the bundle"};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto set = STRATA_TRY(box->hostname());
+    return StepOutcome{set ? "its host name is " + box->spec().hostname : "no host name of its own in the bundle"};
 }
 
 Result<StepOutcome> capabilities(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto kept = (*box)->capabilities();
-    if (!kept) return std::unexpected(kept.error());
-    return StepOutcome{fmt::format("{} capabilities kept, every other one gone", *kept)};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto kept = STRATA_TRY(box->capabilities());
+    return StepOutcome{fmt::format("{} capabilities kept, every other one gone", kept)};
 }
 
 Result<StepOutcome> no_new_privs(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto set = (*box)->no_new_privs();
-    if (!set) return std::unexpected(set.error());
-    return StepOutcome{*set ? "no_new_privs set: no execve can ever gain privileges"
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto set = STRATA_TRY(box->no_new_privs());
+    return StepOutcome{set ? "no_new_privs set: no execve can ever gain privileges"
                             : "process.noNewPrivileges is false: left off"};
 }
 
 Result<StepOutcome> seccomp(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto filter = (*box)->seccomp();
-    if (!filter) return std::unexpected(filter.error());
-    if (!*filter) return StepOutcome{"no linux.seccomp in the bundle: every system call allowed"};
-    return StepOutcome{"seccomp filter loaded: " + **filter};
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto filter = STRATA_TRY(box->seccomp());
+    if (!filter) return StepOutcome{"no linux.seccomp in the bundle: every system call allowed"};
+    return StepOutcome{"seccomp filter loaded: " + *filter};
 }
 
 Result<StepOutcome> start(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto run = (*box)->start();
-    if (!run) return std::unexpected(run.error());
-    const auto& args = (*box)->spec().args;
-    ctx.console_write("container$ " + linux::command_label(args) + "\n" + run->out);
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    auto run = STRATA_TRY(box->start());
+    const auto& args = box->spec().args;
+    ctx.console_write("container$ " + linux::command_label(args) + "\n" + run.out);
     for (const char* key : {"CapEff:", "NoNewPrivs:", "Seccomp:"}) {
-        const auto at = run->out.find(key);
+        const auto at = run.out.find(key);
         if (at == std::string::npos) continue;
-        auto value = run->out.substr(at + std::strlen(key), run->out.find('\n', at) - at - std::strlen(key));
+        auto value = run.out.substr(at + std::strlen(key), run.out.find('\n', at) - at - std::strlen(key));
         value.erase(0, value.find_first_not_of(" \t"));
         ctx.facts().set_value(std::string(key, std::strlen(key) - 1), value);
     }
     engine::TableView table;
     table.title = "config.json: what each field became";
     table.columns = {"field", "value", "what strata did"};
-    table.rows = (*box)->fields();
+    table.rows = box->fields();
     const std::size_t applied = table.rows.size();
-    for (const auto& skipped : (*box)->spec().unsupported) table.rows.push_back({skipped, "", "not applied"});
+    for (const auto& skipped : box->spec().unsupported) table.rows.push_back({skipped, "", "not applied"});
     table.row_marked.assign(table.rows.size(), false);
     for (std::size_t i = applied; i < table.rows.size(); ++i) table.row_marked[i] = true;
     ctx.facts().set_table(table);
-    const int status = WIFEXITED(run->result) ? WEXITSTATUS(run->result) : 128 + WTERMSIG(run->result);
+    const int status = WIFEXITED(run.result) ? WEXITSTATUS(run.result) : 128 + WTERMSIG(run.result);
     ctx.facts().set_value("process exit status", std::to_string(status));
     return StepOutcome{fmt::format("the process ran and exited with status {}", status)};
 }
 
 Result<int> shell(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (auto ok = need((*box)->created(), kId, "the container"); !ok) return std::unexpected(ok.error());
+    auto box = STRATA_TRY(container(ctx.state<State>()));
+    STRATA_TRY(need(box->created(), kId, "the container"));
     // Every stage of the lockdown is already in place: the shell inherits it.
     const auto io = engine::shell_io();
-    return linux::run_shell((*box)->agent(), {"/bin/sh"}, io.in_fd, io.out_fd);
+    return linux::run_shell(box->agent(), {"/bin/sh"}, io.in_fd, io.out_fd);
 }
 
 std::optional<std::string> bundle_problem(const std::string& dir) {

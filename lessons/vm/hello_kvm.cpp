@@ -11,6 +11,7 @@
 #include "backends/kvm/hello_vm.hpp"
 #include "backends/kvm/vcpu_runner.hpp"
 #include "engine/assembler.hpp"
+#include "engine/try.hpp"
 #include "lessons/vm/hello_kvm.hpp"
 #include "lessons/vm/machine.hpp"
 
@@ -52,29 +53,28 @@ engine::Result<void> need(bool ok, const char* what) {
 
 Result<StepOutcome> open_kvm(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto r = s.machine.open(ctx.recorder()); !r) return std::unexpected(r.error());
-    auto version = s.machine.kvm->api_version();
-    if (!version) return std::unexpected(version.error());
-    ctx.facts().set_value("KVM API version", std::to_string(*version));
-    if (*version != 12)
+    STRATA_TRY(s.machine.open(ctx.recorder()));
+    auto version = STRATA_TRY(s.machine.kvm->api_version());
+    ctx.facts().set_value("KVM API version", std::to_string(version));
+    if (version != 12)
         return engine::plain_error("KVM_GET_API_VERSION",
-                                   fmt::format("KVM answered API version {}, strata speaks version 12", *version));
-    return StepOutcome{fmt::format("/dev/kvm is open; KVM API version {}", *version)};
+                                   fmt::format("KVM answered API version {}, strata speaks version 12", version));
+    return StepOutcome{fmt::format("/dev/kvm is open; KVM API version {}", version)};
 }
 
 Result<StepOutcome> create_vm(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.kvm.has_value(), "/dev/kvm"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.create_vm(); !r) return std::unexpected(r.error());
+    STRATA_TRY(need(s.machine.kvm.has_value(), "/dev/kvm"));
+    STRATA_TRY(s.machine.create_vm());
     return StepOutcome{fmt::format("KVM made an empty VM: fd {}, no memory, no vCPU yet", s.machine.vm->fd())};
 }
 
 Result<StepOutcome> give_memory(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(need(s.machine.vm.has_value(), "the VM"));
     if (!s.custom_problem.empty())
         return engine::plain_error("guest=custom", s.custom_problem, "write the program with --set program=...");
-    if (auto r = s.machine.give_memory(s.image, guests::real_mode_load_address); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.machine.give_memory(s.image, guests::real_mode_load_address));
 
     auto& memory = *s.machine.memory;
     auto code = memory.bytes(guests::real_mode_load_address, s.image.size());
@@ -91,8 +91,8 @@ Result<StepOutcome> give_memory(Context& ctx) {
 
 Result<StepOutcome> create_vcpu(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.create_vcpu(); !r) return std::unexpected(r.error());
+    STRATA_TRY(need(s.machine.vm.has_value(), "the VM"));
+    STRATA_TRY(s.machine.create_vcpu());
     auto& vcpu = *s.machine.vcpu;
     ctx.facts().set_value("kvm_run size", std::to_string(vcpu.run_page().size()));
     return StepOutcome{fmt::format("vCPU 0 exists (fd {}); its kvm_run area ({} bytes) is mapped into strata",
@@ -101,8 +101,8 @@ Result<StepOutcome> create_vcpu(Context& ctx) {
 
 Result<StepOutcome> set_registers(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.set_registers(guests::real_mode_load_address); !r) return std::unexpected(r.error());
+    STRATA_TRY(need(s.machine.vcpu.has_value(), "the vCPU"));
+    STRATA_TRY(s.machine.set_registers(guests::real_mode_load_address));
     auto regs = s.machine.vcpu->get_registers();
     auto sregs = s.machine.vcpu->get_special_registers();
     if (!regs) return std::unexpected(regs.error());
@@ -113,11 +113,11 @@ Result<StepOutcome> set_registers(Context& ctx) {
 
 Result<StepOutcome> run_guest(Context& ctx) {
     auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(need(s.machine.vcpu.has_value(), "the vCPU"));
     s.console = std::make_unique<kvm::ConsolePort>(ctx.recorder(), [&ctx](std::string_view text) {
         ctx.console_write(text);
     });
-    if (auto r = s.devices.pio.attach(kConsolePort, 1, *s.console); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.devices.pio.attach(kConsolePort, 1, *s.console));
 
     kvm::VcpuRunner runner(*s.machine.vcpu, s.devices);
     ctx.set_canceller([&runner] { runner.kick(); });

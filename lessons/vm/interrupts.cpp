@@ -13,6 +13,7 @@
 #include "backends/kvm/checkpoint_port.hpp"
 #include "backends/kvm/irq_injector.hpp"
 #include "backends/kvm/real_mode.hpp"
+#include "engine/try.hpp"
 #include "lessons/vm/interrupts.hpp"
 #include "lessons/vm/machine.hpp"
 
@@ -57,9 +58,8 @@ std::uint32_t counter(lessons::vm::Machine& m) { return read_u32(m, kCounter); }
 // RAM with the guest, one vCPU in real mode, the checkpoint port.
 Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uint8_t> image, bool irqchip) {
     auto& m = vm.machine;
-    auto ram = m.add_memory(ctx, 0, 0, kRamSize);
-    if (!ram) return std::unexpected(ram.error());
-    if (auto r = (*ram)->write(guests::real_mode_load_address, image); !r) return r;
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, kRamSize));
+    if (auto r = ram->write(guests::real_mode_load_address, image); !r) return r;
     if (auto r = m.create_vcpu(); !r) return r;
     if (irqchip)
         if (auto r = m.vcpu->route_pic_through_lapic(); !r) return r;
@@ -71,19 +71,18 @@ Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uin
 Result<StepOutcome> build_with_irqchip(Context& ctx) {
     auto& s = ctx.state<InterruptsState>();
     auto& vm = s.with_irqchip.emplace();
-    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.open(ctx));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
-        auto check = vm.machine.check(cap);
-        if (!check) return std::unexpected(check.error());
-        ctx.facts().set_value(check->name, check->present ? "present" : "missing");
-        if (!check->present && s.irqchip_missing.empty()) s.irqchip_missing = check->skip_message();
+        auto check = STRATA_TRY(vm.machine.check(cap));
+        ctx.facts().set_value(check.name, check.present ? "present" : "missing");
+        if (!check.present && s.irqchip_missing.empty()) s.irqchip_missing = check.skip_message();
     }
     if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
     // The irqchip must exist before the vCPUs, whose LAPICs it creates;
     // the PIT needs only the irqchip (it raises IRQ 0 on the PIC).
-    if (auto r = vm.machine.vm->create_irqchip(); !r) return std::unexpected(r.error());
-    if (auto r = vm.machine.vm->create_pit2(); !r) return std::unexpected(r.error());
-    if (auto r = finish_machine(ctx, vm, guests::timer_ticks(), true); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.vm->create_irqchip());
+    STRATA_TRY(vm.machine.vm->create_pit2());
+    STRATA_TRY(finish_machine(ctx, vm, guests::timer_ticks(), true));
     return StepOutcome{"KVM now emulates two 8259 PICs, an IOAPIC, the vCPU's local APIC and an 8254 timer in the "
                        "kernel; LINT0 of the LAPIC is set to ExtINT so the PIC's interrupts reach the vCPU"};
 }
@@ -91,16 +90,14 @@ Result<StepOutcome> build_with_irqchip(Context& ctx) {
 Result<StepOutcome> count_ticks(Context& ctx) {
     auto& s = ctx.state<InterruptsState>();
     if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
-    if (auto ok = lessons::vm::need(s.with_irqchip && s.with_irqchip->machine.vcpu, kLesson, "the VM with an irqchip");
-        !ok)
-        return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.with_irqchip && s.with_irqchip->machine.vcpu, kLesson, "the VM with an irqchip"));
     auto& m = s.with_irqchip->machine;
     const auto started = std::chrono::steady_clock::now();
     auto report = m.run(ctx, "timer", kvm::RunLimits{std::chrono::milliseconds(5000), 1000});
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 1); !r) return std::unexpected(r.error());
+    STRATA_TRY(lessons::vm::expect_stop(*report, 1));
     const std::uint32_t ticks = counter(m);
     const double rate = ticks / (elapsed_ms / 1000.0);
     ctx.facts().set_value("ticks counted by the guest", std::to_string(ticks));
@@ -130,23 +127,21 @@ Result<StepOutcome> build_without_irqchip(Context& ctx) {
     auto& s = ctx.state<InterruptsState>();
     s.with_irqchip.reset();  // release the first VM before making the second
     auto& vm = s.without_irqchip.emplace();
-    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
-    if (auto r = finish_machine(ctx, vm, guests::irq_inject(), false); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.open(ctx));
+    STRATA_TRY(finish_machine(ctx, vm, guests::irq_inject(), false));
     return StepOutcome{"a second VM, this time with no interrupt controller: only strata can interrupt its vCPU"};
 }
 
 Result<StepOutcome> inject(Context& ctx) {
     auto& s = ctx.state<InterruptsState>();
-    if (auto ok = lessons::vm::need(s.without_irqchip && s.without_irqchip->machine.vcpu, kLesson, "the second VM"); !ok)
-        return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.without_irqchip && s.without_irqchip->machine.vcpu, kLesson, "the second VM"));
     auto& m = s.without_irqchip->machine;
     kvm::IrqInjector injector(*m.vcpu, kVector, kInjections);
-    auto report = m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
-                        [&injector] { injector.before_entry(); });
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 2); !r) return std::unexpected(r.error());
+    auto report = STRATA_TRY(m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
+                        [&injector] { injector.before_entry(); }));
+    STRATA_TRY(lessons::vm::expect_stop(report, 2));
     const std::uint32_t handled = counter(m) & 0xffff;
-    const auto windows = report->exits_by_kind.count("IRQ_WINDOW_OPEN") ? report->exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
+    const auto windows = report.exits_by_kind.count("IRQ_WINDOW_OPEN") ? report.exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
     ctx.facts().set_value("interrupts injected (KVM_INTERRUPT)", std::to_string(injector.injected()));
     ctx.facts().set_value("interrupts the guest's handler counted", std::to_string(handled));
     ctx.facts().set_value("times the guest could not take one (window requested)", std::to_string(injector.window_requests()));

@@ -8,6 +8,7 @@
 #include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/page_walk.hpp"
 #include "backends/kvm/uart16550.hpp"
+#include "engine/try.hpp"
 #include "lessons/vm/long_mode.hpp"
 #include "lessons/vm/machine.hpp"
 
@@ -34,12 +35,11 @@ struct LongModeState final : engine::LessonState {
 
 Result<StepOutcome> build_machine(Context& ctx) {
     auto& s = ctx.state<LongModeState>();
-    if (auto r = s.machine.open(ctx); !r) return std::unexpected(r.error());
-    auto ram = s.machine.add_memory(ctx, 0, 0, kvm::LongModeLayout::kMappedRam);
-    if (!ram) return std::unexpected(ram.error());
-    s.ram = *ram;
-    if (auto r = s.ram->write(guests::long_mode_load_address, s.image); !r) return std::unexpected(r.error());
-    if (auto r = s.machine.create_vcpu(); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.machine.open(ctx));
+    auto ram = STRATA_TRY(s.machine.add_memory(ctx, 0, 0, kvm::LongModeLayout::kMappedRam));
+    s.ram = ram;
+    STRATA_TRY(s.ram->write(guests::long_mode_load_address, s.image));
+    STRATA_TRY(s.machine.create_vcpu());
     return StepOutcome{fmt::format("a VM with 4 MiB of RAM and one vCPU; the {} byte 64-bit program is at "
                                    "guest-physical {:#x}",
                                    s.image.size(), guests::long_mode_load_address)};
@@ -47,8 +47,8 @@ Result<StepOutcome> build_machine(Context& ctx) {
 
 Result<StepOutcome> write_tables(Context& ctx) {
     auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"); !ok) return std::unexpected(ok.error());
-    if (auto r = kvm::write_long_mode_tables(ctx.recorder(), *s.ram, s.layout); !r) return std::unexpected(r.error());
+    STRATA_TRY(lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"));
+    STRATA_TRY(kvm::write_long_mode_tables(ctx.recorder(), *s.ram, s.layout));
     const auto& l = s.layout;
     engine::TableView tables{"what strata wrote into guest RAM", {"guest-physical", "what"}, {}, {}};
     tables.rows = {{fmt::format("{:#x}", l.gdt), "GDT: null, kernel code (L=1), kernel data, user code, user data, TSS"},
@@ -68,7 +68,7 @@ Result<StepOutcome> write_tables(Context& ctx) {
 
 Result<StepOutcome> enter_long_mode(Context& ctx) {
     auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     if (auto r = kvm::enter_long_mode(*s.machine.vcpu, s.layout, guests::long_mode_load_address, kStackTop); !r)
         return std::unexpected(r.error().with_context("entering long mode"));
     auto regs = s.machine.vcpu->get_registers();
@@ -87,13 +87,12 @@ Result<StepOutcome> enter_long_mode(Context& ctx) {
 
 Result<StepOutcome> run(Context& ctx) {
     auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
-    if (auto r = s.machine.devices.pio.attach(0x3f8, 8, *s.uart); !r) return std::unexpected(r.error());
-    auto report = s.machine.run(ctx, "run");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 0); !r) return std::unexpected(r.error());
-    s.halted_rip = report->registers ? report->registers->rip : 0;
+    STRATA_TRY(s.machine.devices.pio.attach(0x3f8, 8, *s.uart));
+    auto report = STRATA_TRY(s.machine.run(ctx, "run"));
+    STRATA_TRY(lessons::vm::expect_stop(report, 0));
+    s.halted_rip = report.registers ? report.registers->rip : 0;
     auto marker = s.ram->bytes(s.layout.high_alias_target, 8);
     const std::string seen(reinterpret_cast<const char*>(marker->data()), 8);
     ctx.facts().set_value("bytes at guest-physical 0x200000", seen);
@@ -130,11 +129,10 @@ Result<std::string> walk_one(Context& ctx, LongModeState& s, std::uint64_t va, c
                                                    return h ? std::optional(*h) : std::nullopt;
                                                }));
 
-    auto kvm_says = s.machine.vcpu->translate(va);
-    if (!kvm_says) return std::unexpected(kvm_says.error());
-    const bool agree = walk.physical ? (kvm_says->valid && kvm_says->physical == *walk.physical) : !kvm_says->valid;
+    auto kvm_says = STRATA_TRY(s.machine.vcpu->translate(va));
+    const bool agree = walk.physical ? (kvm_says.valid && kvm_says.physical == *walk.physical) : !kvm_says.valid;
     ctx.facts().set_value(fmt::format("KVM_TRANSLATE {:#x}", va),
-                          kvm_says->valid ? fmt::format("{:#x}{}", kvm_says->physical, agree ? " (agrees)" : " (DIFFERS)")
+                          kvm_says.valid ? fmt::format("{:#x}{}", kvm_says.physical, agree ? " (agrees)" : " (DIFFERS)")
                                           : std::string(agree ? "not mapped (agrees)" : "not mapped (DIFFERS)"));
     if (!agree)
         return engine::plain_error(kLesson, fmt::format("strata's walk and KVM_TRANSLATE disagree about {:#x}", va));
@@ -143,14 +141,13 @@ Result<std::string> walk_one(Context& ctx, LongModeState& s, std::uint64_t va, c
 
 Result<StepOutcome> walk(Context& ctx) {
     auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.halted_rip != 0, kLesson, "a run of the guest"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.halted_rip != 0, kLesson, "a run of the guest"));
     std::vector<std::string> results;
     for (auto [va, what] : {std::pair<std::uint64_t, std::string>{s.halted_rip, "the guest's RIP"},
                             {s.layout.high_alias + 0x10, "the high-half alias"},
                             {0x0, "a null pointer"}}) {
-        auto one = walk_one(ctx, s, va, what);
-        if (!one) return std::unexpected(one.error());
-        results.push_back(*one);
+        auto one = STRATA_TRY(walk_one(ctx, s, va, what));
+        results.push_back(one);
     }
     return StepOutcome{fmt::format("walked by hand and by KVM_TRANSLATE, with the same answers: {}; {}; {}",
                                    results[0], results[1], results[2])};

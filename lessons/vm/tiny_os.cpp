@@ -15,6 +15,7 @@
 #include "backends/kvm/guest_trace.hpp"
 #include "backends/kvm/tinyos.hpp"
 #include "backends/kvm/uart16550.hpp"
+#include "engine/try.hpp"
 #include "lessons/vm/machine.hpp"
 #include "lessons/vm/tiny_os.hpp"
 
@@ -70,46 +71,43 @@ GuestCounts since(const GuestCounts& before, const GuestCounts& after) {
 Result<kvm::RunReport> run_to(Context& ctx, const std::string& label, std::uint32_t checkpoint,
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
     auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.started, kLesson, "a started tinyos"); !ok) return std::unexpected(ok.error());
-    auto report = s.machine.run(ctx, label, kvm::RunLimits{timeout, 200'000});
-    if (!report) return std::unexpected(report.error());
+    STRATA_TRY(lessons::vm::need(s.started, kLesson, "a started tinyos"));
+    auto report = STRATA_TRY(s.machine.run(ctx, label, kvm::RunLimits{timeout, 200'000}));
     s.trace->drain();  // what the guest logged but did not flush (after a crash, say)
-    if (report->stop == kvm::RunStop::paused && report->checkpoint == tinyos::panic)
+    if (report.stop == kvm::RunStop::paused && report.checkpoint == tinyos::panic)
         return engine::plain_error(kLesson, "tinyos panicked (an exception inside its kernel): see the console");
-    if (report->stop == kvm::RunStop::watchdog || report->stop == kvm::RunStop::stopped)
+    if (report.stop == kvm::RunStop::watchdog || report.stop == kvm::RunStop::stopped)
         return engine::plain_error(kLesson, fmt::format("tinyos's kernel failed and strata's VMM caught it: {}: {}",
-                                                        kvm::run_stop_name(report->stop), report->description));
-    if (auto r = lessons::vm::expect_stop(*report, checkpoint); !r) return std::unexpected(r.error());
+                                                        kvm::run_stop_name(report.stop), report.description));
+    STRATA_TRY(lessons::vm::expect_stop(report, checkpoint));
     return report;
 }
 
 Result<StepOutcome> build_vm(Context& ctx) {
     auto& s = state(ctx);
     auto& m = s.machine;
-    if (auto r = m.open(ctx); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.open(ctx));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
-        auto check = m.check(cap);
-        if (!check) return std::unexpected(check.error());
-        ctx.facts().set_value(check->name, check->present ? "present" : "missing");
-        if (!check->present) return engine::plain_error(kLesson, "tinyos needs a timer: " + check->skip_message());
+        auto check = STRATA_TRY(m.check(cap));
+        ctx.facts().set_value(check.name, check.present ? "present" : "missing");
+        if (!check.present) return engine::plain_error(kLesson, "tinyos needs a timer: " + check.skip_message());
     }
-    if (auto r = m.vm->create_irqchip(); !r) return std::unexpected(r.error());
-    if (auto r = m.vm->create_pit2(); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.vm->create_irqchip());
+    STRATA_TRY(m.vm->create_pit2());
     ctx.facts().set_value("PIT ticks missed while strata handles exits",
                           tinyos::coalesce_missed_ticks(*m.vm) ? "coalesced" : "replayed in a burst (KVM_REINJECT_CONTROL failed)");
-    auto ram = m.add_memory(ctx, 0, 0, tinyos::kRamSize);
-    if (!ram) return std::unexpected(ram.error());
-    s.ram = *ram;
-    if (auto r = m.create_vcpu(); !r) return std::unexpected(r.error());
-    if (auto r = m.vcpu->route_pic_through_lapic(); !r) return std::unexpected(r.error());
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, tinyos::kRamSize));
+    s.ram = ram;
+    STRATA_TRY(m.create_vcpu());
+    STRATA_TRY(m.vcpu->route_pic_through_lapic());
     return StepOutcome{"a VM with 4 MiB of RAM, one vCPU, and KVM's in-kernel PIC and PIT for tinyos's timer"};
 }
 
 Result<StepOutcome> load(Context& ctx) {
     auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"));
     const auto image = guests::tinyos();
-    if (auto r = tinyos::load(ctx.recorder(), *s.ram, image, s.fault, s.layout); !r) return std::unexpected(r.error());
+    STRATA_TRY(tinyos::load(ctx.recorder(), *s.ram, image, s.fault, s.layout));
     engine::TableView map{"tinyos's guest-physical memory", {"address", "what"}, {}, {}};
     map.rows = {{"0x1000-0x15fff", "GDT, TSS and page tables strata wrote (used only until tinyos loads its own)"},
                 {fmt::format("{:#x}", tinyos::kBootInfo), "boot_info: magic number and the fault to simulate"},
@@ -125,14 +123,14 @@ Result<StepOutcome> load(Context& ctx) {
 Result<StepOutcome> start(Context& ctx) {
     auto& s = state(ctx);
     auto& m = s.machine;
-    if (auto ok = lessons::vm::need(m.vcpu.has_value() && s.ram, kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
-    if (auto r = tinyos::start(*m.vcpu, s.layout); !r) return std::unexpected(r.error());
+    STRATA_TRY(lessons::vm::need(m.vcpu.has_value() && s.ram, kLesson, "the vCPU"));
+    STRATA_TRY(tinyos::start(*m.vcpu, s.layout));
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
     s.checkpoint = std::make_unique<kvm::CheckpointPort>(m.devices);
     s.trace = std::make_unique<kvm::GuestTrace>(*s.ram, tinyos::kTraceRing, &ctx.recorder());
-    if (auto r = m.devices.pio.attach(tinyos::kUartPort, 8, *s.uart); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(tinyos::kCheckpointPort, 1, *s.checkpoint); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(tinyos::kTraceDoorbell, 1, *s.trace); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.devices.pio.attach(tinyos::kUartPort, 8, *s.uart));
+    STRATA_TRY(m.devices.pio.attach(tinyos::kCheckpointPort, 1, *s.checkpoint));
+    STRATA_TRY(m.devices.pio.attach(tinyos::kTraceDoorbell, 1, *s.trace));
     s.started = true;
     return StepOutcome{fmt::format("the vCPU will start in 64-bit mode at {:#x}, tinyos's _start, with RDI = {:#x} "
                                    "(boot_info); COM1, the checkpoint port and the trace doorbell are attached",
@@ -165,8 +163,7 @@ Result<StepOutcome> setup(Context& ctx) {
 Result<StepOutcome> programs(Context& ctx) {
     auto& s = state(ctx);
     const auto before = counts(*s.trace);
-    auto report = run_to(ctx, "programs", tinyos::programs_done);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_to(ctx, "programs", tinyos::programs_done));
     const auto d = since(before, counts(*s.trace));
     ctx.facts().set_value("guest syscalls", std::to_string(d.of(GuestEventKind::syscall)));
     ctx.facts().set_value("guest page faults", std::to_string(d.of(GuestEventKind::page_fault)));
@@ -181,7 +178,7 @@ Result<StepOutcome> programs(Context& ctx) {
                                    "exited and {} misbehaving ones were killed by tinyos, which kept running. {}",
                                    d.of(GuestEventKind::syscall), d.of(GuestEventKind::page_fault),
                                    d.of(GuestEventKind::context_switch), d.of(GuestEventKind::exit),
-                                   d.of(GuestEventKind::kill), lessons::vm::exit_summary(*report))};
+                                   d.of(GuestEventKind::kill), lessons::vm::exit_summary(report))};
 }
 
 Result<StepOutcome> syscall_followed(Context& ctx) {
@@ -189,8 +186,7 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
     const auto from = ctx.recorder().size();
     const auto before = s.uart->bytes_sent();
     const auto fixed_up_before = s.trace->syscalls_via_fault();
-    auto report = run_to(ctx, "echo", tinyos::echo_done);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_to(ctx, "echo", tinyos::echo_done));
     const auto devices = lessons::vm::exits_by_device(ctx, from);
     const std::string uart_name(s.uart->name());
     const auto uart_exits = devices.count(uart_name) ? devices.at(uart_name) : 0;
@@ -211,36 +207,33 @@ Result<StepOutcome> page_fault(Context& ctx) {
     auto& s = state(ctx);
     const auto from = ctx.recorder().size();
     const auto before = counts(*s.trace);
-    auto report = run_to(ctx, "touch", tinyos::touch_done);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_to(ctx, "touch", tinyos::touch_done));
     const auto d = since(before, counts(*s.trace));
     const auto devices = lessons::vm::exits_by_device(ctx, from);
     ctx.facts().set_value("page faults inside the guest", std::to_string(d.of(GuestEventKind::page_fault)));
-    ctx.facts().set_value("exits to the VMM during the run", std::to_string(report->exits));
+    ctx.facts().set_value("exits to the VMM during the run", std::to_string(report.exits));
     for (const auto& [device, n] : devices) ctx.facts().set_value("touch: exits to " + device, std::to_string(n));
     if (d.of(GuestEventKind::page_fault) == 0)
         return engine::plain_error(kLesson, "the guest reported no page fault");
     return StepOutcome{fmt::format("the program touched an unmapped page; tinyos took {} page fault(s), mapped a fresh "
                                    "page and let the instruction retry. KVM_RUN returned {} times, none of them for "
                                    "the fault: only the trace doorbell and the checkpoint{}",
-                                   d.of(GuestEventKind::page_fault), report->exits,
-                                   report->kvm ? fmt::format(" (KVM itself handled {} page faults of its own: guest "
+                                   d.of(GuestEventKind::page_fault), report.exits,
+                                   report.kvm ? fmt::format(" (KVM itself handled {} page faults of its own: guest "
                                                              "memory it had not mapped for the CPU yet)",
-                                                             report->kvm->of("pf_taken"))
+                                                             report.kvm->of("pf_taken"))
                                                : std::string{})};
 }
 
 Result<StepOutcome> uname(Context& ctx) {
     auto& s = state(ctx);
     const auto printed_from = s.uart->output().size();
-    auto report = run_to(ctx, "uname", tinyos::uname_done);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_to(ctx, "uname", tinyos::uname_done));
     std::string guest = s.uart->output().substr(printed_from);
     if (auto at = guest.find("uname: "); at != std::string::npos) guest = guest.substr(at + 7);
     if (auto nl = guest.find('\n'); nl != std::string::npos) guest.resize(nl);
-    auto host = tinyos::host_uname(ctx.recorder());
-    if (!host) return std::unexpected(host.error());
-    const std::string host_line = fmt::format("{} {} {} {}", host->sysname, host->release, host->version, host->machine);
+    auto host = STRATA_TRY(tinyos::host_uname(ctx.recorder()));
+    const std::string host_line = fmt::format("{} {} {} {}", host.sysname, host.release, host.version, host.machine);
     engine::TableView table{"uname: the guest's kernel vs the host's", {"asked", "answer"}, {}, {true, true}};
     table.rows = {{"inside the VM (tinyos)", guest}, {"on the host (strata's uname(2))", host_line}};
     ctx.facts().set_table(std::move(table));
@@ -248,7 +241,7 @@ Result<StepOutcome> uname(Context& ctx) {
     ctx.facts().set_value("host uname", host_line);
     return StepOutcome{fmt::format("inside the VM uname answers \"{}\"; on the host \"{} {}\": two kernels, each "
                                    "answering for itself",
-                                   guest, host->sysname, host->release)};
+                                   guest, host.sysname, host.release)};
 }
 
 }  // namespace

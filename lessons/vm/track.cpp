@@ -1,4 +1,4 @@
-// Track vm: a hypervisor from scratch (KVM).
+// Track vm: a hypervisor from scratch KVM.
 #include "lessons/catalogue.hpp"
 #include "lessons/vm/boot_linux.hpp"
 #include "lessons/vm/devices_are_exits.hpp"
