@@ -136,10 +136,6 @@ engine::Lesson footprint_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "What does each cost in memory and disk?";
-    lesson.track = "compare";
-    lesson.summary = "One idle VM next to one idle container: RSS, PSS and the kernel memory charged to their "
-                     "cgroups; disk; then density as N grows to 20, plotted.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"max", "the largest N of the density step", {"20", "5", "10"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {

@@ -136,10 +136,6 @@ engine::Lesson guest_speed_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "How fast does guest code run?";
-    lesson.track = "compare";
-    lesson.summary = "The same loop, byte for byte, natively, in a container, and in a VM at user and at kernel "
-                     "level: hardware assistance vs trap-and-emulate, with this machine's numbers and doctor's verdict.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

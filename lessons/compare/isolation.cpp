@@ -198,10 +198,6 @@ engine::Lesson isolation_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "What can each see, and who stops it?";
-    lesson.track = "compare";
-    lesson.summary = "Processes, mounts, host name, devices, kernel and the CPUID hypervisor bit, as the host, a "
-                     "container and a VM see them; where the host kernel draws the line and where the hardware does.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

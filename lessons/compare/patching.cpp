@@ -133,10 +133,6 @@ engine::Lesson patching_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Who patches the kernel?";
-    lesson.track = "compare";
-    lesson.summary = "A container reports the host's kernel, byte for byte, and has none of its own; the VM carries "
-                     "its kernel in its own memory: who patches what.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

@@ -176,9 +176,6 @@ engine::Lesson runtime_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "strata's container next to crun's";
-    lesson.track = "compare";
-    lesson.summary = "One probe in strata's whole container and in crun's default one: every difference, explained.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

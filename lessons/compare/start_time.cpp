@@ -130,10 +130,6 @@ engine::Lesson start_time_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "How long does it take to start?";
-    lesson.track = "compare";
-    lesson.summary = "Start N containers and N VMs (the hello guest, and tinyos to its first user instruction), "
-                     "timed per phase, as histograms, with the peers that are installed next to them.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"n", "how many of each to start", {"20", "5", "10", "50"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {

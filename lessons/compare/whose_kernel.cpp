@@ -110,10 +110,6 @@ engine::Lesson whose_kernel_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Whose kernel answers?";
-    lesson.track = "compare";
-    lesson.summary = "The same uname from a container and from inside a VM, in one step: the host kernel answers "
-                     "the container; tinyos answers for itself, and its output reaches the host as exits to the VMM.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     const std::vector<L> vm = {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices};

@@ -179,9 +179,6 @@ engine::Lesson cgroups_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Limits (cgroups)";
-    lesson.track = "container";
-    lesson.summary = "A memory limit OOM-kills a hog, a pids limit stops a fork bomb, a CPU quota throttles a loop.";
     // Root, or a delegated cgroup v2 subtree: cgroup v1 is never delegated
     // to users, and v2 only where systemd (or an admin) delegated it.
     lesson.requirements = {engine::Requirement::cgroup_writable, engine::Requirement::userns};

@@ -61,9 +61,6 @@ engine::Lesson just_a_process_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "A container is just a process";
-    lesson.track = "container";
-    lesson.summary = "Read the namespaces of strata and of a plain child: they are the same.";
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {
         {"host-namespaces", "Read strata's namespaces", read_host, {L::runtime, L::namespaces}},

@@ -170,10 +170,6 @@ engine::Lesson lockdown_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Locking a container down (capabilities, seccomp)";
-    lesson.track = "container";
-    lesson.summary = "Drop capabilities, set no_new_privs, filter a syscall: the container still talks to the host "
-                     "kernel directly.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

@@ -153,9 +153,6 @@ engine::Lesson mount_pivot_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "A root of its own (mounts and pivot_root)";
-    lesson.track = "container";
-    lesson.summary = "New mount namespace, private propagation, bind the image, pivot_root, detach the old root.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

@@ -224,9 +224,6 @@ engine::Lesson network_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "A network of its own (network namespace)";
-    lesson.track = "container";
-    lesson.summary = "What CLONE_NEWNET leaves a container; a veth pair over netlink, addresses, and packets across.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

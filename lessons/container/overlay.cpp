@@ -171,9 +171,6 @@ engine::Lesson overlay_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Images and copy-on-write (overlayfs)";
-    lesson.track = "container";
-    lesson.summary = "The image as a read-only lower layer, one writable upper per container, disk use measured.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     const std::vector<L> start = {L::runtime, L::processes, L::namespaces, L::security, L::mounts};

@@ -118,9 +118,6 @@ engine::Lesson pid_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "PID 1 (PID namespace)";
-    lesson.track = "container";
-    lesson.summary = "clone(CLONE_NEWPID): the child is PID 1, sees only its own processes and reaps orphans.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.options = {{"namespaces",
                        "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",

@@ -110,9 +110,6 @@ engine::Lesson user_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "Root, but only inside (user namespace)";
-    lesson.track = "container";
-    lesson.summary = "CLONE_NEWUSER and uid_map/gid_map: uid 0 inside, your uid outside; what that root can do.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

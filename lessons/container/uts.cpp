@@ -77,9 +77,6 @@ engine::Lesson uts_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "A host name of its own (UTS namespace)";
-    lesson.track = "container";
-    lesson.summary = "unshare(CLONE_NEWUTS) and sethostname: the container is renamed, the host is not.";
     lesson.requirements = {engine::Requirement::userns};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     lesson.steps = {

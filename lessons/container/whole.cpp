@@ -179,9 +179,6 @@ engine::Lesson whole_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = kId;
-    lesson.title = "The whole container, from an OCI bundle";
-    lesson.track = "container";
-    lesson.summary = "Every mechanism at once, in runc's order, driven by config.json: the container a runtime makes.";
     // Without a cgroup it may write, the cgroup stage says so and the rest runs.
     lesson.requirements = {engine::Requirement::userns};
     lesson.options = {{"bundle", "an OCI bundle directory (config.json + rootfs); empty: strata's own", {}, "",

@@ -466,11 +466,6 @@ engine::Lesson boot_linux_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/boot-linux";
-    lesson.title = "Boot Linux: a real kernel under strata's VMM";
-    lesson.track = "vm";
-    lesson.summary = "Boot an unmodified Linux kernel the way a boot loader does: read its setup header, write the "
-                     "zero page and the initramfs (the container lessons' busybox image) into guest RAM, enter at the "
-                     "64-bit entry; watch its console, count its exits by device, reach /init and power off.";
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::guest_kernel};
     lesson.options = {
         {"kernel", "the kernel to boot (a bzImage); default: the host's, else Debian's fetched at build time", {}, "",

@@ -242,10 +242,6 @@ engine::Lesson devices_are_exits_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/devices-are-exits";
-    lesson.title = "Devices are exits";
-    lesson.track = "vm";
-    lesson.summary = "A 16550 UART, an MMIO page and a read-only slot, each access an exit to the VMM; "
-                     "then a paravirtual console that needs one exit per message.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<DevicesState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};

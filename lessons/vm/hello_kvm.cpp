@@ -139,9 +139,6 @@ engine::Lesson hello_kvm_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/hello-kvm";
-    lesson.title = "Hello, KVM";
-    lesson.track = "vm";
-    lesson.summary = "Create a virtual machine with the real KVM API and run your first guest code.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {
         {"guest", "which guest program to run (custom: the program option)", {"hello", "loop", "triple-fault", "custom"}},

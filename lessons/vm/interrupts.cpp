@@ -174,10 +174,6 @@ engine::Lesson interrupts_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/interrupts";
-    lesson.title = "Interrupts";
-    lesson.track = "vm";
-    lesson.summary = "A timer interrupt handler counting ticks from KVM's in-kernel PIC and PIT, then interrupts "
-                     "injected by the VMM itself with KVM_INTERRUPT and the interrupt window.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<InterruptsState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};

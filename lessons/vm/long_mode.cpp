@@ -159,10 +159,6 @@ engine::Lesson long_mode_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/long-mode";
-    lesson.title = "Straight into long mode";
-    lesson.track = "vm";
-    lesson.summary = "The VMM writes a GDT and 4-level page tables into guest RAM and starts the vCPU in 64-bit mode; "
-                     "then an address is walked through the tables by hand and checked with KVM_TRANSLATE.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"guest", "which 64-bit guest to run", {"hello", "null-pointer"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {

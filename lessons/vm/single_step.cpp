@@ -197,10 +197,6 @@ engine::Lesson single_step_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/single-step";
-    lesson.title = "One instruction at a time";
-    lesson.track = "vm";
-    lesson.summary = "KVM_SET_GUEST_DEBUG single-steps a real-mode guest: each instruction disassembled, its "
-                     "register changes and its bytes' two addresses; then a hardware breakpoint.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<StepState>(); };
     const std::vector<L> step_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program};

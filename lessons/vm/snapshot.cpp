@@ -443,11 +443,6 @@ engine::Lesson snapshot_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/snapshot";
-    lesson.title = "Snapshots and live migration";
-    lesson.track = "vm";
-    lesson.summary = "Pause tinyos mid-run, save its vCPU, VM and memory to a file, restore it into a brand-new VM and "
-                     "in a new strata process, and watch it go on where it stopped; then log the pages it dirties and "
-                     "move it live to another VM by pre-copy.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"pause", "where to pause tinyos: at the writer's halfway mark, or after 60 ms wherever it is",
                        {"mark", "time"}}};

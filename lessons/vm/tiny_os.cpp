@@ -250,11 +250,6 @@ engine::Lesson tiny_os_lesson() {
     using L = LayerId;
     engine::Lesson lesson;
     lesson.id = "vm/tiny-os";
-    lesson.title = "tinyos: a whole (tiny) operating system";
-    lesson.track = "vm";
-    lesson.summary = "Boot tinyos, strata's own small guest OS: its kernel sets up GDT, IDT, syscalls, paging and a "
-                     "timer, then runs user programs in ring 3; follow a syscall out to the host console, see who "
-                     "handles a page fault, and compare uname inside vs outside.";
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"fault", "make tinyos's kernel fail on purpose after its setup", {"none", "triple-fault", "hang"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
