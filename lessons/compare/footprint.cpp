@@ -11,9 +11,8 @@
 #include "assets/guests/images.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/measure/footprint.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -56,8 +55,7 @@ std::string cgroup_clause(const measure::FleetMemory& f) {
                        f.charged->kernel ? kib(*f.charged->kernel) : "?");
 }
 
-Result<StepOutcome> idle_container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> idle_container(Context& ctx, State& s) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     auto f = STRATA_TRY(measure::idle_container_memory(ctx.recorder(), rootfs, 1));
     s.container = f;
@@ -66,8 +64,7 @@ Result<StepOutcome> idle_container(Context& ctx) {
                                    kib(f.processes.pss), cgroup_clause(f))};
 }
 
-Result<StepOutcome> idle_vm(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> idle_vm(Context& ctx, State& s) {
     auto f = STRATA_TRY(measure::idle_vm_memory(ctx.recorder(), 1, true));
     s.vm = f;
     show(ctx, f, "idle VM");
@@ -80,7 +77,7 @@ Result<StepOutcome> idle_vm(Context& ctx) {
                                    kib(f.processes.rss), kib(f.processes.pss), cgroup_clause(f))};
 }
 
-Result<StepOutcome> disk(Context& ctx) {
+Result<StepOutcome> disk(Context& ctx, State&) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     const auto uses = measure::disk_use(ctx.recorder(), rootfs, guests::tinyos().size());
     engine::TableView table{"disk", {"what", "size", "how"}, {}, {}};
@@ -93,8 +90,7 @@ Result<StepOutcome> disk(Context& ctx) {
                                    mib(image), guests::tinyos().size())};
 }
 
-Result<StepOutcome> density(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> density(Context& ctx, State& s) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     engine::SeriesView pss{"density: PSS of N idle instances, all alive", "N", "MiB", {}, "containers", {{"VMs", {}}}};
     engine::SeriesView charged{"density: charged to their cgroup (kernel memory included)", "N", "MiB", {}, "containers",
@@ -134,8 +130,7 @@ Result<StepOutcome> density(Context& ctx) {
 
 engine::Lesson footprint_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"max", "the largest N of the density step", {"20", "5", "10"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -143,20 +138,18 @@ engine::Lesson footprint_lesson() {
         s->max_count = std::stoi(options.at("max"));
         return s;
     };
-    const std::vector<L> container = {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container,
-                                      L::cgroups, L::ram};
-    const std::vector<L> vm = {L::vmm, L::processes, L::runtime, L::cgroups, L::kvm, L::ram, L::cpu_virt,
-                               L::guest_program, L::guest_kernel, L::guest_devices};
+    const std::vector<L> container = {L::runtime, L::processes, L::namespaces, L::security,
+                                      L::mounts,  L::container, L::cgroups,    L::ram};
+    const std::vector<L> vm = {L::vmm, L::processes, L::runtime,       L::cgroups,      L::kvm,
+                               L::ram, L::cpu_virt,  L::guest_program, L::guest_kernel, L::guest_devices};
     std::vector<L> both = container;
     for (auto l : vm)
         if (std::find(both.begin(), both.end(), l) == both.end()) both.push_back(l);
-    lesson.steps = {
-        {"idle-container", "One idle container", idle_container, container},
-        {"idle-vm", "One idle VM", idle_vm, vm},
-        {"disk", "On disk", disk, {L::runtime, L::mounts}},
-        {"density", "N of each", density, both},
-    };
-    return lesson;
+    lesson.step("idle-container", "One idle container", container, idle_container);
+    lesson.step("idle-vm", "One idle VM", vm, idle_vm);
+    lesson.step("disk", "On disk", {L::runtime, L::mounts}, disk);
+    lesson.step("density", "N of each", both, density);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -11,9 +11,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/measure/guest_speed.hpp"
 #include "backends/probe/machine_report.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/container/common.hpp"
 
 namespace strata::lessons::compare {
@@ -49,8 +48,7 @@ void show_ratio(Context& ctx, const State& s, const measure::LoopTiming& t, cons
     if (base > 0) ctx.facts().set_value(label + ": times native", fmt::format("{:.2f}", median(t.ns_per_iteration) / base));
 }
 
-Result<StepOutcome> native(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> native(Context& ctx, State& s) {
     auto t = STRATA_TRY(measure::loop_native(ctx.recorder(), kOptions));
     s.native = t;
     show(ctx, t, "native");
@@ -58,8 +56,7 @@ Result<StepOutcome> native(Context& ctx) {
                                    median(t.ns_per_iteration), t.iterations, t.ns_per_iteration.size())};
 }
 
-Result<StepOutcome> in_container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> in_container(Context& ctx, State& s) {
     auto box = STRATA_TRY(container::start_container(ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET));
     auto t = STRATA_TRY(measure::loop_in_container(box, kOptions));
     s.container = t;
@@ -70,8 +67,7 @@ Result<StepOutcome> in_container(Context& ctx) {
                                    median(t.ns_per_iteration), ratio_to(s, t))};
 }
 
-Result<StepOutcome> guest(Context& ctx, int ring) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> guest(Context& ctx, State& s, int ring) {
     auto t = STRATA_TRY(measure::loop_in_guest(ctx.recorder(), ring, kOptions));
     (ring == 3 ? s.user : s.kernel) = t;
     show(ctx, t, ring == 3 ? "guest ring 3" : "guest ring 0");
@@ -81,14 +77,12 @@ Result<StepOutcome> guest(Context& ctx, int ring) {
                                    ratio_to(s, t))};
 }
 
-Result<StepOutcome> guest_user(Context& ctx) { return guest(ctx, 3); }
-Result<StepOutcome> guest_kernel(Context& ctx) { return guest(ctx, 0); }
+Result<StepOutcome> guest_user(Context& ctx, State& s) { return guest(ctx, s, 3); }
+Result<StepOutcome> guest_kernel(Context& ctx, State& s) { return guest(ctx, s, 0); }
 
-Result<StepOutcome> verdict(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.native && s.container && s.user && s.kernel, kId, "all four timings"));
+Result<StepOutcome> verdict(Context& ctx, State& s) {
     // What doctor reads to tell the kinds apart: the CPU's flags (vmx/svm).
-    auto cpuinfo = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt}));
+    STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt}));
     probe::MachineReport machine;
     probe::probe_kvm(machine, "/dev/kvm");
     const auto kind = machine.facts.kvm_kind;
@@ -134,23 +128,22 @@ Result<StepOutcome> verdict(Context& ctx) {
 
 engine::Lesson guest_speed_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"native", "Natively", native, {L::processes}},
-        {"container", "In a container", in_container,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"guest-user", "In a VM, as user code", guest_user,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program}},
-        {"guest-kernel", "In a VM, as kernel code", guest_kernel,
-         // KVM_RUN's own event names the guest's program as where it enters;
-         // the CPL read from the vCPU says kernel mode.
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program, L::guest_kernel}},
-        {"verdict", "Why: trap-and-emulate, hardware assistance, paravirtualization", verdict, {L::runtime, L::cpu_virt}},
-    };
-    return lesson;
+    lesson.step("native", "Natively", {L::processes}, native);
+    lesson.step("container", "In a container",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, in_container);
+    lesson.step("guest-user", "In a VM, as user code",
+                {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program}, guest_user);
+    // KVM_RUN's own event names the guest's program as where it enters;
+    // the CPL read from the vCPU says kernel mode.
+    lesson
+        .step("guest-kernel", "In a VM, as kernel code",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program, L::guest_kernel}, guest_kernel)
+        .provides("all four timings", [](const State& s) { return s.native && s.container && s.user && s.kernel; });
+    lesson.step("verdict", "Why: trap-and-emulate, hardware assistance, paravirtualization", {L::runtime, L::cpu_virt},
+                verdict);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -14,9 +14,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/host_uname.hpp"
 #include "backends/probe/machine_report.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/vm/machine.hpp"
 
 namespace strata::lessons::compare {
@@ -53,8 +52,7 @@ std::string hypervisor_flag(const std::string& cpuinfo) {
     return line.find(" hypervisor ") != std::string::npos ? "set" : "clear";
 }
 
-Result<StepOutcome> container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> container(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_full_container(ctx, "strata-box"));
     s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("a container with every namespace, the image as its root and its own /proc: pid {} "
@@ -62,9 +60,7 @@ Result<StepOutcome> container(Context& ctx) {
                                    s.box->pid())};
 }
 
-Result<StepOutcome> container_view(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> container_view(Context& ctx, State& s) {
     auto& box = *s.box;
     const std::vector<LayerId> proc = {LayerId::container, LayerId::mounts};
     auto pids = box.list_dir("/proc", {LayerId::container, LayerId::processes});
@@ -112,8 +108,7 @@ Result<std::pair<std::uint32_t, std::string>> guest_cpuid(Context& ctx) {
     return std::pair{leaf1_ecx, signature};
 }
 
-Result<StepOutcome> vm_view(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> vm_view(Context& ctx, State& s) {
     auto vm = STRATA_TRY(boot_tinyos(ctx));
     s.vm = std::move(vm);
     const auto from_byte = s.vm->uart().output().size();
@@ -139,9 +134,7 @@ Result<StepOutcome> vm_view(Context& ctx) {
                                    processes, uname, bit ? "set" : "clear", cpuid.second)};
 }
 
-Result<StepOutcome> boundary(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value() && s.guest_seen, kId, "both views"));
+Result<StepOutcome> boundary(Context& ctx, State& s) {
     const std::vector<LayerId> procfs = {LayerId::runtime, LayerId::mounts};
     auto pids = linux::host_list_dir(ctx.recorder(), "/proc", {LayerId::runtime, LayerId::processes});
     auto mounts = linux::host_read(ctx.recorder(), "/proc/self/mountinfo", procfs);
@@ -196,20 +189,21 @@ Result<StepOutcome> boundary(Context& ctx) {
 
 engine::Lesson isolation_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"container", "Start a container", container, {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"container-view", "Look around from inside the container", container_view,
-         {L::container, L::processes, L::mounts, L::runtime, L::namespaces}},
-        {"vm-view", "Look around from inside the VM", vm_view,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
-        {"boundary", "The host's view, and where each boundary is", boundary,
-         {L::runtime, L::processes, L::mounts, L::namespaces}},
-    };
-    return lesson;
+    lesson
+        .step("container", "Start a container", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+              container)
+        .provides(&State::box, "the container");
+    lesson.step("container-view", "Look around from inside the container",
+                {L::container, L::processes, L::mounts, L::runtime, L::namespaces}, container_view);
+    lesson
+        .step("vm-view", "Look around from inside the VM",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}, vm_view)
+        .provides("both views", [](const State& s) { return s.box && s.guest_seen; });
+    lesson.step("boundary", "The host's view, and where each boundary is",
+                {L::runtime, L::processes, L::mounts, L::namespaces}, boundary);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -12,9 +12,8 @@
 #include "backends/kvm/guest_search.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/host_uname.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -43,8 +42,7 @@ std::uint64_t fingerprint(std::span<const std::uint8_t> bytes) {
     return h;
 }
 
-Result<StepOutcome> host_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> host_kernel(Context& ctx, State& s) {
     auto u = STRATA_TRY(linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces}));
     auto version = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/version", {LayerId::runtime, LayerId::mounts}));
     s.host = u;
@@ -55,9 +53,7 @@ Result<StepOutcome> host_kernel(Context& ctx) {
                                    s.host.sysname, s.host.release)};
 }
 
-Result<StepOutcome> container_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(!s.host.release.empty(), kId, "the host's answer"));
+Result<StepOutcome> container_kernel(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_full_container(ctx));
     s.box.emplace(std::move(box));
     auto u = STRATA_TRY(s.box->uname({LayerId::container, LayerId::namespaces}));
@@ -79,8 +75,7 @@ Result<StepOutcome> container_kernel(Context& ctx) {
                                    listing)};
 }
 
-Result<StepOutcome> vm_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> vm_kernel(Context& ctx, State& s) {
     auto vm = STRATA_TRY(boot_tinyos(ctx));
     s.vm = std::move(vm);
     const auto from_byte = s.vm->uart().output().size();
@@ -102,9 +97,7 @@ Result<StepOutcome> vm_kernel(Context& ctx) {
                                    s.guest_uname, image.size(), at ? fmt::format(" (its name is at {:#x})", *at) : "")};
 }
 
-Result<StepOutcome> who_patches(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value() && !s.guest_uname.empty(), kId, "both kernels' answers"));
+Result<StepOutcome> who_patches(Context& ctx, State& s) {
     // The same file, read by strata and by the container: one kernel answers both.
     auto inside = STRATA_TRY(s.box->read_file("/proc/sys/kernel/osrelease", {LayerId::container, LayerId::mounts}));
     auto outside = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/sys/kernel/osrelease", {LayerId::runtime, LayerId::mounts}));
@@ -131,19 +124,18 @@ Result<StepOutcome> who_patches(Context& ctx) {
 
 engine::Lesson patching_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"host-kernel", "The host's kernel", host_kernel, {L::runtime, L::namespaces, L::mounts}},
-        {"container-kernel", "The container's kernel", container_kernel,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"vm-kernel", "The VM's kernel", vm_kernel,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
-        {"who-patches", "Who patches what", who_patches, {L::container, L::mounts, L::runtime}},
-    };
-    return lesson;
+    lesson.step("host-kernel", "The host's kernel", {L::runtime, L::namespaces, L::mounts}, host_kernel)
+        .provides("the host's answer", [](const State& s) { return !s.host.release.empty(); });
+    lesson.step("container-kernel", "The container's kernel",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, container_kernel);
+    lesson
+        .step("vm-kernel", "The VM's kernel",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}, vm_kernel)
+        .provides("both kernels' answers", [](const State& s) { return s.box && !s.guest_uname.empty(); });
+    lesson.step("who-patches", "Who patches what", {L::container, L::mounts, L::runtime}, who_patches);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -20,10 +20,9 @@
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
 #include "backends/measure/oci_bundle.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/session.hpp"
-#include "engine/try.hpp"
 #include "lessons/catalogue.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/container/common.hpp"
 
 namespace strata::lessons::compare {
@@ -52,8 +51,7 @@ Result<void> make_dir(State& s) {
     return {};
 }
 
-Result<StepOutcome> strata_container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> strata_container(Context& ctx, State& s) {
     STRATA_TRY(make_dir(s));
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     const std::string bundle = (s.dir->path() / "strata").string();
@@ -97,8 +95,7 @@ Result<std::string> crun_bundle(Context& ctx, State& s, const std::string& crun,
     return bundle;
 }
 
-Result<StepOutcome> crun_container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> crun_container(Context& ctx, State& s) {
     STRATA_TRY(make_dir(s));
     const std::string crun = linux::find_program("crun");
     if (crun.empty()) s.crun_missing = "crun is not installed (apt install crun)";
@@ -139,8 +136,7 @@ const char* why(const linux::ProbeComparison& row) {
     return "";
 }
 
-Result<StepOutcome> compare(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> compare(Context& ctx, State& s) {
     const auto rows = linux::compare_probes(s.ours, s.theirs);
     engine::TableView table;
     table.title = "strata's whole container vs crun's default";
@@ -174,17 +170,15 @@ Result<StepOutcome> compare(Context& ctx) {
 
 engine::Lesson runtime_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"strata", "The probe in strata's whole container", strata_container,
-         {L::runtime, L::processes, L::namespaces, L::mounts, L::security, L::cgroups, L::network, L::container}},
-        {"crun", "The probe in crun's default container", crun_container, {L::processes, L::namespaces, L::container}},
-        {"compare", "Side by side", compare, {L::runtime}},
-    };
-    return lesson;
+    lesson.step("strata", "The probe in strata's whole container",
+                {L::runtime, L::processes, L::namespaces, L::mounts, L::security, L::cgroups, L::network, L::container},
+                strata_container);
+    lesson.step("crun", "The probe in crun's default container", {L::processes, L::namespaces, L::container},
+                crun_container);
+    lesson.step("compare", "Side by side", {L::runtime}, compare);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -11,9 +11,8 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/measure/peers.hpp"
 #include "backends/measure/start_time.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -43,8 +42,7 @@ void show(Context& ctx, const measure::StartSeries& series, const std::string& s
 
 measure::RunOptions options(Context& ctx, int count) { return {count, [&ctx] { return ctx.cancelled(); }, false}; }
 
-Result<StepOutcome> containers(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> containers(Context& ctx, State& s) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     auto series = STRATA_TRY(measure::container_starts(ctx.recorder(), rootfs, options(ctx, s.count)));
     s.containers = std::move(series);
@@ -56,8 +54,7 @@ Result<StepOutcome> containers(Context& ctx) {
                                    ms(*std::max_element(t.begin(), t.end())))};
 }
 
-Result<StepOutcome> hello_vms(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> hello_vms(Context& ctx, State& s) {
     auto series = STRATA_TRY(measure::hello_vm_starts(ctx.recorder(), options(ctx, s.count)));
     s.hello = std::move(series);
     show(ctx, *s.hello, "hello VMs");
@@ -75,8 +72,7 @@ Result<StepOutcome> hello_vms(Context& ctx) {
                                    s.hello->total().size(), ms(total), ms(hardware))};
 }
 
-Result<StepOutcome> tinyos_vms(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> tinyos_vms(Context& ctx, State& s) {
     auto series = STRATA_TRY(measure::tinyos_starts(ctx.recorder(), options(ctx, s.count)));
     s.tinyos = std::move(series);
     show(ctx, *s.tinyos, "tinyos VMs");
@@ -89,9 +85,7 @@ Result<StepOutcome> tinyos_vms(Context& ctx) {
                                    s.tinyos->total().size(), ms(total), ms(own), ms(devices))};
 }
 
-Result<StepOutcome> peers(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.containers && s.hello && s.tinyos, kId, "strata's own measurements"));
+Result<StepOutcome> peers(Context& ctx, State& s) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     // Whole processes each; fewer runs than strata's own (QEMU takes ~0.1 s).
     const int runs = std::min(s.count, 10);
@@ -128,8 +122,7 @@ Result<StepOutcome> peers(Context& ctx) {
 
 engine::Lesson start_time_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"n", "how many of each to start", {"20", "5", "10", "50"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -137,16 +130,16 @@ engine::Lesson start_time_lesson() {
         s->count = std::stoi(options.at("n"));
         return s;
     };
-    lesson.steps = {
-        {"containers", "Start N containers", containers,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"hello-vms", "Start N tiny VMs", hello_vms,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices}},
-        {"tinyos-vms", "Boot N tinyos VMs", tinyos_vms,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel}},
-        {"peers", "The same with other tools", peers, {L::processes}},
-    };
-    return lesson;
+    lesson.step("containers", "Start N containers",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, containers);
+    lesson.step("hello-vms", "Start N tiny VMs",
+                {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices}, hello_vms);
+    lesson
+        .step("tinyos-vms", "Boot N tinyos VMs",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel}, tinyos_vms)
+        .provides("strata's own measurements", [](const State& s) { return s.containers && s.hello && s.tinyos; });
+    lesson.step("peers", "The same with other tools", {L::processes}, peers);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -7,9 +7,8 @@
 #include <fmt/format.h>
 
 #include "backends/linux/host_uname.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -26,8 +25,7 @@ struct State final : engine::LessonState {
     std::uint64_t guest_syscalls = 0;
 };
 
-Result<StepOutcome> start_container(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> start_container(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_full_container(ctx));
     s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("a container: pid {} on the host, PID 1 inside, with every namespace and the "
@@ -35,8 +33,7 @@ Result<StepOutcome> start_container(Context& ctx) {
                                    s.box->pid())};
 }
 
-Result<StepOutcome> boot_vm(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> boot_vm(Context& ctx, State& s) {
     auto vm = STRATA_TRY(boot_tinyos(ctx));
     s.vm = std::move(vm);
     // Its first programs, so that the next step is the uname program alone.
@@ -47,9 +44,7 @@ Result<StepOutcome> boot_vm(Context& ctx) {
                                    s.vm->trace().count(kvm::GuestEventKind::syscall))};
 }
 
-Result<StepOutcome> ask_both(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value() && s.vm, kId, "the container and the VM"));
+Result<StepOutcome> ask_both(Context& ctx, State& s) {
     // The container's process calls uname(2): the host kernel answers.
     auto reply = STRATA_TRY(s.box->uname({LayerId::container, LayerId::namespaces}));
     s.container_answer = linux::parse_uname(reply.out);
@@ -78,9 +73,7 @@ Result<StepOutcome> ask_both(Context& ctx) {
                                    s.guest_exits)};
 }
 
-Result<StepOutcome> whose_answer(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(!s.guest_answer.empty(), kId, "both answers"));
+Result<StepOutcome> whose_answer(Context& ctx, State& s) {
     auto host = STRATA_TRY(linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces}));
     const bool container_is_host = s.container_answer.release == host.release && s.container_answer.sysname == host.sysname;
     const bool guest_is_host = s.guest_answer.find(host.release) != std::string::npos;
@@ -108,20 +101,22 @@ Result<StepOutcome> whose_answer(Context& ctx) {
 
 engine::Lesson whose_kernel_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    const std::vector<L> vm = {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices};
-    lesson.steps = {
-        {"container", "Start a container", start_container,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"vm", "Boot a VM with its own kernel", boot_vm, vm},
-        {"ask-both", "uname, asked by both at once", ask_both,
-         {L::container, L::namespaces, L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
-        {"whose-answer", "Whose answer is it?", whose_answer, {L::runtime, L::namespaces}},
-    };
-    return lesson;
+    const std::vector<L> vm = {L::vmm,           L::kvm,          L::ram,          L::cpu_virt,
+                               L::guest_program, L::guest_kernel, L::guest_devices};
+    lesson.step("container", "Start a container", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+                start_container);
+    lesson.step("vm", "Boot a VM with its own kernel", vm, boot_vm)
+        .provides("the container and the VM", [](const State& s) { return s.box && s.vm; });
+    lesson
+        .step("ask-both", "uname, asked by both at once",
+              {L::container, L::namespaces, L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_kernel,
+               L::guest_devices},
+              ask_both)
+        .provides("both answers", [](const State& s) { return !s.guest_answer.empty(); });
+    lesson.step("whose-answer", "Whose answer is it?", {L::runtime, L::namespaces}, whose_answer);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

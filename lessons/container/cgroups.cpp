@@ -9,9 +9,8 @@
 
 #include "backends/linux/cgroup.hpp"
 #include "backends/linux/host_files.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -56,8 +55,7 @@ Result<linux::AgentReply> builtin(linux::Agent& box, linux::wire::Builtin which,
                     std::chrono::milliseconds(100), std::chrono::seconds(20));
 }
 
-Result<StepOutcome> detect(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> detect(Context& ctx, State& s) {
     auto self = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/self/cgroup", {LayerId::runtime, LayerId::cgroups}));
     auto layout = STRATA_TRY(linux::CgroupLayout::detect("/sys/fs/cgroup", self, ::geteuid()));
     s.layout = layout;
@@ -65,9 +63,7 @@ Result<StepOutcome> detect(Context& ctx) {
     return StepOutcome{"this machine runs " + layout.description};
 }
 
-Result<StepOutcome> create(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.layout.has_value(), kId, "the cgroup layout"));
+Result<StepOutcome> create(Context& ctx, State& s) {
     auto cg = STRATA_TRY(linux::Cgroup::create(ctx.recorder(), *s.layout, "limits"));
     s.cgroup.emplace(std::move(cg));
     // The container: PID 1 of its own PID namespace, so nothing it forks
@@ -78,9 +74,7 @@ Result<StepOutcome> create(Context& ctx) {
     return StepOutcome{fmt::format("cgroup {} made; the container (host pid {}) is in it", s.cgroup->name(), s.box->pid())};
 }
 
-Result<StepOutcome> memory(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> memory(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
     const bool v2 = cg.layout().version == CgroupVersion::v2;
     const std::uint64_t limit = s.memory_limit;
@@ -102,9 +96,7 @@ Result<StepOutcome> memory(Context& ctx) {
                                    how.starts_with("killed") ? "was " + how : how, trim(hog.out), kills)};
 }
 
-Result<StepOutcome> pids(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> pids(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
     STRATA_TRY(cg.set(CgroupKnob::pids_limit, std::to_string(kPidsLimit)));
     auto bomb = STRATA_TRY(builtin(*s.box, linux::wire::Builtin::fork_bomb, 1000, "fork bomb: fork() until it fails"));
@@ -119,9 +111,7 @@ Result<StepOutcome> pids(Context& ctx) {
                                    forks, error ? engine::errno_name(error) : "nothing")};
 }
 
-Result<StepOutcome> cpu(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> cpu(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
     const bool v2 = cg.layout().version == CgroupVersion::v2;
     if (v2) {
@@ -163,9 +153,7 @@ Result<StepOutcome> cpu(Context& ctx) {
                                    100 * kQuotaUs / kPeriodUs, cpu_ms, wall_ms, throttled)};
 }
 
-Result<StepOutcome> remove(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.cgroup.has_value(), kId, "the cgroup"));
+Result<StepOutcome> remove(Context& ctx, State& s) {
     s.box.reset();  // a cgroup with processes cannot be removed
     linux::record_note(ctx.recorder(), "container stopped", {LayerId::runtime, LayerId::processes}, "SIGKILL to its PID 1");
     STRATA_TRY(s.cgroup->remove());
@@ -177,28 +165,35 @@ Result<StepOutcome> remove(Context& ctx) {
 
 engine::Lesson cgroups_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     // Root, or a delegated cgroup v2 subtree: cgroup v1 is never delegated
     // to users, and v2 only where systemd (or an admin) delegated it.
     lesson.requirements = {engine::Requirement::cgroup_writable, engine::Requirement::userns};
-    lesson.options = {{"memory-limit", "the container's memory limit in MiB (the hog wants 256)", {},
-                       std::to_string(kDefaultMemoryLimitMiB), memory_limit_problem}};
+    lesson.options = {{"memory-limit",
+                       "the container's memory limit in MiB (the hog wants 256)",
+                       {},
+                       std::to_string(kDefaultMemoryLimitMiB),
+                       memory_limit_problem}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<State>();
-        if (!memory_limit_problem(options.at("memory-limit"))) state->memory_limit = std::stoull(options.at("memory-limit")) << 20;
+        if (!memory_limit_problem(options.at("memory-limit")))
+            state->memory_limit = std::stoull(options.at("memory-limit")) << 20;
         return state;
     };
-    lesson.steps = {
-        {"detect", "cgroup v1 or v2?", detect, {L::runtime, L::cgroups}},
-        {"create", "A cgroup for the container", create,
-         {L::runtime, L::cgroups, L::processes, L::namespaces, L::security}},
-        {"memory-limit", "Memory limit: the OOM killer", memory, kLimitLayers},
-        {"pids-limit", "Pids limit: a fork bomb contained", pids, kLimitLayers},
-        {"cpu-quota", "CPU quota: throttling", cpu, kLimitLayers},
-        {"remove", "Remove the cgroup", remove, {L::runtime, L::processes, L::cgroups}},
-    };
-    return lesson;
+    lesson.step("detect", "cgroup v1 or v2?", {L::runtime, L::cgroups}, detect)
+        .provides(&State::layout, "the cgroup layout");
+    lesson
+        .step("create", "A cgroup for the container",
+              {L::runtime, L::cgroups, L::processes, L::namespaces, L::security}, create)
+        .provides(&State::box, "the container")
+        .provides(&State::cgroup, "the cgroup");
+    lesson.step("memory-limit", "Memory limit: the OOM killer", kLimitLayers, memory);
+    lesson.step("pids-limit", "Pids limit: a fork bomb contained", kLimitLayers, pids);
+    lesson.step("cpu-quota", "CPU quota: throttling", kLimitLayers, cpu);
+    lesson.step("remove", "Remove the cgroup", {L::runtime, L::processes, L::cgroups}, remove)
+        .consumes("the container")
+        .consumes("the cgroup");
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -10,12 +10,6 @@
 
 namespace strata::lessons::container {
 
-Result<void> need(bool ok, const std::string& lesson, const char* what) {
-    if (ok) return {};
-    return engine::plain_error(lesson, std::string(what) + " does not exist yet",
-                               "run the lesson's steps in order (restart to begin again)");
-}
-
 Result<std::map<std::string, std::string>> host_namespaces(Context& ctx, const std::string& who) {
     std::map<std::string, std::string> out;
     for (const auto& kind : linux::namespace_kinds()) {

@@ -3,9 +3,8 @@
 // namespaces (same inode numbers) as strata's own.
 #include <fmt/format.h>
 
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -18,8 +17,7 @@ struct State final : engine::LessonState {
     std::optional<linux::Agent> child;
 };
 
-Result<StepOutcome> read_host(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> read_host(Context& ctx, State& s) {
     auto ns = STRATA_TRY(host_namespaces(ctx, "self"));
     s.host = ns;
     engine::TableView table{"namespaces of strata", {"namespace", "strata (host)"}, {}, {}};
@@ -28,8 +26,7 @@ Result<StepOutcome> read_host(Context& ctx) {
     return StepOutcome{fmt::format("strata lives in {} namespaces; e.g. uts = {}", s.host.size(), s.host["uts"])};
 }
 
-Result<StepOutcome> clone_child(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> clone_child(Context& ctx, State& s) {
     linux::AgentOptions options;  // no CLONE_NEW* flag at all: a plain child
     options.who = "child";
     auto child = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
@@ -41,9 +38,7 @@ Result<StepOutcome> clone_child(Context& ctx) {
                                    ids.ppid)};
 }
 
-Result<StepOutcome> compare(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.child.has_value(), kId, "the child"));
+Result<StepOutcome> compare(Context& ctx, State& s) {
     auto mine = STRATA_TRY(agent_namespaces(*s.child));
     auto table = compare_table("namespaces: strata vs its child", "strata (host)", "child", s.host, mine);
     std::size_t same = 0;
@@ -59,15 +54,12 @@ Result<StepOutcome> compare(Context& ctx) {
 
 engine::Lesson just_a_process_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"host-namespaces", "Read strata's namespaces", read_host, {L::runtime, L::namespaces}},
-        {"clone-child", "Clone a plain child", clone_child, {L::runtime, L::processes}},
-        {"compare", "Compare the child's namespaces", compare, {L::runtime, L::namespaces}},
-    };
-    return lesson;
+    engine::LessonBuilder<State> lesson(kId);
+    lesson.step("host-namespaces", "Read strata's namespaces", {L::runtime, L::namespaces}, read_host);
+    lesson.step("clone-child", "Clone a plain child", {L::runtime, L::processes}, clone_child)
+        .provides(&State::child, "the child");
+    lesson.step("compare", "Compare the child's namespaces", {L::runtime, L::namespaces}, compare);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

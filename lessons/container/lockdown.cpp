@@ -12,9 +12,8 @@
 #include "backends/linux/capabilities.hpp"
 #include "backends/linux/host_uname.hpp"
 #include "backends/linux/seccomp_filter.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -55,8 +54,7 @@ Result<std::string> uname_program(Context& ctx, linux::Agent& box) {
     return "\"" + trim(program.out) + "\", exit status " + std::to_string(code);
 }
 
-Result<StepOutcome> start(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> start(Context& ctx, State& s) {
     // A mount namespace of its own, so the image it runs programs from is
     // sealed read-only (backends/linux/sealed_image.hpp).
     auto box = STRATA_TRY(start_container(ctx, CLONE_NEWNS | CLONE_NEWUTS));
@@ -72,9 +70,7 @@ Result<StepOutcome> start(Context& ctx) {
                                    count(caps))};
 }
 
-Result<StepOutcome> same_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> same_kernel(Context& ctx, State& s) {
     auto inside = STRATA_TRY(s.box->uname(kUts));
     if (inside.result < 0) return engine::errno_error("uname", int(-inside.result), "uname failed inside");
     auto outside = STRATA_TRY(linux::host_uname(ctx.recorder(), kUts));
@@ -95,9 +91,7 @@ Result<StepOutcome> same_kernel(Context& ctx) {
                                    in.sysname, in.release)};
 }
 
-Result<StepOutcome> drop_caps(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> drop_caps(Context& ctx, State& s) {
     auto keep = STRATA_TRY(linux::cap_mask(linux::default_container_caps()));
     STRATA_TRY(s.box->drop_caps(keep & s.caps_before, linux::cap_names(keep & s.caps_before)));
     auto after = STRATA_TRY(effective_caps(*s.box));
@@ -119,9 +113,7 @@ Result<StepOutcome> drop_caps(Context& ctx) {
                                    count(after), outcome)};
 }
 
-Result<StepOutcome> no_new_privs(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> no_new_privs(Context& ctx, State& s) {
     auto filter = STRATA_TRY(linux::compile_errno_filter(ctx.recorder(), kFiltered, kFilterErrno));
     s.filter.emplace(std::move(filter));
     // Without cap_sys_admin, the kernel refuses a filter until no_new_privs is set.
@@ -140,9 +132,7 @@ Result<StepOutcome> no_new_privs(Context& ctx) {
                                    refused, nnp)};
 }
 
-Result<StepOutcome> seccomp(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value() && s.filter.has_value(), kId, "the compiled filter"));
+Result<StepOutcome> seccomp(Context& ctx, State& s) {
     STRATA_TRY(s.box->seccomp(s.filter->bpf, s.filter->description, false));
     auto inside = STRATA_TRY(s.box->uname(kUts));
     auto outside = STRATA_TRY(linux::host_uname(ctx.recorder(), kUts));
@@ -168,21 +158,20 @@ Result<StepOutcome> seccomp(Context& ctx) {
 
 engine::Lesson lockdown_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"start", "Root in a user namespace", start,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"same-kernel", "uname() inside and outside: one kernel", same_kernel,
-         {L::runtime, L::namespaces, L::processes, L::container}},
-        {"drop-caps", "Drop capabilities", drop_caps, {L::runtime, L::security, L::namespaces}},
-        {"no-new-privs", "no_new_privs: the price of a filter", no_new_privs, {L::runtime, L::security}},
-        {"seccomp", "A seccomp filter refuses uname()", seccomp,
-         {L::runtime, L::security, L::namespaces, L::processes, L::container}},
-    };
-    return lesson;
+    lesson
+        .step("start", "Root in a user namespace", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+              start)
+        .provides(&State::box, "the container");
+    lesson.step("same-kernel", "uname() inside and outside: one kernel",
+                {L::runtime, L::namespaces, L::processes, L::container}, same_kernel);
+    lesson.step("drop-caps", "Drop capabilities", {L::runtime, L::security, L::namespaces}, drop_caps);
+    lesson.step("no-new-privs", "no_new_privs: the price of a filter", {L::runtime, L::security}, no_new_privs)
+        .provides(&State::filter, "the compiled filter");
+    lesson.step("seccomp", "A seccomp filter refuses uname()",
+                {L::runtime, L::security, L::namespaces, L::processes, L::container}, seccomp);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -12,10 +12,9 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/shell.hpp"
 #include "backends/linux/shell_lockdown.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/shell_io.hpp"
-#include "engine/try.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -32,8 +31,7 @@ struct State final : engine::LessonState {
     bool proc_mounted = false;
 };
 
-Result<StepOutcome> new_mount_ns(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> new_mount_ns(Context& ctx, State& s) {
     auto rootfs = STRATA_TRY(linux::find_rootfs());
     s.rootfs = rootfs;
     auto before = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/self/mountinfo", {LayerId::runtime, LayerId::mounts}));
@@ -47,17 +45,13 @@ Result<StepOutcome> new_mount_ns(Context& ctx) {
                                    s.box->pid(), linux::parse_mountinfo(s.host_before).size())};
 }
 
-Result<StepOutcome> make_private(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> make_private(Context&, State& s) {
     // Shared mounts would carry every mount we make back to the host.
     STRATA_TRY(s.box->mount("", "/", "", MS_REC | MS_PRIVATE));
     return StepOutcome{"every mount in the container's namespace is now private: nothing propagates to the host"};
 }
 
-Result<StepOutcome> bind_rootfs(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> bind_rootfs(Context&, State& s) {
     STRATA_TRY(s.box->mount(s.rootfs, s.rootfs, "", MS_BIND | MS_REC));
     // The image is shared by every lesson: the container gets it read-only
     // (container/overlay shows how a container gets a writable layer).
@@ -65,9 +59,7 @@ Result<StepOutcome> bind_rootfs(Context& ctx) {
     return StepOutcome{fmt::format("{} is now a mount point of its own (read-only)", s.rootfs)};
 }
 
-Result<StepOutcome> pivot(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> pivot(Context&, State& s) {
     STRATA_TRY(s.box->chdir(s.rootfs));
     STRATA_TRY(s.box->pivot_root(s.rootfs, s.rootfs + "/old-root"));
     STRATA_TRY(s.box->chdir("/"));
@@ -83,9 +75,7 @@ Result<StepOutcome> pivot(Context& ctx) {
                                    old.size())};
 }
 
-Result<StepOutcome> unmount_old(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.pivoted, kId, "the pivoted root"));
+Result<StepOutcome> unmount_old(Context& ctx, State& s) {
     STRATA_TRY(s.box->umount2("/old-root", MNT_DETACH));
     auto old = STRATA_TRY(s.box->list_dir("/old-root", {LayerId::runtime, LayerId::mounts}));
     ctx.facts().set_value("entries left in /old-root", std::to_string(old.size()));
@@ -93,9 +83,7 @@ Result<StepOutcome> unmount_old(Context& ctx) {
                                    old.size())};
 }
 
-Result<StepOutcome> compare(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.pivoted, kId, "the pivoted root"));
+Result<StepOutcome> compare(Context& ctx, State& s) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
     auto inside = STRATA_TRY(linux::host_read(ctx.recorder(), fmt::format("/proc/{}/mountinfo", s.box->pid()), layers));
     auto host = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/self/mountinfo", layers));
@@ -120,9 +108,7 @@ Result<StepOutcome> compare(Context& ctx) {
                                    in_rows.size(), host_rows.size())};
 }
 
-Result<StepOutcome> look_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.pivoted, kId, "the pivoted root"));
+Result<StepOutcome> look_inside(Context& ctx, State& s) {
     auto run = STRATA_TRY(s.box->run({"/bin/busybox", "ls", "/"}));
     ctx.console_write("inside$ ls /\n" + run.out);
     std::string flat = trim(run.out);
@@ -131,9 +117,7 @@ Result<StepOutcome> look_inside(Context& ctx) {
     return StepOutcome{"`ls /` inside lists the image: " + flat};
 }
 
-Result<int> shell(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.pivoted, kId, "the pivoted root"));
+Result<int> shell(Context&, State& s) {
     if (!s.proc_mounted) {
         STRATA_TRY(s.box->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
         s.proc_mounted = true;
@@ -151,22 +135,21 @@ Result<int> shell(Context& ctx) {
 
 engine::Lesson mount_pivot_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"new-mount-ns", "A new mount namespace", new_mount_ns,
-         {L::runtime, L::mounts, L::processes, L::namespaces, L::security}},
-        {"make-private", "Make / private, recursively", make_private, {L::runtime, L::mounts}},
-        {"bind-rootfs", "Bind the image onto itself", bind_rootfs, {L::runtime, L::mounts}},
-        {"pivot-root", "pivot_root into the image", pivot, {L::runtime, L::mounts}},
-        {"unmount-old-root", "Detach the old root", unmount_old, {L::runtime, L::mounts}},
-        {"compare-mounts", "Mount tables, inside and outside", compare, {L::runtime, L::mounts}},
-        {"look-inside", "Look around inside", look_inside, {L::runtime, L::processes, L::container}},
-    };
+    lesson
+        .step("new-mount-ns", "A new mount namespace",
+              {L::runtime, L::mounts, L::processes, L::namespaces, L::security}, new_mount_ns)
+        .provides(&State::box, "the container");
+    lesson.step("make-private", "Make / private, recursively", {L::runtime, L::mounts}, make_private);
+    lesson.step("bind-rootfs", "Bind the image onto itself", {L::runtime, L::mounts}, bind_rootfs);
+    lesson.step("pivot-root", "pivot_root into the image", {L::runtime, L::mounts}, pivot)
+        .provides(&State::pivoted, "the pivoted root");
+    lesson.step("unmount-old-root", "Detach the old root", {L::runtime, L::mounts}, unmount_old);
+    lesson.step("compare-mounts", "Mount tables, inside and outside", {L::runtime, L::mounts}, compare);
+    lesson.step("look-inside", "Look around inside", {L::runtime, L::processes, L::container}, look_inside);
     lesson.interactive_shell = shell;
-    return lesson;
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -11,9 +11,8 @@
 #include <sched.h>
 
 #include "backends/linux/netlink.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -72,8 +71,7 @@ std::string names(const std::vector<linux::LinkInfo>& links) {
     return out;
 }
 
-Result<StepOutcome> new_netns(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> new_netns(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_container(ctx, CLONE_NEWNET));
     s.box.emplace(std::move(box));
     auto fd = STRATA_TRY(s.box->net_socket());
@@ -106,9 +104,7 @@ Result<StepOutcome> new_netns(Context& ctx) {
                                    linux::link_state(*lo), s.host_links.size())};
 }
 
-Result<StepOutcome> outside_ns(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the container"));
+Result<StepOutcome> outside_ns(Context& ctx, State& s) {
     linux::AgentOptions options;
     options.who = "outside";
     auto outside = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
@@ -125,9 +121,7 @@ Result<StepOutcome> outside_ns(Context& ctx) {
     return StepOutcome{fmt::format("a second namespace plays the host's side: it too holds only {}", names(links))};
 }
 
-Result<StepOutcome> make_veth(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.outside_net.has_value(), kId, "the outside namespace"));
+Result<StepOutcome> make_veth(Context& ctx, State& s) {
     STRATA_TRY(s.outside_net->add_veth(kOutEnd, kBoxEnd, s.outside->pid()));
     auto links = STRATA_TRY(s.outside_net->links());
     show_links(ctx, s, &links, nullptr);
@@ -136,9 +130,7 @@ Result<StepOutcome> make_veth(Context& ctx) {
     return StepOutcome{fmt::format("both ends, {} and {}, are in the outside namespace for now", kOutEnd, kBoxEnd)};
 }
 
-Result<StepOutcome> move_end(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.outside_net.has_value() && s.box_net.has_value(), kId, "the veth pair"));
+Result<StepOutcome> move_end(Context& ctx, State& s) {
     STRATA_TRY(s.outside_net->move_link(kBoxEnd, s.box->pid(), "container"));
     auto outside = STRATA_TRY(s.outside_net->links());
     auto inside = STRATA_TRY(s.box_net->links());
@@ -150,9 +142,7 @@ Result<StepOutcome> move_end(Context& ctx) {
     return StepOutcome{fmt::format("{} left the outside namespace and appeared in the container", kBoxEnd)};
 }
 
-Result<StepOutcome> addresses(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.outside_net.has_value() && s.box_net.has_value(), kId, "the veth pair"));
+Result<StepOutcome> addresses(Context& ctx, State& s) {
     STRATA_TRY(s.outside_net->add_address(kOutEnd, kOutAddress + kPrefix));
     STRATA_TRY(s.box_net->add_address(kBoxEnd, kBoxAddress + kPrefix));
     STRATA_TRY(s.outside_net->set_up(kOutEnd));
@@ -174,9 +164,7 @@ Result<StepOutcome> addresses(Context& ctx) {
                                    kBoxAddress + kPrefix, linux::link_state(*box_end))};
 }
 
-Result<StepOutcome> datagram(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.outside.has_value() && s.box.has_value(), kId, "the two namespaces"));
+Result<StepOutcome> datagram(Context& ctx, State& s) {
     STRATA_TRY(s.box->udp_bind(kBoxAddress, kBoxPort));
     STRATA_TRY(s.outside->udp_bind(kOutAddress, kOutPort));
     STRATA_TRY(s.outside->udp_send(kBoxAddress, kBoxPort, kPayload));
@@ -192,9 +180,7 @@ Result<StepOutcome> datagram(Context& ctx) {
     return StepOutcome{fmt::format("the container got the {} bytes from {}", payload.size(), from)};
 }
 
-Result<StepOutcome> ping(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.outside.has_value(), kId, "the outside namespace"));
+Result<StepOutcome> ping(Context& ctx, State& s) {
     auto r = STRATA_TRY(s.outside->ping(kBoxAddress, kPings, "strata"));
     std::vector<double> rtt_us;
     std::istringstream in(r.out);
@@ -222,22 +208,24 @@ Result<StepOutcome> ping(Context& ctx) {
 
 engine::Lesson network_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"new-netns", "A new network namespace", new_netns,
-         {L::runtime, L::processes, L::namespaces, L::security, L::network}},
-        {"outside-ns", "A second namespace for the host's end", outside_ns,
-         {L::runtime, L::processes, L::namespaces, L::network}},
-        {"veth", "Make a veth pair", make_veth, {L::runtime, L::network}},
-        {"move-end", "Move one end into the container", move_end, {L::runtime, L::network}},
-        {"addresses", "Addresses, and both ends up", addresses, {L::runtime, L::network}},
-        {"datagram", "Send a UDP datagram across", datagram, {L::runtime, L::network}},
-        {"ping", "Ping: round trips through two network stacks", ping, {L::runtime, L::network}},
-    };
-    return lesson;
+    lesson
+        .step("new-netns", "A new network namespace",
+              {L::runtime, L::processes, L::namespaces, L::security, L::network}, new_netns)
+        .provides(&State::box, "the container")
+        .provides(&State::box_net, "the container's network");
+    lesson
+        .step("outside-ns", "A second namespace for the host's end",
+              {L::runtime, L::processes, L::namespaces, L::network}, outside_ns)
+        .provides(&State::outside, "the outside namespace")
+        .provides(&State::outside_net, "the outside namespace's network");
+    lesson.step("veth", "Make a veth pair", {L::runtime, L::network}, make_veth);
+    lesson.step("move-end", "Move one end into the container", {L::runtime, L::network}, move_end);
+    lesson.step("addresses", "Addresses, and both ends up", {L::runtime, L::network}, addresses);
+    lesson.step("datagram", "Send a UDP datagram across", {L::runtime, L::network}, datagram);
+    lesson.step("ping", "Ping: round trips through two network stacks", {L::runtime, L::network}, ping);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -13,9 +13,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/temp_dir.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -77,8 +76,7 @@ Result<void> start_and_mount(Context& ctx, State& s, Box& box, const std::string
     return {};
 }
 
-Result<StepOutcome> prepare(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> prepare(Context& ctx, State& s) {
     auto lower = STRATA_TRY(linux::find_rootfs());
     s.lower = lower;
     auto dir = STRATA_TRY(linux::TempDir::create("overlay"));
@@ -100,23 +98,19 @@ Result<StepOutcome> prepare(Context& ctx) {
     STRATA_TRY(make_dirs(s, s.a, "a"));
     STRATA_TRY(make_dirs(s, s.b, "b"));
     STRATA_TRY(linux::hand_to_container(s.dir->path()));
-    auto listing = STRATA_TRY(linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts}));
+    STRATA_TRY(linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts}));
     const auto kib = disk_kib(s.lower);
     ctx.facts().set_value("image (lower) on disk", fmt::format("{} KiB", kib));
     return StepOutcome{fmt::format("image {} ({} KiB); per container: an empty upper and work directory", s.lower, kib)};
 }
 
-Result<StepOutcome> mount_a(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.dir.has_value(), kId, "the directories"));
+Result<StepOutcome> mount_a(Context& ctx, State& s) {
     STRATA_TRY(start_and_mount(ctx, s, s.a, "container A"));
     auto ls = STRATA_TRY(s.a.agent->list_dir(s.a.merged.string() + "/bin", {LayerId::runtime, LayerId::mounts}));
     return StepOutcome{fmt::format("container A sees the image through the overlay ({} programs in /bin)", ls.size())};
 }
 
-Result<StepOutcome> write_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.a.agent.has_value(), kId, "container A"));
+Result<StepOutcome> write_inside(Context& ctx, State& s) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
     STRATA_TRY(s.a.agent->write_file(s.a.merged.string() + kFile, "written by container A\n", layers));
     auto busybox = STRATA_TRY(image_busybox(*s.a.agent));
@@ -135,9 +129,7 @@ Result<StepOutcome> write_inside(Context& ctx) {
                        "/tmp is still empty"};
 }
 
-Result<StepOutcome> second_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.a.agent.has_value(), kId, "container A"));
+Result<StepOutcome> second_container(Context& ctx, State& s) {
     STRATA_TRY(start_and_mount(ctx, s, s.b, "container B"));
     auto entries = STRATA_TRY(s.b.agent->list_dir(s.b.merged.string() + "/tmp", {LayerId::runtime, LayerId::mounts}));
     auto motd = STRATA_TRY(s.b.agent->read_file(s.b.merged.string() + "/etc/motd", {LayerId::runtime, LayerId::mounts}));
@@ -147,9 +139,7 @@ Result<StepOutcome> second_container(Context& ctx) {
                                    trim(motd), entries.size())};
 }
 
-Result<StepOutcome> disk_use(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.b.agent.has_value(), kId, "container B"));
+Result<StepOutcome> disk_use(Context& ctx, State& s) {
     const auto lower = disk_kib(s.lower), a = disk_kib(s.a.upper), b = disk_kib(s.b.upper);
     linux::record_note(ctx.recorder(), "du lower, upper A, upper B", {LayerId::runtime, LayerId::mounts},
                        fmt::format("{} KiB, {} KiB, {} KiB", lower, a, b));
@@ -169,19 +159,19 @@ Result<StepOutcome> disk_use(Context& ctx) {
 
 engine::Lesson overlay_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     const std::vector<L> start = {L::runtime, L::processes, L::namespaces, L::security, L::mounts};
-    lesson.steps = {
-        {"prepare", "Image, upper and work directories", prepare, {L::runtime, L::mounts}},
-        {"mount-overlay", "Mount the overlay for container A", mount_a, start},
-        {"write-inside", "Write inside, look outside", write_inside, {L::runtime, L::mounts, L::processes, L::container}},
-        {"second-container", "A second container, the same image", second_container, start},
-        {"disk-use", "Measure disk use", disk_use, {L::runtime, L::mounts}},
-    };
-    return lesson;
+    lesson.step("prepare", "Image, upper and work directories", {L::runtime, L::mounts}, prepare)
+        .provides(&State::dir, "the directories");
+    lesson.step("mount-overlay", "Mount the overlay for container A", start, mount_a)
+        .provides("container A", [](const State& s) { return s.a.agent.has_value(); });
+    lesson.step("write-inside", "Write inside, look outside", {L::runtime, L::mounts, L::processes, L::container},
+                write_inside);
+    lesson.step("second-container", "A second container, the same image", start, second_container)
+        .provides("container B", [](const State& s) { return s.b.agent.has_value(); });
+    lesson.step("disk-use", "Measure disk use", {L::runtime, L::mounts}, disk_use);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -11,9 +11,8 @@
 
 #include "backends/linux/flags.hpp"
 #include "backends/linux/host_files.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -41,8 +40,7 @@ struct State final : engine::LessonState {
     long orphan = -1;
 };
 
-Result<StepOutcome> clone_pid(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> clone_pid(Context& ctx, State& s) {
     auto init = STRATA_TRY(start_container(ctx, s.flags | CLONE_NEWNS));
     s.init.emplace(std::move(init));
     auto ids = STRATA_TRY(s.init->ids({LayerId::runtime, LayerId::processes}));
@@ -61,9 +59,7 @@ Result<StepOutcome> clone_pid(Context& ctx) {
                                    ids.pid, parent, s.init->pid())};
 }
 
-Result<StepOutcome> mount_proc(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+Result<StepOutcome> mount_proc(Context& ctx, State& s) {
     STRATA_TRY(s.init->mount("", "/", "", MS_REC | MS_PRIVATE));
     STRATA_TRY(s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
     auto entries = STRATA_TRY(s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes}));
@@ -74,9 +70,7 @@ Result<StepOutcome> mount_proc(Context& ctx) {
     return StepOutcome{fmt::format("the new /proc lists only pid(s) {}", pids)};
 }
 
-Result<StepOutcome> ps_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+Result<StepOutcome> ps_inside(Context& ctx, State& s) {
     auto busybox = STRATA_TRY(image_busybox(*s.init));
     auto run = STRATA_TRY(s.init->run({busybox, "ps", "-o", "pid,ppid,comm"}));
     ctx.console_write("inside$ ps\n" + run.out);
@@ -87,9 +81,7 @@ Result<StepOutcome> ps_inside(Context& ctx) {
     return StepOutcome{fmt::format("ps inside sees {} processes: init (the agent) and ps itself", lines)};
 }
 
-Result<StepOutcome> orphan(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.init.has_value(), kId, "the container"));
+Result<StepOutcome> orphan(Context& ctx, State& s) {
     auto made = STRATA_TRY(s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
                              {"fork(); fork(); exit()", "fork", {LayerId::runtime, LayerId::processes}, {},
                               engine::EventKind::process, "a child forks a grandchild and exits: an orphan"}));
@@ -116,12 +108,14 @@ Result<StepOutcome> orphan(Context& ctx) {
 
 engine::Lesson pid_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.options = {{"namespaces",
-                       "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",
-                       {}, "CLONE_NEWPID", namespaces_problem}};
+    lesson.options = {
+        {"namespaces",
+         "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",
+         {},
+         "CLONE_NEWPID",
+         namespaces_problem}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<State>();
         // Validated by resolve_options; the default is what the lesson teaches.
@@ -129,14 +123,14 @@ engine::Lesson pid_lesson() {
             state->flags = *flags & kChoosable;
         return state;
     };
-    lesson.steps = {
-        {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"mount-proc", "Mount a fresh /proc", mount_proc, {L::runtime, L::mounts, L::processes}},
-        {"ps", "ps inside", ps_inside, {L::runtime, L::processes, L::container}},
-        {"orphan", "An orphan is reaped by PID 1", orphan, {L::runtime, L::processes}},
-    };
-    return lesson;
+    lesson
+        .step("clone-newpid", "clone(CLONE_NEWPID)", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+              clone_pid)
+        .provides(&State::init, "the container");
+    lesson.step("mount-proc", "Mount a fresh /proc", {L::runtime, L::mounts, L::processes}, mount_proc);
+    lesson.step("ps", "ps inside", {L::runtime, L::processes, L::container}, ps_inside);
+    lesson.step("orphan", "An orphan is reaped by PID 1", {L::runtime, L::processes}, orphan);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

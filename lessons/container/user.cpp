@@ -10,9 +10,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/userns.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -27,8 +26,7 @@ struct State final : engine::LessonState {
 
 const std::vector<LayerId> kUserLayers = {LayerId::runtime, LayerId::namespaces, LayerId::security};
 
-Result<StepOutcome> clone_userns(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> clone_userns(Context& ctx, State& s) {
     linux::AgentOptions options;
     options.clone_flags = CLONE_NEWUSER;
     options.map_root = false;  // first look at it unmapped
@@ -41,9 +39,7 @@ Result<StepOutcome> clone_userns(Context& ctx) {
                                    ids.uid)};
 }
 
-Result<StepOutcome> write_maps(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> write_maps(Context& ctx, State& s) {
     STRATA_TRY(linux::write_id_maps(ctx.recorder(), s.box->pid(), linux::container_ids()));
     STRATA_TRY(s.box->become_root());
     auto map = STRATA_TRY(linux::host_read(ctx.recorder(), fmt::format("/proc/{}/uid_map", s.box->pid()), kUserLayers));
@@ -54,9 +50,7 @@ Result<StepOutcome> write_maps(Context& ctx) {
                                    ids.subordinate ? " — a range no host user owns, not strata's own uid 0" : "")};
 }
 
-Result<StepOutcome> root_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> root_inside(Context& ctx, State& s) {
     auto ids = STRATA_TRY(s.box->ids(kUserLayers));
     auto status = STRATA_TRY(s.box->read_file("/proc/self/status", kUserLayers));
     std::string cap_eff;
@@ -70,9 +64,7 @@ Result<StepOutcome> root_inside(Context& ctx) {
                                    ids.uid, cap_eff, linux::container_ids().uid)};
 }
 
-Result<StepOutcome> can_and_cannot(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> can_and_cannot(Context& ctx, State& s) {
     // The host's UTS namespace belongs to the host's user namespace: no.
     auto host = STRATA_TRY(s.box->sethostname("not-allowed", /*failure_expected=*/true));
     ctx.facts().set_value("sethostname on the host's UTS namespace",
@@ -86,9 +78,7 @@ Result<StepOutcome> can_and_cannot(Context& ctx) {
                                    engine::errno_name(int(-host.result)), own.result < 0 ? "refused" : "allowed")};
 }
 
-Result<StepOutcome> owner_outside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> owner_outside(Context& ctx, State& s) {
     auto dir = STRATA_TRY(linux::TempDir::create("user"));
     s.dir.emplace(std::move(dir));
     // strata made the directory; container root may write in it only once
@@ -108,18 +98,17 @@ Result<StepOutcome> owner_outside(Context& ctx) {
 
 engine::Lesson user_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"clone-newuser", "clone(CLONE_NEWUSER)", clone_userns, {L::runtime, L::processes, L::namespaces, L::security}},
-        {"write-maps", "Write uid_map and gid_map", write_maps, {L::runtime, L::namespaces, L::security}},
-        {"root-inside", "Root inside", root_inside, {L::runtime, L::namespaces, L::security}},
-        {"can-and-cannot", "What this root can and cannot do", can_and_cannot, {L::runtime, L::namespaces}},
-        {"owner-outside", "Who owns its files outside", owner_outside, {L::runtime, L::mounts, L::security}},
-    };
-    return lesson;
+    lesson
+        .step("clone-newuser", "clone(CLONE_NEWUSER)", {L::runtime, L::processes, L::namespaces, L::security},
+              clone_userns)
+        .provides(&State::box, "the process");
+    lesson.step("write-maps", "Write uid_map and gid_map", {L::runtime, L::namespaces, L::security}, write_maps);
+    lesson.step("root-inside", "Root inside", {L::runtime, L::namespaces, L::security}, root_inside);
+    lesson.step("can-and-cannot", "What this root can and cannot do", {L::runtime, L::namespaces}, can_and_cannot);
+    lesson.step("owner-outside", "Who owns its files outside", {L::runtime, L::mounts, L::security}, owner_outside);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

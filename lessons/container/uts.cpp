@@ -5,9 +5,8 @@
 #include <sched.h>
 
 #include "backends/linux/host_files.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -21,8 +20,7 @@ struct State final : engine::LessonState {
     std::optional<linux::Agent> box;
 };
 
-Result<StepOutcome> start(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> start(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_container(ctx, 0));
     s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("pid {} runs in a user namespace of its own (root inside, you outside), "
@@ -30,17 +28,13 @@ Result<StepOutcome> start(Context& ctx) {
                                    s.box->pid())};
 }
 
-Result<StepOutcome> unshare_uts(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
-    auto r = STRATA_TRY(s.box->unshare(CLONE_NEWUTS));
+Result<StepOutcome> unshare_uts(Context&, State& s) {
+    STRATA_TRY(s.box->unshare(CLONE_NEWUTS));
     auto name = STRATA_TRY(s.box->gethostname());
     return StepOutcome{fmt::format("a new UTS namespace, starting as a copy: the name inside is still \"{}\"", name)};
 }
 
-Result<StepOutcome> set_name(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> set_name(Context& ctx, State& s) {
     STRATA_TRY(s.box->sethostname(kName));
     auto busybox = STRATA_TRY(image_busybox(*s.box));
     auto run = STRATA_TRY(s.box->run({busybox, "hostname"}));
@@ -50,9 +44,7 @@ Result<StepOutcome> set_name(Context& ctx) {
     return StepOutcome{fmt::format("`hostname` run inside prints \"{}\"", inside)};
 }
 
-Result<StepOutcome> check_outside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    STRATA_TRY(need(s.box.has_value(), kId, "the process"));
+Result<StepOutcome> check_outside(Context& ctx, State& s) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::namespaces};
     auto host = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/sys/kernel/hostname", layers));
     auto mine = linux::host_readlink(ctx.recorder(), "/proc/self/ns/uts", layers);
@@ -75,18 +67,17 @@ Result<StepOutcome> check_outside(Context& ctx) {
 
 engine::Lesson uts_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"start", "Start a process in a user namespace", start,
-         {L::runtime, L::processes, L::namespaces, L::security}},
-        {"unshare-uts", "unshare(CLONE_NEWUTS)", unshare_uts, {L::runtime, L::namespaces}},
-        {"sethostname", "Rename the container", set_name, {L::runtime, L::namespaces, L::processes, L::container}},
-        {"check-outside", "Check the host from outside", check_outside, {L::runtime, L::namespaces}},
-    };
-    return lesson;
+    lesson
+        .step("start", "Start a process in a user namespace", {L::runtime, L::processes, L::namespaces, L::security},
+              start)
+        .provides(&State::box, "the process");
+    lesson.step("unshare-uts", "unshare(CLONE_NEWUTS)", {L::runtime, L::namespaces}, unshare_uts);
+    lesson.step("sethostname", "Rename the container", {L::runtime, L::namespaces, L::processes, L::container},
+                set_name);
+    lesson.step("check-outside", "Check the host from outside", {L::runtime, L::namespaces}, check_outside);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -29,12 +29,11 @@
 #include "backends/kvm/uart16550.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/probe/guest_kernel.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/shell_io.hpp"
-#include "engine/try.hpp"
-#include "lessons/vm/boot_linux.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -63,7 +62,7 @@ struct BootLinuxState final : engine::LessonState {
     std::vector<std::uint8_t> initrd;
     std::string initrd_source;
     linux_guest::BootPlan plan;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     // Devices after the machine: destroyed first.
     std::unique_ptr<kvm::Uart16550> uart;
@@ -78,8 +77,6 @@ struct BootLinuxState final : engine::LessonState {
     bool entered = false, powered_off = false;
     std::string power_off_how;
 };
-
-BootLinuxState& state(Context& ctx) { return ctx.state<BootLinuxState>(); }
 
 // The VMM reads a file the guest will get (the kernel, an initramfs).
 Result<std::vector<std::uint8_t>> read_file(engine::Recorder& recorder, const std::string& path, const char* what) {
@@ -98,8 +95,7 @@ Result<std::vector<std::uint8_t>> read_file(engine::Recorder& recorder, const st
     return bytes;
 }
 
-Result<StepOutcome> read_header(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> read_header(Context& ctx, BootLinuxState& s) {
     if (s.kernel_path.empty()) {
         const auto found = probe::find_guest_kernel();
         if (found.path.empty()) {
@@ -149,16 +145,14 @@ Result<StepOutcome> read_header(Context& ctx) {
                                    h.init_size >> 20, h.pref_address)};
 }
 
-Result<StepOutcome> zero_page(Context& ctx) {
-    auto& s = state(ctx);
-    STRATA_TRY(lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"));
+Result<StepOutcome> zero_page(Context& ctx, BootLinuxState& s) {
     if (!s.initrd_path.empty()) {
         // Placed before it is read: one too large for guest RAM is refused at once.
         std::error_code ec;
         const auto size = std::filesystem::file_size(s.initrd_path, ec);
         if (ec) return engine::plain_error("stat " + s.initrd_path, "cannot read the initramfs: " + ec.message(),
                                            "give a readable cpio archive with --set initrd=PATH");
-        auto fits = STRATA_TRY(linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize,
+        STRATA_TRY(linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize,
                                            linux_guest::default_cmdline(s.quiet)));
         auto initrd = STRATA_TRY(read_file(ctx.recorder(), s.initrd_path, "initramfs"));
         s.initrd = std::move(initrd);
@@ -210,10 +204,8 @@ Result<StepOutcome> zero_page(Context& ctx) {
                                    s.plan.initrd_address, linux_guest::kBootParams)};
 }
 
-Result<StepOutcome> enter(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> enter(Context& ctx, BootLinuxState& s) {
     auto& m = s.machine;
-    STRATA_TRY(lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM with the kernel"));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
         auto check = STRATA_TRY(m.check(cap));
         ctx.facts().set_value(check.name, check.present ? "present" : "missing");
@@ -258,10 +250,8 @@ Result<StepOutcome> enter(Context& ctx) {
 
 // Runs the guest until the console shows `milestone`, the guest resets, or
 // it fails. After every exit COM1's interrupt line follows the UART.
-Result<kvm::RunReport> run_until(Context& ctx, const std::string& label, Milestone milestone,
+Result<kvm::RunReport> run_until(Context& ctx, BootLinuxState& s, const std::string& label, Milestone milestone,
                                  std::chrono::milliseconds timeout) {
-    auto& s = state(ctx);
-    STRATA_TRY(lessons::vm::need(s.entered, kLesson, "a started vCPU"));
     if (s.powered_off) return engine::plain_error(kLesson, "the VM is already off");
     if (s.milestones->find(milestone)) {
         kvm::RunReport already;
@@ -287,13 +277,12 @@ Result<kvm::RunReport> run_until(Context& ctx, const std::string& label, Milesto
     return report;
 }
 
-Result<StepOutcome> boot(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> boot(Context& ctx, BootLinuxState& s) {
     s.first_run_event = ctx.recorder().size();
     s.started = std::chrono::steady_clock::now();
     // A quiet kernel does not say "Run /init": /init's own first line ends the boot.
     const Milestone until = s.quiet ? Milestone::init_running : Milestone::run_init;
-    auto report = STRATA_TRY(run_until(ctx, "boot", until, kBootTimeout));
+    auto report = STRATA_TRY(run_until(ctx, s, "boot", until, kBootTimeout));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
     if (report.stop != kvm::RunStop::paused || report.checkpoint != static_cast<std::uint32_t>(until)) {
         const auto* panic = s.milestones->find(Milestone::kernel_panic);
@@ -305,7 +294,7 @@ Result<StepOutcome> boot(Context& ctx) {
     engine::TableView seen{"what Linux said, and when", {"milestone", "console line"}, {}, {true, true}};
     for (const auto& m : s.milestones->seen()) seen.rows.push_back({std::string(kvm::milestone_name(m.milestone)), m.line});
     ctx.facts().set_table(std::move(seen));
-    const auto devices = lessons::vm::exits_by_device(ctx, s.first_run_event);
+    const auto devices = exits_by_device(ctx, s.first_run_event);
     for (const auto& [device, n] : devices) ctx.facts().set_value("boot: exits to " + device, std::to_string(n));
     ctx.facts().set_value("boot: wall time to /init", fmt::format("{:.2f} s", seconds));
     ctx.facts().set_value("console lines", std::to_string(s.milestones->lines()));
@@ -316,12 +305,11 @@ Result<StepOutcome> boot(Context& ctx) {
                                    s.quiet ? ", printing only its errors (log=quiet): strata saw it work through "
                                              "its exits"
                                            : "",
-                                   lessons::vm::exit_summary(report))};
+                                   exit_summary(report))};
 }
 
-Result<StepOutcome> reach_init(Context& ctx) {
-    auto& s = state(ctx);
-    auto report = STRATA_TRY(run_until(ctx, "init", Milestone::guest_uname, kInitTimeout));
+Result<StepOutcome> reach_init(Context& ctx, BootLinuxState& s) {
+    auto report = STRATA_TRY(run_until(ctx, s, "init", Milestone::guest_uname, kInitTimeout));
     const auto* uname = s.milestones->find(Milestone::guest_uname);
     if (!uname)
         return engine::plain_error(kLesson, fmt::format("/init did not print the guest's uname: {}: {}",
@@ -346,15 +334,14 @@ Result<StepOutcome> reach_init(Context& ctx) {
                                                           : "")};
 }
 
-Result<StepOutcome> power_off(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> power_off(Context& ctx, BootLinuxState& s) {
     // Runs until the guest resets the machine (the i8042's 0xfe, or a triple
     // fault); a panic instead pauses the run, so the error below names it.
-    auto report = STRATA_TRY(run_until(ctx, "power-off", Milestone::kernel_panic, kInitTimeout));
+    auto report = STRATA_TRY(run_until(ctx, s, "power-off", Milestone::kernel_panic, kInitTimeout));
     if (!s.powered_off)
         return engine::plain_error(kLesson, fmt::format("the guest did not power off: {}: {}",
                                                         kvm::run_stop_name(report.stop), report.description));
-    const auto devices = lessons::vm::exits_by_device(ctx, s.first_run_event);
+    const auto devices = exits_by_device(ctx, s.first_run_event);
     engine::TableView t{"exits to strata by device, the whole boot", {"device", "exits"}, {}, {false, true}};
     for (const auto& [device, n] : devices) t.rows.push_back({device, std::to_string(n)});
     t.rows.push_back({"PIC, PIT (KVM's in-kernel models)", "0: KVM answers their ports itself"});
@@ -395,9 +382,7 @@ private:
 // guest), the guest's output comes back. The guest runs in slices of 20 ms
 // so strata can look at the keyboard in between. Exiting the shell powers
 // the VM off.
-Result<int> shell(Context& ctx) {
-    auto& s = state(ctx);
-    STRATA_TRY(lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"));
+Result<int> shell(Context& ctx, BootLinuxState& s) {
     // The lesson's machine first: its devices, then the VM and its memory.
     s.uart.reset();
     s.milestones.reset();
@@ -421,8 +406,8 @@ Result<int> shell(Context& ctx) {
         BootLinuxState& s;
         ~StopEcho() { s.shell_out_fd = -1; }
     } stop_echo{s};
-    STRATA_TRY(zero_page(ctx));
-    STRATA_TRY(enter(ctx));
+    STRATA_TRY(zero_page(ctx, s));
+    STRATA_TRY(enter(ctx, s));
     const std::string hello = "strata: booting Linux again, with a shell on its console (exit it to power off)\r\n";
     (void)!::write(io.out_fd, hello.data(), hello.size());
 
@@ -464,18 +449,24 @@ Result<int> shell(Context& ctx) {
 
 engine::Lesson boot_linux_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/boot-linux";
+    engine::LessonBuilder<BootLinuxState> lesson("vm/boot-linux");
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::guest_kernel};
     lesson.options = {
-        {"kernel", "the kernel to boot (a bzImage); default: the host's, else Debian's fetched at build time", {}, "",
+        {"kernel",
+         "the kernel to boot (a bzImage); default: the host's, else Debian's fetched at build time",
+         {},
+         "",
          [](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a bzImage");
              return std::nullopt;
          }},
-        {"log", "how much the kernel prints on its console: errors only, or all of its boot messages",
+        {"log",
+         "how much the kernel prints on its console: errors only, or all of its boot messages",
          {"quiet", "full"}},
-        {"initrd", "an initramfs (cpio) to boot instead of strata's", {}, "",
+        {"initrd",
+         "an initramfs (cpio) to boot instead of strata's",
+         {},
+         "",
          [](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a cpio archive");
              return std::nullopt;
@@ -490,16 +481,18 @@ engine::Lesson boot_linux_lesson() {
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices};
     lesson.interactive_shell = shell;
-    lesson.steps = {
-        {"header", "Read the kernel's setup header", read_header, {L::vmm}},
-        {"zero-page", "Write the zero page, kernel and initramfs", zero_page, {L::vmm, L::kvm, L::ram}},
-        {"enter", "Enter at the 64-bit entry", enter, {L::vmm, L::kvm, L::cpu_virt}},
-        {"boot", "Let Linux boot", boot, run},
-        {"init", "Reach /init", reach_init, {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program,
-                                              L::guest_devices, L::namespaces}},
-        {"power-off", "Power off", power_off, run},
-    };
-    return lesson;
+    lesson.step("header", "Read the kernel's setup header", {L::vmm}, read_header)
+        .provides("the kernel image", [](const BootLinuxState& s) { return !s.image.empty(); });
+    lesson.step("zero-page", "Write the zero page, kernel and initramfs", {L::vmm, L::kvm, L::ram}, zero_page)
+        .provides(&BootLinuxState::ram, "guest RAM with the kernel");
+    lesson.step("enter", "Enter at the 64-bit entry", {L::vmm, L::kvm, L::cpu_virt}, enter)
+        .provides(&BootLinuxState::entered, "a started vCPU");
+    lesson.step("boot", "Let Linux boot", run, boot);
+    lesson.step("init", "Reach /init",
+                {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices, L::namespaces},
+                reach_init);
+    lesson.step("power-off", "Power off", run, power_off);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

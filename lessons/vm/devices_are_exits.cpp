@@ -17,11 +17,10 @@
 #include "backends/kvm/pv_console.hpp"
 #include "backends/kvm/real_mode.hpp"
 #include "backends/kvm/uart16550.hpp"
-#include "engine/try.hpp"
-#include "lessons/vm/devices_are_exits.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -50,7 +49,7 @@ struct DevicesState final : engine::LessonState {
     std::unique_ptr<kvm::ReadOnlyWriteCatcher> rom_writes;
     std::unique_ptr<kvm::CheckpointPort> checkpoint;
     std::unique_ptr<kvm::PvConsole> pv;
-    lessons::vm::Machine machine;
+    Machine machine;
     bool readonly_slot = false;
     std::uint64_t uart_exits = 0;
 };
@@ -70,8 +69,7 @@ std::string ascii4(std::uint32_t v) {
     return s;
 }
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
+Result<StepOutcome> build_machine(Context& ctx, DevicesState& s) {
     auto& m = s.machine;
     STRATA_TRY(m.open(ctx));
     auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, kRamSize));
@@ -120,11 +118,9 @@ Result<StepOutcome> build_machine(Context& ctx) {
                                    kMmioPage, rom_note, guests::real_mode_load_address)};
 }
 
-Result<StepOutcome> run_uart(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    STRATA_TRY(lessons::vm::need(s.uart != nullptr, kLesson, "the machine"));
+Result<StepOutcome> run_uart(Context& ctx, DevicesState& s) {
     auto report = STRATA_TRY(s.machine.run(ctx, "UART"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 1));
+    STRATA_TRY(expect_stop(report, 1));
     s.uart_exits = report.exits - 1;  // without the checkpoint's own exit
     engine::TableView regs{"16550 UART registers", {"register", "value", "meaning"}, {}, {}};
     regs.rows = {{"divisor latch (DLL/DLM)", fmt::format("{}", s.uart->divisor()), fmt::format("{} baud", s.uart->baud())},
@@ -138,11 +134,9 @@ Result<StepOutcome> run_uart(Context& ctx) {
                                    report.exits_by_kind.count("IO in") ? report.exits_by_kind.at("IO in") : 0, sent)};
 }
 
-Result<StepOutcome> run_mmio(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    STRATA_TRY(lessons::vm::need(s.mmio != nullptr, kLesson, "the machine"));
+Result<StepOutcome> run_mmio(Context& ctx, DevicesState& s) {
     auto report = STRATA_TRY(s.machine.run(ctx, "MMIO"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 2));
+    STRATA_TRY(expect_stop(report, 2));
     engine::TableView log{"MMIO accesses seen by the VMM", {"address", "size", "access", "value"}, {}, {}};
     for (const auto& a : s.mmio->log())
         log.rows.push_back({fmt::format("{:#x}", kMmioPage + a.offset), std::to_string(a.length),
@@ -160,11 +154,9 @@ Result<StepOutcome> run_mmio(Context& ctx) {
                                    s.mmio->reads() + s.mmio->writes(), ascii4(id))};
 }
 
-Result<StepOutcome> run_readonly(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    STRATA_TRY(lessons::vm::need(s.rom_writes != nullptr, kLesson, "the machine"));
+Result<StepOutcome> run_readonly(Context& ctx, DevicesState& s) {
     auto report = STRATA_TRY(s.machine.run(ctx, "read-only slot"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 3));
+    STRATA_TRY(expect_stop(report, 3));
     if (!s.readonly_slot)
         return StepOutcome{"skipped: KVM_CAP_READONLY_MEM is missing on this host, so there is no read-only slot; "
                            "the guest's accesses to 0xf0000 were ordinary MMIO exits"};
@@ -189,14 +181,12 @@ std::chrono::nanoseconds report_start(Context& ctx, std::chrono::steady_clock::t
     return std::chrono::duration_cast<std::chrono::nanoseconds>(at - ctx.recorder().epoch());
 }
 
-Result<StepOutcome> time_exits(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the machine"));
+Result<StepOutcome> time_exits(Context& ctx, DevicesState& s) {
     const auto started = std::chrono::steady_clock::now();
     auto report = s.machine.run(ctx, "timed exits");
     const auto wall = std::chrono::steady_clock::now() - started;
     if (!report) return std::unexpected(report.error());
-    STRATA_TRY(lessons::vm::expect_stop(*report, 4));
+    STRATA_TRY(expect_stop(*report, 4));
     // Each KVM_RUN of this step was timed by the traced wrapper around the
     // ioctl alone (not including anyone printing the event): its median is
     // the round trip guest -> KVM -> strata's thread and back.
@@ -217,11 +207,9 @@ Result<StepOutcome> time_exits(Context& ctx) {
                                    report->exits, median, per_exit)};
 }
 
-Result<StepOutcome> run_pv_console(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    STRATA_TRY(lessons::vm::need(s.pv != nullptr, kLesson, "the machine"));
+Result<StepOutcome> run_pv_console(Context& ctx, DevicesState& s) {
     auto report = STRATA_TRY(s.machine.run(ctx, "PV console"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 0));
+    STRATA_TRY(expect_stop(report, 0));
     if (s.pv->output() != s.uart->output() || s.pv->doorbells() != 1)
         return engine::plain_error(kLesson, fmt::format("the paravirtual console got {:?} in {} doorbells; the UART "
                                                         "got {:?}", s.pv->output(), s.pv->doorbells(), s.uart->output()));
@@ -240,20 +228,18 @@ Result<StepOutcome> run_pv_console(Context& ctx) {
 
 engine::Lesson devices_are_exits_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/devices-are-exits";
+    engine::LessonBuilder<DevicesState> lesson("vm/devices-are-exits");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<DevicesState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};
-    lesson.steps = {
-        {"build-machine", "Build a machine with devices", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"uart", "A serial port, one exit per byte", run_uart, run_layers},
-        {"mmio", "Memory with nothing behind it", run_mmio, run_layers},
-        {"readonly-slot", "A read-only slot", run_readonly, run_layers},
-        {"exit-cost", "What one exit costs", time_exits, run_layers},
-        {"pv-console", "A paravirtual console", run_pv_console, run_layers},
-    };
-    return lesson;
+    lesson.step("build-machine", "Build a machine with devices", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides("the machine",
+                  [](const DevicesState& s) { return s.uart && s.mmio && s.rom_writes && s.pv && s.machine.vcpu; });
+    lesson.step("uart", "A serial port, one exit per byte", run_layers, run_uart);
+    lesson.step("mmio", "Memory with nothing behind it", run_layers, run_mmio);
+    lesson.step("readonly-slot", "A read-only slot", run_layers, run_readonly);
+    lesson.step("exit-cost", "What one exit costs", run_layers, time_exits);
+    lesson.step("pv-console", "A paravirtual console", run_layers, run_pv_console);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -13,11 +13,10 @@
 #include "backends/kvm/checkpoint_port.hpp"
 #include "backends/kvm/irq_injector.hpp"
 #include "backends/kvm/real_mode.hpp"
-#include "engine/try.hpp"
-#include "lessons/vm/interrupts.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -37,7 +36,7 @@ constexpr std::uint8_t kVector = 0x20;
 
 struct Computer {
     std::unique_ptr<kvm::CheckpointPort> checkpoint;
-    lessons::vm::Machine machine;
+    Machine machine;
 };
 
 struct InterruptsState final : engine::LessonState {
@@ -46,14 +45,14 @@ struct InterruptsState final : engine::LessonState {
     std::optional<Computer> without_irqchip;
 };
 
-std::uint32_t read_u32(lessons::vm::Machine& m, std::uint64_t gpa) {
+std::uint32_t read_u32(Machine& m, std::uint64_t gpa) {
     std::uint32_t v = 0;
     if (auto* ram = m.ram_for(gpa))
         if (auto b = ram->bytes(gpa, 4)) std::memcpy(&v, b->data(), 4);
     return v;
 }
 
-std::uint32_t counter(lessons::vm::Machine& m) { return read_u32(m, kCounter); }
+std::uint32_t counter(Machine& m) { return read_u32(m, kCounter); }
 
 // RAM with the guest, one vCPU in real mode, the checkpoint port.
 Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uint8_t> image, bool irqchip) {
@@ -68,8 +67,7 @@ Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uin
     return m.devices.pio.attach(0x501, 1, *vm.checkpoint);
 }
 
-Result<StepOutcome> build_with_irqchip(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> build_with_irqchip(Context& ctx, InterruptsState& s) {
     auto& vm = s.with_irqchip.emplace();
     STRATA_TRY(vm.machine.open(ctx));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
@@ -87,17 +85,15 @@ Result<StepOutcome> build_with_irqchip(Context& ctx) {
                        "kernel; LINT0 of the LAPIC is set to ExtINT so the PIC's interrupts reach the vCPU"};
 }
 
-Result<StepOutcome> count_ticks(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> count_ticks(Context& ctx, InterruptsState& s) {
     if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
-    STRATA_TRY(lessons::vm::need(s.with_irqchip && s.with_irqchip->machine.vcpu, kLesson, "the VM with an irqchip"));
     auto& m = s.with_irqchip->machine;
     const auto started = std::chrono::steady_clock::now();
     auto report = m.run(ctx, "timer", kvm::RunLimits{std::chrono::milliseconds(5000), 1000});
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!report) return std::unexpected(report.error());
-    STRATA_TRY(lessons::vm::expect_stop(*report, 1));
+    STRATA_TRY(expect_stop(*report, 1));
     const std::uint32_t ticks = counter(m);
     const double rate = ticks / (elapsed_ms / 1000.0);
     ctx.facts().set_value("ticks counted by the guest", std::to_string(ticks));
@@ -123,8 +119,7 @@ Result<StepOutcome> count_ticks(Context& ctx) {
                                    report->exits == 1 ? "" : "s", report->kvm->kept_in_kvm())};
 }
 
-Result<StepOutcome> build_without_irqchip(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> build_without_irqchip(Context& ctx, InterruptsState& s) {
     s.with_irqchip.reset();  // release the first VM before making the second
     auto& vm = s.without_irqchip.emplace();
     STRATA_TRY(vm.machine.open(ctx));
@@ -132,14 +127,12 @@ Result<StepOutcome> build_without_irqchip(Context& ctx) {
     return StepOutcome{"a second VM, this time with no interrupt controller: only strata can interrupt its vCPU"};
 }
 
-Result<StepOutcome> inject(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
-    STRATA_TRY(lessons::vm::need(s.without_irqchip && s.without_irqchip->machine.vcpu, kLesson, "the second VM"));
+Result<StepOutcome> inject(Context& ctx, InterruptsState& s) {
     auto& m = s.without_irqchip->machine;
     kvm::IrqInjector injector(*m.vcpu, kVector, kInjections);
     auto report = STRATA_TRY(m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
                         [&injector] { injector.before_entry(); }));
-    STRATA_TRY(lessons::vm::expect_stop(report, 2));
+    STRATA_TRY(expect_stop(report, 2));
     const std::uint32_t handled = counter(m) & 0xffff;
     const auto windows = report.exits_by_kind.count("IRQ_WINDOW_OPEN") ? report.exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
     ctx.facts().set_value("interrupts injected (KVM_INTERRUPT)", std::to_string(injector.injected()));
@@ -172,18 +165,21 @@ Result<StepOutcome> inject(Context& ctx) {
 
 engine::Lesson interrupts_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/interrupts";
+    engine::LessonBuilder<InterruptsState> lesson("vm/interrupts");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<InterruptsState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};
-    lesson.steps = {
-        {"irqchip", "An interrupt controller in the kernel", build_with_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"timer-ticks", "Count timer ticks", count_ticks, run_layers},
-        {"no-irqchip", "A VM without one", build_without_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"inject", "The VMM injects interrupts", inject, run_layers},
-    };
-    return lesson;
+    lesson
+        .step("irqchip", "An interrupt controller in the kernel", {L::vmm, L::kvm, L::ram, L::cpu_virt},
+              build_with_irqchip)
+        .provides("the VM with an irqchip",
+                  [](const InterruptsState& s) { return s.with_irqchip && s.with_irqchip->machine.vcpu; });
+    lesson.step("timer-ticks", "Count timer ticks", run_layers, count_ticks);
+    lesson.step("no-irqchip", "A VM without one", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_without_irqchip)
+        .consumes("the VM with an irqchip")
+        .provides("the second VM",
+                  [](const InterruptsState& s) { return s.without_irqchip && s.without_irqchip->machine.vcpu; });
+    lesson.step("inject", "The VMM injects interrupts", run_layers, inject);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -8,11 +8,10 @@
 #include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/page_walk.hpp"
 #include "backends/kvm/uart16550.hpp"
-#include "engine/try.hpp"
-#include "lessons/vm/long_mode.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -27,14 +26,13 @@ constexpr std::uint64_t kStackTop = 0x80000;
 struct LongModeState final : engine::LessonState {
     std::span<const std::uint8_t> image;
     std::unique_ptr<kvm::Uart16550> uart;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     kvm::LongModeLayout layout;
     std::uint64_t halted_rip = 0;
 };
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
+Result<StepOutcome> build_machine(Context& ctx, LongModeState& s) {
     STRATA_TRY(s.machine.open(ctx));
     auto ram = STRATA_TRY(s.machine.add_memory(ctx, 0, 0, kvm::LongModeLayout::kMappedRam));
     s.ram = ram;
@@ -45,9 +43,7 @@ Result<StepOutcome> build_machine(Context& ctx) {
                                    s.image.size(), guests::long_mode_load_address)};
 }
 
-Result<StepOutcome> write_tables(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    STRATA_TRY(lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"));
+Result<StepOutcome> write_tables(Context& ctx, LongModeState& s) {
     STRATA_TRY(kvm::write_long_mode_tables(ctx.recorder(), *s.ram, s.layout));
     const auto& l = s.layout;
     engine::TableView tables{"what strata wrote into guest RAM", {"guest-physical", "what"}, {}, {}};
@@ -66,9 +62,7 @@ Result<StepOutcome> write_tables(Context& ctx) {
                        "memory stores, no ioctl needed"};
 }
 
-Result<StepOutcome> enter_long_mode(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
+Result<StepOutcome> enter_long_mode(Context& ctx, LongModeState& s) {
     if (auto r = kvm::enter_long_mode(*s.machine.vcpu, s.layout, guests::long_mode_load_address, kStackTop); !r)
         return std::unexpected(r.error().with_context("entering long mode"));
     auto regs = s.machine.vcpu->get_registers();
@@ -85,13 +79,11 @@ Result<StepOutcome> enter_long_mode(Context& ctx) {
                                    sregs->cr0, sregs->cr3, sregs->cr4, sregs->efer, sregs->cs.selector, regs->rip)};
 }
 
-Result<StepOutcome> run(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
+Result<StepOutcome> run(Context& ctx, LongModeState& s) {
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
     STRATA_TRY(s.machine.devices.pio.attach(0x3f8, 8, *s.uart));
     auto report = STRATA_TRY(s.machine.run(ctx, "run"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 0));
+    STRATA_TRY(expect_stop(report, 0));
     s.halted_rip = report.registers ? report.registers->rip : 0;
     auto marker = s.ram->bytes(s.layout.high_alias_target, 8);
     const std::string seen(reinterpret_cast<const char*>(marker->data()), 8);
@@ -139,9 +131,7 @@ Result<std::string> walk_one(Context& ctx, LongModeState& s, std::uint64_t va, c
     return walk.physical ? fmt::format("{:#x} -> {:#x}", va, *walk.physical) : fmt::format("{:#x} -> not mapped", va);
 }
 
-Result<StepOutcome> walk(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    STRATA_TRY(lessons::vm::need(s.halted_rip != 0, kLesson, "a run of the guest"));
+Result<StepOutcome> walk(Context& ctx, LongModeState& s) {
     std::vector<std::string> results;
     for (auto [va, what] : {std::pair<std::uint64_t, std::string>{s.halted_rip, "the guest's RIP"},
                             {s.layout.high_alias + 0x10, "the high-half alias"},
@@ -157,8 +147,7 @@ Result<StepOutcome> walk(Context& ctx) {
 
 engine::Lesson long_mode_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/long-mode";
+    engine::LessonBuilder<LongModeState> lesson("vm/long-mode");
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"guest", "which 64-bit guest to run", {"hello", "null-pointer"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -166,14 +155,15 @@ engine::Lesson long_mode_lesson() {
         state->image = options.at("guest") == "null-pointer" ? guests::null_pointer() : guests::long_mode();
         return state;
     };
-    lesson.steps = {
-        {"build-machine", "A VM with 4 MiB of RAM", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"page-tables", "Write a GDT and page tables", write_tables, {L::vmm, L::ram}},
-        {"enter-long-mode", "Set CR0, CR3, CR4, EFER", enter_long_mode, {L::vmm, L::kvm, L::cpu_virt}},
-        {"run", "Run 64-bit code", run, {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}},
-        {"walk", "Walk an address", walk, {L::vmm, L::ram, L::kvm, L::cpu_virt}},
-    };
-    return lesson;
+    lesson.step("build-machine", "A VM with 4 MiB of RAM", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides(&LongModeState::ram, "guest RAM")
+        .provides("the vCPU", [](const LongModeState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("page-tables", "Write a GDT and page tables", {L::vmm, L::ram}, write_tables);
+    lesson.step("enter-long-mode", "Set CR0, CR3, CR4, EFER", {L::vmm, L::kvm, L::cpu_virt}, enter_long_mode);
+    lesson.step("run", "Run 64-bit code", {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}, run)
+        .provides("a run of the guest", [](const LongModeState& s) { return s.halted_rip != 0; });
+    lesson.step("walk", "Walk an address", {L::vmm, L::ram, L::kvm, L::cpu_virt}, walk);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -1,14 +1,10 @@
-#include "engine/try.hpp"
 #include "lessons/vm/machine.hpp"
 
 #include <fmt/format.h>
 
-namespace strata::lessons::vm {
+#include "engine/lesson_builder.hpp"  // missing_provision, STRATA_TRY
 
-engine::Result<void> need(bool ok, const char* lesson, const char* what) {
-    if (ok) return {};
-    return engine::plain_error(lesson, std::string(what) + " does not exist yet");
-}
+namespace strata::lessons::vm {
 
 std::map<std::string, std::uint64_t> exits_by_device(engine::Context& ctx, std::size_t from) {
     std::map<std::string, std::uint64_t> out;
@@ -64,7 +60,7 @@ engine::Result<void> Machine::open(engine::Context& ctx) {
 engine::Result<kvm::GuestMemory*> Machine::add_memory(engine::Context& ctx, std::uint32_t slot,
                                                       std::uint64_t guest_base, std::size_t size,
                                                       std::uint32_t flags) {
-    STRATA_TRY(need(vm.has_value(), "machine", "the VM"));
+    if (!vm) return std::unexpected(engine::missing_provision("machine", "the VM"));
     auto m = STRATA_TRY(kvm::GuestMemory::allocate(ctx.recorder(), guest_base, size));
     memory.push_back(std::move(m));
     if (auto r = vm->map_memory(slot, memory.back(), flags); !r) {
@@ -75,20 +71,20 @@ engine::Result<kvm::GuestMemory*> Machine::add_memory(engine::Context& ctx, std:
 }
 
 engine::Result<void> Machine::create_vcpu() {
-    if (auto ok = need(vm.has_value(), "machine", "the VM"); !ok) return ok;
+    if (!vm) return std::unexpected(engine::missing_provision("machine", "the VM"));
     auto c = STRATA_TRY(vm->create_vcpu(0));
     vcpu.emplace(std::move(c));
     return {};
 }
 
 engine::Result<kvm::CapabilityCheck> Machine::check(kvm::Capability capability) {
-    STRATA_TRY(need(kvm.has_value(), "machine", "/dev/kvm"));
+    if (!kvm) return std::unexpected(engine::missing_provision("machine", "/dev/kvm"));
     return kvm::check_capability(*kvm, capability);
 }
 
 engine::Result<kvm::RunReport> Machine::run(engine::Context& ctx, const std::string& label, kvm::RunLimits limits,
                                             std::function<void()> hook) {
-    STRATA_TRY(need(vcpu.has_value(), "machine", "the vCPU"));
+    if (!vcpu) return std::unexpected(engine::missing_provision("machine", "the vCPU"));
     kvm::VcpuRunner runner(*vcpu, devices);
     if (hook) runner.set_before_entry(std::move(hook));
     ctx.set_canceller([&runner] { runner.kick(); });

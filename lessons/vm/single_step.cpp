@@ -10,11 +10,10 @@
 #include "backends/kvm/real_mode.hpp"
 #include "backends/kvm/uart16550.hpp"
 #include "engine/disassembler.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
-#include "lessons/vm/single_step.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -30,7 +29,7 @@ constexpr int kSingleSteps = 6;
 
 struct StepState final : engine::LessonState {
     std::unique_ptr<kvm::Uart16550> uart;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     std::string debug_missing;  // skip message when KVM_CAP_SET_GUEST_DEBUG is absent
     int steps_done = 0;
@@ -50,8 +49,7 @@ std::string hex_bytes(const std::vector<std::uint8_t>& bytes) {
 
 Result<StepOutcome> skipped(const StepState& s) { return StepOutcome{"skipped: " + s.debug_missing}; }
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> build_machine(Context& ctx, StepState& s) {
     auto& m = s.machine;
     STRATA_TRY(m.open(ctx));
     auto cap = STRATA_TRY(m.check(kvm::Capability::set_guest_debug));
@@ -74,10 +72,8 @@ Result<StepOutcome> build_machine(Context& ctx) {
                                    s.debug_missing.empty() ? "" : "; " + s.debug_missing)};
 }
 
-Result<StepOutcome> enable_single_step(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> enable_single_step(Context&, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     kvm::GuestDebug debug;
     debug.enable = true;
     debug.single_step = true;
@@ -86,10 +82,8 @@ Result<StepOutcome> enable_single_step(Context& ctx) {
                        "guest instruction with KVM_EXIT_DEBUG"};
 }
 
-Result<StepOutcome> step_once(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> step_once(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     auto& vcpu = *s.machine.vcpu;
     const int number = ++s.steps_done;
 
@@ -145,10 +139,8 @@ std::optional<std::uint64_t> hlt_address() {
     return std::nullopt;
 }
 
-Result<StepOutcome> run_to_breakpoint(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> run_to_breakpoint(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     const auto target = hlt_address();
     if (!target) return engine::plain_error(kLesson, "the guest program has no HLT to stop at");
     kvm::GuestDebug debug;
@@ -180,14 +172,12 @@ Result<StepOutcome> run_to_breakpoint(Context& ctx) {
                                    *target, report.exits, hit->pc)};
 }
 
-Result<StepOutcome> continue_to_end(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> continue_to_end(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    STRATA_TRY(lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"));
     STRATA_TRY(s.machine.vcpu->set_guest_debug(kvm::GuestDebug{}));
     if (s.halted) return StepOutcome{fmt::format("debugging off; the guest had already halted; it printed {:?}", s.uart->output())};
     auto report = STRATA_TRY(s.machine.run(ctx, "continue"));
-    STRATA_TRY(lessons::vm::expect_stop(report, 0));
+    STRATA_TRY(expect_stop(report, 0));
     return StepOutcome{fmt::format("debugging off; the guest executed its HLT; it printed {:?}", s.uart->output())};
 }
 
@@ -195,21 +185,18 @@ Result<StepOutcome> continue_to_end(Context& ctx) {
 
 engine::Lesson single_step_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/single-step";
+    engine::LessonBuilder<StepState> lesson("vm/single-step");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<StepState>(); };
     const std::vector<L> step_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program};
-    lesson.steps = {
-        {"build-machine", "A VM to debug", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"enable-single-step", "Turn on single-stepping", enable_single_step, {L::vmm, L::kvm, L::cpu_virt}},
-    };
+    lesson.step("build-machine", "A VM to debug", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides("the vCPU", [](const StepState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("enable-single-step", "Turn on single-stepping", {L::vmm, L::kvm, L::cpu_virt}, enable_single_step);
     for (int i = 1; i <= kSingleSteps; ++i)
-        lesson.steps.push_back({fmt::format("step-{}", i), fmt::format("Step {}", i), step_once, step_layers});
-    lesson.steps.push_back({"breakpoint", "Run to here", run_to_breakpoint,
-                            {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}});
-    lesson.steps.push_back({"continue", "Continue", continue_to_end, step_layers});
-    return lesson;
+        lesson.step(fmt::format("step-{}", i), fmt::format("Step {}", i), step_layers, step_once);
+    lesson.step("breakpoint", "Run to here", {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices},
+                run_to_breakpoint);
+    lesson.step("continue", "Continue", step_layers, continue_to_end);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

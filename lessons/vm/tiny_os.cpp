@@ -15,11 +15,10 @@
 #include "backends/kvm/guest_trace.hpp"
 #include "backends/kvm/tinyos.hpp"
 #include "backends/kvm/uart16550.hpp"
-#include "engine/try.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
-#include "lessons/vm/tiny_os.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -34,7 +33,7 @@ constexpr const char* kLesson = "tiny-os";
 
 struct TinyOsState final : engine::LessonState {
     kvm::tinyos::Fault fault = kvm::tinyos::Fault::none;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     kvm::LongModeLayout layout;
     // Devices after the machine: destroyed first.
@@ -43,8 +42,6 @@ struct TinyOsState final : engine::LessonState {
     std::unique_ptr<kvm::GuestTrace> trace;
     bool started = false;
 };
-
-TinyOsState& state(Context& ctx) { return ctx.state<TinyOsState>(); }
 
 // What the guest reported during one run, counted from its trace.
 struct GuestCounts {
@@ -68,10 +65,8 @@ GuestCounts since(const GuestCounts& before, const GuestCounts& after) {
 
 // Runs tinyos until it reports `checkpoint`. Whatever else happens — a
 // panic, a triple fault, a kernel that never comes back — is reported.
-Result<kvm::RunReport> run_to(Context& ctx, const std::string& label, std::uint32_t checkpoint,
+Result<kvm::RunReport> run_to(Context& ctx, TinyOsState& s, const std::string& label, std::uint32_t checkpoint,
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(20000)) {
-    auto& s = state(ctx);
-    STRATA_TRY(lessons::vm::need(s.started, kLesson, "a started tinyos"));
     auto report = STRATA_TRY(s.machine.run(ctx, label, kvm::RunLimits{timeout, 200'000}));
     s.trace->drain();  // what the guest logged but did not flush (after a crash, say)
     if (report.stop == kvm::RunStop::paused && report.checkpoint == tinyos::panic)
@@ -79,12 +74,11 @@ Result<kvm::RunReport> run_to(Context& ctx, const std::string& label, std::uint3
     if (report.stop == kvm::RunStop::watchdog || report.stop == kvm::RunStop::stopped)
         return engine::plain_error(kLesson, fmt::format("tinyos's kernel failed and strata's VMM caught it: {}: {}",
                                                         kvm::run_stop_name(report.stop), report.description));
-    STRATA_TRY(lessons::vm::expect_stop(report, checkpoint));
+    STRATA_TRY(expect_stop(report, checkpoint));
     return report;
 }
 
-Result<StepOutcome> build_vm(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> build_vm(Context& ctx, TinyOsState& s) {
     auto& m = s.machine;
     STRATA_TRY(m.open(ctx));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
@@ -103,9 +97,7 @@ Result<StepOutcome> build_vm(Context& ctx) {
     return StepOutcome{"a VM with 4 MiB of RAM, one vCPU, and KVM's in-kernel PIC and PIT for tinyos's timer"};
 }
 
-Result<StepOutcome> load(Context& ctx) {
-    auto& s = state(ctx);
-    STRATA_TRY(lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"));
+Result<StepOutcome> load(Context& ctx, TinyOsState& s) {
     const auto image = guests::tinyos();
     STRATA_TRY(tinyos::load(ctx.recorder(), *s.ram, image, s.fault, s.layout));
     engine::TableView map{"tinyos's guest-physical memory", {"address", "what"}, {}, {}};
@@ -120,10 +112,8 @@ Result<StepOutcome> load(Context& ctx) {
                                    image.size(), tinyos::kLoadAddress)};
 }
 
-Result<StepOutcome> start(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> start(Context& ctx, TinyOsState& s) {
     auto& m = s.machine;
-    STRATA_TRY(lessons::vm::need(m.vcpu.has_value() && s.ram, kLesson, "the vCPU"));
     STRATA_TRY(tinyos::start(*m.vcpu, s.layout));
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
     s.checkpoint = std::make_unique<kvm::CheckpointPort>(m.devices);
@@ -137,11 +127,10 @@ Result<StepOutcome> start(Context& ctx) {
                                    tinyos::kLoadAddress, tinyos::kBootInfo)};
 }
 
-Result<StepOutcome> setup(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> setup(Context& ctx, TinyOsState& s) {
     const auto from = ctx.recorder().size();
     const auto started = std::chrono::steady_clock::now();
-    auto report = run_to(ctx, "setup", tinyos::ready, std::chrono::milliseconds(5000));
+    auto report = run_to(ctx, s, "setup", tinyos::ready, std::chrono::milliseconds(5000));
     const double boot_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!report) return std::unexpected(report.error());
     ctx.facts().set_value("boot: first KVM_RUN to the first user instruction", fmt::format("{:.2f} ms", boot_ms));
@@ -152,18 +141,17 @@ Result<StepOutcome> setup(Context& ctx) {
             steps.rows.push_back({kvm::GuestTrace::describe(r), uart ? "yes: each port access" : "none"});
         }
     ctx.facts().set_table(std::move(steps));
-    const auto devices = lessons::vm::exits_by_device(ctx, from);
+    const auto devices = exits_by_device(ctx, from);
     for (const auto& [device, n] : devices) ctx.facts().set_value("setup: exits to " + device, std::to_string(n));
     return StepOutcome{fmt::format("tinyos loaded its own GDT, TSS, IDT, syscall MSRs and page tables and programmed "
                                    "the PIC and PIT in {:.2f} ms; of all that only the UART's port I/O and the trace "
                                    "doorbell reached strata ({})",
-                                   boot_ms, lessons::vm::exit_summary(*report))};
+                                   boot_ms, exit_summary(*report))};
 }
 
-Result<StepOutcome> programs(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> programs(Context& ctx, TinyOsState& s) {
     const auto before = counts(*s.trace);
-    auto report = STRATA_TRY(run_to(ctx, "programs", tinyos::programs_done));
+    auto report = STRATA_TRY(run_to(ctx, s, "programs", tinyos::programs_done));
     const auto d = since(before, counts(*s.trace));
     ctx.facts().set_value("guest syscalls", std::to_string(d.of(GuestEventKind::syscall)));
     ctx.facts().set_value("guest page faults", std::to_string(d.of(GuestEventKind::page_fault)));
@@ -178,16 +166,15 @@ Result<StepOutcome> programs(Context& ctx) {
                                    "exited and {} misbehaving ones were killed by tinyos, which kept running. {}",
                                    d.of(GuestEventKind::syscall), d.of(GuestEventKind::page_fault),
                                    d.of(GuestEventKind::context_switch), d.of(GuestEventKind::exit),
-                                   d.of(GuestEventKind::kill), lessons::vm::exit_summary(report))};
+                                   d.of(GuestEventKind::kill), exit_summary(report))};
 }
 
-Result<StepOutcome> syscall_followed(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> syscall_followed(Context& ctx, TinyOsState& s) {
     const auto from = ctx.recorder().size();
     const auto before = s.uart->bytes_sent();
     const auto fixed_up_before = s.trace->syscalls_via_fault();
-    auto report = STRATA_TRY(run_to(ctx, "echo", tinyos::echo_done));
-    const auto devices = lessons::vm::exits_by_device(ctx, from);
+    STRATA_TRY(run_to(ctx, s, "echo", tinyos::echo_done));
+    const auto devices = exits_by_device(ctx, from);
     const std::string uart_name(s.uart->name());
     const auto uart_exits = devices.count(uart_name) ? devices.at(uart_name) : 0;
     ctx.facts().set_value("bytes the guest wrote", std::to_string(s.uart->bytes_sent() - before));
@@ -203,13 +190,12 @@ Result<StepOutcome> syscall_followed(Context& ctx) {
                                    via_fault ? "syscall, left in ring 3, a page fault" : "syscall", uart_exits)};
 }
 
-Result<StepOutcome> page_fault(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> page_fault(Context& ctx, TinyOsState& s) {
     const auto from = ctx.recorder().size();
     const auto before = counts(*s.trace);
-    auto report = STRATA_TRY(run_to(ctx, "touch", tinyos::touch_done));
+    auto report = STRATA_TRY(run_to(ctx, s, "touch", tinyos::touch_done));
     const auto d = since(before, counts(*s.trace));
-    const auto devices = lessons::vm::exits_by_device(ctx, from);
+    const auto devices = exits_by_device(ctx, from);
     ctx.facts().set_value("page faults inside the guest", std::to_string(d.of(GuestEventKind::page_fault)));
     ctx.facts().set_value("exits to the VMM during the run", std::to_string(report.exits));
     for (const auto& [device, n] : devices) ctx.facts().set_value("touch: exits to " + device, std::to_string(n));
@@ -225,10 +211,9 @@ Result<StepOutcome> page_fault(Context& ctx) {
                                                : std::string{})};
 }
 
-Result<StepOutcome> uname(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> uname(Context& ctx, TinyOsState& s) {
     const auto printed_from = s.uart->output().size();
-    auto report = STRATA_TRY(run_to(ctx, "uname", tinyos::uname_done));
+    STRATA_TRY(run_to(ctx, s, "uname", tinyos::uname_done));
     std::string guest = s.uart->output().substr(printed_from);
     if (auto at = guest.find("uname: "); at != std::string::npos) guest = guest.substr(at + 7);
     if (auto nl = guest.find('\n'); nl != std::string::npos) guest.resize(nl);
@@ -248,29 +233,33 @@ Result<StepOutcome> uname(Context& ctx) {
 
 engine::Lesson tiny_os_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/tiny-os";
+    engine::LessonBuilder<TinyOsState> lesson("vm/tiny-os");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.options = {{"fault", "make tinyos's kernel fail on purpose after its setup", {"none", "triple-fault", "hang"}}};
+    lesson.options = {
+        {"fault", "make tinyos's kernel fail on purpose after its setup", {"none", "triple-fault", "hang"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto s = std::make_unique<TinyOsState>();
         const auto& f = options.at("fault");
-        s->fault = f == "triple-fault" ? tinyos::Fault::triple : f == "hang" ? tinyos::Fault::hang : tinyos::Fault::none;
+        s->fault = f == "triple-fault" ? tinyos::Fault::triple
+                   : f == "hang"       ? tinyos::Fault::hang
+                                       : tinyos::Fault::none;
         return s;
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel};
-    lesson.steps = {
-        {"build-vm", "Build the VM and its memory", build_vm, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"load", "Load tinyos", load, {L::vmm, L::ram}},
-        {"start", "Start it in 64-bit mode", start, {L::vmm, L::kvm, L::cpu_virt}},
-        {"setup", "Watch it set itself up", setup, run},
-        {"programs", "Run the user programs", programs, run},
-        {"syscall", "A syscall, followed", syscall_followed, run},
-        {"page-fault", "A page fault: whose is it?", page_fault, run},
-        {"uname", "uname inside and outside", uname,
-         {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel, L::namespaces}},
-    };
-    return lesson;
+    lesson.step("build-vm", "Build the VM and its memory", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_vm)
+        .provides(&TinyOsState::ram, "guest RAM")
+        .provides("the vCPU", [](const TinyOsState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("load", "Load tinyos", {L::vmm, L::ram}, load);
+    lesson.step("start", "Start it in 64-bit mode", {L::vmm, L::kvm, L::cpu_virt}, start)
+        .provides(&TinyOsState::started, "a started tinyos");
+    lesson.step("setup", "Watch it set itself up", run, setup);
+    lesson.step("programs", "Run the user programs", run, programs);
+    lesson.step("syscall", "A syscall, followed", run, syscall_followed);
+    lesson.step("page-fault", "A page fault: whose is it?", run, page_fault);
+    lesson.step("uname", "uname inside and outside",
+                {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel, L::namespaces},
+                uname);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm
