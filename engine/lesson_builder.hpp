@@ -5,9 +5,9 @@
 //
 //     engine::LessonBuilder<UtsState> lesson("container/uts");
 //     lesson.requirements = {engine::Requirement::userns};
-//     lesson.step("clone", "Start a process in a new UTS namespace", {L::runtime, L::namespaces}, start)
+//     lesson.step("start", "Start a process in a user namespace", {L::runtime, L::namespaces}, start)
 //         .provides(&UtsState::box, "the process");
-//     lesson.step("sethostname", "Rename the container", {L::container, L::namespaces}, set_name);
+//     lesson.step("sethostname", "Rename the container", {L::runtime, L::namespaces}, set_name);
 //     return lesson.build();
 //
 // build() yields the type-erased engine::Lesson that the Session, the
