@@ -44,10 +44,6 @@ Narrative parse_narrative(std::string_view markdown) {
         pos = end + 1;
 
         if (line.starts_with("```") || line.starts_with("~~~")) in_fence = !in_fence;
-        if (!in_fence && line.starts_with("# ") && n.title.empty() && n.sections.empty()) {
-            n.title = std::string(line.substr(2));
-            continue;
-        }
         if (!in_fence && line.starts_with("## ")) {
             NarrativeSection s;
             std::string_view heading = line.substr(3);

@@ -1,7 +1,9 @@
 // A lesson's narrative: assets/lessons/<lesson id>.md, Markdown with one
 // `## Title {#step-id}` section per step. The text before the first
 // section is the introduction. A YAML front matter block at the top (the
-// lesson's exercises, engine/front_matter.hpp) is not part of the text.
+// lesson's title and summary, engine/lesson_metadata.hpp; its exercises,
+// engine/front_matter.hpp) is not part of the text: the lesson's title is
+// written there once, and the views show it from the Lesson.
 //
 // A section may hold a line `<!-- reveal -->` (docs/AUTHORING.md): the text
 // above it is shown before the step runs, when its predictions are asked;
@@ -30,7 +32,6 @@ struct NarrativeSection {
 inline constexpr std::string_view kRevealMarker = "<!-- reveal -->";
 
 struct Narrative {
-    std::string title;         // the document's `# ` heading
     std::string introduction;  // Markdown before the first section
     std::vector<NarrativeSection> sections;
 

@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!front && front.error().message.empty()) std::abort();
 
     const auto narrative = strata::engine::parse_narrative(markdown);
-    std::size_t kept = narrative.title.size() + narrative.introduction.size();
+    std::size_t kept = narrative.introduction.size();
     for (const auto& section : narrative.sections) {
         if (section.id.find('\n') != std::string::npos || section.title.find('\n') != std::string::npos) std::abort();
         kept += section.id.size() + section.title.size() + section.markdown.size() + section.revealed.size();

@@ -185,7 +185,6 @@ ParsedNarrative parse_lesson_narrative(const engine::Lesson& lesson, const std::
         return parsed;
     }
     parsed.found = true;
-    if (!narrative->title.empty()) parsed.title = narrative->title;
     parsed.introduction = parse_markdown(narrative->introduction);
     for (const auto& section : narrative->sections) {
         parsed.sections[section.id] = parse_markdown(section.markdown);

@@ -9,36 +9,32 @@
 
 #include "assets/guests/images.hpp"
 #include "backends/linux/rootfs.hpp"
+#include "engine/try.hpp"
 
 namespace strata::lessons::compare {
 
 Result<linux::Agent> start_full_container(Context& ctx, const std::string& hostname) {
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
     const std::uint64_t flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
-    auto box = container::start_container(ctx, flags);
-    if (!box) return std::unexpected(box.error());
-    const std::string root = box->image().empty() ? *rootfs : box->image();
+    auto box = STRATA_TRY(container::start_container(ctx, flags));
+    const std::string root = box.image().empty() ? rootfs : box.image();
     // The order of container/mount-pivot, which explains each call.
-    if (auto r = box->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
-    if (auto r = box->mount(root, root, "", MS_BIND | MS_REC); !r) return std::unexpected(r.error());
-    if (auto r = box->mount("", root, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV); !r)
-        return std::unexpected(r.error());
-    if (auto r = box->chdir(root); !r) return std::unexpected(r.error());
-    if (auto r = box->pivot_root(root, root + "/old-root"); !r) return std::unexpected(r.error());
-    if (auto r = box->chdir("/"); !r) return std::unexpected(r.error());
-    if (auto r = box->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
-        return std::unexpected(r.error());
-    if (auto r = box->umount2("/old-root", MNT_DETACH); !r) return std::unexpected(r.error());
-    if (auto r = box->sethostname(hostname); !r) return std::unexpected(r.error());
+    STRATA_TRY(box.mount("", "/", "", MS_REC | MS_PRIVATE));
+    STRATA_TRY(box.mount(root, root, "", MS_BIND | MS_REC));
+    STRATA_TRY(box.mount("", root, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV));
+    STRATA_TRY(box.chdir(root));
+    STRATA_TRY(box.pivot_root(root, root + "/old-root"));
+    STRATA_TRY(box.chdir("/"));
+    STRATA_TRY(box.mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    STRATA_TRY(box.umount2("/old-root", MNT_DETACH));
+    STRATA_TRY(box.sethostname(hostname));
     return box;
 }
 
 Result<std::unique_ptr<kvm::TinyosVm>> boot_tinyos(Context& ctx) {
-    auto vm = kvm::TinyosVm::start(ctx.recorder(), guests::tinyos(), kvm::tinyos::Workload::tour,
-                                   [&ctx](std::string_view t) { ctx.console_write(t); });
-    if (!vm) return std::unexpected(vm.error());
-    if (auto r = run_tinyos(ctx, **vm, kvm::tinyos::ready); !r) return std::unexpected(r.error());
+    auto vm = STRATA_TRY(kvm::TinyosVm::start(ctx.recorder(), guests::tinyos(), kvm::tinyos::Workload::tour,
+                                   [&ctx](std::string_view t) { ctx.console_write(t); }));
+    STRATA_TRY(run_tinyos(ctx, *vm, kvm::tinyos::ready));
     return vm;
 }
 

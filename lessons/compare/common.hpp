@@ -21,8 +21,6 @@ using engine::LayerId;
 using engine::Result;
 using engine::StepOutcome;
 
-// A step run out of order: reported, not a crash (container/common.hpp).
-using container::need;
 // VM exits by the device that took them (vm/machine.hpp).
 using vm::exits_by_device;
 

@@ -11,8 +11,8 @@
 #include "assets/guests/images.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/measure/footprint.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -55,37 +55,31 @@ std::string cgroup_clause(const measure::FleetMemory& f) {
                        f.charged->kernel ? kib(*f.charged->kernel) : "?");
 }
 
-Result<StepOutcome> idle_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
-    auto f = measure::idle_container_memory(ctx.recorder(), *rootfs, 1);
-    if (!f) return std::unexpected(f.error());
-    s.container = *f;
-    show(ctx, *f, "idle container");
-    return StepOutcome{fmt::format("one idle container (busybox sleep as PID 1): RSS {}, PSS {}{}", kib(f->processes.rss),
-                                   kib(f->processes.pss), cgroup_clause(*f))};
+Result<StepOutcome> idle_container(Context& ctx, State& s) {
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
+    auto f = STRATA_TRY(measure::idle_container_memory(ctx.recorder(), rootfs, 1));
+    s.container = f;
+    show(ctx, f, "idle container");
+    return StepOutcome{fmt::format("one idle container (busybox sleep as PID 1): RSS {}, PSS {}{}", kib(f.processes.rss),
+                                   kib(f.processes.pss), cgroup_clause(f))};
 }
 
-Result<StepOutcome> idle_vm(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto f = measure::idle_vm_memory(ctx.recorder(), 1, true);
-    if (!f) return std::unexpected(f.error());
-    s.vm = *f;
-    show(ctx, *f, "idle VM");
+Result<StepOutcome> idle_vm(Context& ctx, State& s) {
+    auto f = STRATA_TRY(measure::idle_vm_memory(ctx.recorder(), 1, true));
+    s.vm = f;
+    show(ctx, f, "idle VM");
     // The number the lesson's prediction is judged on: the idle VM's PSS in
     // idle containers' (below 1: the VM is the smaller).
     if (s.container && s.container->processes.pss > 0)
         ctx.facts().set_value("idle VM PSS / idle container PSS",
-                              fmt::format("{:.2f}", double(f->processes.pss) / double(s.container->processes.pss)));
+                              fmt::format("{:.2f}", double(f.processes.pss) / double(s.container->processes.pss)));
     return StepOutcome{fmt::format("one idle VM (tinyos in 4 MiB of guest RAM, in strata-idle-vm): RSS {}, PSS {}{}",
-                                   kib(f->processes.rss), kib(f->processes.pss), cgroup_clause(*f))};
+                                   kib(f.processes.rss), kib(f.processes.pss), cgroup_clause(f))};
 }
 
-Result<StepOutcome> disk(Context& ctx) {
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
-    const auto uses = measure::disk_use(ctx.recorder(), *rootfs, guests::tinyos().size());
+Result<StepOutcome> disk(Context& ctx, State&) {
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
+    const auto uses = measure::disk_use(ctx.recorder(), rootfs, guests::tinyos().size());
     engine::TableView table{"disk", {"what", "size", "how"}, {}, {}};
     for (const auto& u : uses)
         table.rows.push_back({u.what, u.bytes ? (*u.bytes >= 1 << 20 ? mib(*u.bytes) : kib(*u.bytes)) : "-", u.how});
@@ -96,10 +90,8 @@ Result<StepOutcome> disk(Context& ctx) {
                                    mib(image), guests::tinyos().size())};
 }
 
-Result<StepOutcome> density(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
+Result<StepOutcome> density(Context& ctx, State& s) {
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
     engine::SeriesView pss{"density: PSS of N idle instances, all alive", "N", "MiB", {}, "containers", {{"VMs", {}}}};
     engine::SeriesView charged{"density: charged to their cgroup (kernel memory included)", "N", "MiB", {}, "containers",
                                {{"VMs", {}}}};
@@ -108,27 +100,25 @@ Result<StepOutcome> density(Context& ctx) {
     for (int n : {1, 5, 10, 20}) {
         if (n > s.max_count) break;
         if (ctx.cancelled()) return engine::plain_error(kId, "cancelled");
-        auto c = measure::idle_container_memory(ctx.recorder(), *rootfs, n);
-        if (!c) return std::unexpected(c.error());
-        auto v = measure::idle_vm_memory(ctx.recorder(), n, true);
-        if (!v) return std::unexpected(v.error());
+        auto c = STRATA_TRY(measure::idle_container_memory(ctx.recorder(), rootfs, n));
+        auto v = STRATA_TRY(measure::idle_vm_memory(ctx.recorder(), n, true));
         const double x = n;
-        pss.points.emplace_back(x, double(c->processes.pss) / (1 << 20));
-        pss.more[0].points.emplace_back(x, double(v->processes.pss) / (1 << 20));
-        if (c->charged && v->charged) {
-            charged.points.emplace_back(x, double(c->charged->charged) / (1 << 20));
-            charged.more[0].points.emplace_back(x, double(v->charged->charged) / (1 << 20));
+        pss.points.emplace_back(x, double(c.processes.pss) / (1 << 20));
+        pss.more[0].points.emplace_back(x, double(v.processes.pss) / (1 << 20));
+        if (c.charged && v.charged) {
+            charged.points.emplace_back(x, double(c.charged->charged) / (1 << 20));
+            charged.more[0].points.emplace_back(x, double(v.charged->charged) / (1 << 20));
         }
-        table.rows.push_back({std::to_string(n), mib(c->processes.pss), mib(v->processes.pss),
-                              c->charged ? mib(c->charged->charged) : "-", v->charged ? mib(v->charged->charged) : "-"});
-        table.row_marked.push_back(c->processes.pss > v->processes.pss);
-        ctx.facts().set_value(fmt::format("density {}: containers PSS", n), kib(c->processes.pss));
-        ctx.facts().set_value(fmt::format("density {}: VMs PSS", n), kib(v->processes.pss));
-        if (c->charged && v->charged) {
-            ctx.facts().set_value(fmt::format("density {}: containers charged", n), kib(c->charged->charged));
-            ctx.facts().set_value(fmt::format("density {}: VMs charged", n), kib(v->charged->charged));
+        table.rows.push_back({std::to_string(n), mib(c.processes.pss), mib(v.processes.pss),
+                              c.charged ? mib(c.charged->charged) : "-", v.charged ? mib(v.charged->charged) : "-"});
+        table.row_marked.push_back(c.processes.pss > v.processes.pss);
+        ctx.facts().set_value(fmt::format("density {}: containers PSS", n), kib(c.processes.pss));
+        ctx.facts().set_value(fmt::format("density {}: VMs PSS", n), kib(v.processes.pss));
+        if (c.charged && v.charged) {
+            ctx.facts().set_value(fmt::format("density {}: containers charged", n), kib(c.charged->charged));
+            ctx.facts().set_value(fmt::format("density {}: VMs charged", n), kib(v.charged->charged));
         }
-        last = fmt::format("{} containers {} PSS, {} VMs {} PSS", n, mib(c->processes.pss), n, mib(v->processes.pss));
+        last = fmt::format("{} containers {} PSS, {} VMs {} PSS", n, mib(c.processes.pss), n, mib(v.processes.pss));
     }
     ctx.facts().set_series(std::move(pss));
     if (!charged.points.empty()) ctx.facts().set_series(std::move(charged));
@@ -140,12 +130,7 @@ Result<StepOutcome> density(Context& ctx) {
 
 engine::Lesson footprint_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "What does each cost in memory and disk?";
-    lesson.track = "compare";
-    lesson.summary = "One idle VM next to one idle container: RSS, PSS and the kernel memory charged to their "
-                     "cgroups; disk; then density as N grows to 20, plotted.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"max", "the largest N of the density step", {"20", "5", "10"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -153,20 +138,18 @@ engine::Lesson footprint_lesson() {
         s->max_count = std::stoi(options.at("max"));
         return s;
     };
-    const std::vector<L> container = {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container,
-                                      L::cgroups, L::ram};
-    const std::vector<L> vm = {L::vmm, L::processes, L::runtime, L::cgroups, L::kvm, L::ram, L::cpu_virt,
-                               L::guest_program, L::guest_kernel, L::guest_devices};
+    const std::vector<L> container = {L::runtime, L::processes, L::namespaces, L::security,
+                                      L::mounts,  L::container, L::cgroups,    L::ram};
+    const std::vector<L> vm = {L::vmm, L::processes, L::runtime,       L::cgroups,      L::kvm,
+                               L::ram, L::cpu_virt,  L::guest_program, L::guest_kernel, L::guest_devices};
     std::vector<L> both = container;
     for (auto l : vm)
         if (std::find(both.begin(), both.end(), l) == both.end()) both.push_back(l);
-    lesson.steps = {
-        {"idle-container", "One idle container", idle_container, container},
-        {"idle-vm", "One idle VM", idle_vm, vm},
-        {"disk", "On disk", disk, {L::runtime, L::mounts}},
-        {"density", "N of each", density, both},
-    };
-    return lesson;
+    lesson.step("idle-container", "One idle container", container, idle_container);
+    lesson.step("idle-vm", "One idle VM", vm, idle_vm);
+    lesson.step("disk", "On disk", {L::runtime, L::mounts}, disk);
+    lesson.step("density", "N of each", both, density);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -11,8 +11,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/measure/guest_speed.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/container/common.hpp"
 
 namespace strata::lessons::compare {
@@ -48,52 +48,41 @@ void show_ratio(Context& ctx, const State& s, const measure::LoopTiming& t, cons
     if (base > 0) ctx.facts().set_value(label + ": times native", fmt::format("{:.2f}", median(t.ns_per_iteration) / base));
 }
 
-Result<StepOutcome> native(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto t = measure::loop_native(ctx.recorder(), kOptions);
-    if (!t) return std::unexpected(t.error());
-    s.native = *t;
-    show(ctx, *t, "native");
+Result<StepOutcome> native(Context& ctx, State& s) {
+    auto t = STRATA_TRY(measure::loop_native(ctx.recorder(), kOptions));
+    s.native = t;
+    show(ctx, t, "native");
     return StepOutcome{fmt::format("natively: {:.2f} ns per iteration ({} iterations per run, {} runs)",
-                                   median(t->ns_per_iteration), t->iterations, t->ns_per_iteration.size())};
+                                   median(t.ns_per_iteration), t.iterations, t.ns_per_iteration.size())};
 }
 
-Result<StepOutcome> in_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto box = container::start_container(ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
-    if (!box) return std::unexpected(box.error());
-    auto t = measure::loop_in_container(*box, kOptions);
-    if (!t) return std::unexpected(t.error());
-    s.container = *t;
-    show(ctx, *t, "container");
-    show_ratio(ctx, s, *t, "container");
+Result<StepOutcome> in_container(Context& ctx, State& s) {
+    auto box = STRATA_TRY(container::start_container(ctx, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET));
+    auto t = STRATA_TRY(measure::loop_in_container(box, kOptions));
+    s.container = t;
+    show(ctx, t, "container");
+    show_ratio(ctx, s, t, "container");
     return StepOutcome{fmt::format("in a container's own process: {:.2f} ns per iteration{}: a container's code is a "
                                    "host process's code",
-                                   median(t->ns_per_iteration), ratio_to(s, *t))};
+                                   median(t.ns_per_iteration), ratio_to(s, t))};
 }
 
-Result<StepOutcome> guest(Context& ctx, int ring) {
-    auto& s = ctx.state<State>();
-    auto t = measure::loop_in_guest(ctx.recorder(), ring, kOptions);
-    if (!t) return std::unexpected(t.error());
-    (ring == 3 ? s.user : s.kernel) = *t;
-    show(ctx, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
-    show_ratio(ctx, s, *t, ring == 3 ? "guest ring 3" : "guest ring 0");
+Result<StepOutcome> guest(Context& ctx, State& s, int ring) {
+    auto t = STRATA_TRY(measure::loop_in_guest(ctx.recorder(), ring, kOptions));
+    (ring == 3 ? s.user : s.kernel) = t;
+    show(ctx, t, ring == 3 ? "guest ring 3" : "guest ring 0");
+    show_ratio(ctx, s, t, ring == 3 ? "guest ring 3" : "guest ring 0");
     return StepOutcome{fmt::format("in the VM as guest {} code: {:.2f} ns per iteration{}",
-                                   ring == 3 ? "user (ring 3)" : "kernel (ring 0)", median(t->ns_per_iteration),
-                                   ratio_to(s, *t))};
+                                   ring == 3 ? "user (ring 3)" : "kernel (ring 0)", median(t.ns_per_iteration),
+                                   ratio_to(s, t))};
 }
 
-Result<StepOutcome> guest_user(Context& ctx) { return guest(ctx, 3); }
-Result<StepOutcome> guest_kernel(Context& ctx) { return guest(ctx, 0); }
+Result<StepOutcome> guest_user(Context& ctx, State& s) { return guest(ctx, s, 3); }
+Result<StepOutcome> guest_kernel(Context& ctx, State& s) { return guest(ctx, s, 0); }
 
-Result<StepOutcome> verdict(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.native && s.container && s.user && s.kernel, kId, "all four timings"); !ok)
-        return std::unexpected(ok.error());
+Result<StepOutcome> verdict(Context& ctx, State& s) {
     // What doctor reads to tell the kinds apart: the CPU's flags (vmx/svm).
-    auto cpuinfo = linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt});
-    if (!cpuinfo) return std::unexpected(cpuinfo.error());
+    STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/cpuinfo", {LayerId::runtime, LayerId::cpu_virt}));
     probe::MachineReport machine;
     probe::probe_kvm(machine, "/dev/kvm");
     const auto kind = machine.facts.kvm_kind;
@@ -139,27 +128,22 @@ Result<StepOutcome> verdict(Context& ctx) {
 
 engine::Lesson guest_speed_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "How fast does guest code run?";
-    lesson.track = "compare";
-    lesson.summary = "The same loop, byte for byte, natively, in a container, and in a VM at user and at kernel "
-                     "level: hardware assistance vs trap-and-emulate, with this machine's numbers and doctor's verdict.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"native", "Natively", native, {L::processes}},
-        {"container", "In a container", in_container,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"guest-user", "In a VM, as user code", guest_user,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program}},
-        {"guest-kernel", "In a VM, as kernel code", guest_kernel,
-         // KVM_RUN's own event names the guest's program as where it enters;
-         // the CPL read from the vCPU says kernel mode.
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program, L::guest_kernel}},
-        {"verdict", "Why: trap-and-emulate, hardware assistance, paravirtualization", verdict, {L::runtime, L::cpu_virt}},
-    };
-    return lesson;
+    lesson.step("native", "Natively", {L::processes}, native);
+    lesson.step("container", "In a container",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, in_container);
+    lesson.step("guest-user", "In a VM, as user code",
+                {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program}, guest_user);
+    // KVM_RUN's own event names the guest's program as where it enters;
+    // the CPL read from the vCPU says kernel mode.
+    lesson
+        .step("guest-kernel", "In a VM, as kernel code",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_devices, L::guest_program, L::guest_kernel}, guest_kernel)
+        .provides("all four timings", [](const State& s) { return s.native && s.container && s.user && s.kernel; });
+    lesson.step("verdict", "Why: trap-and-emulate, hardware assistance, paravirtualization", {L::runtime, L::cpu_virt},
+                verdict);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -14,8 +14,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/host_uname.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/vm/machine.hpp"
 
 namespace strata::lessons::compare {
@@ -52,19 +52,15 @@ std::string hypervisor_flag(const std::string& cpuinfo) {
     return line.find(" hypervisor ") != std::string::npos ? "set" : "clear";
 }
 
-Result<StepOutcome> container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto box = start_full_container(ctx, "strata-box");
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+Result<StepOutcome> container(Context& ctx, State& s) {
+    auto box = STRATA_TRY(start_full_container(ctx, "strata-box"));
+    s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("a container with every namespace, the image as its root and its own /proc: pid {} "
                                    "on the host",
                                    s.box->pid())};
 }
 
-Result<StepOutcome> container_view(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> container_view(Context& ctx, State& s) {
     auto& box = *s.box;
     const std::vector<LayerId> proc = {LayerId::container, LayerId::mounts};
     auto pids = box.list_dir("/proc", {LayerId::container, LayerId::processes});
@@ -97,56 +93,48 @@ Result<StepOutcome> container_view(Context& ctx) {
 // CPUID table: what the guest is told about the processor.
 Result<std::pair<std::uint32_t, std::string>> guest_cpuid(Context& ctx) {
     lessons::vm::Machine m;
-    if (auto r = m.open(ctx); !r) return std::unexpected(r.error());
-    auto ram = m.add_memory(ctx, 0, 0, 64 * 1024);
-    if (!ram) return std::unexpected(ram.error());
-    if (auto r = (*ram)->write(guests::real_mode_load_address, guests::cpuid_probe()); !r) return std::unexpected(r.error());
-    if (auto r = m.create_vcpu(); !r) return std::unexpected(r.error());
-    auto table = kvm::supported_cpuid(*m.kvm);
-    if (!table) return std::unexpected(table.error());
-    if (auto r = kvm::set_cpuid(*m.vcpu, *table); !r) return std::unexpected(r.error());
-    if (auto r = kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, 0x8000); !r) return std::unexpected(r.error());
-    auto report = m.run(ctx, "CPUID probe", {std::chrono::milliseconds(2000), 100});
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 0); !r) return std::unexpected(r.error());
-    const auto& regs = *report->registers;
+    STRATA_TRY(m.open(ctx));
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, 64 * 1024));
+    STRATA_TRY(ram->write(guests::real_mode_load_address, guests::cpuid_probe()));
+    STRATA_TRY(m.create_vcpu());
+    auto table = STRATA_TRY(kvm::supported_cpuid(*m.kvm));
+    STRATA_TRY(kvm::set_cpuid(*m.vcpu, table));
+    STRATA_TRY(kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, 0x8000));
+    auto report = STRATA_TRY(m.run(ctx, "CPUID probe", {std::chrono::milliseconds(2000), 100}));
+    STRATA_TRY(lessons::vm::expect_stop(report, 0));
+    const auto& regs = *report.registers;
     const auto leaf1_ecx = static_cast<std::uint32_t>(regs.rsi);
     const std::string signature = kvm::cpuid_signature(std::uint32_t(regs.rbx), std::uint32_t(regs.rcx), std::uint32_t(regs.rdx));
     return std::pair{leaf1_ecx, signature};
 }
 
-Result<StepOutcome> vm_view(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto vm = boot_tinyos(ctx);
-    if (!vm) return std::unexpected(vm.error());
-    s.vm = std::move(*vm);
+Result<StepOutcome> vm_view(Context& ctx, State& s) {
+    auto vm = STRATA_TRY(boot_tinyos(ctx));
+    s.vm = std::move(vm);
     const auto from_byte = s.vm->uart().output().size();
     for (auto phase : {kvm::tinyos::programs_done, kvm::tinyos::echo_done, kvm::tinyos::touch_done, kvm::tinyos::uname_done})
-        if (auto r = run_tinyos(ctx, *s.vm, phase); !r) return std::unexpected(r.error());
+        STRATA_TRY(run_tinyos(ctx, *s.vm, phase));
     const auto uname = guest_uname_line(*s.vm, from_byte);
     const auto processes = s.vm->trace().count(kvm::GuestEventKind::start);
-    auto cpuid = guest_cpuid(ctx);
-    if (!cpuid) return std::unexpected(cpuid.error());
-    const bool bit = (cpuid->first & kvm::kCpuidHypervisorBit) != 0;
+    auto cpuid = STRATA_TRY(guest_cpuid(ctx));
+    const bool bit = (cpuid.first & kvm::kCpuidHypervisorBit) != 0;
     s.guest = {fmt::format("{} (tinyos's own; it has never heard of the host's)", processes),
                "none (tinyos has no file system; strata gave it no disk)", "none (tinyos has no host name)",
                "COM1 at 0x3f8, a checkpoint port, a trace doorbell: what strata's VMM attached",
                uname,
                fmt::format("CPUID bit {}, signature \"{}\" (what strata's VMM told it: KVM_SET_CPUID2)",
-                           bit ? "set" : "clear", cpuid->second)};
+                           bit ? "set" : "clear", cpuid.second)};
     s.guest_seen = true;
     ctx.facts().set_value("guest: processes it ran", std::to_string(processes));
     ctx.facts().set_value("guest: kernel", uname);
     ctx.facts().set_value("guest: hypervisor bit", bit ? "set" : "clear");
-    ctx.facts().set_value("guest: hypervisor signature", cpuid->second);
+    ctx.facts().set_value("guest: hypervisor signature", cpuid.second);
     return StepOutcome{fmt::format("inside the VM: {} processes, all tinyos's; no file system; devices are strata's "
                                    "models; kernel \"{}\"; CPUID says hypervisor bit {}, \"{}\"",
-                                   processes, uname, bit ? "set" : "clear", cpuid->second)};
+                                   processes, uname, bit ? "set" : "clear", cpuid.second)};
 }
 
-Result<StepOutcome> boundary(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value() && s.guest_seen, kId, "both views"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> boundary(Context& ctx, State& s) {
     const std::vector<LayerId> procfs = {LayerId::runtime, LayerId::mounts};
     auto pids = linux::host_list_dir(ctx.recorder(), "/proc", {LayerId::runtime, LayerId::processes});
     auto mounts = linux::host_read(ctx.recorder(), "/proc/self/mountinfo", procfs);
@@ -201,24 +189,21 @@ Result<StepOutcome> boundary(Context& ctx) {
 
 engine::Lesson isolation_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "What can each see, and who stops it?";
-    lesson.track = "compare";
-    lesson.summary = "Processes, mounts, host name, devices, kernel and the CPUID hypervisor bit, as the host, a "
-                     "container and a VM see them; where the host kernel draws the line and where the hardware does.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"container", "Start a container", container, {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"container-view", "Look around from inside the container", container_view,
-         {L::container, L::processes, L::mounts, L::runtime, L::namespaces}},
-        {"vm-view", "Look around from inside the VM", vm_view,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
-        {"boundary", "The host's view, and where each boundary is", boundary,
-         {L::runtime, L::processes, L::mounts, L::namespaces}},
-    };
-    return lesson;
+    lesson
+        .step("container", "Start a container", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+              container)
+        .provides(&State::box, "the container");
+    lesson.step("container-view", "Look around from inside the container",
+                {L::container, L::processes, L::mounts, L::runtime, L::namespaces}, container_view);
+    lesson
+        .step("vm-view", "Look around from inside the VM",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}, vm_view)
+        .provides("both views", [](const State& s) { return s.box && s.guest_seen; });
+    lesson.step("boundary", "The host's view, and where each boundary is",
+                {L::runtime, L::processes, L::mounts, L::namespaces}, boundary);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -12,8 +12,8 @@
 #include "backends/kvm/guest_search.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/host_uname.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -42,37 +42,28 @@ std::uint64_t fingerprint(std::span<const std::uint8_t> bytes) {
     return h;
 }
 
-Result<StepOutcome> host_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto u = linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces});
-    if (!u) return std::unexpected(u.error());
-    auto version = linux::host_read(ctx.recorder(), "/proc/version", {LayerId::runtime, LayerId::mounts});
-    if (!version) return std::unexpected(version.error());
-    s.host = *u;
-    s.host_version = chomp(*version);
+Result<StepOutcome> host_kernel(Context& ctx, State& s) {
+    auto u = STRATA_TRY(linux::host_uname(ctx.recorder(), {LayerId::runtime, LayerId::namespaces}));
+    auto version = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/version", {LayerId::runtime, LayerId::mounts}));
+    s.host = u;
+    s.host_version = chomp(version);
     ctx.facts().set_value("host kernel", s.host.sysname + " " + s.host.release);
     ctx.facts().set_value("host /proc/version", s.host_version);
     return StepOutcome{fmt::format("this machine runs {} {}: every process on it, strata included, calls this kernel",
                                    s.host.sysname, s.host.release)};
 }
 
-Result<StepOutcome> container_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(!s.host.release.empty(), kId, "the host's answer"); !ok) return std::unexpected(ok.error());
-    auto box = start_full_container(ctx);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
-    auto u = s.box->uname({LayerId::container, LayerId::namespaces});
-    if (!u) return std::unexpected(u.error());
-    auto version = s.box->read_file("/proc/version", {LayerId::container, LayerId::mounts});
-    if (!version) return std::unexpected(version.error());
-    auto root = s.box->list_dir("/", {LayerId::container, LayerId::mounts});
-    if (!root) return std::unexpected(root.error());
-    s.container_version = chomp(*version);
-    s.image_has_kernel = std::find(root->begin(), root->end(), "boot") != root->end();
-    const auto release = linux::parse_uname(u->out).release;
+Result<StepOutcome> container_kernel(Context& ctx, State& s) {
+    auto box = STRATA_TRY(start_full_container(ctx));
+    s.box.emplace(std::move(box));
+    auto u = STRATA_TRY(s.box->uname({LayerId::container, LayerId::namespaces}));
+    auto version = STRATA_TRY(s.box->read_file("/proc/version", {LayerId::container, LayerId::mounts}));
+    auto root = STRATA_TRY(s.box->list_dir("/", {LayerId::container, LayerId::mounts}));
+    s.container_version = chomp(version);
+    s.image_has_kernel = std::find(root.begin(), root.end(), "boot") != root.end();
+    const auto release = linux::parse_uname(u.out).release;
     std::string listing;
-    for (const auto& n : *root) listing += (listing.empty() ? "" : " ") + n;
+    for (const auto& n : root) listing += (listing.empty() ? "" : " ") + n;
     ctx.facts().set_value("container's kernel", release);
     ctx.facts().set_value("container's /proc/version", s.container_version);
     ctx.facts().set_value("container's /proc/version is the host's", s.container_version == s.host_version ? "yes, byte for byte" : "no");
@@ -84,14 +75,12 @@ Result<StepOutcome> container_kernel(Context& ctx) {
                                    listing)};
 }
 
-Result<StepOutcome> vm_kernel(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto vm = boot_tinyos(ctx);
-    if (!vm) return std::unexpected(vm.error());
-    s.vm = std::move(*vm);
+Result<StepOutcome> vm_kernel(Context& ctx, State& s) {
+    auto vm = STRATA_TRY(boot_tinyos(ctx));
+    s.vm = std::move(vm);
     const auto from_byte = s.vm->uart().output().size();
     for (auto phase : {kvm::tinyos::programs_done, kvm::tinyos::echo_done, kvm::tinyos::touch_done, kvm::tinyos::uname_done})
-        if (auto r = run_tinyos(ctx, *s.vm, phase); !r) return std::unexpected(r.error());
+        STRATA_TRY(run_tinyos(ctx, *s.vm, phase));
     s.guest_uname = guest_uname_line(*s.vm, from_byte);
     if (s.guest_uname.empty()) return engine::plain_error(kId, "the guest's uname program printed no answer");
     // The version is data inside the guest kernel, in the guest's own RAM.
@@ -108,19 +97,14 @@ Result<StepOutcome> vm_kernel(Context& ctx) {
                                    s.guest_uname, image.size(), at ? fmt::format(" (its name is at {:#x})", *at) : "")};
 }
 
-Result<StepOutcome> who_patches(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value() && !s.guest_uname.empty(), kId, "both kernels' answers"); !ok)
-        return std::unexpected(ok.error());
+Result<StepOutcome> who_patches(Context& ctx, State& s) {
     // The same file, read by strata and by the container: one kernel answers both.
-    auto inside = s.box->read_file("/proc/sys/kernel/osrelease", {LayerId::container, LayerId::mounts});
-    if (!inside) return std::unexpected(inside.error());
-    auto outside = linux::host_read(ctx.recorder(), "/proc/sys/kernel/osrelease", {LayerId::runtime, LayerId::mounts});
-    if (!outside) return std::unexpected(outside.error());
-    const bool same = chomp(*inside) == chomp(*outside);
+    auto inside = STRATA_TRY(s.box->read_file("/proc/sys/kernel/osrelease", {LayerId::container, LayerId::mounts}));
+    auto outside = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/sys/kernel/osrelease", {LayerId::runtime, LayerId::mounts}));
+    const bool same = chomp(inside) == chomp(outside);
     engine::TableView table{"who patches what",
                             {"a fix for", "reaches the containers", "reaches the VMs", "who applies it"},
-                            {{"the host kernel (" + chomp(*outside) + ")",
+                            {{"the host kernel (" + chomp(outside) + ")",
                               same ? "all of them, at the host's reboot: they run on it" : "?",
                               "none: each runs its own kernel", "the host's administrator, one reboot"},
                              {"the guest kernel (" + s.guest_uname.substr(0, s.guest_uname.find(" #")) + ")", "-",
@@ -129,34 +113,29 @@ Result<StepOutcome> who_patches(Context& ctx) {
                               "the image's owner: rebuild, restart"}},
                             {true, true, false}};
     ctx.facts().set_table(std::move(table));
-    ctx.facts().set_value("osrelease inside / outside", chomp(*inside) + " / " + chomp(*outside));
+    ctx.facts().set_value("osrelease inside / outside", chomp(inside) + " / " + chomp(outside));
     if (!same) return engine::plain_error(kId, "the container and the host read different kernel releases");
     return StepOutcome{fmt::format("/proc/sys/kernel/osrelease reads \"{}\" inside the container and outside: one "
                                    "kernel, patched once for all containers; the VM's \"{}\" is patched apart",
-                                   chomp(*inside), s.guest_uname.substr(0, s.guest_uname.find(" #")))};
+                                   chomp(inside), s.guest_uname.substr(0, s.guest_uname.find(" #")))};
 }
 
 }  // namespace
 
 engine::Lesson patching_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "Who patches the kernel?";
-    lesson.track = "compare";
-    lesson.summary = "A container reports the host's kernel, byte for byte, and has none of its own; the VM carries "
-                     "its kernel in its own memory: who patches what.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"host-kernel", "The host's kernel", host_kernel, {L::runtime, L::namespaces, L::mounts}},
-        {"container-kernel", "The container's kernel", container_kernel,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"vm-kernel", "The VM's kernel", vm_kernel,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}},
-        {"who-patches", "Who patches what", who_patches, {L::container, L::mounts, L::runtime}},
-    };
-    return lesson;
+    lesson.step("host-kernel", "The host's kernel", {L::runtime, L::namespaces, L::mounts}, host_kernel)
+        .provides("the host's answer", [](const State& s) { return !s.host.release.empty(); });
+    lesson.step("container-kernel", "The container's kernel",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, container_kernel);
+    lesson
+        .step("vm-kernel", "The VM's kernel",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_kernel, L::guest_devices}, vm_kernel)
+        .provides("both kernels' answers", [](const State& s) { return s.box && !s.guest_uname.empty(); });
+    lesson.step("who-patches", "Who patches what", {L::container, L::mounts, L::runtime}, who_patches);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -20,9 +20,9 @@
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/traced.hpp"
 #include "backends/measure/oci_bundle.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/session.hpp"
 #include "lessons/catalogue.hpp"
-#include "lessons/compare/lessons.hpp"
 #include "lessons/container/common.hpp"
 
 namespace strata::lessons::compare {
@@ -46,29 +46,24 @@ std::vector<std::string> probe_args() { return {"/bin/sh", "-c", linux::isolatio
 
 Result<void> make_dir(State& s) {
     if (s.dir) return {};
-    auto dir = linux::TempDir::create("runtime");
-    if (!dir) return std::unexpected(dir.error());
-    s.dir.emplace(std::move(*dir));
+    auto dir = STRATA_TRY(linux::TempDir::create("runtime"));
+    s.dir.emplace(std::move(dir));
     return {};
 }
 
-Result<StepOutcome> strata_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto r = make_dir(s); !r) return std::unexpected(r.error());
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
+Result<StepOutcome> strata_container(Context& ctx, State& s) {
+    STRATA_TRY(make_dir(s));
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
     const std::string bundle = (s.dir->path() / "strata").string();
-    if (auto r = linux::write_bundle(bundle, *rootfs, probe_args()); !r) return std::unexpected(r.error());
-    auto host = container::host_namespaces(ctx, "self");
-    if (!host) return std::unexpected(host.error());
-    s.host_ns = *host;
+    STRATA_TRY(linux::write_bundle(bundle, rootfs, probe_args()));
+    auto host = STRATA_TRY(container::host_namespaces(ctx, "self"));
+    s.host_ns = host;
     // container/whole builds it, every call recorded here as well.
     const engine::Lesson* whole = catalogue().find("container/whole");
     if (!whole) return engine::plain_error(kId, "container/whole is missing from the course");
-    auto options = whole->resolve_options({{"bundle", bundle}});
-    if (!options) return std::unexpected(options.error());
+    auto options = STRATA_TRY(whole->resolve_options({{"bundle", bundle}}));
     const auto offset = ctx.recorder().now();
-    engine::Session session(*whole, *options);
+    engine::Session session(*whole, options);
     session.set_listener([&ctx, offset](const engine::TraceEvent& event) {
         auto copy = event;
         copy.start += offset;
@@ -87,10 +82,9 @@ Result<StepOutcome> strata_container(Context& ctx) {
 Result<std::string> crun_bundle(Context& ctx, State& s, const std::string& crun, const std::string& rootfs) {
     const std::string bundle = (s.dir->path() / "crun").string();
     std::filesystem::create_directories(bundle);
-    auto spec = linux::run_captured(ctx.recorder(), {crun, "spec", "--bundle", bundle}, "crun spec",
-                                    std::chrono::seconds(10), 1 << 20, {LayerId::processes});
-    if (!spec) return std::unexpected(spec.error());
-    if (!spec->exited_ok) return engine::plain_error("crun spec", spec->err);
+    auto spec = STRATA_TRY(linux::run_captured(ctx.recorder(), {crun, "spec", "--bundle", bundle}, "crun spec",
+                                    std::chrono::seconds(10), 1 << 20, {LayerId::processes}));
+    if (!spec.exited_ok) return engine::plain_error("crun spec", spec.err);
     std::ifstream in(bundle + "/config.json");
     auto config = nlohmann::json::parse(in, nullptr, false);
     if (config.is_discarded()) return engine::plain_error("crun spec", "wrote no valid config.json");
@@ -101,33 +95,29 @@ Result<std::string> crun_bundle(Context& ctx, State& s, const std::string& crun,
     return bundle;
 }
 
-Result<StepOutcome> crun_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto r = make_dir(s); !r) return std::unexpected(r.error());
+Result<StepOutcome> crun_container(Context& ctx, State& s) {
+    STRATA_TRY(make_dir(s));
     const std::string crun = linux::find_program("crun");
     if (crun.empty()) s.crun_missing = "crun is not installed (apt install crun)";
     else if (::geteuid() != 0) s.crun_missing = "crun runs its default (rootful) container as root only";
     if (!s.crun_missing.empty()) return StepOutcome{s.crun_missing + ": its column stays empty"};
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
-    auto bundle = crun_bundle(ctx, s, crun, *rootfs);
-    if (!bundle) return std::unexpected(bundle.error());
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
+    auto bundle = STRATA_TRY(crun_bundle(ctx, s, crun, rootfs));
     // crun names its cgroups after the container; the id removes them if
     // strata is stopped before crun could.
     const linux::PeerContainerId id("runtime");
     std::vector<std::string> run = {crun, "--root", (s.dir->path() / "crun-state").string(), "run", "--bundle",
-                                    *bundle, id.id()};
+                                    bundle, id.id()};
     // crun 1.8 refuses hybrid cgroups (v1 controllers and a v2 tree): it
     // runs without the v2 tree, as in `strata bench`.
     run = measure::for_crun_here(std::move(run));
-    auto ran = linux::run_captured(ctx.recorder(), run, "crun run (its default container)", std::chrono::seconds(20),
-                                   1 << 20, {LayerId::processes, LayerId::namespaces, LayerId::container});
-    if (!ran) return std::unexpected(ran.error());
-    ctx.console_write("crun's container:\n" + ran->out + ran->err);
-    s.theirs = linux::parse_probe_output(ran->out);
+    auto ran = STRATA_TRY(linux::run_captured(ctx.recorder(), run, "crun run (its default container)", std::chrono::seconds(20),
+                                   1 << 20, {LayerId::processes, LayerId::namespaces, LayerId::container}));
+    ctx.console_write("crun's container:\n" + ran.out + ran.err);
+    s.theirs = linux::parse_probe_output(ran.out);
     linux::classify_namespaces(s.theirs, s.host_ns);
     if (s.theirs.empty())
-        return engine::plain_error("crun run", "the probe printed nothing: " + ran->err,
+        return engine::plain_error("crun run", "the probe printed nothing: " + ran.err,
                                    "run the same command by hand to see crun's own message");
     return StepOutcome{fmt::format("the probe ran in crun's default container: {} answers", s.theirs.size())};
 }
@@ -146,8 +136,7 @@ const char* why(const linux::ProbeComparison& row) {
     return "";
 }
 
-Result<StepOutcome> compare(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> compare(Context& ctx, State& s) {
     const auto rows = linux::compare_probes(s.ours, s.theirs);
     engine::TableView table;
     table.title = "strata's whole container vs crun's default";
@@ -181,20 +170,15 @@ Result<StepOutcome> compare(Context& ctx) {
 
 engine::Lesson runtime_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "strata's container next to crun's";
-    lesson.track = "compare";
-    lesson.summary = "One probe in strata's whole container and in crun's default one: every difference, explained.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"strata", "The probe in strata's whole container", strata_container,
-         {L::runtime, L::processes, L::namespaces, L::mounts, L::security, L::cgroups, L::network, L::container}},
-        {"crun", "The probe in crun's default container", crun_container, {L::processes, L::namespaces, L::container}},
-        {"compare", "Side by side", compare, {L::runtime}},
-    };
-    return lesson;
+    lesson.step("strata", "The probe in strata's whole container",
+                {L::runtime, L::processes, L::namespaces, L::mounts, L::security, L::cgroups, L::network, L::container},
+                strata_container);
+    lesson.step("crun", "The probe in crun's default container", {L::processes, L::namespaces, L::container},
+                crun_container);
+    lesson.step("compare", "Side by side", {L::runtime}, compare);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

@@ -11,8 +11,8 @@
 #include "backends/linux/rootfs.hpp"
 #include "backends/measure/peers.hpp"
 #include "backends/measure/start_time.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/compare/common.hpp"
-#include "lessons/compare/lessons.hpp"
 
 namespace strata::lessons::compare {
 
@@ -42,13 +42,10 @@ void show(Context& ctx, const measure::StartSeries& series, const std::string& s
 
 measure::RunOptions options(Context& ctx, int count) { return {count, [&ctx] { return ctx.cancelled(); }, false}; }
 
-Result<StepOutcome> containers(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
-    auto series = measure::container_starts(ctx.recorder(), *rootfs, options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.containers = std::move(*series);
+Result<StepOutcome> containers(Context& ctx, State& s) {
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
+    auto series = STRATA_TRY(measure::container_starts(ctx.recorder(), rootfs, options(ctx, s.count)));
+    s.containers = std::move(series);
     show(ctx, *s.containers, "containers");
     const auto& t = s.containers->total();
     return StepOutcome{fmt::format("{} containers, each clone3 with 7 namespaces, pivot_root into the image and "
@@ -57,11 +54,9 @@ Result<StepOutcome> containers(Context& ctx) {
                                    ms(*std::max_element(t.begin(), t.end())))};
 }
 
-Result<StepOutcome> hello_vms(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto series = measure::hello_vm_starts(ctx.recorder(), options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.hello = std::move(*series);
+Result<StepOutcome> hello_vms(Context& ctx, State& s) {
+    auto series = STRATA_TRY(measure::hello_vm_starts(ctx.recorder(), options(ctx, s.count)));
+    s.hello = std::move(series);
     show(ctx, *s.hello, "hello VMs");
     const double total = median(s.hello->total());
     // The number the lesson's prediction is judged on: how many times a
@@ -77,11 +72,9 @@ Result<StepOutcome> hello_vms(Context& ctx) {
                                    s.hello->total().size(), ms(total), ms(hardware))};
 }
 
-Result<StepOutcome> tinyos_vms(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto series = measure::tinyos_starts(ctx.recorder(), options(ctx, s.count));
-    if (!series) return std::unexpected(series.error());
-    s.tinyos = std::move(*series);
+Result<StepOutcome> tinyos_vms(Context& ctx, State& s) {
+    auto series = STRATA_TRY(measure::tinyos_starts(ctx.recorder(), options(ctx, s.count)));
+    s.tinyos = std::move(series);
     show(ctx, *s.tinyos, "tinyos VMs");
     const double total = median(s.tinyos->total());
     const double own = median(s.tinyos->of("tinyos boots itself"));
@@ -92,15 +85,11 @@ Result<StepOutcome> tinyos_vms(Context& ctx) {
                                    s.tinyos->total().size(), ms(total), ms(own), ms(devices))};
 }
 
-Result<StepOutcome> peers(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.containers && s.hello && s.tinyos, kId, "strata's own measurements"); !ok)
-        return std::unexpected(ok.error());
-    auto rootfs = linux::find_rootfs();
-    if (!rootfs) return std::unexpected(rootfs.error());
+Result<StepOutcome> peers(Context& ctx, State& s) {
+    auto rootfs = STRATA_TRY(linux::find_rootfs());
     // Whole processes each; fewer runs than strata's own (QEMU takes ~0.1 s).
     const int runs = std::min(s.count, 10);
-    auto rows = measure::container_start_peers(ctx.recorder(), *rootfs, runs);
+    auto rows = measure::container_start_peers(ctx.recorder(), rootfs, runs);
     for (auto& vm_peer : measure::vm_start_peers(ctx.recorder(), runs)) rows.push_back(std::move(vm_peer));
     engine::TableView table{"start to ready, side by side (medians)", {"what", "median", "how"}, {}, {}};
     auto add = [&](const std::string& what, const std::vector<double>& sample, const std::string& how, bool strata) {
@@ -133,12 +122,7 @@ Result<StepOutcome> peers(Context& ctx) {
 
 engine::Lesson start_time_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "How long does it take to start?";
-    lesson.track = "compare";
-    lesson.summary = "Start N containers and N VMs (the hello guest, and tinyos to its first user instruction), "
-                     "timed per phase, as histograms, with the peers that are installed next to them.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::userns};
     lesson.options = {{"n", "how many of each to start", {"20", "5", "10", "50"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -146,16 +130,16 @@ engine::Lesson start_time_lesson() {
         s->count = std::stoi(options.at("n"));
         return s;
     };
-    lesson.steps = {
-        {"containers", "Start N containers", containers,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}},
-        {"hello-vms", "Start N tiny VMs", hello_vms,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices}},
-        {"tinyos-vms", "Boot N tinyos VMs", tinyos_vms,
-         {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel}},
-        {"peers", "The same with other tools", peers, {L::processes}},
-    };
-    return lesson;
+    lesson.step("containers", "Start N containers",
+                {L::runtime, L::processes, L::namespaces, L::security, L::mounts, L::container}, containers);
+    lesson.step("hello-vms", "Start N tiny VMs",
+                {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices}, hello_vms);
+    lesson
+        .step("tinyos-vms", "Boot N tinyos VMs",
+              {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel}, tinyos_vms)
+        .provides("strata's own measurements", [](const State& s) { return s.containers && s.hello && s.tinyos; });
+    lesson.step("peers", "The same with other tools", {L::processes}, peers);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::compare

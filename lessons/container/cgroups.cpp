@@ -9,8 +9,8 @@
 
 #include "backends/linux/cgroup.hpp"
 #include "backends/linux/host_files.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -55,96 +55,77 @@ Result<linux::AgentReply> builtin(linux::Agent& box, linux::wire::Builtin which,
                     std::chrono::milliseconds(100), std::chrono::seconds(20));
 }
 
-Result<StepOutcome> detect(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto self = linux::host_read(ctx.recorder(), "/proc/self/cgroup", {LayerId::runtime, LayerId::cgroups});
-    if (!self) return std::unexpected(self.error());
-    auto layout = linux::CgroupLayout::detect("/sys/fs/cgroup", *self, ::geteuid());
-    if (!layout) return std::unexpected(layout.error());
-    s.layout = *layout;
-    ctx.facts().set_value("cgroup version", layout->description);
-    return StepOutcome{"this machine runs " + layout->description};
+Result<StepOutcome> detect(Context& ctx, State& s) {
+    auto self = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/self/cgroup", {LayerId::runtime, LayerId::cgroups}));
+    auto layout = STRATA_TRY(linux::CgroupLayout::detect("/sys/fs/cgroup", self, ::geteuid()));
+    s.layout = layout;
+    ctx.facts().set_value("cgroup version", layout.description);
+    return StepOutcome{"this machine runs " + layout.description};
 }
 
-Result<StepOutcome> create(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.layout.has_value(), kId, "the cgroup layout"); !ok) return std::unexpected(ok.error());
-    auto cg = linux::Cgroup::create(ctx.recorder(), *s.layout, "limits");
-    if (!cg) return std::unexpected(cg.error());
-    s.cgroup.emplace(std::move(*cg));
+Result<StepOutcome> create(Context& ctx, State& s) {
+    auto cg = STRATA_TRY(linux::Cgroup::create(ctx.recorder(), *s.layout, "limits"));
+    s.cgroup.emplace(std::move(cg));
     // The container: PID 1 of its own PID namespace, so nothing it forks
     // outlives it, in a user namespace like every lesson.
-    auto box = start_container(ctx, CLONE_NEWPID);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
-    if (auto r = s.cgroup->add(s.box->pid()); !r) return std::unexpected(r.error());
+    auto box = STRATA_TRY(start_container(ctx, CLONE_NEWPID));
+    s.box.emplace(std::move(box));
+    STRATA_TRY(s.cgroup->add(s.box->pid()));
     return StepOutcome{fmt::format("cgroup {} made; the container (host pid {}) is in it", s.cgroup->name(), s.box->pid())};
 }
 
-Result<StepOutcome> memory(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> memory(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
     const bool v2 = cg.layout().version == CgroupVersion::v2;
     const std::uint64_t limit = s.memory_limit;
-    if (auto r = cg.set(CgroupKnob::memory_limit, std::to_string(limit)); !r) return std::unexpected(r.error());
+    STRATA_TRY(cg.set(CgroupKnob::memory_limit, std::to_string(limit)));
     // Without a swap limit the hog would be swapped out instead of killed.
     if (cg.has(CgroupKnob::swap_limit))
-        if (auto r = cg.set(CgroupKnob::swap_limit, v2 ? "0" : std::to_string(limit)); !r)
-            return std::unexpected(r.error());
-    auto hog = builtin(*s.box, linux::wire::Builtin::hog, kHog, fmt::format("hog: touch {} MiB", kHog >> 20));
-    if (!hog) return std::unexpected(hog.error());
-    auto events = cg.read(CgroupKnob::memory_events);
-    if (!events) return std::unexpected(events.error());
+        STRATA_TRY(cg.set(CgroupKnob::swap_limit, v2 ? "0" : std::to_string(limit)));
+    auto hog = STRATA_TRY(builtin(*s.box, linux::wire::Builtin::hog, kHog, fmt::format("hog: touch {} MiB", kHog >> 20)));
+    auto events = STRATA_TRY(cg.read(CgroupKnob::memory_events));
     // The limit is lifted again so the next steps see their own limit alone:
     // under a learner's 1 MiB the fork bomb's children would be OOM-killed
     // (and the agent with them) before pids.max was ever reached. Swap first:
     // on v1 memory+swap may never be below memory.
     const std::string unlimited = v2 ? "max" : "-1";
-    if (cg.has(CgroupKnob::swap_limit))
-        if (auto r = cg.set(CgroupKnob::swap_limit, unlimited); !r) return std::unexpected(r.error());
-    if (auto r = cg.set(CgroupKnob::memory_limit, unlimited); !r) return std::unexpected(r.error());
-    const long long kills = linux::counter_in(*events, "oom_kill");
-    const int status = int(hog->result);
-    ctx.console_write("hog: " + hog->out);
+    if (cg.has(CgroupKnob::swap_limit)) STRATA_TRY(cg.set(CgroupKnob::swap_limit, unlimited));
+    STRATA_TRY(cg.set(CgroupKnob::memory_limit, unlimited));
+    const long long kills = linux::counter_in(events, "oom_kill");
+    const int status = int(hog.result);
+    ctx.console_write("hog: " + hog.out);
     ctx.facts().set_value("memory limit", fmt::format("{} MiB", limit >> 20));
     ctx.facts().set_value("hog", linux::describe_wait_status(status));
     ctx.facts().set_value("oom_kill counter", std::to_string(kills));
-    ctx.facts().set_value("hog's last words", trim(hog->out));
+    ctx.facts().set_value("hog's last words", trim(hog.out));
     const std::string how = linux::describe_wait_status(status);
     return StepOutcome{fmt::format("limit {} MiB: the hog {} ({}); the cgroup counts oom_kill {}", limit >> 20,
-                                   how.starts_with("killed") ? "was " + how : how, trim(hog->out), kills)};
+                                   how.starts_with("killed") ? "was " + how : how, trim(hog.out), kills)};
 }
 
-Result<StepOutcome> pids(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> pids(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
-    if (auto r = cg.set(CgroupKnob::pids_limit, std::to_string(kPidsLimit)); !r) return std::unexpected(r.error());
-    auto bomb = builtin(*s.box, linux::wire::Builtin::fork_bomb, 1000, "fork bomb: fork() until it fails");
-    if (!bomb) return std::unexpected(bomb.error());
+    STRATA_TRY(cg.set(CgroupKnob::pids_limit, std::to_string(kPidsLimit)));
+    auto bomb = STRATA_TRY(builtin(*s.box, linux::wire::Builtin::fork_bomb, 1000, "fork bomb: fork() until it fails"));
     long forks = -1;
     int error = 0;
-    std::sscanf(bomb->out.c_str(), "forks=%ld errno=%d", &forks, &error);
-    auto events = cg.read(CgroupKnob::pids_events);
-    if (!events) return std::unexpected(events.error());
+    std::sscanf(bomb.out.c_str(), "forks=%ld errno=%d", &forks, &error);
+    auto events = STRATA_TRY(cg.read(CgroupKnob::pids_events));
     ctx.facts().set_value("forks before the limit", std::to_string(forks));
     ctx.facts().set_value("fork failed with", error ? engine::errno_name(error) : "nothing");
-    ctx.facts().set_value("pids.events max", std::to_string(linux::counter_in(*events, "max")));
+    ctx.facts().set_value("pids.events max", std::to_string(linux::counter_in(events, "max")));
     return StepOutcome{fmt::format("pids.max = {}: the bomb made {} processes, then fork() failed with {}", kPidsLimit,
                                    forks, error ? engine::errno_name(error) : "nothing")};
 }
 
-Result<StepOutcome> cpu(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> cpu(Context& ctx, State& s) {
     auto& cg = *s.cgroup;
     const bool v2 = cg.layout().version == CgroupVersion::v2;
     if (v2) {
-        if (auto r = cg.set(CgroupKnob::cpu_quota, fmt::format("{} {}", kQuotaUs, kPeriodUs)); !r) return std::unexpected(r.error());
+        STRATA_TRY(cg.set(CgroupKnob::cpu_quota, fmt::format("{} {}", kQuotaUs, kPeriodUs)));
     } else {
-        if (auto r = cg.set(CgroupKnob::cpu_period, std::to_string(kPeriodUs)); !r) return std::unexpected(r.error());
-        if (auto r = cg.set(CgroupKnob::cpu_quota, std::to_string(kQuotaUs)); !r) return std::unexpected(r.error());
+        STRATA_TRY(cg.set(CgroupKnob::cpu_period, std::to_string(kPeriodUs)));
+        STRATA_TRY(cg.set(CgroupKnob::cpu_quota, std::to_string(kQuotaUs)));
     }
     // Sample the cgroup's own CPU counters while the loop spins (unrecorded
     // reads: ten per second would drown the trace; one recorded read after).
@@ -166,13 +147,11 @@ Result<StepOutcome> cpu(Context& ctx) {
         last_us = us;
         last_t = now;
     };
-    auto burn = builtin(*s.box, linux::wire::Builtin::burn, 1000, "busy loop for 1 s", sample);
-    if (!burn) return std::unexpected(burn.error());
-    auto stat = cg.read(CgroupKnob::cpu_stat);
-    if (!stat) return std::unexpected(stat.error());
+    auto burn = STRATA_TRY(builtin(*s.box, linux::wire::Builtin::burn, 1000, "busy loop for 1 s", sample));
+    auto stat = STRATA_TRY(cg.read(CgroupKnob::cpu_stat));
     long cpu_ms = 0, wall_ms = 0;
-    std::sscanf(burn->out.c_str(), "cpu_ms=%ld wall_ms=%ld", &cpu_ms, &wall_ms);
-    const long long throttled = linux::counter_in(*stat, "nr_throttled");
+    std::sscanf(burn.out.c_str(), "cpu_ms=%ld wall_ms=%ld", &cpu_ms, &wall_ms);
+    const long long throttled = linux::counter_in(stat, "nr_throttled");
     ctx.facts().series.push_back(series);
     ctx.facts().set_value("busy loop CPU time", fmt::format("{} ms in {} ms", cpu_ms, wall_ms));
     ctx.facts().set_value("busy loop CPU share", fmt::format("{:.0f}%", wall_ms ? 100.0 * cpu_ms / wall_ms : 0.0));
@@ -181,12 +160,10 @@ Result<StepOutcome> cpu(Context& ctx) {
                                    100 * kQuotaUs / kPeriodUs, cpu_ms, wall_ms, throttled)};
 }
 
-Result<StepOutcome> remove(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.cgroup.has_value(), kId, "the cgroup"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> remove(Context& ctx, State& s) {
     s.box.reset();  // a cgroup with processes cannot be removed
     linux::record_note(ctx.recorder(), "container stopped", {LayerId::runtime, LayerId::processes}, "SIGKILL to its PID 1");
-    if (auto r = s.cgroup->remove(); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.cgroup->remove());
     s.cgroup.reset();
     return StepOutcome{"container stopped and its cgroup directories removed"};
 }
@@ -195,31 +172,35 @@ Result<StepOutcome> remove(Context& ctx) {
 
 engine::Lesson cgroups_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "Limits (cgroups)";
-    lesson.track = "container";
-    lesson.summary = "A memory limit OOM-kills a hog, a pids limit stops a fork bomb, a CPU quota throttles a loop.";
+    engine::LessonBuilder<State> lesson(kId);
     // Root, or a delegated cgroup v2 subtree: cgroup v1 is never delegated
     // to users, and v2 only where systemd (or an admin) delegated it.
     lesson.requirements = {engine::Requirement::cgroup_writable, engine::Requirement::userns};
-    lesson.options = {{"memory-limit", "the container's memory limit in MiB (the hog wants 256)", {},
-                       std::to_string(kDefaultMemoryLimitMiB), memory_limit_problem}};
+    lesson.options = {{"memory-limit",
+                       "the container's memory limit in MiB (the hog wants 256)",
+                       {},
+                       std::to_string(kDefaultMemoryLimitMiB),
+                       memory_limit_problem}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<State>();
-        if (!memory_limit_problem(options.at("memory-limit"))) state->memory_limit = std::stoull(options.at("memory-limit")) << 20;
+        if (!memory_limit_problem(options.at("memory-limit")))
+            state->memory_limit = std::stoull(options.at("memory-limit")) << 20;
         return state;
     };
-    lesson.steps = {
-        {"detect", "cgroup v1 or v2?", detect, {L::runtime, L::cgroups}},
-        {"create", "A cgroup for the container", create,
-         {L::runtime, L::cgroups, L::processes, L::namespaces, L::security}},
-        {"memory-limit", "Memory limit: the OOM killer", memory, kLimitLayers},
-        {"pids-limit", "Pids limit: a fork bomb contained", pids, kLimitLayers},
-        {"cpu-quota", "CPU quota: throttling", cpu, kLimitLayers},
-        {"remove", "Remove the cgroup", remove, {L::runtime, L::processes, L::cgroups}},
-    };
-    return lesson;
+    lesson.step("detect", "cgroup v1 or v2?", {L::runtime, L::cgroups}, detect)
+        .provides(&State::layout, "the cgroup layout");
+    lesson
+        .step("create", "A cgroup for the container",
+              {L::runtime, L::cgroups, L::processes, L::namespaces, L::security}, create)
+        .provides(&State::box, "the container")
+        .provides(&State::cgroup, "the cgroup");
+    lesson.step("memory-limit", "Memory limit: the OOM killer", kLimitLayers, memory);
+    lesson.step("pids-limit", "Pids limit: a fork bomb contained", kLimitLayers, pids);
+    lesson.step("cpu-quota", "CPU quota: throttling", kLimitLayers, cpu);
+    lesson.step("remove", "Remove the cgroup", {L::runtime, L::processes, L::cgroups}, remove)
+        .consumes("the container")
+        .consumes("the cgroup");
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -6,22 +6,16 @@
 #include "backends/linux/flags.hpp"
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/rootfs.hpp"
+#include "engine/try.hpp"
 
 namespace strata::lessons::container {
-
-Result<void> need(bool ok, const std::string& lesson, const char* what) {
-    if (ok) return {};
-    return engine::plain_error(lesson, std::string(what) + " does not exist yet",
-                               "run the lesson's steps in order (restart to begin again)");
-}
 
 Result<std::map<std::string, std::string>> host_namespaces(Context& ctx, const std::string& who) {
     std::map<std::string, std::string> out;
     for (const auto& kind : linux::namespace_kinds()) {
-        auto link = linux::host_readlink(ctx.recorder(), "/proc/" + who + "/ns/" + std::string(kind.file),
-                                         {LayerId::runtime, LayerId::namespaces});
-        if (!link) return std::unexpected(link.error());
-        out[std::string(kind.file)] = *link;
+        auto link = STRATA_TRY(linux::host_readlink(ctx.recorder(), "/proc/" + who + "/ns/" + std::string(kind.file),
+                                         {LayerId::runtime, LayerId::namespaces}));
+        out[std::string(kind.file)] = link;
     }
     return out;
 }
@@ -29,9 +23,8 @@ Result<std::map<std::string, std::string>> host_namespaces(Context& ctx, const s
 Result<std::map<std::string, std::string>> agent_namespaces(linux::Agent& agent) {
     std::map<std::string, std::string> out;
     for (const auto& kind : linux::namespace_kinds()) {
-        auto link = agent.readlink("/proc/self/ns/" + std::string(kind.file), {LayerId::runtime, LayerId::namespaces});
-        if (!link) return std::unexpected(link.error());
-        out[std::string(kind.file)] = *link;
+        auto link = STRATA_TRY(agent.readlink("/proc/self/ns/" + std::string(kind.file), {LayerId::runtime, LayerId::namespaces}));
+        out[std::string(kind.file)] = link;
     }
     return out;
 }
@@ -60,13 +53,11 @@ Result<linux::Agent> start_container(Context& ctx, std::uint64_t flags, const st
 
 Result<std::string> image_busybox(const linux::Agent& agent) {
     if (!agent.image().empty()) return agent.image() + "/bin/busybox";
-    auto root = linux::find_rootfs();
-    if (!root) return std::unexpected(root.error());
+    auto root = STRATA_TRY(linux::find_rootfs());
     // Without a mount namespace of its own the container walks the host's
     // tree to the image, as its own root (a subordinate uid under root).
-    if (auto ok = linux::check_reachable_by_container(*root, "the container image"); !ok)
-        return std::unexpected(ok.error());
-    return *root + "/bin/busybox";
+    STRATA_TRY(linux::check_reachable_by_container(root, "the container image"));
+    return root + "/bin/busybox";
 }
 
 std::string trim(std::string s) {

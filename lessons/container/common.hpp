@@ -1,6 +1,5 @@
-// Small helpers the container lessons share: checking a step's
-// prerequisites, namespace ids as a table, and starting a container
-// process the rootless way.
+// Small helpers the container lessons share: namespace ids as a table,
+// and starting a container process the rootless way.
 #pragma once
 
 #include <map>
@@ -16,9 +15,6 @@ using engine::Context;
 using engine::LayerId;
 using engine::Result;
 using engine::StepOutcome;
-
-// Running a step out of order is a programming error, reported as one.
-Result<void> need(bool ok, const std::string& lesson, const char* what);
 
 // The inode of each /proc/<who>/ns/<kind> ("who" = "self" or a pid),
 // read by strata itself or by the agent inside.

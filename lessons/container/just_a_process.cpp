@@ -3,8 +3,8 @@
 // namespaces (same inode numbers) as strata's own.
 #include <fmt/format.h>
 
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -17,40 +17,32 @@ struct State final : engine::LessonState {
     std::optional<linux::Agent> child;
 };
 
-Result<StepOutcome> read_host(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto ns = host_namespaces(ctx, "self");
-    if (!ns) return std::unexpected(ns.error());
-    s.host = *ns;
+Result<StepOutcome> read_host(Context& ctx, State& s) {
+    auto ns = STRATA_TRY(host_namespaces(ctx, "self"));
+    s.host = ns;
     engine::TableView table{"namespaces of strata", {"namespace", "strata (host)"}, {}, {}};
     for (const auto& [kind, id] : s.host) table.rows.push_back({kind, id});
     ctx.facts().set_table(table);
     return StepOutcome{fmt::format("strata lives in {} namespaces; e.g. uts = {}", s.host.size(), s.host["uts"])};
 }
 
-Result<StepOutcome> clone_child(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> clone_child(Context& ctx, State& s) {
     linux::AgentOptions options;  // no CLONE_NEW* flag at all: a plain child
     options.who = "child";
-    auto child = linux::Agent::start(ctx.recorder(), options);
-    if (!child) return std::unexpected(child.error());
-    s.child.emplace(std::move(*child));
-    auto ids = s.child->ids({LayerId::runtime, LayerId::processes});
-    if (!ids) return std::unexpected(ids.error());
+    auto child = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
+    s.child.emplace(std::move(child));
+    auto ids = STRATA_TRY(s.child->ids({LayerId::runtime, LayerId::processes}));
     ctx.facts().set_value("child pid (host)", std::to_string(s.child->pid()));
-    ctx.facts().set_value("child pid (as it sees itself)", std::to_string(ids->pid));
-    return StepOutcome{fmt::format("a plain child: pid {} (it sees itself as {}), parent {}", s.child->pid(), ids->pid,
-                                   ids->ppid)};
+    ctx.facts().set_value("child pid (as it sees itself)", std::to_string(ids.pid));
+    return StepOutcome{fmt::format("a plain child: pid {} (it sees itself as {}), parent {}", s.child->pid(), ids.pid,
+                                   ids.ppid)};
 }
 
-Result<StepOutcome> compare(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.child.has_value(), kId, "the child"); !ok) return std::unexpected(ok.error());
-    auto mine = agent_namespaces(*s.child);
-    if (!mine) return std::unexpected(mine.error());
-    auto table = compare_table("namespaces: strata vs its child", "strata (host)", "child", s.host, *mine);
+Result<StepOutcome> compare(Context& ctx, State& s) {
+    auto mine = STRATA_TRY(agent_namespaces(*s.child));
+    auto table = compare_table("namespaces: strata vs its child", "strata (host)", "child", s.host, mine);
     std::size_t same = 0;
-    for (const auto& [kind, id] : s.host) same += mine->count(kind) && mine->at(kind) == id;
+    for (const auto& [kind, id] : s.host) same += mine.count(kind) && mine.at(kind) == id;
     ctx.facts().set_table(table);
     ctx.facts().set_value("namespaces shared with the host", fmt::format("{} of {}", same, s.host.size()));
     ctx.facts().set_value("namespaces that differ from strata's", std::to_string(s.host.size() - same));
@@ -62,18 +54,12 @@ Result<StepOutcome> compare(Context& ctx) {
 
 engine::Lesson just_a_process_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "A container is just a process";
-    lesson.track = "container";
-    lesson.summary = "Read the namespaces of strata and of a plain child: they are the same.";
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"host-namespaces", "Read strata's namespaces", read_host, {L::runtime, L::namespaces}},
-        {"clone-child", "Clone a plain child", clone_child, {L::runtime, L::processes}},
-        {"compare", "Compare the child's namespaces", compare, {L::runtime, L::namespaces}},
-    };
-    return lesson;
+    engine::LessonBuilder<State> lesson(kId);
+    lesson.step("host-namespaces", "Read strata's namespaces", {L::runtime, L::namespaces}, read_host);
+    lesson.step("clone-child", "Clone a plain child", {L::runtime, L::processes}, clone_child)
+        .provides(&State::child, "the child");
+    lesson.step("compare", "Compare the child's namespaces", {L::runtime, L::namespaces}, compare);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

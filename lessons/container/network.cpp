@@ -11,8 +11,8 @@
 #include <sched.h>
 
 #include "backends/linux/netlink.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -71,118 +71,90 @@ std::string names(const std::vector<linux::LinkInfo>& links) {
     return out;
 }
 
-Result<StepOutcome> new_netns(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto box = start_container(ctx, CLONE_NEWNET);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
-    auto fd = s.box->net_socket();
-    if (!fd) return std::unexpected(fd.error());
-    auto net = linux::RouteSocket::adopt(ctx.recorder(), std::move(*fd), "container");
-    if (!net) return std::unexpected(net.error());
-    s.box_net.emplace(std::move(*net));
-    auto inside = s.box_net->links();
-    if (!inside) return std::unexpected(inside.error());
+Result<StepOutcome> new_netns(Context& ctx, State& s) {
+    auto box = STRATA_TRY(start_container(ctx, CLONE_NEWNET));
+    s.box.emplace(std::move(box));
+    auto fd = STRATA_TRY(s.box->net_socket());
+    auto net = STRATA_TRY(linux::RouteSocket::adopt(ctx.recorder(), std::move(fd), "container"));
+    s.box_net.emplace(std::move(net));
+    auto inside = STRATA_TRY(s.box_net->links());
     // The host's interfaces, for comparison: read through a socket in
     // strata's own namespace, never changed.
-    auto host = linux::RouteSocket::host(ctx.recorder());
-    if (!host) return std::unexpected(host.error());
-    auto host_links = host->links();
-    if (!host_links) return std::unexpected(host_links.error());
-    s.host_links = std::move(*host_links);
-    show_links(ctx, s, nullptr, &*inside);
-    ctx.facts().set_value("interfaces in a new namespace", names(*inside));
+    auto host = STRATA_TRY(linux::RouteSocket::host(ctx.recorder()));
+    auto host_links = STRATA_TRY(host.links());
+    s.host_links = std::move(host_links);
+    show_links(ctx, s, nullptr, &inside);
+    ctx.facts().set_value("interfaces in a new namespace", names(inside));
     ctx.facts().set_value("host interfaces", names(s.host_links));
-    const auto* lo = find(*inside, "lo");
+    const auto* lo = find(inside, "lo");
     // Besides lo, the kernel puts a fallback device of each tunnel module
     // that is loaded (sit0, tunl0, gre0, ip6tnl0, ...) into every new
     // namespace, unless net.core.fb_tunnels_only_for_init_net says not to.
     // They are down and belong to no one: the namespace holds nothing else.
     std::vector<std::string> others;
-    for (const auto& link : *inside)
+    for (const auto& link : inside)
         if (link.name != "lo" && !linux::is_fallback_tunnel(link.name)) others.push_back(link.name);
     if (!lo || !others.empty())
         return engine::plain_error("RTM_GETLINK", "a new network namespace should hold only lo (and fallback tunnels), "
-                                                  "found: " + names(*inside));
+                                                  "found: " + names(inside));
     ctx.facts().set_value("lo in a new namespace", linux::link_state(*lo));
-    const std::size_t tunnels = inside->size() - 1;
+    const std::size_t tunnels = inside.size() - 1;
     return StepOutcome{fmt::format("inside: only lo{}, and it is {}; the host has {} interfaces the container cannot see",
                                    tunnels ? fmt::format(" (and {} fallback tunnel device(s))", tunnels) : "",
                                    linux::link_state(*lo), s.host_links.size())};
 }
 
-Result<StepOutcome> outside_ns(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> outside_ns(Context& ctx, State& s) {
     linux::AgentOptions options;
     options.who = "outside";
-    auto outside = linux::Agent::start(ctx.recorder(), options);
-    if (!outside) return std::unexpected(outside.error());
-    s.outside.emplace(std::move(*outside));
+    auto outside = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
+    s.outside.emplace(std::move(outside));
     // Same user namespace as the container: moving a link between two
     // network namespaces needs CAP_NET_ADMIN over both.
-    if (auto r = s.outside->setns(s.box->pid(), "user", CLONE_NEWUSER); !r) return std::unexpected(r.error());
-    if (auto r = s.outside->unshare(CLONE_NEWNET); !r) return std::unexpected(r.error());
-    auto fd = s.outside->net_socket();
-    if (!fd) return std::unexpected(fd.error());
-    auto net = linux::RouteSocket::adopt(ctx.recorder(), std::move(*fd), "outside");
-    if (!net) return std::unexpected(net.error());
-    s.outside_net.emplace(std::move(*net));
-    auto links = s.outside_net->links();
-    if (!links) return std::unexpected(links.error());
-    show_links(ctx, s, &*links, nullptr);
-    return StepOutcome{fmt::format("a second namespace plays the host's side: it too holds only {}", names(*links))};
+    STRATA_TRY(s.outside->setns(s.box->pid(), "user", CLONE_NEWUSER));
+    STRATA_TRY(s.outside->unshare(CLONE_NEWNET));
+    auto fd = STRATA_TRY(s.outside->net_socket());
+    auto net = STRATA_TRY(linux::RouteSocket::adopt(ctx.recorder(), std::move(fd), "outside"));
+    s.outside_net.emplace(std::move(net));
+    auto links = STRATA_TRY(s.outside_net->links());
+    show_links(ctx, s, &links, nullptr);
+    return StepOutcome{fmt::format("a second namespace plays the host's side: it too holds only {}", names(links))};
 }
 
-Result<StepOutcome> make_veth(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.outside_net.has_value(), kId, "the outside namespace"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.outside_net->add_veth(kOutEnd, kBoxEnd, s.outside->pid()); !r) return std::unexpected(r.error());
-    auto links = s.outside_net->links();
-    if (!links) return std::unexpected(links.error());
-    show_links(ctx, s, &*links, nullptr);
-    if (!find(*links, kOutEnd) || !find(*links, kBoxEnd))
-        return engine::plain_error("RTM_NEWLINK", "the veth pair did not appear: " + names(*links));
+Result<StepOutcome> make_veth(Context& ctx, State& s) {
+    STRATA_TRY(s.outside_net->add_veth(kOutEnd, kBoxEnd, s.outside->pid()));
+    auto links = STRATA_TRY(s.outside_net->links());
+    show_links(ctx, s, &links, nullptr);
+    if (!find(links, kOutEnd) || !find(links, kBoxEnd))
+        return engine::plain_error("RTM_NEWLINK", "the veth pair did not appear: " + names(links));
     return StepOutcome{fmt::format("both ends, {} and {}, are in the outside namespace for now", kOutEnd, kBoxEnd)};
 }
 
-Result<StepOutcome> move_end(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.outside_net.has_value() && s.box_net.has_value(), kId, "the veth pair"); !ok)
-        return std::unexpected(ok.error());
-    if (auto r = s.outside_net->move_link(kBoxEnd, s.box->pid(), "container"); !r) return std::unexpected(r.error());
-    auto outside = s.outside_net->links();
-    if (!outside) return std::unexpected(outside.error());
-    auto inside = s.box_net->links();
-    if (!inside) return std::unexpected(inside.error());
-    show_links(ctx, s, &*outside, &*inside);
-    ctx.facts().set_value("container interfaces after the move", names(*inside));
-    if (!find(*inside, kBoxEnd) || find(*outside, kBoxEnd))
+Result<StepOutcome> move_end(Context& ctx, State& s) {
+    STRATA_TRY(s.outside_net->move_link(kBoxEnd, s.box->pid(), "container"));
+    auto outside = STRATA_TRY(s.outside_net->links());
+    auto inside = STRATA_TRY(s.box_net->links());
+    show_links(ctx, s, &outside, &inside);
+    ctx.facts().set_value("container interfaces after the move", names(inside));
+    if (!find(inside, kBoxEnd) || find(outside, kBoxEnd))
         return engine::plain_error("RTM_NEWLINK", fmt::format("{} did not move: outside has {}, inside has {}", kBoxEnd,
-                                                              names(*outside), names(*inside)));
+                                                              names(outside), names(inside)));
     return StepOutcome{fmt::format("{} left the outside namespace and appeared in the container", kBoxEnd)};
 }
 
-Result<StepOutcome> addresses(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.outside_net.has_value() && s.box_net.has_value(), kId, "the veth pair"); !ok)
-        return std::unexpected(ok.error());
-    if (auto r = s.outside_net->add_address(kOutEnd, kOutAddress + kPrefix); !r) return std::unexpected(r.error());
-    if (auto r = s.box_net->add_address(kBoxEnd, kBoxAddress + kPrefix); !r) return std::unexpected(r.error());
-    if (auto r = s.outside_net->set_up(kOutEnd); !r) return std::unexpected(r.error());
-    if (auto r = s.box_net->set_up(kBoxEnd); !r) return std::unexpected(r.error());
-    auto waited = s.box_net->wait_until_running(kBoxEnd, std::chrono::seconds(3));
-    if (!waited) return std::unexpected(waited.error());
-    auto waited_out = s.outside_net->wait_until_running(kOutEnd, std::chrono::seconds(3));
-    if (!waited_out) return std::unexpected(waited_out.error());
-    ctx.facts().set_value("link running after (us)", std::to_string(std::max(*waited, *waited_out).count()));
-    auto outside = s.outside_net->links();
-    if (!outside) return std::unexpected(outside.error());
-    auto inside = s.box_net->links();
-    if (!inside) return std::unexpected(inside.error());
-    show_links(ctx, s, &*outside, &*inside);
-    const auto* out_end = find(*outside, kOutEnd);
-    const auto* box_end = find(*inside, kBoxEnd);
+Result<StepOutcome> addresses(Context& ctx, State& s) {
+    STRATA_TRY(s.outside_net->add_address(kOutEnd, kOutAddress + kPrefix));
+    STRATA_TRY(s.box_net->add_address(kBoxEnd, kBoxAddress + kPrefix));
+    STRATA_TRY(s.outside_net->set_up(kOutEnd));
+    STRATA_TRY(s.box_net->set_up(kBoxEnd));
+    auto waited = STRATA_TRY(s.box_net->wait_until_running(kBoxEnd, std::chrono::seconds(3)));
+    auto waited_out = STRATA_TRY(s.outside_net->wait_until_running(kOutEnd, std::chrono::seconds(3)));
+    ctx.facts().set_value("link running after (us)", std::to_string(std::max(waited, waited_out).count()));
+    auto outside = STRATA_TRY(s.outside_net->links());
+    auto inside = STRATA_TRY(s.box_net->links());
+    show_links(ctx, s, &outside, &inside);
+    const auto* out_end = find(outside, kOutEnd);
+    const auto* box_end = find(inside, kBoxEnd);
     if (!out_end || !box_end) return engine::plain_error("RTM_GETLINK", "a veth end went missing");
     ctx.facts().set_value("container end", fmt::format("{} {}", linux::link_state(*box_end),
                                                        box_end->addresses.empty() ? "-" : box_end->addresses[0]));
@@ -192,18 +164,14 @@ Result<StepOutcome> addresses(Context& ctx) {
                                    kBoxAddress + kPrefix, linux::link_state(*box_end))};
 }
 
-Result<StepOutcome> datagram(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.outside.has_value() && s.box.has_value(), kId, "the two namespaces"); !ok)
-        return std::unexpected(ok.error());
-    if (auto r = s.box->udp_bind(kBoxAddress, kBoxPort); !r) return std::unexpected(r.error());
-    if (auto r = s.outside->udp_bind(kOutAddress, kOutPort); !r) return std::unexpected(r.error());
-    if (auto r = s.outside->udp_send(kBoxAddress, kBoxPort, kPayload); !r) return std::unexpected(r.error());
-    auto got = s.box->udp_recv(std::chrono::seconds(2));
-    if (!got) return std::unexpected(got.error());
-    const auto nl = got->out.find('\n');
-    const std::string from = got->out.substr(0, nl);
-    const std::string payload = nl == std::string::npos ? "" : got->out.substr(nl + 1);
+Result<StepOutcome> datagram(Context& ctx, State& s) {
+    STRATA_TRY(s.box->udp_bind(kBoxAddress, kBoxPort));
+    STRATA_TRY(s.outside->udp_bind(kOutAddress, kOutPort));
+    STRATA_TRY(s.outside->udp_send(kBoxAddress, kBoxPort, kPayload));
+    auto got = STRATA_TRY(s.box->udp_recv(std::chrono::seconds(2)));
+    const auto nl = got.out.find('\n');
+    const std::string from = got.out.substr(0, nl);
+    const std::string payload = nl == std::string::npos ? "" : got.out.substr(nl + 1);
     ctx.console_write(fmt::format("container received from {}: \"{}\"\n", from, payload));
     ctx.facts().set_value("datagram from", from);
     ctx.facts().set_value("datagram payload", payload);
@@ -212,13 +180,10 @@ Result<StepOutcome> datagram(Context& ctx) {
     return StepOutcome{fmt::format("the container got the {} bytes from {}", payload.size(), from)};
 }
 
-Result<StepOutcome> ping(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.outside.has_value(), kId, "the outside namespace"); !ok) return std::unexpected(ok.error());
-    auto r = s.outside->ping(kBoxAddress, kPings, "strata");
-    if (!r) return std::unexpected(r.error());
+Result<StepOutcome> ping(Context& ctx, State& s) {
+    auto r = STRATA_TRY(s.outside->ping(kBoxAddress, kPings, "strata"));
     std::vector<double> rtt_us;
-    std::istringstream in(r->out);
+    std::istringstream in(r.out);
     for (long long ns; in >> ns;) rtt_us.push_back(double(ns) / 1000.0);
     std::sort(rtt_us.begin(), rtt_us.end());
     if (rtt_us.empty()) return engine::plain_error("ping", "no echo reply came back");
@@ -230,12 +195,10 @@ Result<StepOutcome> ping(Context& ctx) {
     ctx.facts().set_value("round trip median (us)", fmt::format("{:.1f}", median));
     ctx.facts().set_value("round trip min/max (us)", fmt::format("{:.1f} / {:.1f}", rtt_us.front(), rtt_us.back()));
     // The host was only read: its interfaces must be exactly what they were.
-    auto host = linux::RouteSocket::host(ctx.recorder());
-    if (!host) return std::unexpected(host.error());
-    auto now = host->links();
-    if (!now) return std::unexpected(now.error());
-    const bool same = names(*now) == names(s.host_links);
-    ctx.facts().set_value("host interfaces unchanged", same ? "yes" : "no: " + names(*now));
+    auto host = STRATA_TRY(linux::RouteSocket::host(ctx.recorder()));
+    auto now = STRATA_TRY(host.links());
+    const bool same = names(now) == names(s.host_links);
+    ctx.facts().set_value("host interfaces unchanged", same ? "yes" : "no: " + names(now));
     return StepOutcome{fmt::format("{} of {} echo requests answered by the container's kernel, median round trip "
                                    "{:.1f} µs; the host's interfaces are {}",
                                    rtt_us.size(), kPings, median, same ? "unchanged" : "DIFFERENT")};
@@ -245,25 +208,24 @@ Result<StepOutcome> ping(Context& ctx) {
 
 engine::Lesson network_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "A network of its own (network namespace)";
-    lesson.track = "container";
-    lesson.summary = "What CLONE_NEWNET leaves a container; a veth pair over netlink, addresses, and packets across.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"new-netns", "A new network namespace", new_netns,
-         {L::runtime, L::processes, L::namespaces, L::security, L::network}},
-        {"outside-ns", "A second namespace for the host's end", outside_ns,
-         {L::runtime, L::processes, L::namespaces, L::network}},
-        {"veth", "Make a veth pair", make_veth, {L::runtime, L::network}},
-        {"move-end", "Move one end into the container", move_end, {L::runtime, L::network}},
-        {"addresses", "Addresses, and both ends up", addresses, {L::runtime, L::network}},
-        {"datagram", "Send a UDP datagram across", datagram, {L::runtime, L::network}},
-        {"ping", "Ping: round trips through two network stacks", ping, {L::runtime, L::network}},
-    };
-    return lesson;
+    lesson
+        .step("new-netns", "A new network namespace",
+              {L::runtime, L::processes, L::namespaces, L::security, L::network}, new_netns)
+        .provides(&State::box, "the container")
+        .provides(&State::box_net, "the container's network");
+    lesson
+        .step("outside-ns", "A second namespace for the host's end",
+              {L::runtime, L::processes, L::namespaces, L::network}, outside_ns)
+        .provides(&State::outside, "the outside namespace")
+        .provides(&State::outside_net, "the outside namespace's network");
+    lesson.step("veth", "Make a veth pair", {L::runtime, L::network}, make_veth);
+    lesson.step("move-end", "Move one end into the container", {L::runtime, L::network}, move_end);
+    lesson.step("addresses", "Addresses, and both ends up", {L::runtime, L::network}, addresses);
+    lesson.step("datagram", "Send a UDP datagram across", {L::runtime, L::network}, datagram);
+    lesson.step("ping", "Ping: round trips through two network stacks", {L::runtime, L::network}, ping);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

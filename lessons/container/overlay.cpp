@@ -13,8 +13,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/linux/temp_dir.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -61,10 +61,9 @@ Result<void> make_dirs(State& s, Box& box, const std::string& name) {
 }
 
 Result<void> start_and_mount(Context& ctx, State& s, Box& box, const std::string& who) {
-    auto agent = start_container(ctx, CLONE_NEWNS, who);
-    if (!agent) return std::unexpected(agent.error());
-    box.agent.emplace(std::move(*agent));
-    if (auto r = box.agent->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
+    auto agent = STRATA_TRY(start_container(ctx, CLONE_NEWNS, who));
+    box.agent.emplace(std::move(agent));
+    STRATA_TRY(box.agent->mount("", "/", "", MS_REC | MS_PRIVATE));
     const std::string options =
         fmt::format("lowerdir={},upperdir={},workdir={}", s.lower, box.upper.string(), box.work.string());
     if (auto r = box.agent->mount("overlay", box.merged.string(), "overlay", 0, options); !r) {
@@ -77,14 +76,11 @@ Result<void> start_and_mount(Context& ctx, State& s, Box& box, const std::string
     return {};
 }
 
-Result<StepOutcome> prepare(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto lower = linux::find_rootfs();
-    if (!lower) return std::unexpected(lower.error());
-    s.lower = *lower;
-    auto dir = linux::TempDir::create("overlay");
-    if (!dir) return std::unexpected(dir.error());
-    s.dir.emplace(std::move(*dir));
+Result<StepOutcome> prepare(Context& ctx, State& s) {
+    auto lower = STRATA_TRY(linux::find_rootfs());
+    s.lower = lower;
+    auto dir = STRATA_TRY(linux::TempDir::create("overlay"));
+    s.dir.emplace(std::move(dir));
     {
         // overlayfs copies a file up with its owner, and root inside cannot
         // create files owned by a uid its map lacks (the image's uid 0
@@ -99,42 +95,32 @@ Result<StepOutcome> prepare(Context& ctx) {
                            "the image must belong to a uid the user namespace maps");
         s.lower = copy.string();
     }
-    if (auto r = make_dirs(s, s.a, "a"); !r) return std::unexpected(r.error());
-    if (auto r = make_dirs(s, s.b, "b"); !r) return std::unexpected(r.error());
-    if (auto r = linux::hand_to_container(s.dir->path()); !r) return std::unexpected(r.error());
-    auto listing = linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts});
-    if (!listing) return std::unexpected(listing.error());
+    STRATA_TRY(make_dirs(s, s.a, "a"));
+    STRATA_TRY(make_dirs(s, s.b, "b"));
+    STRATA_TRY(linux::hand_to_container(s.dir->path()));
+    STRATA_TRY(linux::host_read(ctx.recorder(), s.lower + "/etc/motd", {LayerId::runtime, LayerId::mounts}));
     const auto kib = disk_kib(s.lower);
     ctx.facts().set_value("image (lower) on disk", fmt::format("{} KiB", kib));
     return StepOutcome{fmt::format("image {} ({} KiB); per container: an empty upper and work directory", s.lower, kib)};
 }
 
-Result<StepOutcome> mount_a(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.dir.has_value(), kId, "the directories"); !ok) return std::unexpected(ok.error());
-    if (auto r = start_and_mount(ctx, s, s.a, "container A"); !r) return std::unexpected(r.error());
-    auto ls = s.a.agent->list_dir(s.a.merged.string() + "/bin", {LayerId::runtime, LayerId::mounts});
-    if (!ls) return std::unexpected(ls.error());
-    return StepOutcome{fmt::format("container A sees the image through the overlay ({} programs in /bin)", ls->size())};
+Result<StepOutcome> mount_a(Context& ctx, State& s) {
+    STRATA_TRY(start_and_mount(ctx, s, s.a, "container A"));
+    auto ls = STRATA_TRY(s.a.agent->list_dir(s.a.merged.string() + "/bin", {LayerId::runtime, LayerId::mounts}));
+    return StepOutcome{fmt::format("container A sees the image through the overlay ({} programs in /bin)", ls.size())};
 }
 
-Result<StepOutcome> write_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.a.agent.has_value(), kId, "container A"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> write_inside(Context& ctx, State& s) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::mounts};
-    if (auto r = s.a.agent->write_file(s.a.merged.string() + kFile, "written by container A\n", layers); !r)
-        return std::unexpected(r.error());
-    auto busybox = image_busybox(*s.a.agent);
-    if (!busybox) return std::unexpected(busybox.error());
-    auto dd = s.a.agent->run({*busybox, "dd", "if=/dev/zero", "of=" + s.a.merged.string() + "/tmp/big", "bs=1024",
-                              "count=256"});
-    if (!dd) return std::unexpected(dd.error());
-    ctx.console_write("container A$ dd if=/dev/zero of=/tmp/big bs=1024 count=256\n" + dd->out);
+    STRATA_TRY(s.a.agent->write_file(s.a.merged.string() + kFile, "written by container A\n", layers));
+    auto busybox = STRATA_TRY(image_busybox(*s.a.agent));
+    auto dd = STRATA_TRY(s.a.agent->run({busybox, "dd", "if=/dev/zero", "of=" + s.a.merged.string() + "/tmp/big", "bs=1024",
+                              "count=256"}));
+    ctx.console_write("container A$ dd if=/dev/zero of=/tmp/big bs=1024 count=256\n" + dd.out);
     // From outside: where did the bytes go?
-    auto upper = linux::host_read(ctx.recorder(), s.a.upper.string() + kFile, layers);
-    if (!upper) return std::unexpected(upper.error());
+    auto upper = STRATA_TRY(linux::host_read(ctx.recorder(), s.a.upper.string() + kFile, layers));
     std::error_code ec;
-    const bool in_upper = *upper == "written by container A\n" && fs::file_size(s.a.upper / "tmp/big", ec) == 256 * 1024;
+    const bool in_upper = upper == "written by container A\n" && fs::file_size(s.a.upper / "tmp/big", ec) == 256 * 1024;
     const bool lower_clean = !fs::exists(s.lower + kFile) && !fs::exists(s.lower + "/tmp/big");
     ctx.facts().set_value("upper holds the writes", in_upper ? "yes" : "no");
     ctx.facts().set_value("lower untouched", lower_clean ? "yes" : "no");
@@ -143,23 +129,17 @@ Result<StepOutcome> write_inside(Context& ctx) {
                        "/tmp is still empty"};
 }
 
-Result<StepOutcome> second_container(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.a.agent.has_value(), kId, "container A"); !ok) return std::unexpected(ok.error());
-    if (auto r = start_and_mount(ctx, s, s.b, "container B"); !r) return std::unexpected(r.error());
-    auto entries = s.b.agent->list_dir(s.b.merged.string() + "/tmp", {LayerId::runtime, LayerId::mounts});
-    if (!entries) return std::unexpected(entries.error());
-    auto motd = s.b.agent->read_file(s.b.merged.string() + "/etc/motd", {LayerId::runtime, LayerId::mounts});
-    if (!motd) return std::unexpected(motd.error());
-    ctx.facts().set_value("B reads the image's files", motd->empty() ? "no" : "yes");
-    ctx.facts().set_value("B sees A's files", entries->empty() ? "no" : "yes");
+Result<StepOutcome> second_container(Context& ctx, State& s) {
+    STRATA_TRY(start_and_mount(ctx, s, s.b, "container B"));
+    auto entries = STRATA_TRY(s.b.agent->list_dir(s.b.merged.string() + "/tmp", {LayerId::runtime, LayerId::mounts}));
+    auto motd = STRATA_TRY(s.b.agent->read_file(s.b.merged.string() + "/etc/motd", {LayerId::runtime, LayerId::mounts}));
+    ctx.facts().set_value("B reads the image's files", motd.empty() ? "no" : "yes");
+    ctx.facts().set_value("B sees A's files", entries.empty() ? "no" : "yes");
     return StepOutcome{fmt::format("container B reads the same image (/etc/motd: {:?}) but its /tmp holds {} entries",
-                                   trim(*motd), entries->size())};
+                                   trim(motd), entries.size())};
 }
 
-Result<StepOutcome> disk_use(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.b.agent.has_value(), kId, "container B"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> disk_use(Context& ctx, State& s) {
     const auto lower = disk_kib(s.lower), a = disk_kib(s.a.upper), b = disk_kib(s.b.upper);
     linux::record_note(ctx.recorder(), "du lower, upper A, upper B", {LayerId::runtime, LayerId::mounts},
                        fmt::format("{} KiB, {} KiB, {} KiB", lower, a, b));
@@ -179,22 +159,19 @@ Result<StepOutcome> disk_use(Context& ctx) {
 
 engine::Lesson overlay_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "Images and copy-on-write (overlayfs)";
-    lesson.track = "container";
-    lesson.summary = "The image as a read-only lower layer, one writable upper per container, disk use measured.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
     const std::vector<L> start = {L::runtime, L::processes, L::namespaces, L::security, L::mounts};
-    lesson.steps = {
-        {"prepare", "Image, upper and work directories", prepare, {L::runtime, L::mounts}},
-        {"mount-overlay", "Mount the overlay for container A", mount_a, start},
-        {"write-inside", "Write inside, look outside", write_inside, {L::runtime, L::mounts, L::processes, L::container}},
-        {"second-container", "A second container, the same image", second_container, start},
-        {"disk-use", "Measure disk use", disk_use, {L::runtime, L::mounts}},
-    };
-    return lesson;
+    lesson.step("prepare", "Image, upper and work directories", {L::runtime, L::mounts}, prepare)
+        .provides(&State::dir, "the directories");
+    lesson.step("mount-overlay", "Mount the overlay for container A", start, mount_a)
+        .provides("container A", [](const State& s) { return s.a.agent.has_value(); });
+    lesson.step("write-inside", "Write inside, look outside", {L::runtime, L::mounts, L::processes, L::container},
+                write_inside);
+    lesson.step("second-container", "A second container, the same image", start, second_container)
+        .provides("container B", [](const State& s) { return s.b.agent.has_value(); });
+    lesson.step("disk-use", "Measure disk use", {L::runtime, L::mounts}, disk_use);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

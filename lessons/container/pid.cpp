@@ -11,8 +11,8 @@
 
 #include "backends/linux/flags.hpp"
 #include "backends/linux/host_files.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -40,75 +40,58 @@ struct State final : engine::LessonState {
     long orphan = -1;
 };
 
-Result<StepOutcome> clone_pid(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto init = start_container(ctx, s.flags | CLONE_NEWNS);
-    if (!init) return std::unexpected(init.error());
-    s.init.emplace(std::move(*init));
-    auto ids = s.init->ids({LayerId::runtime, LayerId::processes});
-    if (!ids) return std::unexpected(ids.error());
+Result<StepOutcome> clone_pid(Context& ctx, State& s) {
+    auto init = STRATA_TRY(start_container(ctx, s.flags | CLONE_NEWNS));
+    s.init.emplace(std::move(init));
+    auto ids = STRATA_TRY(s.init->ids({LayerId::runtime, LayerId::processes}));
     // Which PID namespace each side is in: the same inode means the same namespace.
     const std::vector<LayerId> ns_layers = {LayerId::runtime, LayerId::namespaces};
-    auto host_ns = linux::host_readlink(ctx.recorder(), "/proc/self/ns/pid", ns_layers);
-    if (!host_ns) return std::unexpected(host_ns.error());
-    auto child_ns = linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/pid", s.init->pid()), ns_layers);
-    if (!child_ns) return std::unexpected(child_ns.error());
-    ctx.facts().set_value("pid inside", std::to_string(ids->pid));
+    auto host_ns = STRATA_TRY(linux::host_readlink(ctx.recorder(), "/proc/self/ns/pid", ns_layers));
+    auto child_ns = STRATA_TRY(linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/pid", s.init->pid()), ns_layers));
+    ctx.facts().set_value("pid inside", std::to_string(ids.pid));
     ctx.facts().set_value("pid outside", std::to_string(s.init->pid()));
-    ctx.facts().set_value("parent pid inside", std::to_string(ids->ppid));
-    ctx.facts().set_value("pid namespace (strata)", *host_ns);
-    ctx.facts().set_value("pid namespace (container)", *child_ns);
+    ctx.facts().set_value("parent pid inside", std::to_string(ids.ppid));
+    ctx.facts().set_value("pid namespace (strata)", host_ns);
+    ctx.facts().set_value("pid namespace (container)", child_ns);
     // A parent outside the child's PID namespace has no number in it: 0.
-    const std::string parent = ids->ppid == 0 ? "0: it is outside the namespace" : std::to_string(ids->ppid);
+    const std::string parent = ids.ppid == 0 ? "0: it is outside the namespace" : std::to_string(ids.ppid);
     return StepOutcome{fmt::format("the child calls itself pid {} (its parent: {}); the host knows it as pid {}",
-                                   ids->pid, parent, s.init->pid())};
+                                   ids.pid, parent, s.init->pid())};
 }
 
-Result<StepOutcome> mount_proc(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.init->mount("", "/", "", MS_REC | MS_PRIVATE); !r) return std::unexpected(r.error());
-    if (auto r = s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC); !r)
-        return std::unexpected(r.error());
-    auto entries = s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes});
-    if (!entries) return std::unexpected(entries.error());
+Result<StepOutcome> mount_proc(Context& ctx, State& s) {
+    STRATA_TRY(s.init->mount("", "/", "", MS_REC | MS_PRIVATE));
+    STRATA_TRY(s.init->mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    auto entries = STRATA_TRY(s.init->list_dir("/proc", {LayerId::runtime, LayerId::processes}));
     std::string pids;
-    for (const auto& e : *entries)
+    for (const auto& e : entries)
         if (!e.empty() && e.find_first_not_of("0123456789") == std::string::npos) pids += (pids.empty() ? "" : " ") + e;
     ctx.facts().set_value("pids in the container's /proc", pids);
     return StepOutcome{fmt::format("the new /proc lists only pid(s) {}", pids)};
 }
 
-Result<StepOutcome> ps_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    auto busybox = image_busybox(*s.init);
-    if (!busybox) return std::unexpected(busybox.error());
-    auto run = s.init->run({*busybox, "ps", "-o", "pid,ppid,comm"});
-    if (!run) return std::unexpected(run.error());
-    ctx.console_write("inside$ ps\n" + run->out);
-    std::istringstream in(run->out);
+Result<StepOutcome> ps_inside(Context& ctx, State& s) {
+    auto busybox = STRATA_TRY(image_busybox(*s.init));
+    auto run = STRATA_TRY(s.init->run({busybox, "ps", "-o", "pid,ppid,comm"}));
+    ctx.console_write("inside$ ps\n" + run.out);
+    std::istringstream in(run.out);
     int lines = -1;  // header
     for (std::string line; std::getline(in, line);) lines += !line.empty();
     ctx.facts().set_value("processes ps sees", std::to_string(lines));
     return StepOutcome{fmt::format("ps inside sees {} processes: init (the agent) and ps itself", lines)};
 }
 
-Result<StepOutcome> orphan(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.init.has_value(), kId, "the container"); !ok) return std::unexpected(ok.error());
-    auto made = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
+Result<StepOutcome> orphan(Context& ctx, State& s) {
+    auto made = STRATA_TRY(s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::orphan; return r; }(),
                              {"fork(); fork(); exit()", "fork", {LayerId::runtime, LayerId::processes}, {},
-                              engine::EventKind::process, "a child forks a grandchild and exits: an orphan"});
-    if (!made) return std::unexpected(made.error());
+                              engine::EventKind::process, "a child forks a grandchild and exits: an orphan"}));
     long child = 0, grandchild = 0, ppid = 0;
-    std::sscanf(made->out.c_str(), "%ld %ld %ld", &child, &grandchild, &ppid);
-    auto reaped = s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::reap; return r; }(),
+    std::sscanf(made.out.c_str(), "%ld %ld %ld", &child, &grandchild, &ppid);
+    auto reaped = STRATA_TRY(s.init->call([] { linux::wire::Request r; r.op = linux::wire::Op::reap; return r; }(),
                                {"waitpid(-1)", "waitpid", {LayerId::runtime, LayerId::processes}, {},
-                                engine::EventKind::process, "init collects its adopted children"});
-    if (!reaped) return std::unexpected(reaped.error());
+                                engine::EventKind::process, "init collects its adopted children"}));
     long pid = 0, status = 0;
-    std::sscanf(reaped->out.c_str(), "%ld %ld", &pid, &status);
+    std::sscanf(reaped.out.c_str(), "%ld %ld", &pid, &status);
     s.orphan = grandchild;
     ctx.facts().set_value("orphan pid", std::to_string(grandchild));
     ctx.facts().set_value("orphan's new parent", std::to_string(ppid));
@@ -125,15 +108,14 @@ Result<StepOutcome> orphan(Context& ctx) {
 
 engine::Lesson pid_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "PID 1 (PID namespace)";
-    lesson.track = "container";
-    lesson.summary = "clone(CLONE_NEWPID): the child is PID 1, sees only its own processes and reaps orphans.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.options = {{"namespaces",
-                       "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",
-                       {}, "CLONE_NEWPID", namespaces_problem}};
+    lesson.options = {
+        {"namespaces",
+         "namespaces for the container besides its user and mount namespace (CLONE_NEWPID|CLONE_NEWUTS...)",
+         {},
+         "CLONE_NEWPID",
+         namespaces_problem}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<State>();
         // Validated by resolve_options; the default is what the lesson teaches.
@@ -141,14 +123,14 @@ engine::Lesson pid_lesson() {
             state->flags = *flags & kChoosable;
         return state;
     };
-    lesson.steps = {
-        {"clone-newpid", "clone(CLONE_NEWPID)", clone_pid,
-         {L::runtime, L::processes, L::namespaces, L::security, L::mounts}},
-        {"mount-proc", "Mount a fresh /proc", mount_proc, {L::runtime, L::mounts, L::processes}},
-        {"ps", "ps inside", ps_inside, {L::runtime, L::processes, L::container}},
-        {"orphan", "An orphan is reaped by PID 1", orphan, {L::runtime, L::processes}},
-    };
-    return lesson;
+    lesson
+        .step("clone-newpid", "clone(CLONE_NEWPID)", {L::runtime, L::processes, L::namespaces, L::security, L::mounts},
+              clone_pid)
+        .provides(&State::init, "the container");
+    lesson.step("mount-proc", "Mount a fresh /proc", {L::runtime, L::mounts, L::processes}, mount_proc);
+    lesson.step("ps", "ps inside", {L::runtime, L::processes, L::container}, ps_inside);
+    lesson.step("orphan", "An orphan is reaped by PID 1", {L::runtime, L::processes}, orphan);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -10,8 +10,8 @@
 #include "backends/linux/host_files.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/userns.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -26,85 +26,66 @@ struct State final : engine::LessonState {
 
 const std::vector<LayerId> kUserLayers = {LayerId::runtime, LayerId::namespaces, LayerId::security};
 
-Result<StepOutcome> clone_userns(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> clone_userns(Context& ctx, State& s) {
     linux::AgentOptions options;
     options.clone_flags = CLONE_NEWUSER;
     options.map_root = false;  // first look at it unmapped
-    auto box = linux::Agent::start(ctx.recorder(), options);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
-    auto ids = s.box->ids(kUserLayers);
-    if (!ids) return std::unexpected(ids.error());
-    ctx.facts().set_value("uid inside before the map", std::to_string(ids->uid));
+    auto box = STRATA_TRY(linux::Agent::start(ctx.recorder(), options));
+    s.box.emplace(std::move(box));
+    auto ids = STRATA_TRY(s.box->ids(kUserLayers));
+    ctx.facts().set_value("uid inside before the map", std::to_string(ids.uid));
     return StepOutcome{fmt::format("inside, the process is uid {}: no id is mapped yet, so every id shows as the "
                                    "overflow id",
-                                   ids->uid)};
+                                   ids.uid)};
 }
 
-Result<StepOutcome> write_maps(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    if (auto r = linux::write_id_maps(ctx.recorder(), s.box->pid(), linux::container_ids()); !r)
-        return std::unexpected(r.error());
-    if (auto r = s.box->become_root(); !r) return std::unexpected(r.error());
-    auto map = linux::host_read(ctx.recorder(), fmt::format("/proc/{}/uid_map", s.box->pid()), kUserLayers);
-    if (!map) return std::unexpected(map.error());
-    ctx.facts().set_value("uid_map", trim(*map));
+Result<StepOutcome> write_maps(Context& ctx, State& s) {
+    STRATA_TRY(linux::write_id_maps(ctx.recorder(), s.box->pid(), linux::container_ids()));
+    STRATA_TRY(s.box->become_root());
+    auto map = STRATA_TRY(linux::host_read(ctx.recorder(), fmt::format("/proc/{}/uid_map", s.box->pid()), kUserLayers));
+    ctx.facts().set_value("uid_map", trim(map));
     const auto ids = linux::container_ids();
-    return StepOutcome{fmt::format("uid_map now reads \"{}\": inside 0 is {} outside, for {} id(s){}", trim(*map),
+    return StepOutcome{fmt::format("uid_map now reads \"{}\": inside 0 is {} outside, for {} id(s){}", trim(map),
                                    ids.uid, ids.count,
                                    ids.subordinate ? " — a range no host user owns, not strata's own uid 0" : "")};
 }
 
-Result<StepOutcome> root_inside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    auto ids = s.box->ids(kUserLayers);
-    if (!ids) return std::unexpected(ids.error());
-    auto status = s.box->read_file("/proc/self/status", kUserLayers);
-    if (!status) return std::unexpected(status.error());
+Result<StepOutcome> root_inside(Context& ctx, State& s) {
+    auto ids = STRATA_TRY(s.box->ids(kUserLayers));
+    auto status = STRATA_TRY(s.box->read_file("/proc/self/status", kUserLayers));
     std::string cap_eff;
-    if (auto at = status->find("CapEff:"); at != std::string::npos)
-        cap_eff = trim(status->substr(at + 7, status->find('\n', at) - at - 7));
+    if (auto at = status.find("CapEff:"); at != std::string::npos)
+        cap_eff = trim(status.substr(at + 7, status.find('\n', at) - at - 7));
     while (!cap_eff.empty() && (cap_eff.front() == '\t' || cap_eff.front() == ' ')) cap_eff.erase(0, 1);
-    ctx.facts().set_value("uid inside", std::to_string(ids->uid));
+    ctx.facts().set_value("uid inside", std::to_string(ids.uid));
     ctx.facts().set_value("uid outside", std::to_string(linux::container_ids().uid));
     ctx.facts().set_value("capabilities inside (CapEff)", cap_eff);
     return StepOutcome{fmt::format("inside: uid {} with capabilities {}; outside the same process is uid {}",
-                                   ids->uid, cap_eff, linux::container_ids().uid)};
+                                   ids.uid, cap_eff, linux::container_ids().uid)};
 }
 
-Result<StepOutcome> can_and_cannot(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> can_and_cannot(Context& ctx, State& s) {
     // The host's UTS namespace belongs to the host's user namespace: no.
-    auto host = s.box->sethostname("not-allowed", /*failure_expected=*/true);
-    if (!host) return std::unexpected(host.error());
+    auto host = STRATA_TRY(s.box->sethostname("not-allowed", /*failure_expected=*/true));
     ctx.facts().set_value("sethostname on the host's UTS namespace",
-                          host->result < 0 ? engine::errno_name(int(-host->result)) : "allowed");
+                          host.result < 0 ? engine::errno_name(int(-host.result)) : "allowed");
     // A UTS namespace it creates belongs to its user namespace: yes.
-    if (auto r = s.box->unshare(CLONE_NEWUTS); !r) return std::unexpected(r.error());
-    auto own = s.box->sethostname("mine", /*failure_expected=*/true);
-    if (!own) return std::unexpected(own.error());
-    ctx.facts().set_value("sethostname on its own UTS namespace", own->result < 0 ? engine::errno_name(int(-own->result)) : "allowed");
-    if (host->result >= 0) return engine::plain_error(kId, "root in a user namespace renamed the host");
+    STRATA_TRY(s.box->unshare(CLONE_NEWUTS));
+    auto own = STRATA_TRY(s.box->sethostname("mine", /*failure_expected=*/true));
+    ctx.facts().set_value("sethostname on its own UTS namespace", own.result < 0 ? engine::errno_name(int(-own.result)) : "allowed");
+    if (host.result >= 0) return engine::plain_error(kId, "root in a user namespace renamed the host");
     return StepOutcome{fmt::format("the host's name: {}; a UTS namespace of its own: {}",
-                                   engine::errno_name(int(-host->result)), own->result < 0 ? "refused" : "allowed")};
+                                   engine::errno_name(int(-host.result)), own.result < 0 ? "refused" : "allowed")};
 }
 
-Result<StepOutcome> owner_outside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    auto dir = linux::TempDir::create("user");
-    if (!dir) return std::unexpected(dir.error());
-    s.dir.emplace(std::move(*dir));
+Result<StepOutcome> owner_outside(Context& ctx, State& s) {
+    auto dir = STRATA_TRY(linux::TempDir::create("user"));
+    s.dir.emplace(std::move(dir));
     // strata made the directory; container root may write in it only once
     // it is theirs (as root, container root is a subordinate uid).
-    if (auto r = linux::hand_to_container(s.dir->path()); !r) return std::unexpected(r.error());
+    STRATA_TRY(linux::hand_to_container(s.dir->path()));
     const std::string file = (s.dir->path() / "made-by-root-inside").string();
-    if (auto r = s.box->write_file(file, "hello from uid 0\n", {LayerId::runtime, LayerId::mounts, LayerId::security}); !r)
-        return std::unexpected(r.error());
+    STRATA_TRY(s.box->write_file(file, "hello from uid 0\n", {LayerId::runtime, LayerId::mounts, LayerId::security}));
     struct stat st{};
     if (::stat(file.c_str(), &st) != 0) return engine::errno_error("stat " + file, errno);
     linux::record_note(ctx.recorder(), "stat(" + file + ")", {LayerId::runtime, LayerId::mounts},
@@ -117,21 +98,17 @@ Result<StepOutcome> owner_outside(Context& ctx) {
 
 engine::Lesson user_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "Root, but only inside (user namespace)";
-    lesson.track = "container";
-    lesson.summary = "CLONE_NEWUSER and uid_map/gid_map: uid 0 inside, your uid outside; what that root can do.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"clone-newuser", "clone(CLONE_NEWUSER)", clone_userns, {L::runtime, L::processes, L::namespaces, L::security}},
-        {"write-maps", "Write uid_map and gid_map", write_maps, {L::runtime, L::namespaces, L::security}},
-        {"root-inside", "Root inside", root_inside, {L::runtime, L::namespaces, L::security}},
-        {"can-and-cannot", "What this root can and cannot do", can_and_cannot, {L::runtime, L::namespaces}},
-        {"owner-outside", "Who owns its files outside", owner_outside, {L::runtime, L::mounts, L::security}},
-    };
-    return lesson;
+    lesson
+        .step("clone-newuser", "clone(CLONE_NEWUSER)", {L::runtime, L::processes, L::namespaces, L::security},
+              clone_userns)
+        .provides(&State::box, "the process");
+    lesson.step("write-maps", "Write uid_map and gid_map", {L::runtime, L::namespaces, L::security}, write_maps);
+    lesson.step("root-inside", "Root inside", {L::runtime, L::namespaces, L::security}, root_inside);
+    lesson.step("can-and-cannot", "What this root can and cannot do", {L::runtime, L::namespaces}, can_and_cannot);
+    lesson.step("owner-outside", "Who owns its files outside", {L::runtime, L::mounts, L::security}, owner_outside);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

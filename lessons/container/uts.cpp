@@ -5,8 +5,8 @@
 #include <sched.h>
 
 #include "backends/linux/host_files.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -20,51 +20,38 @@ struct State final : engine::LessonState {
     std::optional<linux::Agent> box;
 };
 
-Result<StepOutcome> start(Context& ctx) {
-    auto& s = ctx.state<State>();
-    auto box = start_container(ctx, 0);
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+Result<StepOutcome> start(Context& ctx, State& s) {
+    auto box = STRATA_TRY(start_container(ctx, 0));
+    s.box.emplace(std::move(box));
     return StepOutcome{fmt::format("pid {} runs in a user namespace of its own (root inside, you outside), "
                                    "still in the host's UTS namespace",
                                    s.box->pid())};
 }
 
-Result<StepOutcome> unshare_uts(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    auto r = s.box->unshare(CLONE_NEWUTS);
-    if (!r) return std::unexpected(r.error());
-    auto name = s.box->gethostname();
-    if (!name) return std::unexpected(name.error());
-    return StepOutcome{fmt::format("a new UTS namespace, starting as a copy: the name inside is still \"{}\"", *name)};
+Result<StepOutcome> unshare_uts(Context&, State& s) {
+    STRATA_TRY(s.box->unshare(CLONE_NEWUTS));
+    auto name = STRATA_TRY(s.box->gethostname());
+    return StepOutcome{fmt::format("a new UTS namespace, starting as a copy: the name inside is still \"{}\"", name)};
 }
 
-Result<StepOutcome> set_name(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.box->sethostname(kName); !r) return std::unexpected(r.error());
-    auto busybox = image_busybox(*s.box);
-    if (!busybox) return std::unexpected(busybox.error());
-    auto run = s.box->run({*busybox, "hostname"});
-    if (!run) return std::unexpected(run.error());
-    const auto inside = trim(run->out);
-    ctx.console_write("inside$ hostname\n" + run->out);
+Result<StepOutcome> set_name(Context& ctx, State& s) {
+    STRATA_TRY(s.box->sethostname(kName));
+    auto busybox = STRATA_TRY(image_busybox(*s.box));
+    auto run = STRATA_TRY(s.box->run({busybox, "hostname"}));
+    const auto inside = trim(run.out);
+    ctx.console_write("inside$ hostname\n" + run.out);
     ctx.facts().set_value("host name inside", inside);
     return StepOutcome{fmt::format("`hostname` run inside prints \"{}\"", inside)};
 }
 
-Result<StepOutcome> check_outside(Context& ctx) {
-    auto& s = ctx.state<State>();
-    if (auto ok = need(s.box.has_value(), kId, "the process"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> check_outside(Context& ctx, State& s) {
     const std::vector<LayerId> layers = {LayerId::runtime, LayerId::namespaces};
-    auto host = linux::host_read(ctx.recorder(), "/proc/sys/kernel/hostname", layers);
-    if (!host) return std::unexpected(host.error());
+    auto host = STRATA_TRY(linux::host_read(ctx.recorder(), "/proc/sys/kernel/hostname", layers));
     auto mine = linux::host_readlink(ctx.recorder(), "/proc/self/ns/uts", layers);
     auto theirs = linux::host_readlink(ctx.recorder(), fmt::format("/proc/{}/ns/uts", s.box->pid()), layers);
     if (!mine) return std::unexpected(mine.error());
     if (!theirs) return std::unexpected(theirs.error());
-    s.host_name = trim(*host);
+    s.host_name = trim(host);
     ctx.facts().set_value("host name outside", s.host_name);
     ctx.facts().set_table({"UTS namespace",
                            {"", "host (strata)", "container"},
@@ -80,21 +67,17 @@ Result<StepOutcome> check_outside(Context& ctx) {
 
 engine::Lesson uts_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "A host name of its own (UTS namespace)";
-    lesson.track = "container";
-    lesson.summary = "unshare(CLONE_NEWUTS) and sethostname: the container is renamed, the host is not.";
+    engine::LessonBuilder<State> lesson(kId);
     lesson.requirements = {engine::Requirement::userns};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<State>(); };
-    lesson.steps = {
-        {"start", "Start a process in a user namespace", start,
-         {L::runtime, L::processes, L::namespaces, L::security}},
-        {"unshare-uts", "unshare(CLONE_NEWUTS)", unshare_uts, {L::runtime, L::namespaces}},
-        {"sethostname", "Rename the container", set_name, {L::runtime, L::namespaces, L::processes, L::container}},
-        {"check-outside", "Check the host from outside", check_outside, {L::runtime, L::namespaces}},
-    };
-    return lesson;
+    lesson
+        .step("start", "Start a process in a user namespace", {L::runtime, L::processes, L::namespaces, L::security},
+              start)
+        .provides(&State::box, "the process");
+    lesson.step("unshare-uts", "unshare(CLONE_NEWUTS)", {L::runtime, L::namespaces}, unshare_uts);
+    lesson.step("sethostname", "Rename the container", {L::runtime, L::namespaces, L::processes, L::container},
+                set_name);
+    lesson.step("check-outside", "Check the host from outside", {L::runtime, L::namespaces}, check_outside);
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

@@ -16,9 +16,9 @@
 #include "backends/linux/shell.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/linux/whole_container.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/shell_io.hpp"
 #include "lessons/container/common.hpp"
-#include "lessons/container/lessons.hpp"
 
 namespace strata::lessons::container {
 
@@ -36,32 +36,21 @@ struct State final : engine::LessonState {
     std::optional<linux::WholeContainer> box;
 };
 
-Result<linux::WholeContainer*> container(State& s) {
-    if (auto ok = need(s.box.has_value(), kId, "the bundle"); !ok) return std::unexpected(ok.error());
-    return &*s.box;
-}
-
-Result<StepOutcome> read_bundle(Context& ctx) {
-    auto& s = ctx.state<State>();
+Result<StepOutcome> read_bundle(Context& ctx, State& s) {
     std::string dir = s.bundle_option;
     if (dir.empty()) {
         // strata's own bundle, written the way `strata bundle DIR` writes it,
         // then read back like anyone's.
-        auto rootfs = linux::find_rootfs();
-        if (!rootfs) return std::unexpected(rootfs.error());
-        auto made = linux::TempDir::create("bundle");
-        if (!made) return std::unexpected(made.error());
-        s.bundle_dir.emplace(std::move(*made));
+        auto rootfs = STRATA_TRY(linux::find_rootfs());
+        auto made = STRATA_TRY(linux::TempDir::create("bundle"));
+        s.bundle_dir.emplace(std::move(made));
         dir = s.bundle_dir->path().string();
-        if (auto r = linux::write_bundle(dir, *rootfs, kDefaultArgs); !r) return std::unexpected(r.error());
+        STRATA_TRY(linux::write_bundle(dir, rootfs, kDefaultArgs));
     }
-    auto text = linux::host_read(ctx.recorder(), dir + "/config.json", {LayerId::runtime, LayerId::mounts});
-    if (!text) return std::unexpected(text.error());
-    auto spec = linux::load_oci_bundle(dir);
-    if (!spec) return std::unexpected(spec.error());
-    auto box = linux::WholeContainer::prepare(ctx.recorder(), std::move(*spec));
-    if (!box) return std::unexpected(box.error());
-    s.box.emplace(std::move(*box));
+    STRATA_TRY(linux::host_read(ctx.recorder(), dir + "/config.json", {LayerId::runtime, LayerId::mounts}));
+    auto spec = STRATA_TRY(linux::load_oci_bundle(dir));
+    auto box = STRATA_TRY(linux::WholeContainer::prepare(ctx.recorder(), std::move(spec)));
+    s.box.emplace(std::move(box));
     const auto& read = s.box->spec();
     ctx.facts().set_value("bundle", dir);
     ctx.facts().set_value("fields strata does not apply",
@@ -72,122 +61,90 @@ Result<StepOutcome> read_bundle(Context& ctx) {
                                    read.has_seccomp ? read.seccomp_default : "none", read.unsupported.size())};
 }
 
-Result<StepOutcome> create(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (auto r = (*box)->create(); !r) return std::unexpected(r.error());
-    return StepOutcome{fmt::format("pid {} in new namespaces; its root {} is sealed read-only", (*box)->agent().pid(),
-                                   (*box)->spec().root)};
+Result<StepOutcome> create(Context&, State& s) {
+    STRATA_TRY(s.box->create());
+    return StepOutcome{fmt::format("pid {} in new namespaces; its root {} is sealed read-only", s.box->agent().pid(),
+                                   s.box->spec().root)};
 }
 
-Result<StepOutcome> cgroup(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto r = (*box)->cgroup();
-    if (!r) return std::unexpected(r.error());
-    ctx.facts().set_value("cgroup", r->description);
-    if (!r->applied) return StepOutcome{"no cgroup this user may write here: the bundle's limits are not applied"};
-    return StepOutcome{fmt::format("cgroup {} holds the container{}", r->description,
-                                   (*box)->has_namespace("cgroup") ? "; its cgroup namespace is rooted there" : "")};
+Result<StepOutcome> cgroup(Context& ctx, State& s) {
+    auto r = STRATA_TRY(s.box->cgroup());
+    ctx.facts().set_value("cgroup", r.description);
+    if (!r.applied) return StepOutcome{"no cgroup this user may write here: the bundle's limits are not applied"};
+    return StepOutcome{fmt::format("cgroup {} holds the container{}", r.description,
+                                   s.box->has_namespace("cgroup") ? "; its cgroup namespace is rooted there" : "")};
 }
 
-Result<StepOutcome> network(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (!(*box)->has_namespace("network")) return StepOutcome{"no network namespace in the bundle: the host's network"};
-    auto links = (*box)->network();
-    if (!links) return std::unexpected(links.error());
-    ctx.facts().set_value("interfaces inside", std::to_string(*links));
-    return StepOutcome{fmt::format("a network stack of its own: {} interface(s), lo up", *links)};
+Result<StepOutcome> network(Context& ctx, State& s) {
+    if (!s.box->has_namespace("network")) return StepOutcome{"no network namespace in the bundle: the host's network"};
+    auto links = STRATA_TRY(s.box->network());
+    ctx.facts().set_value("interfaces inside", std::to_string(links));
+    return StepOutcome{fmt::format("a network stack of its own: {} interface(s), lo up", links)};
 }
 
-Result<StepOutcome> rootfs(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto dev = (*box)->rootfs();
-    if (!dev) return std::unexpected(dev.error());
-    ctx.facts().set_value("/dev inside", fmt::format("{}", fmt::join(*dev, " ")));
+Result<StepOutcome> rootfs(Context& ctx, State& s) {
+    auto dev = STRATA_TRY(s.box->rootfs());
+    ctx.facts().set_value("/dev inside", fmt::format("{}", fmt::join(dev, " ")));
     return StepOutcome{fmt::format("pivot_root done: the image is /, with {} mount(s) of the bundle and a /dev of {}",
-                                   (*box)->spec().mounts.size(), dev->size())};
+                                   s.box->spec().mounts.size(), dev.size())};
 }
 
-Result<StepOutcome> proc_paths(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto done = (*box)->proc_paths();
-    if (!done) return std::unexpected(done.error());
-    return StepOutcome{fmt::format("{} of /proc's paths made read-only or masked", *done)};
+Result<StepOutcome> proc_paths(Context&, State& s) {
+    auto done = STRATA_TRY(s.box->proc_paths());
+    return StepOutcome{fmt::format("{} of /proc's paths made read-only or masked", done)};
 }
 
-Result<StepOutcome> hostname(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto set = (*box)->hostname();
-    if (!set) return std::unexpected(set.error());
-    return StepOutcome{*set ? "its host name is " + (*box)->spec().hostname : "no host name of its own in the bundle"};
+Result<StepOutcome> hostname(Context&, State& s) {
+    auto set = STRATA_TRY(s.box->hostname());
+    return StepOutcome{set ? "its host name is " + s.box->spec().hostname : "no host name of its own in the bundle"};
 }
 
-Result<StepOutcome> capabilities(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto kept = (*box)->capabilities();
-    if (!kept) return std::unexpected(kept.error());
-    return StepOutcome{fmt::format("{} capabilities kept, every other one gone", *kept)};
+Result<StepOutcome> capabilities(Context&, State& s) {
+    auto kept = STRATA_TRY(s.box->capabilities());
+    return StepOutcome{fmt::format("{} capabilities kept, every other one gone", kept)};
 }
 
-Result<StepOutcome> no_new_privs(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto set = (*box)->no_new_privs();
-    if (!set) return std::unexpected(set.error());
-    return StepOutcome{*set ? "no_new_privs set: no execve can ever gain privileges"
+Result<StepOutcome> no_new_privs(Context&, State& s) {
+    auto set = STRATA_TRY(s.box->no_new_privs());
+    return StepOutcome{set ? "no_new_privs set: no execve can ever gain privileges"
                             : "process.noNewPrivileges is false: left off"};
 }
 
-Result<StepOutcome> seccomp(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto filter = (*box)->seccomp();
-    if (!filter) return std::unexpected(filter.error());
-    if (!*filter) return StepOutcome{"no linux.seccomp in the bundle: every system call allowed"};
-    return StepOutcome{"seccomp filter loaded: " + **filter};
+Result<StepOutcome> seccomp(Context&, State& s) {
+    auto filter = STRATA_TRY(s.box->seccomp());
+    if (!filter) return StepOutcome{"no linux.seccomp in the bundle: every system call allowed"};
+    return StepOutcome{"seccomp filter loaded: " + *filter};
 }
 
-Result<StepOutcome> start(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    auto run = (*box)->start();
-    if (!run) return std::unexpected(run.error());
-    const auto& args = (*box)->spec().args;
-    ctx.console_write("container$ " + linux::command_label(args) + "\n" + run->out);
+Result<StepOutcome> start(Context& ctx, State& s) {
+    auto run = STRATA_TRY(s.box->start());
+    const auto& args = s.box->spec().args;
+    ctx.console_write("container$ " + linux::command_label(args) + "\n" + run.out);
     for (const char* key : {"CapEff:", "NoNewPrivs:", "Seccomp:"}) {
-        const auto at = run->out.find(key);
+        const auto at = run.out.find(key);
         if (at == std::string::npos) continue;
-        auto value = run->out.substr(at + std::strlen(key), run->out.find('\n', at) - at - std::strlen(key));
+        auto value = run.out.substr(at + std::strlen(key), run.out.find('\n', at) - at - std::strlen(key));
         value.erase(0, value.find_first_not_of(" \t"));
         ctx.facts().set_value(std::string(key, std::strlen(key) - 1), value);
     }
     engine::TableView table;
     table.title = "config.json: what each field became";
     table.columns = {"field", "value", "what strata did"};
-    table.rows = (*box)->fields();
+    table.rows = s.box->fields();
     const std::size_t applied = table.rows.size();
-    for (const auto& skipped : (*box)->spec().unsupported) table.rows.push_back({skipped, "", "not applied"});
+    for (const auto& skipped : s.box->spec().unsupported) table.rows.push_back({skipped, "", "not applied"});
     table.row_marked.assign(table.rows.size(), false);
     for (std::size_t i = applied; i < table.rows.size(); ++i) table.row_marked[i] = true;
     ctx.facts().set_table(table);
-    const int status = WIFEXITED(run->result) ? WEXITSTATUS(run->result) : 128 + WTERMSIG(run->result);
+    const int status = WIFEXITED(run.result) ? WEXITSTATUS(run.result) : 128 + WTERMSIG(run.result);
     ctx.facts().set_value("process exit status", std::to_string(status));
     return StepOutcome{fmt::format("the process ran and exited with status {}", status)};
 }
 
-Result<int> shell(Context& ctx) {
-    auto box = container(ctx.state<State>());
-    if (!box) return std::unexpected(box.error());
-    if (auto ok = need((*box)->created(), kId, "the container"); !ok) return std::unexpected(ok.error());
+Result<int> shell(Context&, State& s) {
     // Every stage of the lockdown is already in place: the shell inherits it.
     const auto io = engine::shell_io();
-    return linux::run_shell((*box)->agent(), {"/bin/sh"}, io.in_fd, io.out_fd);
+    return linux::run_shell(s.box->agent(), {"/bin/sh"}, io.in_fd, io.out_fd);
 }
 
 std::optional<std::string> bundle_problem(const std::string& dir) {
@@ -201,36 +158,33 @@ std::optional<std::string> bundle_problem(const std::string& dir) {
 
 engine::Lesson whole_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = kId;
-    lesson.title = "The whole container, from an OCI bundle";
-    lesson.track = "container";
-    lesson.summary = "Every mechanism at once, in runc's order, driven by config.json: the container a runtime makes.";
+    engine::LessonBuilder<State> lesson(kId);
     // Without a cgroup it may write, the cgroup stage says so and the rest runs.
     lesson.requirements = {engine::Requirement::userns};
-    lesson.options = {{"bundle", "an OCI bundle directory (config.json + rootfs); empty: strata's own", {}, "",
-                       bundle_problem}};
+    lesson.options = {
+        {"bundle", "an OCI bundle directory (config.json + rootfs); empty: strata's own", {}, "", bundle_problem}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto state = std::make_unique<State>();
         state->bundle_option = options.at("bundle");
         return state;
     };
-    lesson.steps = {
-        {"read-bundle", "Read the bundle's config.json", read_bundle, {L::runtime, L::mounts}},
-        {"create", "Namespaces: clone3, the id maps", create,
-         {L::runtime, L::processes, L::namespaces, L::mounts, L::security}},
-        {"cgroup", "A cgroup with the bundle's limits", cgroup, {L::runtime, L::cgroups, L::namespaces}},
-        {"network", "Loopback in its own network stack", network, {L::runtime, L::network}},
-        {"rootfs", "Root file system, mounts, /dev, pivot_root", rootfs, {L::runtime, L::mounts}},
-        {"proc-paths", "/proc: masked and read-only paths", proc_paths, {L::runtime, L::mounts, L::security}},
-        {"hostname", "Its host name", hostname, {L::runtime, L::namespaces}},
-        {"capabilities", "Capabilities: the bundle's set only", capabilities, {L::runtime, L::security}},
-        {"no-new-privs", "no_new_privs", no_new_privs, {L::runtime, L::security}},
-        {"seccomp", "The seccomp profile", seccomp, {L::runtime, L::security}},
-        {"start", "Start the process", start, {L::runtime, L::processes, L::container}},
-    };
+    lesson.step("read-bundle", "Read the bundle's config.json", {L::runtime, L::mounts}, read_bundle)
+        .provides(&State::box, "the bundle");
+    lesson
+        .step("create", "Namespaces: clone3, the id maps",
+              {L::runtime, L::processes, L::namespaces, L::mounts, L::security}, create)
+        .provides("the container", [](const State& s) { return s.box && s.box->created(); });
+    lesson.step("cgroup", "A cgroup with the bundle's limits", {L::runtime, L::cgroups, L::namespaces}, cgroup);
+    lesson.step("network", "Loopback in its own network stack", {L::runtime, L::network}, network);
+    lesson.step("rootfs", "Root file system, mounts, /dev, pivot_root", {L::runtime, L::mounts}, rootfs);
+    lesson.step("proc-paths", "/proc: masked and read-only paths", {L::runtime, L::mounts, L::security}, proc_paths);
+    lesson.step("hostname", "Its host name", {L::runtime, L::namespaces}, hostname);
+    lesson.step("capabilities", "Capabilities: the bundle's set only", {L::runtime, L::security}, capabilities);
+    lesson.step("no-new-privs", "no_new_privs", {L::runtime, L::security}, no_new_privs);
+    lesson.step("seccomp", "The seccomp profile", {L::runtime, L::security}, seccomp);
+    lesson.step("start", "Start the process", {L::runtime, L::processes, L::container}, start);
     lesson.interactive_shell = shell;
-    return lesson;
+    return lesson.build();
 }
 
 }  // namespace strata::lessons::container

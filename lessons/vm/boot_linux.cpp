@@ -29,11 +29,11 @@
 #include "backends/kvm/uart16550.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/probe/guest_kernel.hpp"
+#include "engine/lesson_builder.hpp"
 #include "engine/shell_io.hpp"
-#include "lessons/vm/boot_linux.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -62,7 +62,7 @@ struct BootLinuxState final : engine::LessonState {
     std::vector<std::uint8_t> initrd;
     std::string initrd_source;
     linux_guest::BootPlan plan;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     // Devices after the machine: destroyed first.
     std::unique_ptr<kvm::Uart16550> uart;
@@ -77,8 +77,6 @@ struct BootLinuxState final : engine::LessonState {
     bool entered = false, powered_off = false;
     std::string power_off_how;
 };
-
-BootLinuxState& state(Context& ctx) { return ctx.state<BootLinuxState>(); }
 
 // The VMM reads a file the guest will get (the kernel, an initramfs).
 Result<std::vector<std::uint8_t>> read_file(engine::Recorder& recorder, const std::string& path, const char* what) {
@@ -97,8 +95,7 @@ Result<std::vector<std::uint8_t>> read_file(engine::Recorder& recorder, const st
     return bytes;
 }
 
-Result<StepOutcome> read_header(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> read_header(Context& ctx, BootLinuxState& s) {
     if (s.kernel_path.empty()) {
         const auto found = probe::find_guest_kernel();
         if (found.path.empty()) {
@@ -113,12 +110,10 @@ Result<StepOutcome> read_header(Context& ctx) {
     } else {
         ctx.facts().set_value("kernel", s.kernel_path + " (--set kernel)");
     }
-    auto image = read_file(ctx.recorder(), s.kernel_path, "kernel image");
-    if (!image) return std::unexpected(image.error());
-    s.image = std::move(*image);
-    auto header = kvm::read_setup_header(s.image, s.kernel_path);
-    if (!header) return std::unexpected(header.error());
-    s.header = *header;
+    auto image = STRATA_TRY(read_file(ctx.recorder(), s.kernel_path, "kernel image"));
+    s.image = std::move(image);
+    auto header = STRATA_TRY(kvm::read_setup_header(s.image, s.kernel_path));
+    s.header = header;
     const auto& h = s.header;
     engine::TableView t{"the bzImage's setup header (offset 0x1f1)", {"field", "value", "what it tells the loader"}, {}, {}};
     t.rows = {
@@ -150,44 +145,35 @@ Result<StepOutcome> read_header(Context& ctx) {
                                    h.init_size >> 20, h.pref_address)};
 }
 
-Result<StepOutcome> zero_page(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> zero_page(Context& ctx, BootLinuxState& s) {
     if (!s.initrd_path.empty()) {
         // Placed before it is read: one too large for guest RAM is refused at once.
         std::error_code ec;
         const auto size = std::filesystem::file_size(s.initrd_path, ec);
         if (ec) return engine::plain_error("stat " + s.initrd_path, "cannot read the initramfs: " + ec.message(),
                                            "give a readable cpio archive with --set initrd=PATH");
-        auto fits = linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize,
-                                           linux_guest::default_cmdline(s.quiet));
-        if (!fits) return std::unexpected(fits.error());
-        auto initrd = read_file(ctx.recorder(), s.initrd_path, "initramfs");
-        if (!initrd) return std::unexpected(initrd.error());
-        s.initrd = std::move(*initrd);
+        STRATA_TRY(linux_guest::plan_boot(s.header, size, linux_guest::kDefaultRamSize,
+                                           linux_guest::default_cmdline(s.quiet)));
+        auto initrd = STRATA_TRY(read_file(ctx.recorder(), s.initrd_path, "initramfs"));
+        s.initrd = std::move(initrd);
         s.initrd_source = s.initrd_path + " (--set initrd)";
     } else {
-        auto root = linux::find_rootfs();
-        if (!root) return std::unexpected(root.error());
-        auto built = kvm::build_initramfs(*root, s.shell);
-        if (!built) return std::unexpected(built.error());
-        s.initrd = std::move(built->archive);
+        auto root = STRATA_TRY(linux::find_rootfs());
+        auto built = STRATA_TRY(kvm::build_initramfs(root, s.shell));
+        s.initrd = std::move(built.archive);
         s.initrd_source = fmt::format("the container image {} as a cpio archive built in memory ({} entries) + "
                                       "strata's /init",
-                                      *root, built->files);
+                                      root, built.files);
     }
-    auto plan = linux_guest::plan_boot(s.header, s.initrd.size(), linux_guest::kDefaultRamSize,
-                                       linux_guest::default_cmdline(s.quiet));
-    if (!plan) return std::unexpected(plan.error());
-    s.plan = *plan;
+    auto plan = STRATA_TRY(linux_guest::plan_boot(s.header, s.initrd.size(), linux_guest::kDefaultRamSize,
+                                       linux_guest::default_cmdline(s.quiet)));
+    s.plan = plan;
 
     auto& m = s.machine;
-    if (auto r = m.open(ctx); !r) return std::unexpected(r.error());
-    auto ram = m.add_memory(ctx, 0, 0, s.plan.ram_size);
-    if (!ram) return std::unexpected(ram.error());
-    s.ram = *ram;
-    auto page = linux_guest::load(ctx.recorder(), *s.ram, s.image, s.header, s.initrd, s.plan);
-    if (!page) return std::unexpected(page.error());
+    STRATA_TRY(m.open(ctx));
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, s.plan.ram_size));
+    s.ram = ram;
+    auto page = STRATA_TRY(linux_guest::load(ctx.recorder(), *s.ram, s.image, s.header, s.initrd, s.plan));
 
     engine::TableView map{"guest-physical memory as strata laid it out", {"address", "what"}, {}, {}};
     map.rows = {
@@ -218,28 +204,23 @@ Result<StepOutcome> zero_page(Context& ctx) {
                                    s.plan.initrd_address, linux_guest::kBootParams)};
 }
 
-Result<StepOutcome> enter(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> enter(Context& ctx, BootLinuxState& s) {
     auto& m = s.machine;
-    if (auto ok = lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM with the kernel"); !ok)
-        return std::unexpected(ok.error());
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
-        auto check = m.check(cap);
-        if (!check) return std::unexpected(check.error());
-        ctx.facts().set_value(check->name, check->present ? "present" : "missing");
-        if (!check->present) return engine::plain_error(kLesson, "Linux needs a PC's timer and interrupt controllers: " +
-                                                                     check->skip_message());
+        auto check = STRATA_TRY(m.check(cap));
+        ctx.facts().set_value(check.name, check.present ? "present" : "missing");
+        if (!check.present) return engine::plain_error(kLesson, "Linux needs a PC's timer and interrupt controllers: " +
+                                                                     check.skip_message());
     }
-    if (auto r = m.vm->create_irqchip(); !r) return std::unexpected(r.error());
-    if (auto r = m.vm->create_pit2(true); !r) return std::unexpected(r.error());
-    if (auto r = linux_guest::reserve_vmx_pages(*m.vm); !r) return std::unexpected(r.error());
-    if (auto r = m.create_vcpu(); !r) return std::unexpected(r.error());
-    auto cpuid = kvm::supported_cpuid(*m.kvm);
-    if (!cpuid) return std::unexpected(cpuid.error());
-    *cpuid = linux_guest::cpuid_for_linux(std::move(*cpuid));
-    if (auto r = kvm::set_cpuid(*m.vcpu, *cpuid); !r) return std::unexpected(r.error());
-    if (auto r = m.vcpu->route_pic_through_lapic(); !r) return std::unexpected(r.error());
-    if (auto r = linux_guest::start(*m.vcpu, s.plan); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.vm->create_irqchip());
+    STRATA_TRY(m.vm->create_pit2(true));
+    STRATA_TRY(linux_guest::reserve_vmx_pages(*m.vm));
+    STRATA_TRY(m.create_vcpu());
+    auto cpuid = STRATA_TRY(kvm::supported_cpuid(*m.kvm));
+    cpuid = linux_guest::cpuid_for_linux(std::move(cpuid));
+    STRATA_TRY(kvm::set_cpuid(*m.vcpu, cpuid));
+    STRATA_TRY(m.vcpu->route_pic_through_lapic());
+    STRATA_TRY(linux_guest::start(*m.vcpu, s.plan));
 
     s.milestones = std::make_unique<kvm::ConsoleMilestones>(&ctx.recorder(), m.devices);
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx, &s](std::string_view t) {
@@ -252,28 +233,25 @@ Result<StepOutcome> enter(Context& ctx) {
     s.pci = std::make_unique<kvm::AbsentPciConfig>();
     s.post = std::make_unique<kvm::PostCodePort>();
     s.i8042 = std::make_unique<kvm::I8042>(m.devices);
-    if (auto r = m.devices.pio.attach(kCom1, 8, *s.uart); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(kvm::CmosRtc::kPort, 2, *s.cmos); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(kvm::AbsentPciConfig::kPort, 8, *s.pci); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(kvm::PostCodePort::kPort, 1, *s.post); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(kvm::I8042::kDataPort, 1, *s.i8042); !r) return std::unexpected(r.error());
-    if (auto r = m.devices.pio.attach(kvm::I8042::kCommandPort, 1, s.i8042->command_port()); !r)
-        return std::unexpected(r.error());
+    STRATA_TRY(m.devices.pio.attach(kCom1, 8, *s.uart));
+    STRATA_TRY(m.devices.pio.attach(kvm::CmosRtc::kPort, 2, *s.cmos));
+    STRATA_TRY(m.devices.pio.attach(kvm::AbsentPciConfig::kPort, 8, *s.pci));
+    STRATA_TRY(m.devices.pio.attach(kvm::PostCodePort::kPort, 1, *s.post));
+    STRATA_TRY(m.devices.pio.attach(kvm::I8042::kDataPort, 1, *s.i8042));
+    STRATA_TRY(m.devices.pio.attach(kvm::I8042::kCommandPort, 1, s.i8042->command_port()));
     s.entered = true;
-    ctx.facts().set_value("CPUID entries given to the vCPU", std::to_string(cpuid->size()));
+    ctx.facts().set_value("CPUID entries given to the vCPU", std::to_string(cpuid.size()));
     ctx.facts().set_value("entry point", fmt::format("{:#x} (load address + 0x200: startup_64)", s.plan.entry));
     return StepOutcome{fmt::format("KVM's PIC, IOAPIC, LAPIC and PIT exist, the vCPU has the {} CPUID leaves KVM "
                                    "supports here and will start in 64-bit mode at {:#x} with RSI = {:#x}; COM1 "
                                    "(IRQ 4), CMOS, PCI config, port 0x80 and the i8042 are strata's; KVM answers the PIC, the PIT and its port 0x61",
-                                   cpuid->size(), s.plan.entry, linux_guest::kBootParams)};
+                                   cpuid.size(), s.plan.entry, linux_guest::kBootParams)};
 }
 
 // Runs the guest until the console shows `milestone`, the guest resets, or
 // it fails. After every exit COM1's interrupt line follows the UART.
-Result<kvm::RunReport> run_until(Context& ctx, const std::string& label, Milestone milestone,
+Result<kvm::RunReport> run_until(Context& ctx, BootLinuxState& s, const std::string& label, Milestone milestone,
                                  std::chrono::milliseconds timeout) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.entered, kLesson, "a started vCPU"); !ok) return std::unexpected(ok.error());
     if (s.powered_off) return engine::plain_error(kLesson, "the VM is already off");
     if (s.milestones->find(milestone)) {
         kvm::RunReport already;
@@ -299,26 +277,24 @@ Result<kvm::RunReport> run_until(Context& ctx, const std::string& label, Milesto
     return report;
 }
 
-Result<StepOutcome> boot(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> boot(Context& ctx, BootLinuxState& s) {
     s.first_run_event = ctx.recorder().size();
     s.started = std::chrono::steady_clock::now();
     // A quiet kernel does not say "Run /init": /init's own first line ends the boot.
     const Milestone until = s.quiet ? Milestone::init_running : Milestone::run_init;
-    auto report = run_until(ctx, "boot", until, kBootTimeout);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_until(ctx, s, "boot", until, kBootTimeout));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
-    if (report->stop != kvm::RunStop::paused || report->checkpoint != static_cast<std::uint32_t>(until)) {
+    if (report.stop != kvm::RunStop::paused || report.checkpoint != static_cast<std::uint32_t>(until)) {
         const auto* panic = s.milestones->find(Milestone::kernel_panic);
         return engine::plain_error(kLesson,
-                                   fmt::format("Linux did not reach /init: {}: {}{}", kvm::run_stop_name(report->stop),
-                                               report->description, panic ? " — " + panic->line : ""),
+                                   fmt::format("Linux did not reach /init: {}: {}{}", kvm::run_stop_name(report.stop),
+                                               report.description, panic ? " — " + panic->line : ""),
                                    "the console above shows how far it got");
     }
     engine::TableView seen{"what Linux said, and when", {"milestone", "console line"}, {}, {true, true}};
     for (const auto& m : s.milestones->seen()) seen.rows.push_back({std::string(kvm::milestone_name(m.milestone)), m.line});
     ctx.facts().set_table(std::move(seen));
-    const auto devices = lessons::vm::exits_by_device(ctx, s.first_run_event);
+    const auto devices = exits_by_device(ctx, s.first_run_event);
     for (const auto& [device, n] : devices) ctx.facts().set_value("boot: exits to " + device, std::to_string(n));
     ctx.facts().set_value("boot: wall time to /init", fmt::format("{:.2f} s", seconds));
     ctx.facts().set_value("console lines", std::to_string(s.milestones->lines()));
@@ -329,48 +305,43 @@ Result<StepOutcome> boot(Context& ctx) {
                                    s.quiet ? ", printing only its errors (log=quiet): strata saw it work through "
                                              "its exits"
                                            : "",
-                                   lessons::vm::exit_summary(*report))};
+                                   exit_summary(report))};
 }
 
-Result<StepOutcome> reach_init(Context& ctx) {
-    auto& s = state(ctx);
-    auto report = run_until(ctx, "init", Milestone::guest_uname, kInitTimeout);
-    if (!report) return std::unexpected(report.error());
+Result<StepOutcome> reach_init(Context& ctx, BootLinuxState& s) {
+    auto report = STRATA_TRY(run_until(ctx, s, "init", Milestone::guest_uname, kInitTimeout));
     const auto* uname = s.milestones->find(Milestone::guest_uname);
     if (!uname)
         return engine::plain_error(kLesson, fmt::format("/init did not print the guest's uname: {}: {}",
-                                                        kvm::run_stop_name(report->stop), report->description));
+                                                        kvm::run_stop_name(report.stop), report.description));
     const std::string guest = uname->line.substr(uname->line.find(kvm::kGuestUnameMarker) +
                                                  std::string_view(kvm::kGuestUnameMarker).size());
-    auto host = kvm::tinyos::host_uname(ctx.recorder());
-    if (!host) return std::unexpected(host.error());
+    auto host = STRATA_TRY(kvm::tinyos::host_uname(ctx.recorder()));
     engine::TableView table{"uname -r: the guest's kernel vs the host's", {"asked", "answer"}, {}, {true, true}};
     table.rows = {{"inside the VM (busybox uname -r, on the guest's Linux)", guest},
-                  {"on the host (strata's uname(2))", host->release}};
+                  {"on the host (strata's uname(2))", host.release}};
     ctx.facts().set_table(std::move(table));
     ctx.facts().set_value("guest uname -r", guest);
-    ctx.facts().set_value("host uname -r", host->release);
+    ctx.facts().set_value("host uname -r", host.release);
     ctx.facts().set_value("wall time to /init", fmt::format("{:.2f} s", std::chrono::duration<double>(
                                                                              std::chrono::steady_clock::now() - s.started)
                                                                              .count()));
     return StepOutcome{fmt::format("/init — busybox from the container image — runs as PID 1 of the guest's own "
                                    "kernel: uname -r answers \"{}\" inside, \"{}\" on the host{}",
-                                   guest, host->release,
-                                   guest == host->release ? " (the same release: two copies of one kernel, "
+                                   guest, host.release,
+                                   guest == host.release ? " (the same release: two copies of one kernel, "
                                                             "each running for itself)"
                                                           : "")};
 }
 
-Result<StepOutcome> power_off(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> power_off(Context& ctx, BootLinuxState& s) {
     // Runs until the guest resets the machine (the i8042's 0xfe, or a triple
     // fault); a panic instead pauses the run, so the error below names it.
-    auto report = run_until(ctx, "power-off", Milestone::kernel_panic, kInitTimeout);
-    if (!report) return std::unexpected(report.error());
+    auto report = STRATA_TRY(run_until(ctx, s, "power-off", Milestone::kernel_panic, kInitTimeout));
     if (!s.powered_off)
         return engine::plain_error(kLesson, fmt::format("the guest did not power off: {}: {}",
-                                                        kvm::run_stop_name(report->stop), report->description));
-    const auto devices = lessons::vm::exits_by_device(ctx, s.first_run_event);
+                                                        kvm::run_stop_name(report.stop), report.description));
+    const auto devices = exits_by_device(ctx, s.first_run_event);
     engine::TableView t{"exits to strata by device, the whole boot", {"device", "exits"}, {}, {false, true}};
     for (const auto& [device, n] : devices) t.rows.push_back({device, std::to_string(n)});
     t.rows.push_back({"PIC, PIT (KVM's in-kernel models)", "0: KVM answers their ports itself"});
@@ -411,9 +382,7 @@ private:
 // guest), the guest's output comes back. The guest runs in slices of 20 ms
 // so strata can look at the keyboard in between. Exiting the shell powers
 // the VM off.
-Result<int> shell(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(!s.image.empty(), kLesson, "the kernel image"); !ok) return std::unexpected(ok.error());
+Result<int> shell(Context& ctx, BootLinuxState& s) {
     // The lesson's machine first: its devices, then the VM and its memory.
     s.uart.reset();
     s.milestones.reset();
@@ -437,8 +406,8 @@ Result<int> shell(Context& ctx) {
         BootLinuxState& s;
         ~StopEcho() { s.shell_out_fd = -1; }
     } stop_echo{s};
-    if (auto r = zero_page(ctx); !r) return std::unexpected(r.error());
-    if (auto r = enter(ctx); !r) return std::unexpected(r.error());
+    STRATA_TRY(zero_page(ctx, s));
+    STRATA_TRY(enter(ctx, s));
     const std::string hello = "strata: booting Linux again, with a shell on its console (exit it to power off)\r\n";
     (void)!::write(io.out_fd, hello.data(), hello.size());
 
@@ -451,17 +420,16 @@ Result<int> shell(Context& ctx) {
     };
     for (;;) {
         kvm::RunLimits slice{std::chrono::hours(24), kMaxExits, std::chrono::milliseconds(20)};
-        auto report = s.machine.run(ctx, "shell", slice, hook);
-        if (!report) return std::unexpected(report.error());
+        auto report = STRATA_TRY(s.machine.run(ctx, "shell", slice, hook));
         if (irq_failed) return std::unexpected(*irq_failed);
-        if (report->stop == kvm::RunStop::paused && report->checkpoint == kvm::I8042::kResetCheckpoint) break;
-        if (report->stop == kvm::RunStop::stopped && report->last_exit &&
-            std::holds_alternative<kvm::ShutdownExit>(*report->last_exit))
+        if (report.stop == kvm::RunStop::paused && report.checkpoint == kvm::I8042::kResetCheckpoint) break;
+        if (report.stop == kvm::RunStop::stopped && report.last_exit &&
+            std::holds_alternative<kvm::ShutdownExit>(*report.last_exit))
             break;
-        if (report->stop == kvm::RunStop::cancelled) return 130;
-        if (report->stop != kvm::RunStop::paused)
-            return engine::plain_error(kLesson, fmt::format("the guest stopped: {}: {}", kvm::run_stop_name(report->stop),
-                                                            report->description));
+        if (report.stop == kvm::RunStop::cancelled) return 130;
+        if (report.stop != kvm::RunStop::paused)
+            return engine::plain_error(kLesson, fmt::format("the guest stopped: {}: {}", kvm::run_stop_name(report.stop),
+                                                            report.description));
         pollfd p{io.in_fd, POLLIN, 0};
         if (!input_closed && ::poll(&p, 1, 0) > 0) {
             char buf[256];
@@ -481,23 +449,24 @@ Result<int> shell(Context& ctx) {
 
 engine::Lesson boot_linux_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/boot-linux";
-    lesson.title = "Boot Linux: a real kernel under strata's VMM";
-    lesson.track = "vm";
-    lesson.summary = "Boot an unmodified Linux kernel the way a boot loader does: read its setup header, write the "
-                     "zero page and the initramfs (the container lessons' busybox image) into guest RAM, enter at the "
-                     "64-bit entry; watch its console, count its exits by device, reach /init and power off.";
+    engine::LessonBuilder<BootLinuxState> lesson("vm/boot-linux");
     lesson.requirements = {engine::Requirement::kvm, engine::Requirement::guest_kernel};
     lesson.options = {
-        {"kernel", "the kernel to boot (a bzImage); default: the host's, else Debian's fetched at build time", {}, "",
+        {"kernel",
+         "the kernel to boot (a bzImage); default: the host's, else Debian's fetched at build time",
+         {},
+         "",
          [](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a bzImage");
              return std::nullopt;
          }},
-        {"log", "how much the kernel prints on its console: errors only, or all of its boot messages",
+        {"log",
+         "how much the kernel prints on its console: errors only, or all of its boot messages",
          {"quiet", "full"}},
-        {"initrd", "an initramfs (cpio) to boot instead of strata's", {}, "",
+        {"initrd",
+         "an initramfs (cpio) to boot instead of strata's",
+         {},
+         "",
          [](const std::string& v) -> std::optional<std::string> {
              if (v.empty() || v.front() != '/') return std::string("give an absolute path to a cpio archive");
              return std::nullopt;
@@ -512,16 +481,18 @@ engine::Lesson boot_linux_lesson() {
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices};
     lesson.interactive_shell = shell;
-    lesson.steps = {
-        {"header", "Read the kernel's setup header", read_header, {L::vmm}},
-        {"zero-page", "Write the zero page, kernel and initramfs", zero_page, {L::vmm, L::kvm, L::ram}},
-        {"enter", "Enter at the 64-bit entry", enter, {L::vmm, L::kvm, L::cpu_virt}},
-        {"boot", "Let Linux boot", boot, run},
-        {"init", "Reach /init", reach_init, {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program,
-                                              L::guest_devices, L::namespaces}},
-        {"power-off", "Power off", power_off, run},
-    };
-    return lesson;
+    lesson.step("header", "Read the kernel's setup header", {L::vmm}, read_header)
+        .provides("the kernel image", [](const BootLinuxState& s) { return !s.image.empty(); });
+    lesson.step("zero-page", "Write the zero page, kernel and initramfs", {L::vmm, L::kvm, L::ram}, zero_page)
+        .provides(&BootLinuxState::ram, "guest RAM with the kernel");
+    lesson.step("enter", "Enter at the 64-bit entry", {L::vmm, L::kvm, L::cpu_virt}, enter)
+        .provides(&BootLinuxState::entered, "a started vCPU");
+    lesson.step("boot", "Let Linux boot", run, boot);
+    lesson.step("init", "Reach /init",
+                {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices, L::namespaces},
+                reach_init);
+    lesson.step("power-off", "Power off", run, power_off);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

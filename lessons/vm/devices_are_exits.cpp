@@ -17,10 +17,10 @@
 #include "backends/kvm/pv_console.hpp"
 #include "backends/kvm/real_mode.hpp"
 #include "backends/kvm/uart16550.hpp"
-#include "lessons/vm/devices_are_exits.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -49,7 +49,7 @@ struct DevicesState final : engine::LessonState {
     std::unique_ptr<kvm::ReadOnlyWriteCatcher> rom_writes;
     std::unique_ptr<kvm::CheckpointPort> checkpoint;
     std::unique_ptr<kvm::PvConsole> pv;
-    lessons::vm::Machine machine;
+    Machine machine;
     bool readonly_slot = false;
     std::uint64_t uart_exits = 0;
 };
@@ -69,33 +69,27 @@ std::string ascii4(std::uint32_t v) {
     return s;
 }
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
+Result<StepOutcome> build_machine(Context& ctx, DevicesState& s) {
     auto& m = s.machine;
-    if (auto r = m.open(ctx); !r) return std::unexpected(r.error());
-    auto ram = m.add_memory(ctx, 0, 0, kRamSize);
-    if (!ram) return std::unexpected(ram.error());
-    if (auto r = (*ram)->write(guests::real_mode_load_address, guests::devices()); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.open(ctx));
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, kRamSize));
+    STRATA_TRY(ram->write(guests::real_mode_load_address, guests::devices()));
 
     // A read-only slot needs KVM_CAP_READONLY_MEM: ask first.
-    auto cap = m.check(kvm::Capability::readonly_mem);
-    if (!cap) return std::unexpected(cap.error());
+    auto cap = STRATA_TRY(m.check(kvm::Capability::readonly_mem));
     std::string rom_note;
-    if (cap->present) {
-        auto rom = m.add_memory(ctx, 1, kRomBase, kRomSize, kvm::kMemReadonly);
-        if (!rom) return std::unexpected(rom.error());
+    if (cap.present) {
+        auto rom = STRATA_TRY(m.add_memory(ctx, 1, kRomBase, kRomSize, kvm::kMemReadonly));
         const auto* sig = reinterpret_cast<const std::uint8_t*>(kRomSignature);
-        if (auto r = (*rom)->write(kRomBase, {sig, sizeof kRomSignature}); !r) return std::unexpected(r.error());
+        STRATA_TRY(rom->write(kRomBase, {sig, sizeof kRomSignature}));
         s.readonly_slot = true;
         rom_note = fmt::format("a 64 KiB read-only slot at {:#x}", kRomBase);
     } else {
-        rom_note = cap->skip_message();
+        rom_note = cap.skip_message();
     }
-    ctx.facts().set_value("KVM_CAP_READONLY_MEM", cap->present ? "present" : "missing");
-
-    if (auto r = m.create_vcpu(); !r) return std::unexpected(r.error());
-    if (auto r = kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, kStackTop); !r)
-        return std::unexpected(r.error());
+    ctx.facts().set_value("KVM_CAP_READONLY_MEM", cap.present ? "present" : "missing");
+ STRATA_TRY(m.create_vcpu());
+    STRATA_TRY(kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, kStackTop));
 
     // The devices: plain objects of the VMM, registered by address range.
     auto console = [&ctx](std::string_view text) { ctx.console_write(text); };
@@ -103,7 +97,7 @@ Result<StepOutcome> build_machine(Context& ctx) {
     s.mmio = std::make_unique<kvm::MmioRegisterPage>();
     s.rom_writes = std::make_unique<kvm::ReadOnlyWriteCatcher>();
     s.checkpoint = std::make_unique<kvm::CheckpointPort>(m.devices);
-    s.pv = std::make_unique<kvm::PvConsole>(**ram, kRing, &ctx.recorder(), console);
+    s.pv = std::make_unique<kvm::PvConsole>(*ram, kRing, &ctx.recorder(), console);
     for (auto r : {m.devices.pio.attach(kUartPort, 8, *s.uart), m.devices.pio.attach(kCheckpointPort, 1, *s.checkpoint),
                    m.devices.pio.attach(kDoorbellPort, 1, *s.pv), m.devices.mmio.attach(kMmioPage, 0x1000, *s.mmio),
                    m.devices.mmio.attach(kRomBase, kRomSize, *s.rom_writes)})
@@ -124,13 +118,10 @@ Result<StepOutcome> build_machine(Context& ctx) {
                                    kMmioPage, rom_note, guests::real_mode_load_address)};
 }
 
-Result<StepOutcome> run_uart(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    if (auto ok = lessons::vm::need(s.uart != nullptr, kLesson, "the machine"); !ok) return std::unexpected(ok.error());
-    auto report = s.machine.run(ctx, "UART");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 1); !r) return std::unexpected(r.error());
-    s.uart_exits = report->exits - 1;  // without the checkpoint's own exit
+Result<StepOutcome> run_uart(Context& ctx, DevicesState& s) {
+    auto report = STRATA_TRY(s.machine.run(ctx, "UART"));
+    STRATA_TRY(expect_stop(report, 1));
+    s.uart_exits = report.exits - 1;  // without the checkpoint's own exit
     engine::TableView regs{"16550 UART registers", {"register", "value", "meaning"}, {}, {}};
     regs.rows = {{"divisor latch (DLL/DLM)", fmt::format("{}", s.uart->divisor()), fmt::format("{} baud", s.uart->baud())},
                  {"LCR", fmt::format("{:#04x}", s.uart->line_control()), s.uart->line_settings()},
@@ -140,15 +131,12 @@ Result<StepOutcome> run_uart(Context& ctx) {
     return StepOutcome{fmt::format("the guest's driver set the line to {} and sent {} bytes in {} exits to the VMM "
                                    "({} LSR polls + {} THR writes + 7 set-up writes)",
                                    s.uart->line_settings(), sent, s.uart_exits,
-                                   report->exits_by_kind.count("IO in") ? report->exits_by_kind.at("IO in") : 0, sent)};
+                                   report.exits_by_kind.count("IO in") ? report.exits_by_kind.at("IO in") : 0, sent)};
 }
 
-Result<StepOutcome> run_mmio(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    if (auto ok = lessons::vm::need(s.mmio != nullptr, kLesson, "the machine"); !ok) return std::unexpected(ok.error());
-    auto report = s.machine.run(ctx, "MMIO");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 2); !r) return std::unexpected(r.error());
+Result<StepOutcome> run_mmio(Context& ctx, DevicesState& s) {
+    auto report = STRATA_TRY(s.machine.run(ctx, "MMIO"));
+    STRATA_TRY(expect_stop(report, 2));
     engine::TableView log{"MMIO accesses seen by the VMM", {"address", "size", "access", "value"}, {}, {}};
     for (const auto& a : s.mmio->log())
         log.rows.push_back({fmt::format("{:#x}", kMmioPage + a.offset), std::to_string(a.length),
@@ -166,12 +154,9 @@ Result<StepOutcome> run_mmio(Context& ctx) {
                                    s.mmio->reads() + s.mmio->writes(), ascii4(id))};
 }
 
-Result<StepOutcome> run_readonly(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    if (auto ok = lessons::vm::need(s.rom_writes != nullptr, kLesson, "the machine"); !ok) return std::unexpected(ok.error());
-    auto report = s.machine.run(ctx, "read-only slot");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 3); !r) return std::unexpected(r.error());
+Result<StepOutcome> run_readonly(Context& ctx, DevicesState& s) {
+    auto report = STRATA_TRY(s.machine.run(ctx, "read-only slot"));
+    STRATA_TRY(expect_stop(report, 3));
     if (!s.readonly_slot)
         return StepOutcome{"skipped: KVM_CAP_READONLY_MEM is missing on this host, so there is no read-only slot; "
                            "the guest's accesses to 0xf0000 were ordinary MMIO exits"};
@@ -185,7 +170,7 @@ Result<StepOutcome> run_readonly(Context& ctx) {
         return engine::plain_error(kLesson, fmt::format("the read-only slot misbehaved: read {:#x} then {:#x} "
                                                         "(expected {:#x} twice), {} writes reached the VMM",
                                                         before, after, signature, s.rom_writes->discarded_writes()));
-    const auto mmio_exits = report->exits_by_kind.count("MMIO write") ? report->exits_by_kind.at("MMIO write") : 0;
+    const auto mmio_exits = report.exits_by_kind.count("MMIO write") ? report.exits_by_kind.at("MMIO write") : 0;
     return StepOutcome{fmt::format("the guest read \"{}\" from the slot without an exit; its write was {} MMIO "
                                    "exit, discarded by strata; reading again gave \"{}\" — unchanged",
                                    ascii4(before), mmio_exits, ascii4(after))};
@@ -196,14 +181,12 @@ std::chrono::nanoseconds report_start(Context& ctx, std::chrono::steady_clock::t
     return std::chrono::duration_cast<std::chrono::nanoseconds>(at - ctx.recorder().epoch());
 }
 
-Result<StepOutcome> time_exits(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the machine"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> time_exits(Context& ctx, DevicesState& s) {
     const auto started = std::chrono::steady_clock::now();
     auto report = s.machine.run(ctx, "timed exits");
     const auto wall = std::chrono::steady_clock::now() - started;
     if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 4); !r) return std::unexpected(r.error());
+    STRATA_TRY(expect_stop(*report, 4));
     // Each KVM_RUN of this step was timed by the traced wrapper around the
     // ioctl alone (not including anyone printing the event): its median is
     // the round trip guest -> KVM -> strata's thread and back.
@@ -224,12 +207,9 @@ Result<StepOutcome> time_exits(Context& ctx) {
                                    report->exits, median, per_exit)};
 }
 
-Result<StepOutcome> run_pv_console(Context& ctx) {
-    auto& s = ctx.state<DevicesState>();
-    if (auto ok = lessons::vm::need(s.pv != nullptr, kLesson, "the machine"); !ok) return std::unexpected(ok.error());
-    auto report = s.machine.run(ctx, "PV console");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 0); !r) return std::unexpected(r.error());
+Result<StepOutcome> run_pv_console(Context& ctx, DevicesState& s) {
+    auto report = STRATA_TRY(s.machine.run(ctx, "PV console"));
+    STRATA_TRY(expect_stop(report, 0));
     if (s.pv->output() != s.uart->output() || s.pv->doorbells() != 1)
         return engine::plain_error(kLesson, fmt::format("the paravirtual console got {:?} in {} doorbells; the UART "
                                                         "got {:?}", s.pv->output(), s.pv->doorbells(), s.uart->output()));
@@ -248,24 +228,18 @@ Result<StepOutcome> run_pv_console(Context& ctx) {
 
 engine::Lesson devices_are_exits_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/devices-are-exits";
-    lesson.title = "Devices are exits";
-    lesson.track = "vm";
-    lesson.summary = "A 16550 UART, an MMIO page and a read-only slot, each access an exit to the VMM; "
-                     "then a paravirtual console that needs one exit per message.";
+    engine::LessonBuilder<DevicesState> lesson("vm/devices-are-exits");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<DevicesState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};
-    lesson.steps = {
-        {"build-machine", "Build a machine with devices", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"uart", "A serial port, one exit per byte", run_uart, run_layers},
-        {"mmio", "Memory with nothing behind it", run_mmio, run_layers},
-        {"readonly-slot", "A read-only slot", run_readonly, run_layers},
-        {"exit-cost", "What one exit costs", time_exits, run_layers},
-        {"pv-console", "A paravirtual console", run_pv_console, run_layers},
-    };
-    return lesson;
+    lesson.step("build-machine", "Build a machine with devices", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides("the machine",
+                  [](const DevicesState& s) { return s.uart && s.mmio && s.rom_writes && s.pv && s.machine.vcpu; });
+    lesson.step("uart", "A serial port, one exit per byte", run_layers, run_uart);
+    lesson.step("mmio", "Memory with nothing behind it", run_layers, run_mmio);
+    lesson.step("readonly-slot", "A read-only slot", run_layers, run_readonly);
+    lesson.step("exit-cost", "What one exit costs", run_layers, time_exits);
+    lesson.step("pv-console", "A paravirtual console", run_layers, run_pv_console);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

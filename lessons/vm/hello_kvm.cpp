@@ -11,10 +11,10 @@
 #include "backends/kvm/hello_vm.hpp"
 #include "backends/kvm/vcpu_runner.hpp"
 #include "engine/assembler.hpp"
-#include "lessons/vm/hello_kvm.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -43,38 +43,25 @@ std::span<const std::uint8_t> guest_named(const std::string& name) {
     return guests::hello();
 }
 
-// Each step checks what it needs: running a step out of order is a
-// programming error, reported rather than crashing.
-engine::Result<void> need(bool ok, const char* what) {
-    if (ok) return {};
-    return engine::plain_error("hello-kvm", std::string(what) + " does not exist yet");
-}
-
-Result<StepOutcome> open_kvm(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto r = s.machine.open(ctx.recorder()); !r) return std::unexpected(r.error());
-    auto version = s.machine.kvm->api_version();
-    if (!version) return std::unexpected(version.error());
-    ctx.facts().set_value("KVM API version", std::to_string(*version));
-    if (*version != 12)
+Result<StepOutcome> open_kvm(Context& ctx, HelloState& s) {
+    STRATA_TRY(s.machine.open(ctx.recorder()));
+    auto version = STRATA_TRY(s.machine.kvm->api_version());
+    ctx.facts().set_value("KVM API version", std::to_string(version));
+    if (version != 12)
         return engine::plain_error("KVM_GET_API_VERSION",
-                                   fmt::format("KVM answered API version {}, strata speaks version 12", *version));
-    return StepOutcome{fmt::format("/dev/kvm is open; KVM API version {}", *version)};
+                                   fmt::format("KVM answered API version {}, strata speaks version 12", version));
+    return StepOutcome{fmt::format("/dev/kvm is open; KVM API version {}", version)};
 }
 
-Result<StepOutcome> create_vm(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.kvm.has_value(), "/dev/kvm"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.create_vm(); !r) return std::unexpected(r.error());
+Result<StepOutcome> create_vm(Context&, HelloState& s) {
+    STRATA_TRY(s.machine.create_vm());
     return StepOutcome{fmt::format("KVM made an empty VM: fd {}, no memory, no vCPU yet", s.machine.vm->fd())};
 }
 
-Result<StepOutcome> give_memory(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> give_memory(Context& ctx, HelloState& s) {
     if (!s.custom_problem.empty())
         return engine::plain_error("guest=custom", s.custom_problem, "write the program with --set program=...");
-    if (auto r = s.machine.give_memory(s.image, guests::real_mode_load_address); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.machine.give_memory(s.image, guests::real_mode_load_address));
 
     auto& memory = *s.machine.memory;
     auto code = memory.bytes(guests::real_mode_load_address, s.image.size());
@@ -89,20 +76,16 @@ Result<StepOutcome> give_memory(Context& ctx) {
                                    guests::real_mode_load_address)};
 }
 
-Result<StepOutcome> create_vcpu(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vm.has_value(), "the VM"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.create_vcpu(); !r) return std::unexpected(r.error());
+Result<StepOutcome> create_vcpu(Context& ctx, HelloState& s) {
+    STRATA_TRY(s.machine.create_vcpu());
     auto& vcpu = *s.machine.vcpu;
     ctx.facts().set_value("kvm_run size", std::to_string(vcpu.run_page().size()));
     return StepOutcome{fmt::format("vCPU 0 exists (fd {}); its kvm_run area ({} bytes) is mapped into strata",
                                    vcpu.fd(), vcpu.run_page().size())};
 }
 
-Result<StepOutcome> set_registers(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.set_registers(guests::real_mode_load_address); !r) return std::unexpected(r.error());
+Result<StepOutcome> set_registers(Context& ctx, HelloState& s) {
+    STRATA_TRY(s.machine.set_registers(guests::real_mode_load_address));
     auto regs = s.machine.vcpu->get_registers();
     auto sregs = s.machine.vcpu->get_special_registers();
     if (!regs) return std::unexpected(regs.error());
@@ -111,13 +94,11 @@ Result<StepOutcome> set_registers(Context& ctx) {
     return StepOutcome{fmt::format("real mode: CS=0, IP={:#x}, SP={:#x}, interrupts off", regs->rip, regs->rsp)};
 }
 
-Result<StepOutcome> run_guest(Context& ctx) {
-    auto& s = ctx.state<HelloState>();
-    if (auto ok = need(s.machine.vcpu.has_value(), "the vCPU"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> run_guest(Context& ctx, HelloState& s) {
     s.console = std::make_unique<kvm::ConsolePort>(ctx.recorder(), [&ctx](std::string_view text) {
         ctx.console_write(text);
     });
-    if (auto r = s.devices.pio.attach(kConsolePort, 1, *s.console); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.devices.pio.attach(kConsolePort, 1, *s.console));
 
     kvm::VcpuRunner runner(*s.machine.vcpu, s.devices);
     ctx.set_canceller([&runner] { runner.kick(); });
@@ -126,28 +107,29 @@ Result<StepOutcome> run_guest(Context& ctx) {
     if (!report) return std::unexpected(report.error());
 
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
-    lessons::vm::set_exit_facts(ctx, "", *report);
+    set_exit_facts(ctx, "", *report);
     if (!report->ok())
         return engine::plain_error("KVM_RUN", fmt::format("{}: {}", kvm::run_stop_name(report->stop), report->description));
     return StepOutcome{fmt::format("the guest printed {:?} and halted: {}", s.console->output(),
-                                   lessons::vm::exit_summary(*report))};
+                                   exit_summary(*report))};
 }
 
 }  // namespace
 
 engine::Lesson hello_kvm_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/hello-kvm";
-    lesson.title = "Hello, KVM";
-    lesson.track = "vm";
-    lesson.summary = "Create a virtual machine with the real KVM API and run your first guest code.";
+    engine::LessonBuilder<HelloState> lesson("vm/hello-kvm");
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {
-        {"guest", "which guest program to run (custom: the program option)", {"hello", "loop", "triple-fault", "custom"}},
+        {"guest",
+         "which guest program to run (custom: the program option)",
+         {"hello", "loop", "triple-fault", "custom"}},
         // Real-mode code the learner writes (AT&T syntax, engine/assembler),
         // run with guest=custom: the "make the guest print your name" exercise.
-        {"program", "guest code for guest=custom, one instruction per line or ';'", {}, "",
+        {"program",
+         "guest code for guest=custom, one instruction per line or ';'",
+         {},
+         "",
          [](const std::string& text) -> std::optional<std::string> {
              auto assembled = engine::assemble(text, guests::real_mode_load_address, engine::CpuMode::real16);
              if (!assembled) return assembled.error().message;
@@ -160,24 +142,30 @@ engine::Lesson hello_kvm_lesson() {
         state->image_name = options.at("guest");
         state->image = guest_named(state->image_name);
         if (state->image_name == "custom") {
-            auto assembled = engine::assemble(options.at("program"), guests::real_mode_load_address,
-                                              engine::CpuMode::real16);
-            if (!assembled) state->custom_problem = assembled.error().message;
-            else if (assembled->bytes.empty()) state->custom_problem = "the program is empty";
-            else state->custom_code = std::move(assembled->bytes);
+            auto assembled =
+                engine::assemble(options.at("program"), guests::real_mode_load_address, engine::CpuMode::real16);
+            if (!assembled)
+                state->custom_problem = assembled.error().message;
+            else if (assembled->bytes.empty())
+                state->custom_problem = "the program is empty";
+            else
+                state->custom_code = std::move(assembled->bytes);
             state->image = state->custom_code;
         }
         return state;
     };
-    lesson.steps = {
-        {"open-kvm", "Open /dev/kvm", open_kvm, {L::vmm, L::kvm}},
-        {"create-vm", "Create a VM", create_vm, {L::vmm, L::kvm}},
-        {"guest-memory", "Give it memory", give_memory, {L::vmm, L::kvm, L::ram}},
-        {"create-vcpu", "Create a vCPU", create_vcpu, {L::vmm, L::kvm, L::cpu_virt}},
-        {"set-registers", "Point it at the code", set_registers, {L::vmm, L::kvm, L::cpu_virt}},
-        {"run", "Run it", run_guest, {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}},
-    };
-    return lesson;
+    lesson.step("open-kvm", "Open /dev/kvm", {L::vmm, L::kvm}, open_kvm).provides("/dev/kvm", [](const HelloState& s) {
+        return s.machine.kvm.has_value();
+    });
+    lesson.step("create-vm", "Create a VM", {L::vmm, L::kvm}, create_vm).provides("the VM", [](const HelloState& s) {
+        return s.machine.vm.has_value();
+    });
+    lesson.step("guest-memory", "Give it memory", {L::vmm, L::kvm, L::ram}, give_memory);
+    lesson.step("create-vcpu", "Create a vCPU", {L::vmm, L::kvm, L::cpu_virt}, create_vcpu)
+        .provides("the vCPU", [](const HelloState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("set-registers", "Point it at the code", {L::vmm, L::kvm, L::cpu_virt}, set_registers);
+    lesson.step("run", "Run it", {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}, run_guest);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

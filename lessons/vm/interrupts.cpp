@@ -13,10 +13,10 @@
 #include "backends/kvm/checkpoint_port.hpp"
 #include "backends/kvm/irq_injector.hpp"
 #include "backends/kvm/real_mode.hpp"
-#include "lessons/vm/interrupts.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -36,7 +36,7 @@ constexpr std::uint8_t kVector = 0x20;
 
 struct Computer {
     std::unique_ptr<kvm::CheckpointPort> checkpoint;
-    lessons::vm::Machine machine;
+    Machine machine;
 };
 
 struct InterruptsState final : engine::LessonState {
@@ -45,21 +45,20 @@ struct InterruptsState final : engine::LessonState {
     std::optional<Computer> without_irqchip;
 };
 
-std::uint32_t read_u32(lessons::vm::Machine& m, std::uint64_t gpa) {
+std::uint32_t read_u32(Machine& m, std::uint64_t gpa) {
     std::uint32_t v = 0;
     if (auto* ram = m.ram_for(gpa))
         if (auto b = ram->bytes(gpa, 4)) std::memcpy(&v, b->data(), 4);
     return v;
 }
 
-std::uint32_t counter(lessons::vm::Machine& m) { return read_u32(m, kCounter); }
+std::uint32_t counter(Machine& m) { return read_u32(m, kCounter); }
 
 // RAM with the guest, one vCPU in real mode, the checkpoint port.
 Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uint8_t> image, bool irqchip) {
     auto& m = vm.machine;
-    auto ram = m.add_memory(ctx, 0, 0, kRamSize);
-    if (!ram) return std::unexpected(ram.error());
-    if (auto r = (*ram)->write(guests::real_mode_load_address, image); !r) return r;
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, kRamSize));
+    if (auto r = ram->write(guests::real_mode_load_address, image); !r) return r;
     if (auto r = m.create_vcpu(); !r) return r;
     if (irqchip)
         if (auto r = m.vcpu->route_pic_through_lapic(); !r) return r;
@@ -68,39 +67,33 @@ Result<void> finish_machine(Context& ctx, Computer& vm, std::span<const std::uin
     return m.devices.pio.attach(0x501, 1, *vm.checkpoint);
 }
 
-Result<StepOutcome> build_with_irqchip(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> build_with_irqchip(Context& ctx, InterruptsState& s) {
     auto& vm = s.with_irqchip.emplace();
-    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.open(ctx));
     for (auto cap : {kvm::Capability::irqchip, kvm::Capability::pit2}) {
-        auto check = vm.machine.check(cap);
-        if (!check) return std::unexpected(check.error());
-        ctx.facts().set_value(check->name, check->present ? "present" : "missing");
-        if (!check->present && s.irqchip_missing.empty()) s.irqchip_missing = check->skip_message();
+        auto check = STRATA_TRY(vm.machine.check(cap));
+        ctx.facts().set_value(check.name, check.present ? "present" : "missing");
+        if (!check.present && s.irqchip_missing.empty()) s.irqchip_missing = check.skip_message();
     }
     if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
     // The irqchip must exist before the vCPUs, whose LAPICs it creates;
     // the PIT needs only the irqchip (it raises IRQ 0 on the PIC).
-    if (auto r = vm.machine.vm->create_irqchip(); !r) return std::unexpected(r.error());
-    if (auto r = vm.machine.vm->create_pit2(); !r) return std::unexpected(r.error());
-    if (auto r = finish_machine(ctx, vm, guests::timer_ticks(), true); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.vm->create_irqchip());
+    STRATA_TRY(vm.machine.vm->create_pit2());
+    STRATA_TRY(finish_machine(ctx, vm, guests::timer_ticks(), true));
     return StepOutcome{"KVM now emulates two 8259 PICs, an IOAPIC, the vCPU's local APIC and an 8254 timer in the "
                        "kernel; LINT0 of the LAPIC is set to ExtINT so the PIC's interrupts reach the vCPU"};
 }
 
-Result<StepOutcome> count_ticks(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> count_ticks(Context& ctx, InterruptsState& s) {
     if (!s.irqchip_missing.empty()) return StepOutcome{"skipped: " + s.irqchip_missing};
-    if (auto ok = lessons::vm::need(s.with_irqchip && s.with_irqchip->machine.vcpu, kLesson, "the VM with an irqchip");
-        !ok)
-        return std::unexpected(ok.error());
     auto& m = s.with_irqchip->machine;
     const auto started = std::chrono::steady_clock::now();
     auto report = m.run(ctx, "timer", kvm::RunLimits{std::chrono::milliseconds(5000), 1000});
     const double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 1); !r) return std::unexpected(r.error());
+    STRATA_TRY(expect_stop(*report, 1));
     const std::uint32_t ticks = counter(m);
     const double rate = ticks / (elapsed_ms / 1000.0);
     ctx.facts().set_value("ticks counted by the guest", std::to_string(ticks));
@@ -126,27 +119,22 @@ Result<StepOutcome> count_ticks(Context& ctx) {
                                    report->exits == 1 ? "" : "s", report->kvm->kept_in_kvm())};
 }
 
-Result<StepOutcome> build_without_irqchip(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
+Result<StepOutcome> build_without_irqchip(Context& ctx, InterruptsState& s) {
     s.with_irqchip.reset();  // release the first VM before making the second
     auto& vm = s.without_irqchip.emplace();
-    if (auto r = vm.machine.open(ctx); !r) return std::unexpected(r.error());
-    if (auto r = finish_machine(ctx, vm, guests::irq_inject(), false); !r) return std::unexpected(r.error());
+    STRATA_TRY(vm.machine.open(ctx));
+    STRATA_TRY(finish_machine(ctx, vm, guests::irq_inject(), false));
     return StepOutcome{"a second VM, this time with no interrupt controller: only strata can interrupt its vCPU"};
 }
 
-Result<StepOutcome> inject(Context& ctx) {
-    auto& s = ctx.state<InterruptsState>();
-    if (auto ok = lessons::vm::need(s.without_irqchip && s.without_irqchip->machine.vcpu, kLesson, "the second VM"); !ok)
-        return std::unexpected(ok.error());
+Result<StepOutcome> inject(Context& ctx, InterruptsState& s) {
     auto& m = s.without_irqchip->machine;
     kvm::IrqInjector injector(*m.vcpu, kVector, kInjections);
-    auto report = m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
-                        [&injector] { injector.before_entry(); });
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 2); !r) return std::unexpected(r.error());
+    auto report = STRATA_TRY(m.run(ctx, "injection", kvm::RunLimits{std::chrono::milliseconds(5000), 1000},
+                        [&injector] { injector.before_entry(); }));
+    STRATA_TRY(expect_stop(report, 2));
     const std::uint32_t handled = counter(m) & 0xffff;
-    const auto windows = report->exits_by_kind.count("IRQ_WINDOW_OPEN") ? report->exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
+    const auto windows = report.exits_by_kind.count("IRQ_WINDOW_OPEN") ? report.exits_by_kind.at("IRQ_WINDOW_OPEN") : 0;
     ctx.facts().set_value("interrupts injected (KVM_INTERRUPT)", std::to_string(injector.injected()));
     ctx.facts().set_value("interrupts the guest's handler counted", std::to_string(handled));
     ctx.facts().set_value("times the guest could not take one (window requested)", std::to_string(injector.window_requests()));
@@ -177,22 +165,21 @@ Result<StepOutcome> inject(Context& ctx) {
 
 engine::Lesson interrupts_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/interrupts";
-    lesson.title = "Interrupts";
-    lesson.track = "vm";
-    lesson.summary = "A timer interrupt handler counting ticks from KVM's in-kernel PIC and PIT, then interrupts "
-                     "injected by the VMM itself with KVM_INTERRUPT and the interrupt window.";
+    engine::LessonBuilder<InterruptsState> lesson("vm/interrupts");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<InterruptsState>(); };
     const std::vector<L> run_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices};
-    lesson.steps = {
-        {"irqchip", "An interrupt controller in the kernel", build_with_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"timer-ticks", "Count timer ticks", count_ticks, run_layers},
-        {"no-irqchip", "A VM without one", build_without_irqchip, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"inject", "The VMM injects interrupts", inject, run_layers},
-    };
-    return lesson;
+    lesson
+        .step("irqchip", "An interrupt controller in the kernel", {L::vmm, L::kvm, L::ram, L::cpu_virt},
+              build_with_irqchip)
+        .provides("the VM with an irqchip",
+                  [](const InterruptsState& s) { return s.with_irqchip && s.with_irqchip->machine.vcpu; });
+    lesson.step("timer-ticks", "Count timer ticks", run_layers, count_ticks);
+    lesson.step("no-irqchip", "A VM without one", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_without_irqchip)
+        .consumes("the VM with an irqchip")
+        .provides("the second VM",
+                  [](const InterruptsState& s) { return s.without_irqchip && s.without_irqchip->machine.vcpu; });
+    lesson.step("inject", "The VMM injects interrupts", run_layers, inject);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

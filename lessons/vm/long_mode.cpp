@@ -8,10 +8,10 @@
 #include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/page_walk.hpp"
 #include "backends/kvm/uart16550.hpp"
-#include "lessons/vm/long_mode.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -26,29 +26,25 @@ constexpr std::uint64_t kStackTop = 0x80000;
 struct LongModeState final : engine::LessonState {
     std::span<const std::uint8_t> image;
     std::unique_ptr<kvm::Uart16550> uart;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     kvm::LongModeLayout layout;
     std::uint64_t halted_rip = 0;
 };
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    if (auto r = s.machine.open(ctx); !r) return std::unexpected(r.error());
-    auto ram = s.machine.add_memory(ctx, 0, 0, kvm::LongModeLayout::kMappedRam);
-    if (!ram) return std::unexpected(ram.error());
-    s.ram = *ram;
-    if (auto r = s.ram->write(guests::long_mode_load_address, s.image); !r) return std::unexpected(r.error());
-    if (auto r = s.machine.create_vcpu(); !r) return std::unexpected(r.error());
+Result<StepOutcome> build_machine(Context& ctx, LongModeState& s) {
+    STRATA_TRY(s.machine.open(ctx));
+    auto ram = STRATA_TRY(s.machine.add_memory(ctx, 0, 0, kvm::LongModeLayout::kMappedRam));
+    s.ram = ram;
+    STRATA_TRY(s.ram->write(guests::long_mode_load_address, s.image));
+    STRATA_TRY(s.machine.create_vcpu());
     return StepOutcome{fmt::format("a VM with 4 MiB of RAM and one vCPU; the {} byte 64-bit program is at "
                                    "guest-physical {:#x}",
                                    s.image.size(), guests::long_mode_load_address)};
 }
 
-Result<StepOutcome> write_tables(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.ram != nullptr, kLesson, "guest RAM"); !ok) return std::unexpected(ok.error());
-    if (auto r = kvm::write_long_mode_tables(ctx.recorder(), *s.ram, s.layout); !r) return std::unexpected(r.error());
+Result<StepOutcome> write_tables(Context& ctx, LongModeState& s) {
+    STRATA_TRY(kvm::write_long_mode_tables(ctx.recorder(), *s.ram, s.layout));
     const auto& l = s.layout;
     engine::TableView tables{"what strata wrote into guest RAM", {"guest-physical", "what"}, {}, {}};
     tables.rows = {{fmt::format("{:#x}", l.gdt), "GDT: null, kernel code (L=1), kernel data, user code, user data, TSS"},
@@ -66,9 +62,7 @@ Result<StepOutcome> write_tables(Context& ctx) {
                        "memory stores, no ioctl needed"};
 }
 
-Result<StepOutcome> enter_long_mode(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> enter_long_mode(Context& ctx, LongModeState& s) {
     if (auto r = kvm::enter_long_mode(*s.machine.vcpu, s.layout, guests::long_mode_load_address, kStackTop); !r)
         return std::unexpected(r.error().with_context("entering long mode"));
     auto regs = s.machine.vcpu->get_registers();
@@ -85,15 +79,12 @@ Result<StepOutcome> enter_long_mode(Context& ctx) {
                                    sregs->cr0, sregs->cr3, sregs->cr4, sregs->efer, sregs->cs.selector, regs->rip)};
 }
 
-Result<StepOutcome> run(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> run(Context& ctx, LongModeState& s) {
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
-    if (auto r = s.machine.devices.pio.attach(0x3f8, 8, *s.uart); !r) return std::unexpected(r.error());
-    auto report = s.machine.run(ctx, "run");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 0); !r) return std::unexpected(r.error());
-    s.halted_rip = report->registers ? report->registers->rip : 0;
+    STRATA_TRY(s.machine.devices.pio.attach(0x3f8, 8, *s.uart));
+    auto report = STRATA_TRY(s.machine.run(ctx, "run"));
+    STRATA_TRY(expect_stop(report, 0));
+    s.halted_rip = report.registers ? report.registers->rip : 0;
     auto marker = s.ram->bytes(s.layout.high_alias_target, 8);
     const std::string seen(reinterpret_cast<const char*>(marker->data()), 8);
     ctx.facts().set_value("bytes at guest-physical 0x200000", seen);
@@ -130,27 +121,23 @@ Result<std::string> walk_one(Context& ctx, LongModeState& s, std::uint64_t va, c
                                                    return h ? std::optional(*h) : std::nullopt;
                                                }));
 
-    auto kvm_says = s.machine.vcpu->translate(va);
-    if (!kvm_says) return std::unexpected(kvm_says.error());
-    const bool agree = walk.physical ? (kvm_says->valid && kvm_says->physical == *walk.physical) : !kvm_says->valid;
+    auto kvm_says = STRATA_TRY(s.machine.vcpu->translate(va));
+    const bool agree = walk.physical ? (kvm_says.valid && kvm_says.physical == *walk.physical) : !kvm_says.valid;
     ctx.facts().set_value(fmt::format("KVM_TRANSLATE {:#x}", va),
-                          kvm_says->valid ? fmt::format("{:#x}{}", kvm_says->physical, agree ? " (agrees)" : " (DIFFERS)")
+                          kvm_says.valid ? fmt::format("{:#x}{}", kvm_says.physical, agree ? " (agrees)" : " (DIFFERS)")
                                           : std::string(agree ? "not mapped (agrees)" : "not mapped (DIFFERS)"));
     if (!agree)
         return engine::plain_error(kLesson, fmt::format("strata's walk and KVM_TRANSLATE disagree about {:#x}", va));
     return walk.physical ? fmt::format("{:#x} -> {:#x}", va, *walk.physical) : fmt::format("{:#x} -> not mapped", va);
 }
 
-Result<StepOutcome> walk(Context& ctx) {
-    auto& s = ctx.state<LongModeState>();
-    if (auto ok = lessons::vm::need(s.halted_rip != 0, kLesson, "a run of the guest"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> walk(Context& ctx, LongModeState& s) {
     std::vector<std::string> results;
     for (auto [va, what] : {std::pair<std::uint64_t, std::string>{s.halted_rip, "the guest's RIP"},
                             {s.layout.high_alias + 0x10, "the high-half alias"},
                             {0x0, "a null pointer"}}) {
-        auto one = walk_one(ctx, s, va, what);
-        if (!one) return std::unexpected(one.error());
-        results.push_back(*one);
+        auto one = STRATA_TRY(walk_one(ctx, s, va, what));
+        results.push_back(one);
     }
     return StepOutcome{fmt::format("walked by hand and by KVM_TRANSLATE, with the same answers: {}; {}; {}",
                                    results[0], results[1], results[2])};
@@ -160,12 +147,7 @@ Result<StepOutcome> walk(Context& ctx) {
 
 engine::Lesson long_mode_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/long-mode";
-    lesson.title = "Straight into long mode";
-    lesson.track = "vm";
-    lesson.summary = "The VMM writes a GDT and 4-level page tables into guest RAM and starts the vCPU in 64-bit mode; "
-                     "then an address is walked through the tables by hand and checked with KVM_TRANSLATE.";
+    engine::LessonBuilder<LongModeState> lesson("vm/long-mode");
     lesson.requirements = {engine::Requirement::kvm};
     lesson.options = {{"guest", "which 64-bit guest to run", {"hello", "null-pointer"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
@@ -173,14 +155,15 @@ engine::Lesson long_mode_lesson() {
         state->image = options.at("guest") == "null-pointer" ? guests::null_pointer() : guests::long_mode();
         return state;
     };
-    lesson.steps = {
-        {"build-machine", "A VM with 4 MiB of RAM", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"page-tables", "Write a GDT and page tables", write_tables, {L::vmm, L::ram}},
-        {"enter-long-mode", "Set CR0, CR3, CR4, EFER", enter_long_mode, {L::vmm, L::kvm, L::cpu_virt}},
-        {"run", "Run 64-bit code", run, {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}},
-        {"walk", "Walk an address", walk, {L::vmm, L::ram, L::kvm, L::cpu_virt}},
-    };
-    return lesson;
+    lesson.step("build-machine", "A VM with 4 MiB of RAM", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides(&LongModeState::ram, "guest RAM")
+        .provides("the vCPU", [](const LongModeState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("page-tables", "Write a GDT and page tables", {L::vmm, L::ram}, write_tables);
+    lesson.step("enter-long-mode", "Set CR0, CR3, CR4, EFER", {L::vmm, L::kvm, L::cpu_virt}, enter_long_mode);
+    lesson.step("run", "Run 64-bit code", {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}, run)
+        .provides("a run of the guest", [](const LongModeState& s) { return s.halted_rip != 0; });
+    lesson.step("walk", "Walk an address", {L::vmm, L::ram, L::kvm, L::cpu_virt}, walk);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -2,12 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace strata::lessons::vm {
+#include "engine/lesson_builder.hpp"  // missing_provision, STRATA_TRY
 
-engine::Result<void> need(bool ok, const char* lesson, const char* what) {
-    if (ok) return {};
-    return engine::plain_error(lesson, std::string(what) + " does not exist yet");
-}
+namespace strata::lessons::vm {
 
 std::map<std::string, std::uint64_t> exits_by_device(engine::Context& ctx, std::size_t from) {
     std::map<std::string, std::uint64_t> out;
@@ -49,27 +46,23 @@ std::string exit_summary(const kvm::RunReport& report) {
 }
 
 engine::Result<void> Machine::open(engine::Context& ctx) {
-    auto k = kvm::Kvm::open(ctx.recorder());
-    if (!k) return std::unexpected(k.error());
-    kvm.emplace(std::move(*k));
-    auto version = kvm->api_version();
-    if (!version) return std::unexpected(version.error());
-    if (*version != 12)
+    auto k = STRATA_TRY(kvm::Kvm::open(ctx.recorder()));
+    kvm.emplace(std::move(k));
+    auto version = STRATA_TRY(kvm->api_version());
+    if (version != 12)
         return engine::plain_error("KVM_GET_API_VERSION",
-                                   fmt::format("KVM answered API version {}, strata speaks version 12", *version));
-    auto v = kvm->create_vm();
-    if (!v) return std::unexpected(v.error());
-    vm.emplace(std::move(*v));
+                                   fmt::format("KVM answered API version {}, strata speaks version 12", version));
+    auto v = STRATA_TRY(kvm->create_vm());
+    vm.emplace(std::move(v));
     return {};
 }
 
 engine::Result<kvm::GuestMemory*> Machine::add_memory(engine::Context& ctx, std::uint32_t slot,
                                                       std::uint64_t guest_base, std::size_t size,
                                                       std::uint32_t flags) {
-    if (auto ok = need(vm.has_value(), "machine", "the VM"); !ok) return std::unexpected(ok.error());
-    auto m = kvm::GuestMemory::allocate(ctx.recorder(), guest_base, size);
-    if (!m) return std::unexpected(m.error());
-    memory.push_back(std::move(*m));
+    if (!vm) return std::unexpected(engine::missing_provision("machine", "the VM"));
+    auto m = STRATA_TRY(kvm::GuestMemory::allocate(ctx.recorder(), guest_base, size));
+    memory.push_back(std::move(m));
     if (auto r = vm->map_memory(slot, memory.back(), flags); !r) {
         memory.pop_back();
         return std::unexpected(r.error());
@@ -78,21 +71,20 @@ engine::Result<kvm::GuestMemory*> Machine::add_memory(engine::Context& ctx, std:
 }
 
 engine::Result<void> Machine::create_vcpu() {
-    if (auto ok = need(vm.has_value(), "machine", "the VM"); !ok) return ok;
-    auto c = vm->create_vcpu(0);
-    if (!c) return std::unexpected(c.error());
-    vcpu.emplace(std::move(*c));
+    if (!vm) return std::unexpected(engine::missing_provision("machine", "the VM"));
+    auto c = STRATA_TRY(vm->create_vcpu(0));
+    vcpu.emplace(std::move(c));
     return {};
 }
 
 engine::Result<kvm::CapabilityCheck> Machine::check(kvm::Capability capability) {
-    if (auto ok = need(kvm.has_value(), "machine", "/dev/kvm"); !ok) return std::unexpected(ok.error());
+    if (!kvm) return std::unexpected(engine::missing_provision("machine", "/dev/kvm"));
     return kvm::check_capability(*kvm, capability);
 }
 
 engine::Result<kvm::RunReport> Machine::run(engine::Context& ctx, const std::string& label, kvm::RunLimits limits,
                                             std::function<void()> hook) {
-    if (auto ok = need(vcpu.has_value(), "machine", "the vCPU"); !ok) return std::unexpected(ok.error());
+    if (!vcpu) return std::unexpected(engine::missing_provision("machine", "the vCPU"));
     kvm::VcpuRunner runner(*vcpu, devices);
     if (hook) runner.set_before_entry(std::move(hook));
     ctx.set_canceller([&runner] { runner.kick(); });

@@ -58,9 +58,6 @@ void set_exit_facts(engine::Context& ctx, const std::string& label, const kvm::R
 // the kernel", or, without statistics, "... (KVM keeps no exit counters here)".
 std::string exit_summary(const kvm::RunReport& report);
 
-// A step asked for something an earlier step makes: reported, not a crash.
-engine::Result<void> need(bool ok, const char* lesson, const char* what);
-
 // A run that should have paused at `checkpoint` (or halted, when
 // `checkpoint` is 0): an error describing what the guest did instead.
 engine::Result<void> expect_stop(const kvm::RunReport& report, std::uint32_t checkpoint);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "backends/kvm/machine_snapshot.hpp"
+#include "engine/try.hpp"
 #include "lessons/vm/snapshot_checks.hpp"
 
 namespace strata::lessons::vm {
@@ -59,13 +60,12 @@ engine::Result<Migration> migrate_live(kvm::TinyosVm& source, kvm::Kvm destinati
                                        std::uint64_t threshold) {
     Migration out;
     auto& recorder = source.recorder();
-    auto dest = kvm::TinyosVm::create(std::move(destination_kvm), source.ram().size(), std::move(console));
-    if (!dest) return std::unexpected(dest.error());
-    out.destination = std::move(*dest);
+    auto dest = STRATA_TRY(kvm::TinyosVm::create(std::move(destination_kvm), source.ram().size(), std::move(console)));
+    out.destination = std::move(dest);
 
     // Round 0: from this log on, every write counts; then all of RAM.
-    if (auto r = source.log_dirty_pages(true); !r) return std::unexpected(r.error());
-    if (auto cleared = source.take_dirty_log(); !cleared) return std::unexpected(cleared.error());
+    STRATA_TRY(source.log_dirty_pages(true));
+    STRATA_TRY(source.take_dirty_log());
     auto started = Clock::now();
     PrecopyRound first;
     first.dirtied = source.ram_pages();
@@ -75,28 +75,25 @@ engine::Result<Migration> migrate_live(kvm::TinyosVm& source, kvm::Kvm destinati
 
     const kvm::RunLimits limits{std::chrono::milliseconds(10000), 200'000};
     for (int round = 1; round <= kMaxRounds; ++round) {
-        auto report = source.run(limits);
-        if (!report) return std::unexpected(report.error());
-        if (report->stop != kvm::RunStop::paused || report->checkpoint == tinyos::panic)
-            return engine::plain_error("live migration", "the guest stopped during pre-copy: " + report->description);
+        auto report = STRATA_TRY(source.run(limits));
+        if (report.stop != kvm::RunStop::paused || report.checkpoint == tinyos::panic)
+            return engine::plain_error("live migration", "the guest stopped during pre-copy: " + report.description);
         const auto paused = Clock::now();
-        auto bitmap = source.take_dirty_log();
-        if (!bitmap) return std::unexpected(bitmap.error());
-        const auto dirty = count_dirty(*bitmap, tinyos::kDataPhys / tinyos::kPageSize, tinyos::kDataPages);
+        auto bitmap = STRATA_TRY(source.take_dirty_log());
+        const auto dirty = count_dirty(bitmap, tinyos::kDataPhys / tinyos::kPageSize, tinyos::kDataPages);
         PrecopyRound r;
         r.number = round;
-        r.guest_ran_to = tinyos::checkpoint_name(report->checkpoint);
+        r.guest_ran_to = tinyos::checkpoint_name(report.checkpoint);
         r.dirtied = dirty.data_pages.size() + dirty.other_pages;
         r.data_dirtied = dirty.data_pages.size();
         // Few enough left, or the guest ended its phase, or rounds ran out:
         // stop and copy. Otherwise copy and let it run on.
-        r.stop_and_copy = r.dirtied <= threshold || !tinyos::is_mark(report->checkpoint) || round == kMaxRounds;
-        r.copied = copy_pages(recorder, source.ram(), out.destination->ram(), *bitmap, round);
+        r.stop_and_copy = r.dirtied <= threshold || !tinyos::is_mark(report.checkpoint) || round == kMaxRounds;
+        r.copied = copy_pages(recorder, source.ram(), out.destination->ram(), bitmap, round);
         r.copy_ms = ms_since(paused);
         if (r.stop_and_copy) {
-            auto state = kvm::capture_state(source, report->checkpoint);
-            if (!state) return std::unexpected(state.error());
-            if (auto a = kvm::apply_state(*out.destination, *state); !a) return std::unexpected(a.error());
+            auto state = STRATA_TRY(kvm::capture_state(source, report.checkpoint));
+            STRATA_TRY(kvm::apply_state(*out.destination, state));
             out.downtime_ms = ms_since(paused);
         }
         out.rounds.push_back(r);

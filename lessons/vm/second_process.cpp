@@ -7,6 +7,7 @@
 
 #include "backends/linux/captured_run.hpp"
 #include "backends/linux/child_process.hpp"
+#include "engine/try.hpp"
 
 namespace strata::lessons::vm {
 
@@ -23,24 +24,22 @@ engine::Result<std::string> strata_program() {
 }
 
 engine::Result<ResumedElsewhere> resume_in_new_process(engine::Recorder& recorder, const std::filesystem::path& file) {
-    auto program = strata_program();
-    if (!program) return std::unexpected(program.error());
-    auto run = linux::run_captured(recorder, {*program, "snapshot", "resume", file.string(), "--json"},
-                                   "strata snapshot resume FILE --json", std::chrono::milliseconds(30000));
-    if (!run) return std::unexpected(run.error());
+    auto program = STRATA_TRY(strata_program());
+    auto run = STRATA_TRY(linux::run_captured(recorder, {program, "snapshot", "resume", file.string(), "--json"},
+                                   "strata snapshot resume FILE --json", std::chrono::milliseconds(30000)));
     std::string last;  // the JSON reply is its last line
-    for (std::size_t at = 0; at < run->out.size();) {
-        auto end = run->out.find('\n', at);
-        if (end == std::string::npos) end = run->out.size();
-        if (end > at) last = run->out.substr(at, end - at);
+    for (std::size_t at = 0; at < run.out.size();) {
+        auto end = run.out.find('\n', at);
+        if (end == std::string::npos) end = run.out.size();
+        if (end > at) last = run.out.substr(at, end - at);
         at = end + 1;
     }
     auto reply = nlohmann::json::parse(last, nullptr, false);
-    if (!run->exited_ok || reply.is_discarded() || !reply.is_object()) {
-        std::string said = run->err.empty() ? run->out : run->err;
+    if (!run.exited_ok || reply.is_discarded() || !reply.is_object()) {
+        std::string said = run.err.empty() ? run.out : run.err;
         if (said.size() > 600) said = said.substr(0, 600) + "…";
         return engine::plain_error("strata snapshot resume",
-                                   fmt::format("the second strata process {}: {}", linux::describe_wait_status(run->wait_status), said));
+                                   fmt::format("the second strata process {}: {}", linux::describe_wait_status(run.wait_status), said));
     }
     ResumedElsewhere out;
     try {

@@ -10,10 +10,10 @@
 #include "backends/kvm/real_mode.hpp"
 #include "backends/kvm/uart16550.hpp"
 #include "engine/disassembler.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
-#include "lessons/vm/single_step.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -29,7 +29,7 @@ constexpr int kSingleSteps = 6;
 
 struct StepState final : engine::LessonState {
     std::unique_ptr<kvm::Uart16550> uart;
-    lessons::vm::Machine machine;
+    Machine machine;
     kvm::GuestMemory* ram = nullptr;
     std::string debug_missing;  // skip message when KVM_CAP_SET_GUEST_DEBUG is absent
     int steps_done = 0;
@@ -49,23 +49,19 @@ std::string hex_bytes(const std::vector<std::uint8_t>& bytes) {
 
 Result<StepOutcome> skipped(const StepState& s) { return StepOutcome{"skipped: " + s.debug_missing}; }
 
-Result<StepOutcome> build_machine(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> build_machine(Context& ctx, StepState& s) {
     auto& m = s.machine;
-    if (auto r = m.open(ctx); !r) return std::unexpected(r.error());
-    auto cap = m.check(kvm::Capability::set_guest_debug);
-    if (!cap) return std::unexpected(cap.error());
-    ctx.facts().set_value(cap->name, cap->present ? "present" : "missing");
-    if (!cap->present) s.debug_missing = cap->skip_message();
-    auto ram = m.add_memory(ctx, 0, 0, kRamSize);
-    if (!ram) return std::unexpected(ram.error());
-    s.ram = *ram;
-    if (auto r = s.ram->write(guests::real_mode_load_address, guests::single_step()); !r) return std::unexpected(r.error());
-    if (auto r = m.create_vcpu(); !r) return std::unexpected(r.error());
-    if (auto r = kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, kStackTop); !r)
-        return std::unexpected(r.error());
+    STRATA_TRY(m.open(ctx));
+    auto cap = STRATA_TRY(m.check(kvm::Capability::set_guest_debug));
+    ctx.facts().set_value(cap.name, cap.present ? "present" : "missing");
+    if (!cap.present) s.debug_missing = cap.skip_message();
+    auto ram = STRATA_TRY(m.add_memory(ctx, 0, 0, kRamSize));
+    s.ram = ram;
+    STRATA_TRY(s.ram->write(guests::real_mode_load_address, guests::single_step()));
+    STRATA_TRY(m.create_vcpu());
+    STRATA_TRY(kvm::enter_real_mode(*m.vcpu, guests::real_mode_load_address, kStackTop));
     s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx](std::string_view t) { ctx.console_write(t); });
-    if (auto r = m.devices.pio.attach(0x3f8, 8, *s.uart); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.devices.pio.attach(0x3f8, 8, *s.uart));
 
     engine::TableView listing{"guest code (disassembled by Zydis)", {"address", "bytes", "instruction"}, {}, {}};
     for (const auto& i : engine::disassemble(guests::single_step(), guests::real_mode_load_address, engine::CpuMode::real16))
@@ -76,22 +72,18 @@ Result<StepOutcome> build_machine(Context& ctx) {
                                    s.debug_missing.empty() ? "" : "; " + s.debug_missing)};
 }
 
-Result<StepOutcome> enable_single_step(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> enable_single_step(Context&, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
     kvm::GuestDebug debug;
     debug.enable = true;
     debug.single_step = true;
-    if (auto r = s.machine.vcpu->set_guest_debug(debug); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.machine.vcpu->set_guest_debug(debug));
     return StepOutcome{"KVM_SET_GUEST_DEBUG with KVM_GUESTDBG_SINGLESTEP: every KVM_RUN now returns after one "
                        "guest instruction with KVM_EXIT_DEBUG"};
 }
 
-Result<StepOutcome> step_once(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> step_once(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
     auto& vcpu = *s.machine.vcpu;
     const int number = ++s.steps_done;
 
@@ -110,12 +102,11 @@ Result<StepOutcome> step_once(Context& ctx) {
         return engine::plain_error(kLesson, fmt::format("the bytes at {:#x} are not an instruction", gpa));
     const auto predicted = engine::predict_next(*instruction, before->rflags, before->rcx);
 
-    auto report = s.machine.run(ctx, fmt::format("step {}", number), kvm::RunLimits{std::chrono::milliseconds(2000), 50});
-    if (!report) return std::unexpected(report.error());
-    if (report->stop != kvm::RunStop::debug || !report->registers)
+    auto report = STRATA_TRY(s.machine.run(ctx, fmt::format("step {}", number), kvm::RunLimits{std::chrono::milliseconds(2000), 50}));
+    if (report.stop != kvm::RunStop::debug || !report.registers)
         return engine::plain_error(kLesson, fmt::format("expected a debug exit after one instruction, got {}: {}",
-                                                        kvm::run_stop_name(report->stop), report->description));
-    const auto& after = *report->registers;
+                                                        kvm::run_stop_name(report.stop), report.description));
+    const auto& after = *report.registers;
 
     engine::TableView changed{"registers this instruction changed", {"register", "before", "after"}, {}, {}};
     const auto b = gp_registers(*before), a = gp_registers(after);
@@ -148,21 +139,18 @@ std::optional<std::uint64_t> hlt_address() {
     return std::nullopt;
 }
 
-Result<StepOutcome> run_to_breakpoint(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> run_to_breakpoint(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
     const auto target = hlt_address();
     if (!target) return engine::plain_error(kLesson, "the guest program has no HLT to stop at");
     kvm::GuestDebug debug;
     debug.enable = true;
     debug.breakpoints[0] = *target;  // real mode, CS base 0: linear = IP
     debug.breakpoint_count = 1;
-    if (auto r = s.machine.vcpu->set_guest_debug(debug); !r) return std::unexpected(r.error());
-    auto report = s.machine.run(ctx, "run to here");
-    if (!report) return std::unexpected(report.error());
-    const auto* hit = report->last_exit ? std::get_if<kvm::DebugExit>(&*report->last_exit) : nullptr;
-    if (report->stop == kvm::RunStop::halted) {
+    STRATA_TRY(s.machine.vcpu->set_guest_debug(debug));
+    auto report = STRATA_TRY(s.machine.run(ctx, "run to here"));
+    const auto* hit = report.last_exit ? std::get_if<kvm::DebugExit>(&*report.last_exit) : nullptr;
+    if (report.stop == kvm::RunStop::halted) {
         // KVM accepted DR0/DR7 but the (virtual) CPU under it never raised
         // the #DB: observed with KVM inside QEMU's software-emulated AMD-V.
         // Say so plainly; the guest has run to its end.
@@ -172,27 +160,24 @@ Result<StepOutcome> run_to_breakpoint(Context& ctx) {
                                        "the CPU underneath did not raise the debug exception, so the guest ran on "
                                        "to its HLT ({} exits). Seen with KVM inside QEMU's software-emulated AMD-V; "
                                        "on VT-x/AMD-V hardware and on PVM hosts it stops before the HLT",
-                                       *target, report->exits)};
+                                       *target, report.exits)};
     }
-    if (report->stop != kvm::RunStop::debug || !hit || hit->pc != *target)
+    if (report.stop != kvm::RunStop::debug || !hit || hit->pc != *target)
         return engine::plain_error(kLesson, fmt::format("expected the breakpoint at {:#x} to stop the guest, got {}: {}",
-                                                        *target, kvm::run_stop_name(report->stop), report->description));
+                                                        *target, kvm::run_stop_name(report.stop), report.description));
     ctx.facts().set_value("breakpoint fired", "yes");
     ctx.facts().set_value("breakpoint: DR6 at the hit", fmt::format("{:#x} (bit 0: DR0 matched)", hit->dr6));
     return StepOutcome{fmt::format("DR0 = {:#x}, DR7 enables it for execution: the guest ran freely ({} exits, two "
                                    "of them its OUTs) and stopped before executing the HLT at {:#x}",
-                                   *target, report->exits, hit->pc)};
+                                   *target, report.exits, hit->pc)};
 }
 
-Result<StepOutcome> continue_to_end(Context& ctx) {
-    auto& s = ctx.state<StepState>();
+Result<StepOutcome> continue_to_end(Context& ctx, StepState& s) {
     if (!s.debug_missing.empty()) return skipped(s);
-    if (auto ok = lessons::vm::need(s.machine.vcpu.has_value(), kLesson, "the vCPU"); !ok) return std::unexpected(ok.error());
-    if (auto r = s.machine.vcpu->set_guest_debug(kvm::GuestDebug{}); !r) return std::unexpected(r.error());
+    STRATA_TRY(s.machine.vcpu->set_guest_debug(kvm::GuestDebug{}));
     if (s.halted) return StepOutcome{fmt::format("debugging off; the guest had already halted; it printed {:?}", s.uart->output())};
-    auto report = s.machine.run(ctx, "continue");
-    if (!report) return std::unexpected(report.error());
-    if (auto r = lessons::vm::expect_stop(*report, 0); !r) return std::unexpected(r.error());
+    auto report = STRATA_TRY(s.machine.run(ctx, "continue"));
+    STRATA_TRY(expect_stop(report, 0));
     return StepOutcome{fmt::format("debugging off; the guest executed its HLT; it printed {:?}", s.uart->output())};
 }
 
@@ -200,25 +185,18 @@ Result<StepOutcome> continue_to_end(Context& ctx) {
 
 engine::Lesson single_step_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/single-step";
-    lesson.title = "One instruction at a time";
-    lesson.track = "vm";
-    lesson.summary = "KVM_SET_GUEST_DEBUG single-steps a real-mode guest: each instruction disassembled, its "
-                     "register changes and its bytes' two addresses; then a hardware breakpoint.";
+    engine::LessonBuilder<StepState> lesson("vm/single-step");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.make_state = [](const engine::LessonOptions&) { return std::make_unique<StepState>(); };
     const std::vector<L> step_layers = {L::vmm, L::kvm, L::cpu_virt, L::guest_program};
-    lesson.steps = {
-        {"build-machine", "A VM to debug", build_machine, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"enable-single-step", "Turn on single-stepping", enable_single_step, {L::vmm, L::kvm, L::cpu_virt}},
-    };
+    lesson.step("build-machine", "A VM to debug", {L::vmm, L::kvm, L::ram, L::cpu_virt}, build_machine)
+        .provides("the vCPU", [](const StepState& s) { return s.machine.vcpu.has_value(); });
+    lesson.step("enable-single-step", "Turn on single-stepping", {L::vmm, L::kvm, L::cpu_virt}, enable_single_step);
     for (int i = 1; i <= kSingleSteps; ++i)
-        lesson.steps.push_back({fmt::format("step-{}", i), fmt::format("Step {}", i), step_once, step_layers});
-    lesson.steps.push_back({"breakpoint", "Run to here", run_to_breakpoint,
-                            {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices}});
-    lesson.steps.push_back({"continue", "Continue", continue_to_end, step_layers});
-    return lesson;
+        lesson.step(fmt::format("step-{}", i), fmt::format("Step {}", i), step_layers, step_once);
+    lesson.step("breakpoint", "Run to here", {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices},
+                run_to_breakpoint);
+    lesson.step("continue", "Continue", step_layers, continue_to_end);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -15,13 +15,13 @@
 #include "assets/guests/images.hpp"
 #include "backends/kvm/machine_snapshot.hpp"
 #include "backends/linux/temp_dir.hpp"
+#include "engine/lesson_builder.hpp"
 #include "lessons/vm/machine.hpp"
 #include "lessons/vm/precopy.hpp"
 #include "lessons/vm/second_process.hpp"
-#include "lessons/vm/snapshot.hpp"
 #include "lessons/vm/snapshot_checks.hpp"
 
-namespace strata::lessons {
+namespace strata::lessons::vm {
 
 namespace {
 
@@ -50,8 +50,6 @@ struct SnapshotState final : engine::LessonState {
     double boot_ms = 0, guest_setup_ms = 0, save_ms = 0, restore_ms = 0;
 };
 
-SnapshotState& state(Context& ctx) { return ctx.state<SnapshotState>(); }
-
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 kvm::Uart16550::Sink console_of(Context& ctx) {
@@ -79,29 +77,25 @@ Result<kvm::RunReport> run_until(Context& ctx, kvm::TinyosVm& m, const std::stri
                                                                        : m.run_to_phase_end(limits);
     ctx.set_canceller(nullptr);
     if (!report) return std::unexpected(report.error());
-    lessons::vm::set_exit_facts(ctx, label, *report);
+    set_exit_facts(ctx, label, *report);
     if (report->registers) ctx.facts().set_registers(kvm::register_view("vCPU 0", *report->registers));
     if (report->stop == kvm::RunStop::paused && report->checkpoint == tinyos::panic)
         return engine::plain_error(kLesson, "tinyos panicked (an exception inside its kernel): see the console");
     const bool timed = limits.pause_after && report->stop == kvm::RunStop::paused && report->checkpoint == 0;
     if (!timed) {
-        if (auto r = lessons::vm::expect_stop(*report, wanted); !r) return std::unexpected(r.error());
+        STRATA_TRY(expect_stop(*report, wanted));
     }
     return report;
 }
 
-Result<StepOutcome> boot(Context& ctx) {
-    auto& s = state(ctx);
+Result<StepOutcome> boot(Context& ctx, SnapshotState& s) {
     const auto started = Clock::now();
-    auto k = kvm::Kvm::open(ctx.recorder());
-    if (!k) return std::unexpected(k.error());
-    auto m = kvm::TinyosVm::create(std::move(*k), tinyos::kSnapshotRamSize, console_of(ctx));
-    if (!m) return std::unexpected(m.error());
-    s.machine = std::move(*m);
+    auto k = STRATA_TRY(kvm::Kvm::open(ctx.recorder()));
+    auto m = STRATA_TRY(kvm::TinyosVm::create(std::move(k), tinyos::kSnapshotRamSize, console_of(ctx)));
+    s.machine = std::move(m);
     const auto made = Clock::now();
-    if (auto r = s.machine->boot(guests::tinyos(), tinyos::Workload::snapshot); !r) return std::unexpected(r.error());
-    auto report = run_until(ctx, *s.machine, "boot", tinyos::ready, {std::chrono::milliseconds(5000), 100'000});
-    if (!report) return std::unexpected(report.error());
+    STRATA_TRY(s.machine->boot(guests::tinyos(), tinyos::Workload::snapshot));
+    STRATA_TRY(run_until(ctx, *s.machine, "boot", tinyos::ready, {std::chrono::milliseconds(5000), 100'000}));
     s.boot_ms = ms_since(started);
     s.guest_setup_ms = ms_since(made);
     ctx.facts().set_value("cold boot: open /dev/kvm to tinyos's first user instruction", fmt::format("{:.2f} ms", s.boot_ms));
@@ -113,21 +107,18 @@ Result<StepOutcome> boot(Context& ctx) {
                                    s.boot_ms)};
 }
 
-Result<StepOutcome> pause(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.machine != nullptr, kLesson, "the machine"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> pause(Context& ctx, SnapshotState& s) {
     kvm::RunLimits limits{std::chrono::milliseconds(20000), 400'000};
     if (s.pause_by_time) limits.pause_after = kTimedPause;
-    auto report = run_until(ctx, *s.machine, "pause", tinyos::kHalfwayMark, limits);
-    if (!report) return std::unexpected(report.error());
-    s.paused_at = report->checkpoint;
+    auto report = STRATA_TRY(run_until(ctx, *s.machine, "pause", tinyos::kHalfwayMark, limits));
+    s.paused_at = report.checkpoint;
     s.console_at_pause = ctx.console_text().size();
-    const auto programs = lessons::vm::lines_by_program(ctx.console_text());
+    const auto programs = lines_by_program(ctx.console_text());
     const auto count = [&](const char* name) { return programs.count(name) ? programs.at(name).size() : 0; };
     ctx.facts().set_value("paused at", tinyos::checkpoint_name(s.paused_at));
     ctx.facts().set_value("ticker lines printed before the pause", std::to_string(count("ticker")));
     ctx.facts().set_value("writer rounds finished before the pause", std::to_string(count("writer")));
-    if (report->registers) ctx.facts().set_value("RIP at the pause", fmt::format("{:#x}", report->registers->rip));
+    if (report.registers) ctx.facts().set_value("RIP at the pause", fmt::format("{:#x}", report.registers->rip));
     const std::string where = s.paused_at ? "at " + tinyos::checkpoint_name(s.paused_at)
                                           : fmt::format("after {} ms, wherever it was", kTimedPause.count());
     return StepOutcome{fmt::format("tinyos is paused {}: the ticker has printed {} of its 24 numbers, the writer "
@@ -135,66 +126,57 @@ Result<StepOutcome> pause(Context& ctx) {
                                    where, count("ticker"), count("writer"))};
 }
 
-Result<StepOutcome> save_cpu(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.machine != nullptr && s.console_at_pause > 0, kLesson, "a paused machine"); !ok)
-        return std::unexpected(ok.error());
+Result<StepOutcome> save_cpu(Context& ctx, SnapshotState& s) {
     const auto started = Clock::now();
-    auto vcpu = kvm::capture_vcpu(*s.machine);
-    if (!vcpu) return std::unexpected(vcpu.error());
+    auto vcpu = STRATA_TRY(kvm::capture_vcpu(*s.machine));
     s.save_ms = ms_since(started);
-    auto sum = kvm::summarize(*vcpu);
-    if (!sum) return std::unexpected(sum.error());
-    const auto& v = *vcpu;
+    auto sum = STRATA_TRY(kvm::summarize(vcpu));
+    const auto& v = vcpu;
     engine::TableView table{"what the vCPU's state is made of", {"piece", "bytes", "here"}, {}, {}};
     table.rows = {
-        {"vcpu.mp_state", std::to_string(v.mp_state.size()), sum->mp_state},
-        {"vcpu.regs", std::to_string(v.regs.size()), fmt::format("RIP {:#x}, RSP {:#x}", sum->regs.rip, sum->regs.rsp)},
+        {"vcpu.mp_state", std::to_string(v.mp_state.size()), sum.mp_state},
+        {"vcpu.regs", std::to_string(v.regs.size()), fmt::format("RIP {:#x}, RSP {:#x}", sum.regs.rip, sum.regs.rsp)},
         {"vcpu.sregs", std::to_string(v.sregs.size()),
-         fmt::format("CR3 {:#x} (tinyos's page tables), CR0 {:#x}, EFER {:#x}", sum->sregs.cr3, sum->sregs.cr0, sum->sregs.efer)},
+         fmt::format("CR3 {:#x} (tinyos's page tables), CR0 {:#x}, EFER {:#x}", sum.sregs.cr3, sum.sregs.cr0, sum.sregs.efer)},
         {"vcpu.fpu", std::to_string(v.fpu.size()), "x87 and SSE registers"},
-        {"vcpu.xsave", std::to_string(v.xsave.size()), fmt::format("components holding state: {:#x}", sum->xstate_bv)},
-        {"vcpu.xcrs", std::to_string(v.xcrs.size()), fmt::format("XCR0 {:#x}", sum->xcr0)},
-        {"vcpu.debugregs", std::to_string(v.debugregs.size()), fmt::format("DR7 {:#x}", sum->dr7)},
-        {"vcpu.lapic", std::to_string(v.lapic.size()), fmt::format("LVT LINT0 {:#x} (ExtINT: the PIC's timer comes in here)", sum->lapic_lvt_lint0)},
-        {"vcpu.msrs", std::to_string(v.msrs.size()), fmt::format("{} MSRs KVM lists and could read (LSTAR: where syscall enters)", sum->msr_count)},
-        {"vcpu.cpuid", std::to_string(v.cpuid.size()), fmt::format("{} CPUID entries the vCPU was given", sum->cpuid_entries)},
-        {"vcpu.events", std::to_string(v.events.size()), sum->pending},
+        {"vcpu.xsave", std::to_string(v.xsave.size()), fmt::format("components holding state: {:#x}", sum.xstate_bv)},
+        {"vcpu.xcrs", std::to_string(v.xcrs.size()), fmt::format("XCR0 {:#x}", sum.xcr0)},
+        {"vcpu.debugregs", std::to_string(v.debugregs.size()), fmt::format("DR7 {:#x}", sum.dr7)},
+        {"vcpu.lapic", std::to_string(v.lapic.size()), fmt::format("LVT LINT0 {:#x} (ExtINT: the PIC's timer comes in here)", sum.lapic_lvt_lint0)},
+        {"vcpu.msrs", std::to_string(v.msrs.size()), fmt::format("{} MSRs KVM lists and could read (LSTAR: where syscall enters)", sum.msr_count)},
+        {"vcpu.cpuid", std::to_string(v.cpuid.size()), fmt::format("{} CPUID entries the vCPU was given", sum.cpuid_entries)},
+        {"vcpu.events", std::to_string(v.events.size()), sum.pending},
     };
     ctx.facts().set_table(std::move(table));
-    ctx.facts().set_registers(kvm::register_view("vCPU 0 as saved", sum->regs, &sum->sregs));
+    ctx.facts().set_registers(kvm::register_view("vCPU 0 as saved", sum.regs, &sum.sregs));
     std::size_t bytes = 0;
     for (const auto* piece : {&v.mp_state, &v.regs, &v.sregs, &v.fpu, &v.xsave, &v.xcrs, &v.debugregs, &v.lapic, &v.msrs,
                               &v.cpuid, &v.events})
         bytes += piece->size();
     ctx.facts().set_value("vCPU state", fmt::format("{} bytes in 11 pieces, read in {:.2f} ms", bytes, s.save_ms));
-    s.vcpu = std::move(*vcpu);
+    s.vcpu = std::move(vcpu);
     return StepOutcome{fmt::format("the whole vCPU in {} bytes: {} MSRs, a {}-byte XSAVE area, the LAPIC, {}; {}",
-                                   bytes, sum->msr_count, sum->xsave_bytes, sum->mp_state,
+                                   bytes, sum.msr_count, sum.xsave_bytes, sum.mp_state,
                                    s.paused_at ? "the OUT it had stopped on was finished first"
                                                : "KVM_RUN with immediate_exit found no instruction left to finish")};
 }
 
-Result<StepOutcome> save_machine(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.vcpu.has_value(), kLesson, "the saved vCPU"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> save_machine(Context& ctx, SnapshotState& s) {
     const auto started = Clock::now();
     kvm::Snapshot snap;
     auto rest = kvm::capture_rest(*s.machine, std::move(*s.vcpu), s.paused_at);
     s.vcpu.reset();
     if (!rest) return std::unexpected(rest.error());
     snap.state = std::move(*rest);
-    auto origin = kvm::describe_origin(*s.machine, snap.state.vcpu);
-    if (!origin) return std::unexpected(origin.error());
-    snap.origin = std::move(*origin);
+    auto origin = STRATA_TRY(kvm::describe_origin(*s.machine, snap.state.vcpu));
+    snap.origin = std::move(origin);
     snap.memory = kvm::capture_memory(ctx.recorder(), s.machine->ram());
     std::vector<kvm::SectionEntry> layout;
     s.written = kvm::encode_snapshot(snap, &layout);
-    auto dir = linux::TempDir::create("snapshot");
-    if (!dir) return std::unexpected(dir.error());
-    s.dir.emplace(std::move(*dir));
+    auto dir = STRATA_TRY(linux::TempDir::create("snapshot"));
+    s.dir.emplace(std::move(dir));
     s.file = s.dir->path() / "tinyos.snap";
-    if (auto w = kvm::write_snapshot_file(ctx.recorder(), s.file, s.written); !w) return std::unexpected(w.error());
+    STRATA_TRY(kvm::write_snapshot_file(ctx.recorder(), s.file, s.written));
     s.save_ms += ms_since(started);
     engine::TableView table{"the snapshot file, section by section", {"section", "bytes", "CRC-32", "holds"}, {}, {}};
     for (const auto& e : layout)
@@ -231,45 +213,39 @@ void show_refusals(Context& ctx, const std::vector<std::uint8_t>& good) {
     ctx.facts().set_table(std::move(table));
 }
 
-Result<StepOutcome> check(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(!s.file.empty(), kLesson, "the snapshot file"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> check(Context& ctx, SnapshotState& s) {
     // From here on only the file is left: the original machine goes, fds,
     // memory and all.
     s.machine.reset();
     note(ctx, "VMM destroys the original VM: its vCPU, VM and /dev/kvm fds are closed, its RAM unmapped",
          {LayerId::vmm, LayerId::kvm});
-    auto loaded = kvm::load_snapshot(ctx.recorder(), s.file);
-    if (!loaded) return std::unexpected(loaded.error());
-    const auto& snap = loaded->snapshot.snapshot();
+    auto loaded = STRATA_TRY(kvm::load_snapshot(ctx.recorder(), s.file));
+    const auto& snap = loaded.snapshot.snapshot();
     auto here = kvm::this_cpu();
     engine::TableView table{"what the loader checked before creating anything", {"check", "result"}, {}, {}};
     table.rows = {
         {"magic number and format version", fmt::format("\"{}\", version {}", kvm::kSnapshotMagic, kvm::kSnapshotFormatVersion)},
         {"written by", fmt::format("strata {} (this is strata {})", snap.origin.strata_version, kvm::strata_version())},
         {"header and section table checksums", "right"},
-        {"section checksums (CRC-32)", fmt::format("{} of {} right", loaded->snapshot.table().size(), loaded->snapshot.table().size())},
+        {"section checksums (CRC-32)", fmt::format("{} of {} right", loaded.snapshot.table().size(), loaded.snapshot.table().size())},
         {"every section there once, of its kernel size", "yes"},
         {"the CPU it was taken on", fmt::format("{} (here: {})", snap.origin.cpu.describe(), here.describe())},
         {"XSAVE components the guest may use", fmt::format("{:#x}, all offered here", snap.origin.xcr0_supported)},
     };
     ctx.facts().set_table(std::move(table));
     show_refusals(ctx, s.written);
-    s.loaded.emplace(std::move(*loaded));
+    s.loaded.emplace(std::move(loaded));
     return StepOutcome{fmt::format("the original VM is gone; the {} byte file passed every check (version, checksums, "
                                    "sizes, CPU) before strata made anything from it",
                                    s.loaded->snapshot.file_size())};
 }
 
-Result<StepOutcome> restore(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.loaded.has_value(), kLesson, "a checked snapshot"); !ok) return std::unexpected(ok.error());
+Result<StepOutcome> restore(Context& ctx, SnapshotState& s) {
     const auto from = ctx.recorder().size();
     const auto started = Clock::now();
-    auto m = kvm::restore_snapshot(std::move(s.loaded->kvm), s.loaded->snapshot, console_of(ctx));
-    if (!m) return std::unexpected(m.error());
+    auto m = STRATA_TRY(kvm::restore_snapshot(std::move(s.loaded->kvm), s.loaded->snapshot, console_of(ctx)));
     s.restore_ms = ms_since(started);
-    s.machine = std::move(*m);
+    s.machine = std::move(m);
     s.loaded.reset();
     engine::TableView order{"the restore, call by call", {"#", "call"}, {}, {}};
     const auto events = ctx.recorder().events();
@@ -303,23 +279,19 @@ std::uint64_t writer_pages_wrong(const kvm::GuestMemory& ram) {
     return wrong;
 }
 
-Result<StepOutcome> continue_run(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.machine != nullptr && s.restore_ms > 0, kLesson, "the restored machine"); !ok)
-        return std::unexpected(ok.error());
-    auto report = run_until(ctx, *s.machine, "continue", tinyos::pause_phase_done);
-    if (!report) return std::unexpected(report.error());
+Result<StepOutcome> continue_run(Context& ctx, SnapshotState& s) {
+    STRATA_TRY(run_until(ctx, *s.machine, "continue", tinyos::pause_phase_done));
     const std::string console = ctx.console_text();
     s.continued = console.substr(s.console_at_pause);
     const std::string before = console.substr(0, s.console_at_pause);
-    if (auto ok = lessons::vm::check_pause_phase(before, s.continued); !ok) return std::unexpected(ok.error());
+    STRATA_TRY(check_pause_phase(before, s.continued));
     const auto wrong = writer_pages_wrong(s.machine->ram());
     const std::string first_line = s.continued.substr(0, s.continued.find('\n'));
     // Paused by time, the guest may have stopped in the middle of a line.
     const bool mid_line = !before.empty() && before.back() != '\n';
     ctx.facts().set_value(mid_line ? "the rest of the line it was printing when paused" : "first line after the restore", first_line);
     ctx.facts().set_value("writer's pages 0-63 as the program wrote them", fmt::format("{} of 64", 64 - wrong));
-    ctx.facts().set_value("writer's checksum", std::to_string(lessons::vm::expected_writer_checksum()));
+    ctx.facts().set_value("writer's checksum", std::to_string(expected_writer_checksum()));
     if (wrong)
         return engine::plain_error(kLesson, fmt::format("{} of the writer's pages differ from what it wrote", wrong),
                                    "the restored memory is not the saved memory");
@@ -329,33 +301,26 @@ Result<StepOutcome> continue_run(Context& ctx) {
                                    first_line, mid_line ? ", the rest of the line it was printing when paused" : "")};
 }
 
-Result<StepOutcome> new_process(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(!s.continued.empty(), kLesson, "the in-process continuation"); !ok)
-        return std::unexpected(ok.error());
-    auto other = lessons::vm::resume_in_new_process(ctx.recorder(), s.file);
-    if (!other) return std::unexpected(other.error());
+Result<StepOutcome> new_process(Context& ctx, SnapshotState& s) {
+    auto other = STRATA_TRY(resume_in_new_process(ctx.recorder(), s.file));
     ctx.console_write(fmt::format("\n--- strata snapshot resume, process {}: ---\n{}--- (end of that process) ---\n",
-                                  other->pid, other->console));
+                                  other.pid, other.console));
     const std::string before = ctx.console_text().substr(0, s.console_at_pause);
-    if (auto ok = lessons::vm::check_pause_phase(before, other->console); !ok) return std::unexpected(ok.error());
-    if (auto ok = lessons::vm::same_per_program(s.continued, other->console); !ok) return std::unexpected(ok.error());
-    ctx.facts().set_value("second strata process", fmt::format("pid {} (this one is {})", other->pid, ::getpid()));
-    ctx.facts().set_value("its check: the file read, /dev/kvm opened, every check", fmt::format("{:.2f} ms", other->validate_ms));
-    ctx.facts().set_value("its restore: KVM_CREATE_VM to a VM ready to run", fmt::format("{:.2f} ms", other->restore_ms));
-    ctx.facts().set_value("its calls to restore", std::to_string(other->restore_calls.size()));
+    STRATA_TRY(check_pause_phase(before, other.console));
+    STRATA_TRY(same_per_program(s.continued, other.console));
+    ctx.facts().set_value("second strata process", fmt::format("pid {} (this one is {})", other.pid, ::getpid()));
+    ctx.facts().set_value("its check: the file read, /dev/kvm opened, every check", fmt::format("{:.2f} ms", other.validate_ms));
+    ctx.facts().set_value("its restore: KVM_CREATE_VM to a VM ready to run", fmt::format("{:.2f} ms", other.restore_ms));
+    ctx.facts().set_value("its calls to restore", std::to_string(other.restore_calls.size()));
     ctx.facts().set_value("its output, program by program", "the same as this process's restored machine");
     return StepOutcome{fmt::format("process {} read the file, checked it, built its own VM with {} calls in {:.2f} ms "
                                    "and printed the same continuation: a snapshot carries the whole machine",
-                                   other->pid, other->restore_calls.size(), other->restore_ms)};
+                                   other.pid, other.restore_calls.size(), other.restore_ms)};
 }
 
-Result<StepOutcome> dirty_log(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.machine != nullptr && !s.continued.empty(), kLesson, "the restored machine"); !ok)
-        return std::unexpected(ok.error());
+Result<StepOutcome> dirty_log(Context& ctx, SnapshotState& s) {
     auto& m = *s.machine;
-    if (auto r = m.log_dirty_pages(true); !r) return std::unexpected(r.error());
+    STRATA_TRY(m.log_dirty_pages(true));
     engine::TableView table{"each round: what the program says it wrote, what KVM's dirty log shows",
                             {"round", "the program wrote", "dirty shared-data pages", "other dirty pages"}, {}, {}};
     engine::SeriesView data{"shared-data pages dirtied per round", "round", "pages", {}};
@@ -370,19 +335,18 @@ Result<StepOutcome> dirty_log(Context& ctx) {
         if (report->stop == kvm::RunStop::paused && report->checkpoint == tinyos::dirty_phase_done) break;
         if (report->stop != kvm::RunStop::paused || !tinyos::is_mark(report->checkpoint) || !m.trace().last_mark())
             return engine::plain_error(kLesson, "the dirtier did not reach its next round: " + report->description);
-        auto bitmap = m.take_dirty_log();
-        if (!bitmap) return std::unexpected(bitmap.error());
-        const auto count = lessons::vm::count_dirty(*bitmap, tinyos::kDataPhys / tinyos::kPageSize, tinyos::kDataPages);
+        auto bitmap = STRATA_TRY(m.take_dirty_log());
+        const auto count = count_dirty(bitmap, tinyos::kDataPhys / tinyos::kPageSize, tinyos::kDataPages);
         const auto& mark = *m.trace().last_mark();
         const auto first = kvm::mark_first_page(mark), pages = kvm::mark_pages(mark);
-        const bool same = lessons::vm::matches_mark(count, first, pages);
+        const bool same = matches_mark(count, first, pages);
         mismatches += !same;
         ++round;
         if (!same && first_mismatch.empty())
             first_mismatch = fmt::format("round {}: the program wrote {} page(s) from {}, the log shows {}", round, pages,
-                                         first, lessons::vm::page_ranges(count.data_pages));
+                                         first, page_ranges(count.data_pages));
         table.rows.push_back({std::to_string(round), pages ? fmt::format("{} pages: {}-{}", pages, first, first + pages - 1) : "nothing (it only read)",
-                              fmt::format("{}: {}", count.data_pages.size(), lessons::vm::page_ranges(count.data_pages)),
+                              fmt::format("{}: {}", count.data_pages.size(), page_ranges(count.data_pages)),
                               std::to_string(count.other_pages)});
         table.row_marked.push_back(!same);
         logged += fmt::format("{}{}", logged.empty() ? "" : ", ", count.data_pages.size());
@@ -403,14 +367,11 @@ Result<StepOutcome> dirty_log(Context& ctx) {
                                    round)};
 }
 
-Result<StepOutcome> pre_copy(Context& ctx) {
-    auto& s = state(ctx);
-    if (auto ok = lessons::vm::need(s.machine != nullptr, kLesson, "the running machine"); !ok) return std::unexpected(ok.error());
-    auto k = kvm::Kvm::open(ctx.recorder());
-    if (!k) return std::unexpected(k.error());
+Result<StepOutcome> pre_copy(Context& ctx, SnapshotState& s) {
+    auto k = STRATA_TRY(kvm::Kvm::open(ctx.recorder()));
     // Cancel stops the source, which is the only machine that runs here.
     ctx.set_canceller([&m = *s.machine] { m.kick(); });
-    auto moved = lessons::vm::migrate_live(*s.machine, std::move(*k), console_of(ctx), kStopAndCopyThreshold);
+    auto moved = migrate_live(*s.machine, std::move(k), console_of(ctx), kStopAndCopyThreshold);
     ctx.set_canceller(nullptr);
     if (!moved) return std::unexpected(moved.error());
     if (moved->pages_differing)
@@ -435,10 +396,9 @@ Result<StepOutcome> pre_copy(Context& ctx) {
     s.machine = std::move(moved->destination);
     note(ctx, "VMM destroys the source VM: the guest lives on in the destination", {LayerId::vmm, LayerId::kvm});
     const auto hog_from = ctx.console_text().size();
-    auto report = run_until(ctx, *s.machine, "after the migration", tinyos::migrate_phase_done);
-    if (!report) return std::unexpected(report.error());
-    const auto hog = lessons::vm::lines_by_program(ctx.console_text())["hog"];
-    const std::string expected_done = "hog: done, checksum " + std::to_string(lessons::vm::expected_hog_checksum());
+    STRATA_TRY(run_until(ctx, *s.machine, "after the migration", tinyos::migrate_phase_done));
+    const auto hog = lines_by_program(ctx.console_text())["hog"];
+    const std::string expected_done = "hog: done, checksum " + std::to_string(expected_hog_checksum());
     if (hog.size() != 7 || hog.back() != expected_done)
         return engine::plain_error(kLesson, fmt::format("the migrated hog printed {} lines, ending \"{}\"; \"{}\" was due",
                                                         hog.size(), hog.empty() ? "" : hog.back(), expected_done));
@@ -459,15 +419,10 @@ Result<StepOutcome> pre_copy(Context& ctx) {
 
 engine::Lesson snapshot_lesson() {
     using L = LayerId;
-    engine::Lesson lesson;
-    lesson.id = "vm/snapshot";
-    lesson.title = "Snapshots and live migration";
-    lesson.track = "vm";
-    lesson.summary = "Pause tinyos mid-run, save its vCPU, VM and memory to a file, restore it into a brand-new VM and "
-                     "in a new strata process, and watch it go on where it stopped; then log the pages it dirties and "
-                     "move it live to another VM by pre-copy.";
+    engine::LessonBuilder<SnapshotState> lesson("vm/snapshot");
     lesson.requirements = {engine::Requirement::kvm};
-    lesson.options = {{"pause", "where to pause tinyos: at the writer's halfway mark, or after 60 ms wherever it is",
+    lesson.options = {{"pause",
+                       "where to pause tinyos: at the writer's halfway mark, or after 60 ms wherever it is",
                        {"mark", "time"}}};
     lesson.make_state = [](const engine::LessonOptions& options) {
         auto s = std::make_unique<SnapshotState>();
@@ -475,20 +430,32 @@ engine::Lesson snapshot_lesson() {
         return s;
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel};
-    const std::vector<L> run_and_ram = {L::vmm, L::kvm, L::ram, L::cpu_virt, L::guest_program, L::guest_devices, L::guest_kernel};
-    lesson.steps = {
-        {"boot", "Boot tinyos, and time it", boot, run_and_ram},
-        {"pause", "Pause it mid-run", pause, run},
-        {"save-cpu", "Save the vCPU", save_cpu, {L::vmm, L::kvm, L::cpu_virt}},
-        {"save-machine", "Save the machine around it, to a file", save_machine, {L::vmm, L::kvm, L::cpu_virt, L::ram, L::mounts}},
-        {"check", "Check the whole file before trusting it", check, {L::vmm, L::kvm, L::mounts}},
-        {"restore", "Restore it into a brand-new VM", restore, {L::vmm, L::kvm, L::ram, L::cpu_virt}},
-        {"continue", "Let it go on where it stopped", continue_run, run},
-        {"new-process", "Restore it in a new strata process", new_process, {L::vmm, L::processes}},
-        {"dirty-log", "Log the pages the guest dirties", dirty_log, run_and_ram},
-        {"pre-copy", "Move it live: pre-copy, then stop-and-copy", pre_copy, run_and_ram},
-    };
-    return lesson;
+    const std::vector<L> run_and_ram = {L::vmm,           L::kvm,           L::ram,         L::cpu_virt,
+                                        L::guest_program, L::guest_devices, L::guest_kernel};
+    lesson.step("boot", "Boot tinyos, and time it", run_and_ram, boot)
+        .provides("the machine", [](const SnapshotState& s) { return s.machine != nullptr; });
+    lesson.step("pause", "Pause it mid-run", run, pause).provides("a paused machine", [](const SnapshotState& s) {
+        return s.console_at_pause > 0;
+    });
+    lesson.step("save-cpu", "Save the vCPU", {L::vmm, L::kvm, L::cpu_virt}, save_cpu)
+        .provides(&SnapshotState::vcpu, "the saved vCPU");
+    lesson
+        .step("save-machine", "Save the machine around it, to a file", {L::vmm, L::kvm, L::cpu_virt, L::ram, L::mounts},
+              save_machine)
+        .consumes("the saved vCPU")
+        .provides("the snapshot file", [](const SnapshotState& s) { return !s.file.empty(); });
+    lesson.step("check", "Check the whole file before trusting it", {L::vmm, L::kvm, L::mounts}, check)
+        .consumes("the machine")
+        .provides(&SnapshotState::loaded, "a checked snapshot");
+    lesson.step("restore", "Restore it into a brand-new VM", {L::vmm, L::kvm, L::ram, L::cpu_virt}, restore)
+        .consumes("a checked snapshot")
+        .provides("the restored machine", [](const SnapshotState& s) { return s.machine && s.restore_ms > 0; });
+    lesson.step("continue", "Let it go on where it stopped", run, continue_run)
+        .provides("the in-process continuation", [](const SnapshotState& s) { return !s.continued.empty(); });
+    lesson.step("new-process", "Restore it in a new strata process", {L::vmm, L::processes}, new_process);
+    lesson.step("dirty-log", "Log the pages the guest dirties", run_and_ram, dirty_log);
+    lesson.step("pre-copy", "Move it live: pre-copy, then stop-and-copy", run_and_ram, pre_copy);
+    return lesson.build();
 }
 
-}  // namespace strata::lessons
+}  // namespace strata::lessons::vm

@@ -1,20 +1,27 @@
 // Track vm: a hypervisor from scratch (KVM).
+//
+// This list is the one place a lesson is registered: each lesson's .cpp
+// defines its factory in strata::lessons::vm, declared here, and its order
+// here is the course order.
 #include "lessons/catalogue.hpp"
-#include "lessons/vm/boot_linux.hpp"
-#include "lessons/vm/devices_are_exits.hpp"
-#include "lessons/vm/hello_kvm.hpp"
-#include "lessons/vm/interrupts.hpp"
-#include "lessons/vm/long_mode.hpp"
-#include "lessons/vm/single_step.hpp"
-#include "lessons/vm/snapshot.hpp"
-#include "lessons/vm/tiny_os.hpp"
 
 namespace strata::lessons {
 
-// In course order (LESSONS.md).
+namespace vm {
+engine::Lesson hello_kvm_lesson();
+engine::Lesson single_step_lesson();
+engine::Lesson devices_are_exits_lesson();
+engine::Lesson long_mode_lesson();
+engine::Lesson interrupts_lesson();
+engine::Lesson tiny_os_lesson();
+engine::Lesson snapshot_lesson();
+engine::Lesson boot_linux_lesson();
+}  // namespace vm
+
 std::vector<engine::Lesson> vm_track() {
-    return {hello_kvm_lesson(), single_step_lesson(), devices_are_exits_lesson(), long_mode_lesson(),
-            interrupts_lesson(), tiny_os_lesson(), snapshot_lesson(), boot_linux_lesson()};
+    using namespace vm;
+    return {hello_kvm_lesson(),   single_step_lesson(), devices_are_exits_lesson(), long_mode_lesson(),
+            interrupts_lesson(),  tiny_os_lesson(),     snapshot_lesson(),          boot_linux_lesson()};
 }
 
 }  // namespace strata::lessons

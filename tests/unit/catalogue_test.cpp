@@ -3,6 +3,7 @@
 #include <set>
 
 #include "engine/catalogue.hpp"
+#include "engine/lesson_metadata.hpp"
 #include "engine/narrative.hpp"
 #include "lessons/catalogue.hpp"
 
@@ -35,11 +36,27 @@ TEST_CASE("Every lesson has a unique id, steps, and a narrative section per step
         CHECK_FALSE(lesson.steps.empty());
         auto narrative = load_narrative(asset_dir(), lesson.id);
         REQUIRE(narrative);
-        CHECK_FALSE(narrative->title.empty());
         for (const auto& step : lesson.steps) {
             CAPTURE(step.id);
             CHECK(narrative->section(step.id) != nullptr);
             CHECK_FALSE(step.expected_layers.empty());
         }
+    }
+}
+
+TEST_CASE("Every lesson's title and summary come from its Markdown, and the title is written only there",
+          "[unit][engine]") {
+    CHECK(strata::lessons::catalogue_problems().empty());
+    for (const auto& lesson : strata::lessons::catalogue().lessons()) {
+        CAPTURE(lesson.id);
+        auto metadata = load_lesson_metadata(asset_dir(), lesson.id);
+        REQUIRE(metadata);
+        CHECK(lesson.title == metadata->title);
+        CHECK(lesson.summary == metadata->summary);
+        CHECK(lesson.track == track_of(lesson.id));
+        // No `# Title` heading repeats it: an H1 would be shown as text.
+        auto narrative = load_narrative(asset_dir(), lesson.id);
+        REQUIRE(narrative);
+        CHECK(narrative->introduction.find(lesson.title) == std::string::npos);
     }
 }

@@ -63,7 +63,6 @@ exercises:
       - when: {event: {name: "exit: SHUTDOWN*"}}
         text: "With ${answer} the run ended in ${last:vm-exit}, printing ${console}."
 ---
-# Fixture
 
 Intro.
 
@@ -109,7 +108,6 @@ TEST_CASE("Front matter becomes exercises and leaves the narrative alone", "[uni
     CHECK(ex.challenges().size() == 1);
 
     const auto n = engine::parse_narrative(kFile);
-    CHECK(n.title == "Fixture");
     CHECK(n.introduction == "\nIntro.\n\n");
     REQUIRE(n.sections.size() == 1);
     CHECK(n.sections[0].id == "run");

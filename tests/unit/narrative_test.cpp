@@ -6,7 +6,6 @@ using namespace strata::engine;
 
 TEST_CASE("A narrative splits into one section per step", "[unit][engine]") {
     const auto n = parse_narrative(
-        "# Hello, KVM\n"
         "Intro text.\n"
         "## Open the device {#open-kvm}\n"
         "Body one.\n"
@@ -15,7 +14,6 @@ TEST_CASE("A narrative splits into one section per step", "[unit][engine]") {
         "```\n"
         "## Create a VM {#create-vm}\n"
         "Body two.\n");
-    CHECK(n.title == "Hello, KVM");
     CHECK(n.introduction == "Intro text.\n");
     REQUIRE(n.sections.size() == 2);
     CHECK(n.sections[0].id == "open-kvm");
@@ -27,7 +25,6 @@ TEST_CASE("A narrative splits into one section per step", "[unit][engine]") {
 
 TEST_CASE("A reveal marker splits a step's section into what is shown before it runs and after", "[unit][engine]") {
     const auto n = parse_narrative(
-        "# Names\n"
         "## Rename {#sethostname}\n"
         "strata calls sethostname inside.\n"
         "<!-- reveal -->\n"
