@@ -53,8 +53,13 @@ Command add_doctor(CLI::App& app) {
     sub->add_flag("--json", *json, "Print JSON");
     return [json]() {
         const auto report = probe::probe_machine();
+        // A lesson whose Markdown could not be read is listed by its id with
+        // no summary, and has no narrative to show: say which and why.
+        const auto& lesson_text_problems = lessons::catalogue_problems();
         if (*json) {
-            std::printf("%s\n", probe::report_to_json(report).dump(2).c_str());
+            auto out = probe::report_to_json(report);
+            out["lesson_text_problems"] = lesson_text_problems;
+            std::printf("%s\n", out.dump(2).c_str());
         } else {
             const bool color = ::isatty(STDOUT_FILENO) != 0;
             for (const auto& check : report.checks) {
@@ -62,6 +67,8 @@ Command add_doctor(CLI::App& app) {
                 if (!check.fix.empty() && check.status != probe::Status::ok)
                     std::printf("  %-22s fix: %s\n", "", check.fix.c_str());
             }
+            for (const auto& problem : lesson_text_problems)
+                std::printf("%s %-22s %s\n", mark(probe::Status::warning, color), "lesson text", problem.c_str());
             std::printf("\n%s\n", lessons_summary(report).c_str());
         }
         return static_cast<int>(report.ready() ? exit_ok : exit_requirement);

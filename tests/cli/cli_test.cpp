@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <filesystem>
 #include <cstdio>
 #include <memory>
 #include <regex>
@@ -187,4 +188,26 @@ TEST_CASE("A file that is not a snapshot is refused by name, before /dev/kvm is 
     CHECK(missing.status == 1);
     CHECK(missing.output.find("there is no file by that name") != std::string::npos);
     CHECK(run_strata("snapshot").status == 2);
+}
+
+// A lesson whose Markdown is missing is still listed (by its id), and
+// doctor names it: the title and summary live only in that file.
+TEST_CASE("doctor names a lesson whose Markdown it could not read", "[cli]") {
+    namespace fs = std::filesystem;
+    const fs::path assets = fs::temp_directory_path() / fmt::format("strata-doctor-assets-{}", ::getpid());
+    fs::remove_all(assets);
+    fs::create_directories(assets / "lessons");
+    fs::copy(fs::path(STRATA_SOURCE_DIR) / "assets/lessons", assets / "lessons", fs::copy_options::recursive);
+    REQUIRE(fs::remove(assets / "lessons/container/uts.md"));
+    const std::string env = "STRATA_ASSETS='" + assets.string() + "' ";
+    const auto doctor = strata::tests::run_shell(env + STRATA_BINARY + " doctor 2>&1 </dev/null");
+    const auto json_run = strata::tests::run_shell(env + STRATA_BINARY + " doctor --json 2>/dev/null </dev/null");
+    const auto list = strata::tests::run_shell(env + STRATA_BINARY + " list 2>&1 </dev/null");
+    fs::remove_all(assets);
+    CHECK(std::regex_search(doctor.output, std::regex("lesson text +container/uts: .*uts\\.md")));
+    const auto json = nlohmann::json::parse(json_run.output, nullptr, false);
+    REQUIRE_FALSE(json.is_discarded());
+    REQUIRE(json["lesson_text_problems"].size() == 1);
+    CHECK(json["lesson_text_problems"][0].get<std::string>().starts_with("container/uts: "));
+    CHECK(list.output.find("container/uts") != std::string::npos);
 }
