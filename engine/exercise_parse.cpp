@@ -1,15 +1,14 @@
 #include "engine/exercise_parse.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/exercise_check.hpp"
 #include "engine/front_matter.hpp"
+#include "engine/lesson_markdown.hpp"
 
 namespace strata::engine {
 
@@ -460,10 +459,6 @@ private:
 
 }  // namespace
 
-std::filesystem::path lesson_markdown_path(const std::filesystem::path& assets, std::string_view lesson_id) {
-    return assets / "lessons" / (std::string(lesson_id) + ".md");
-}
-
 Result<LessonExercises> parse_exercises(std::string_view markdown, const std::string& source, const Lesson& lesson) {
     auto fm = split_front_matter(markdown);
     if (!fm) return plain_error(source + ":1", fm.error().message, fm.error().hint);
@@ -478,13 +473,9 @@ Result<LessonExercises> parse_exercises(std::string_view markdown, const std::st
 }
 
 Result<LessonExercises> load_exercises(const std::filesystem::path& assets, const Lesson& lesson) {
-    const auto path = lesson_markdown_path(assets, lesson.id);
-    std::ifstream in(path);
-    if (!in) return errno_error("open " + path.string(), errno, "the lesson's Markdown file is missing",
-                                "set STRATA_ASSETS to strata's assets directory");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse_exercises(buffer.str(), path.string(), lesson);
+    auto text = read_lesson_markdown(assets, lesson.id);
+    if (!text) return std::unexpected(text.error());
+    return parse_exercises(*text, lesson_markdown_path(assets, lesson.id).string(), lesson);
 }
 
 }  // namespace strata::engine

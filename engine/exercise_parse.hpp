@@ -23,7 +23,4 @@ Result<LessonExercises> parse_exercises(std::string_view markdown, const std::st
 // loader reports the same file missing.
 Result<LessonExercises> load_exercises(const std::filesystem::path& assets, const Lesson& lesson);
 
-// The path of a lesson's Markdown file under `assets`.
-std::filesystem::path lesson_markdown_path(const std::filesystem::path& assets, std::string_view lesson_id);
-
 }  // namespace strata::engine

@@ -1,13 +1,11 @@
 #include "engine/lesson_metadata.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "engine/exercise_parse.hpp"  // lesson_markdown_path
 #include "engine/front_matter.hpp"
+#include "engine/lesson_markdown.hpp"
 #include "engine/try.hpp"
 
 namespace strata::engine {
@@ -45,12 +43,8 @@ Result<LessonMetadata> parse_lesson_metadata(std::string_view markdown, const st
 }
 
 Result<LessonMetadata> load_lesson_metadata(const std::filesystem::path& assets, std::string_view lesson_id) {
-    const auto path = lesson_markdown_path(assets, lesson_id);
-    std::ifstream in(path);
-    if (!in) return errno_error("open " + path.string(), errno, "the lesson's Markdown is missing");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_lesson_metadata(text.str(), path.string());
+    auto text = STRATA_TRY(read_lesson_markdown(assets, lesson_id));
+    return parse_lesson_metadata(text, lesson_markdown_path(assets, lesson_id).string());
 }
 
 std::string track_of(std::string_view lesson_id) {

@@ -1,13 +1,12 @@
 #include "engine/narrative.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <unistd.h>
 
 #include "engine/front_matter.hpp"
+#include "engine/lesson_markdown.hpp"
 
 namespace strata::engine {
 
@@ -71,13 +70,9 @@ Narrative parse_narrative(std::string_view markdown) {
 }
 
 Result<Narrative> load_narrative(const std::filesystem::path& assets, std::string_view lesson_id) {
-    const auto path = assets / "lessons" / (std::string(lesson_id) + ".md");
-    std::ifstream in(path);
-    if (!in) return errno_error("open " + path.string(), errno, "the lesson's narrative is missing",
-                                "strata's files are incomplete: reinstall the package, or set STRATA_ASSETS to its assets directory");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse_narrative(buffer.str());
+    auto text = read_lesson_markdown(assets, lesson_id);
+    if (!text) return std::unexpected(text.error());
+    return parse_narrative(*text);
 }
 
 }  // namespace strata::engine
