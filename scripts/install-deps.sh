@@ -10,6 +10,8 @@ packages=(
   catch2 libfmt-dev nlohmann-json3-dev libcli11-dev
   libzydis-dev libmd4c-dev libseccomp-dev libcap-dev libnl-3-dev libnl-route-3-dev
   libyaml-cpp-dev zlib1g-dev libarchive-dev
+  # iasl compiles the ACPI table that tells a Linux guest where vm/virtio's device is.
+  acpica-tools
   libimgui-dev libstb-dev libglfw3-dev libsdl2-dev libgl-dev libgl1-mesa-dri
   fonts-dejavu-core busybox-static
   # GUI tests and screenshots run under a virtual X server.

@@ -51,6 +51,9 @@ engine::Result<std::vector<std::uint8_t>> build_boot_params(const BootParamsInpu
     put<std::uint32_t>(page, at::ext_ramdisk_image, static_cast<std::uint32_t>(in.initrd_address >> 32));
     put<std::uint32_t>(page, at::ramdisk_size, static_cast<std::uint32_t>(in.initrd_size));
     put<std::uint32_t>(page, at::ext_ramdisk_size, static_cast<std::uint32_t>(in.initrd_size >> 32));
+    // Boot protocol 2.14: the loader may say where the ACPI root pointer is,
+    // instead of the kernel searching the BIOS area for it.
+    put<std::uint64_t>(page, at::acpi_rsdp_addr, in.acpi_rsdp_address);
     page[at::e820_entries] = static_cast<std::uint8_t>(in.memory_map.size());
     for (std::size_t i = 0; i < in.memory_map.size(); ++i) {
         const std::size_t entry = at::e820_table + i * 20;

@@ -36,6 +36,7 @@ struct BootParamsInput {
     std::size_t cmdline_length = 0;  // without the NUL
     std::uint64_t initrd_address = 0, initrd_size = 0;
     std::vector<E820Entry> memory_map;
+    std::uint64_t acpi_rsdp_address = 0;  // 0: no ACPI tables (the kernel looks for none)
 };
 
 // The zero page's bytes. Refuses a command line longer than the kernel's
@@ -45,6 +46,7 @@ engine::Result<std::vector<std::uint8_t>> build_boot_params(const BootParamsInpu
 // Offsets in struct boot_params (arch/x86/include/uapi/asm/bootparam.h),
 // for the inspectors and the tests.
 namespace boot_params_offset {
+inline constexpr std::size_t acpi_rsdp_addr = 0x070;
 inline constexpr std::size_t ext_ramdisk_image = 0x0c0, ext_ramdisk_size = 0x0c4, ext_cmd_line_ptr = 0x0c8;
 inline constexpr std::size_t e820_entries = 0x1e8, setup_header = 0x1f1, type_of_loader = 0x210, loadflags = 0x211;
 inline constexpr std::size_t ramdisk_image = 0x218, ramdisk_size = 0x21c, cmd_line_ptr = 0x228;

@@ -20,6 +20,10 @@ constexpr Pattern kPatterns[] = {
     {Milestone::guest_uname, kGuestUnameMarker},
     {Milestone::shell_offered, kShellMarker},
     {Milestone::power_off, kPowerOffMarker},
+    {Milestone::virtio_ready, kVirtioReadyMarker},
+    {Milestone::disk_read, kDiskReadMarker},
+    {Milestone::disk_written, kDiskWrittenMarker},
+    {Milestone::virtio_failed, kVirtioFailedMarker},
     {Milestone::kernel_panic, "Kernel panic"},
 };
 constexpr std::size_t kLongestLine = 4096;  // a guest printing without newlines stays bounded
@@ -35,6 +39,10 @@ std::string_view milestone_name(Milestone m) {
         case Milestone::guest_uname: return "the guest's uname -r";
         case Milestone::shell_offered: return "/init starts a shell";
         case Milestone::power_off: return "/init powers off";
+        case Milestone::virtio_ready: return "the virtio disk is there (/dev/vda)";
+        case Milestone::disk_read: return "/init read sector 0 of the disk";
+        case Milestone::disk_written: return "/init wrote sector 1 and synced";
+        case Milestone::virtio_failed: return "the virtio disk failed";
         case Milestone::kernel_panic: return "kernel panic";
     }
     return "";

@@ -27,6 +27,10 @@ enum class Milestone : std::uint32_t {
     guest_uname,              // /init printed `uname -r`
     shell_offered,            // /init is about to start a shell (--shell)
     power_off,                // /init is about to reboot -f
+    virtio_ready,             // vm/virtio: the driver is bound, /dev/vda exists
+    disk_read,                // vm/virtio: /init read sector 0
+    disk_written,             // vm/virtio: /init wrote sector 1 and synced
+    virtio_failed,            // vm/virtio: a module or the disk is missing
     kernel_panic,             // "Kernel panic"
 };
 std::string_view milestone_name(Milestone m);

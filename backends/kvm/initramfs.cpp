@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -36,7 +37,39 @@ std::string init_script(bool shell) {
     return s;
 }
 
-engine::Result<Initramfs> build_initramfs(const fs::path& image_root, bool shell) {
+std::string virtio_init_script(const std::vector<std::string>& modules, const std::string& line) {
+    std::string s = "#!/bin/sh\n"
+                    "# strata's /init for vm/virtio: the virtio drivers, then one read and one write.\n"
+                    "export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root\n"
+                    "mount -t proc proc /proc\n"
+                    "mount -t sysfs sysfs /sys\n"
+                    "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n";
+    s += fmt::format("echo \"{}\"\n", kInitMarker);
+    s += fmt::format("echo \"{}$(uname -r)\"\n", kGuestUnameMarker);
+    for (const auto& m : modules) s += fmt::format("insmod {} || echo \"{}insmod {}\"\n", m, kVirtioFailedMarker, m);
+    // The driver's probe adds the disk; devtmpfs makes its node a moment later.
+    s += "i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done\n";
+    s += fmt::format("[ -b /dev/vda ] && echo \"{}/dev/vda, $(cat /sys/block/vda/size) sectors of 512 bytes\" "
+                     "|| echo \"{}no /dev/vda\"\n",
+                     kVirtioReadyMarker, kVirtioFailedMarker);
+    // Through the guest's page cache, as any program reads and writes: the
+    // block layer turns one 512-byte dd into whole pages and readahead.
+    s += fmt::format("echo \"{}$(dd if=/dev/vda bs=512 count=1 2>/dev/null | tr -d '\\000' | head -n 1)\"\n",
+                     kDiskReadMarker);
+    // conv=fsync: the page is written back and the disk asked to flush.
+    s += fmt::format("echo \"{}\" | dd of=/dev/vda bs=512 seek=1 count=1 conv=sync,notrunc,fsync 2>/dev/null\n"
+                     "echo \"{}sector 1\"\n",
+                     line, kDiskWrittenMarker);
+    s += fmt::format("echo \"{}reboot -f\"\n"
+                     "stty -F /dev/console opost 2>/dev/null\n"
+                     "reboot -f\n"
+                     "sleep 5\n",
+                     kPowerOffMarker);
+    return s;
+}
+
+engine::Result<Initramfs> build_initramfs(const fs::path& image_root, std::string_view init,
+                                          const std::vector<InitramfsFile>& extra) {
     const std::string op = "build the initramfs from " + image_root.string();
     std::error_code ec;
     if (!fs::is_directory(image_root, ec))
@@ -74,7 +107,15 @@ engine::Result<Initramfs> build_initramfs(const fs::path& image_root, bool shell
     // The kernel opens /dev/console for /init's standard streams before
     // anything could mount /dev: without the node /init has no output.
     cpio.add_char_device("dev/console", 5, 1);
-    const std::string init = init_script(shell);
+    std::set<fs::path> made;
+    for (const auto& file : extra) {
+        // Their directories, parents first, unless the image has them.
+        std::vector<fs::path> dirs;
+        for (auto dir = fs::path(file.path).parent_path(); !dir.empty(); dir = dir.parent_path()) dirs.push_back(dir);
+        for (auto dir = dirs.rbegin(); dir != dirs.rend(); ++dir)
+            if (!fs::is_directory(image_root / *dir, ec) && made.insert(*dir).second) cpio.add_directory(dir->string());
+        cpio.add_file(file.path, file.bytes, file.permissions);
+    }
     cpio.add_file("init", {reinterpret_cast<const std::uint8_t*>(init.data()), init.size()}, 0755);
     Initramfs out;
     out.files = cpio.members();

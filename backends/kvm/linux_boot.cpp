@@ -90,6 +90,7 @@ engine::Result<std::vector<std::uint8_t>> load(engine::Recorder& recorder, Guest
     in.initrd_address = plan.initrd_address;
     in.initrd_size = plan.initrd_size;
     in.memory_map = pc_memory_map(plan.ram_size);
+    in.acpi_rsdp_address = plan.acpi_rsdp;
     auto page = build_boot_params(in);
     if (!page) return std::unexpected(page.error());
     if (auto r = ram.write(kBootParams, *page); !r) return std::unexpected(r.error());

@@ -47,6 +47,7 @@ struct BootPlan {
     std::uint64_t initrd_address = 0, initrd_size = 0;
     std::uint64_t ram_size = 0;
     std::string cmdline;
+    std::uint64_t acpi_rsdp = 0;  // where ACPI tables the VMM wrote begin; 0 for none
 };
 
 // Places the kernel at pref_address (or 1 MiB when it does not fit) and

@@ -205,7 +205,7 @@ TEST_CASE("The initramfs holds the image's links as links, not as copies of what
     fs::create_directories(dir / "bin");
     { std::ofstream(dir / "bin" / "busybox") << "not really busybox"; }
     fs::create_symlink("busybox", dir / "bin" / "sh");
-    auto built = kvm::build_initramfs(dir, false);
+    auto built = kvm::build_initramfs(dir, kvm::init_script(false));
     fs::remove_all(dir);
     REQUIRE(built);
     CHECK(built->files == 6);  // bin, bin/busybox, bin/sh, dev, dev/console and init
