@@ -11,8 +11,9 @@
 # lists the newest complete unpacked kernel in DIR is used.  A lock keeps parallel
 # runs from unpacking it twice.  Prints the unpacked directory on stdout.
 #
-# --copy-to DIR also copies boot/vmlinuz-* there: how the build puts the kernel
-# vm/boot-linux boots by default into the build tree (build/guest-kernel).
+# --copy-to DIR also copies boot/vmlinuz-* there, and the virtio modules vm/virtio's
+# guest loads into DIR/modules/<release>/: how the build puts the kernel
+# vm/boot-linux and vm/virtio boot by default into the build tree (build/guest-kernel).
 #
 # Used by tests/kvm-in-qemu/run-in-vm.sh (the QEMU fallback's guest kernel) and by
 # the build (CMakeLists.txt).  Exit status 1 when no kernel could be had.
@@ -135,5 +136,11 @@ if [[ -n "$copy_to" ]]; then
     [[ -n "$vmlinuz" ]] || die "no vmlinuz in $kroot/boot"
     mkdir -p "$copy_to"
     cp -p "$vmlinuz" "$copy_to/"
+    kver="${vmlinuz##*/vmlinuz-}"
+    for module in kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko \
+                  kernel/drivers/virtio/virtio_mmio.ko kernel/drivers/block/virtio_blk.ko; do
+        [[ -f "$kroot/lib/modules/$kver/$module" ]] || { log "warning: no $module in $kver"; continue; }
+        install -D -m 0644 "$kroot/lib/modules/$kver/$module" "$copy_to/modules/$kver/$module"
+    done
 fi
 echo "$kroot"

@@ -58,11 +58,14 @@ for spec in "${lessons[@]}"; do
     # What the QEMU VM needs besides strata: vm/boot-linux boots the VM's own
     # kernel (Debian's, at /boot/vmlinuz-<release> as on an installed system,
     # so the lesson finds it as "the host's own") with the container image.
+    # vm/virtio also needs the virtio modules, which it looks for beside the
+    # kernel (/boot/modules/<release>/, as the build puts them in build/guest-kernel).
     vm_files=()
-    if [[ "$id" == vm/boot-linux ]]; then
+    if [[ "$id" == vm/boot-linux || "$id" == vm/virtio ]]; then
         kroot=$("$top/scripts/fetch-debian-kernel.sh")
         vmlinuz=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
         vm_files=(--file "$vmlinuz:/boot/${vmlinuz##*/}" --file "$build/rootfs:/var/lib/strata/rootfs")
+        [[ "$id" == vm/virtio ]] && vm_files+=(--file "$build/guest-kernel/modules:/boot/modules")
     fi
     where="live here"
     recorded=0

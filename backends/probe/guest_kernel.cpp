@@ -45,4 +45,25 @@ GuestKernel find_guest_kernel() {
     return k;
 }
 
+GuestModules find_guest_modules(const std::string& kernel_path, const std::string& release,
+                                const std::vector<std::string>& relative) {
+    GuestModules m;
+    const std::vector<fs::path> roots = {fs::path(kernel_path).parent_path() / "modules" / release,
+                                         fs::path("/lib/modules") / release};
+    for (const auto& rel : relative) {
+        std::string found;
+        for (const auto& root : roots)
+            if (::access((root / rel).c_str(), R_OK) == 0) {
+                found = (root / rel).string();
+                break;
+            }
+        if (found.empty())
+            m.missing.push_back(rel + " (looked in " + roots[0].string() + " and " + roots[1].string() + ")");
+        else
+            m.paths.push_back(found);
+    }
+    if (!m.missing.empty()) m.paths.clear();
+    return m;
+}
+
 }  // namespace strata::probe

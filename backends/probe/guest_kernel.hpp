@@ -20,4 +20,16 @@ struct GuestKernel {
 
 GuestKernel find_guest_kernel();
 
+// Kernel modules built for the booted kernel (vm/virtio's virtio drivers:
+// modules in Debian's kernel). Each of `relative` ("kernel/drivers/virtio/
+// virtio.ko") is looked for next to the kernel, in DIR/modules/RELEASE/
+// (where the build copies Debian's, and where one may put them beside a
+// kernel named with --set kernel), then in the host's /lib/modules/RELEASE/.
+struct GuestModules {
+    std::vector<std::string> paths;    // one per `relative`, in order; empty if any is missing
+    std::vector<std::string> missing;  // what was looked for and not found
+};
+GuestModules find_guest_modules(const std::string& kernel_path, const std::string& release,
+                                const std::vector<std::string>& relative);
+
 }  // namespace strata::probe

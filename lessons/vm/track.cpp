@@ -16,12 +16,14 @@ engine::Lesson interrupts_lesson();
 engine::Lesson tiny_os_lesson();
 engine::Lesson snapshot_lesson();
 engine::Lesson boot_linux_lesson();
+engine::Lesson virtio_lesson();
 }  // namespace vm
 
 std::vector<engine::Lesson> vm_track() {
     using namespace vm;
     return {hello_kvm_lesson(),   single_step_lesson(), devices_are_exits_lesson(), long_mode_lesson(),
-            interrupts_lesson(),  tiny_os_lesson(),     snapshot_lesson(),          boot_linux_lesson()};
+            interrupts_lesson(),  tiny_os_lesson(),     snapshot_lesson(),          boot_linux_lesson(),
+            virtio_lesson()};
 }
 
 }  // namespace strata::lessons
