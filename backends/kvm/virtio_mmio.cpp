@@ -53,13 +53,14 @@ std::string_view VirtioMmio::register_name(std::uint64_t offset) {
 VirtioMmio::VirtioMmio(engine::Recorder* recorder, GuestMemory& ram, VirtioDevice& device)
     : recorder_(recorder), ram_(ram), device_(device) {}
 
-void VirtioMmio::note(std::string text, std::vector<std::pair<std::string, std::string>> args) {
+void VirtioMmio::note(std::string text, std::vector<std::pair<std::string, std::string>> args, bool touched_ram) {
     if (!recorder_) return;
     engine::TraceEvent event;
     event.kind = engine::EventKind::note;
     event.name = std::string(device_.kind()) + ": " + std::move(text);
     for (auto& [k, v] : args) event.args.push_back({std::move(k), std::move(v)});
-    event.layers = {LayerId::vmm, LayerId::guest_devices};
+    event.layers = touched_ram ? std::vector{LayerId::vmm, LayerId::ram, LayerId::guest_devices}
+                               : std::vector{LayerId::vmm, LayerId::guest_devices};
     event.start = recorder_->now();
     recorder_->record(std::move(event));
 }
@@ -208,7 +209,8 @@ void VirtioMmio::serve_queue() {
     if (served) {
         interrupt_status_ |= 1;  // "used buffer notification"
         note("used ring updated; InterruptStatus bit 0 set",
-             {{"used index", std::to_string(queue_->used_index())}, {"requests so far", std::to_string(requests_)}});
+             {{"used index", std::to_string(queue_->used_index())}, {"requests so far", std::to_string(requests_)}},
+             true);
     }
 }
 

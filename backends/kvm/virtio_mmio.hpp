@@ -93,7 +93,8 @@ private:
     void make_queue_ready(bool ready);
     void serve_queue();
     void reset();
-    void note(std::string text, std::vector<std::pair<std::string, std::string>> args = {});
+    // An event of the device's own; `touched_ram`: it read or wrote the rings in guest RAM.
+    void note(std::string text, std::vector<std::pair<std::string, std::string>> args = {}, bool touched_ram = false);
 
     engine::Recorder* recorder_;
     GuestMemory& ram_;

@@ -29,6 +29,11 @@ struct GuestModules {
     std::vector<std::string> paths;    // one per `relative`, in order; empty if any is missing
     std::vector<std::string> missing;  // what was looked for and not found
 };
+// vm/virtio's drivers, modules in Debian's kernel, in load order.
+inline const std::vector<std::string> kVirtioModules = {
+    "kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/virtio/virtio.ko",
+    "kernel/drivers/virtio/virtio_mmio.ko", "kernel/drivers/block/virtio_blk.ko"};
+
 GuestModules find_guest_modules(const std::string& kernel_path, const std::string& release,
                                 const std::vector<std::string>& relative);
 

@@ -2,6 +2,7 @@
 #include "backends/probe/guest_kernel.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <sys/utsname.h>
@@ -77,7 +78,7 @@ namespace {
 // Which kernel vm/boot-linux would boot, and whether it can boot it live here.
 Check guest_kernel_check(KvmKind kind) {
     const auto kernel = find_guest_kernel();
-    Check c{"kvm.guest_kernel", "Linux for vm/boot-linux", Status::ok, "", ""};
+    Check c{"kvm.guest_kernel", "Linux for vm/boot-linux and vm/virtio", Status::ok, "", ""};
     if (kernel.path.empty()) {
         c.status = Status::info;
         c.detail = "no kernel found";
@@ -86,6 +87,14 @@ Check guest_kernel_check(KvmKind kind) {
         return c;
     }
     c.detail = "boots " + kernel.path + " (" + kernel.source + ")";
+    // Its release is in its name (vmlinuz-RELEASE), both on /boot and in the build tree.
+    const auto name = std::filesystem::path(kernel.path).filename().string();
+    const auto release = name.starts_with("vmlinuz-") ? name.substr(8) : std::string();
+    const auto modules = find_guest_modules(kernel.path, release, kVirtioModules);
+    c.detail += modules.paths.empty() ? "; vm/virtio's virtio modules for it: missing (" + modules.missing.front() + ")"
+                                      : "; vm/virtio's virtio modules for it: " +
+                                            std::filesystem::path(modules.paths.front()).parent_path().parent_path()
+                                                .parent_path().parent_path().string();
     if (kind == KvmKind::software_nested) {
         c.status = Status::info;
         c.detail += "; not live here: on this software-nested /dev/kvm guest kernel code is emulated (about "

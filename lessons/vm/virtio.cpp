@@ -37,10 +37,6 @@ using engine::StepOutcome;
 using kvm::Milestone;
 namespace acpi = kvm::acpi;
 
-// Debian's kernel builds the virtio drivers as modules; in load order.
-const std::vector<std::string> kModules = {
-    "kernel/drivers/virtio/virtio_ring.ko", "kernel/drivers/virtio/virtio.ko",
-    "kernel/drivers/virtio/virtio_mmio.ko", "kernel/drivers/block/virtio_blk.ko"};
 constexpr std::uint64_t kDiskBytes = 1 << 20;  // the default disk: 1 MiB, 2048 sectors
 constexpr const char* kSectorZero = "strata's virtio disk: sector 0 of a file on the host, read by the guest";
 constexpr const char* kGuestLine = "written by the guest's Linux $(uname -r) through virtio-blk";
@@ -100,7 +96,7 @@ Result<void> open_disk(Context& ctx, VirtioState& s) {
 }
 
 Result<StepOutcome> lay_out(Context& ctx, VirtioState& s) {
-    const auto modules = probe::find_guest_modules(s.kernel_path, s.header.release(), kModules);
+    const auto modules = probe::find_guest_modules(s.kernel_path, s.header.release(), probe::kVirtioModules);
     if (modules.paths.empty()) {
         std::string missing;
         for (const auto& m : modules.missing) missing += (missing.empty() ? "" : "; ") + m;
