@@ -55,13 +55,13 @@ for spec in "${lessons[@]}"; do
     fi
     out="$recordings/$spec.json"
     mkdir -p "$(dirname "$out")"
-    # What the QEMU VM needs besides strata: vm/boot-linux boots the VM's own
+    # What the QEMU VM needs besides strata: vm/boot-linux (and compare/same-image) boots the VM's own
     # kernel (Debian's, at /boot/vmlinuz-<release> as on an installed system,
     # so the lesson finds it as "the host's own") with the container image.
     # vm/virtio also needs the virtio modules, which it looks for beside the
     # kernel (/boot/modules/<release>/, as the build puts them in build/guest-kernel).
     vm_files=()
-    if [[ "$id" == vm/boot-linux || "$id" == vm/virtio ]]; then
+    if [[ "$id" == vm/boot-linux || "$id" == vm/virtio || "$id" == compare/same-image ]]; then
         kroot=$("$top/scripts/fetch-debian-kernel.sh")
         vmlinuz=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
         vm_files=(--file "$vmlinuz:/boot/${vmlinuz##*/}" --file "$build/rootfs:/var/lib/strata/rootfs")
@@ -71,7 +71,7 @@ for spec in "${lessons[@]}"; do
     recorded=0
     "$strata" record "$id" "${sets[@]}" -o "$out.new" 2>"$log" || recorded=$?
     if (( recorded != 0 )); then
-        if grep -q "cannot run live here" "$log" && [[ "$id" == vm/* ]]; then
+        if grep -q "cannot run live here" "$log" && [[ "$id" == vm/* || "$id" == compare/same-image ]]; then
             where="inside a QEMU VM with a real /dev/kvm"
             recorded=0
             "$top/tests/kvm-in-qemu/run-in-vm.sh" "${vm_files[@]}" -- "$strata" record "$id" "${sets[@]}" -o - \

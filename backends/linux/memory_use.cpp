@@ -1,10 +1,14 @@
 #include "backends/linux/memory_use.hpp"
 
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <string>
 #include <thread>
 
 #include "backends/linux/host_files.hpp"
+
+#include <fmt/format.h>
 
 namespace strata::linux {
 
@@ -38,6 +42,43 @@ Result<ProcessMemory> read_process_memory(Recorder& recorder, pid_t pid, std::ve
     auto text = host_read(recorder, "/proc/" + std::to_string(pid) + "/smaps_rollup", std::move(layers));
     if (!text) return std::unexpected(text.error());
     return parse_smaps_rollup(*text);
+}
+
+std::optional<ProcessMemory> parse_smaps_mapping(std::string_view smaps, std::uintptr_t start) {
+    // A block starts with "start-end perms offset dev inode [path]" and runs
+    // to the next such line; its fields are "Name:   value kB".
+    char head[32];
+    const int n = std::snprintf(head, sizeof head, "%lx-", static_cast<unsigned long>(start));
+    const std::string_view prefix(head, static_cast<std::size_t>(n));
+    std::size_t at = smaps.starts_with(prefix) ? 0 : smaps.find("\n" + std::string(prefix));
+    if (at == std::string_view::npos) return std::nullopt;
+    if (at != 0) ++at;
+    const std::size_t body = smaps.find('\n', at);
+    if (body == std::string_view::npos) return parse_smaps_rollup({});
+    // The next block's header is the first line that does not look like "Name: value".
+    std::size_t end = body + 1;
+    while (end < smaps.size()) {
+        const std::size_t nl = smaps.find('\n', end);
+        const std::string_view line = smaps.substr(end, nl == std::string_view::npos ? std::string_view::npos : nl - end);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos || line.find(' ') < colon) break;
+        if (nl == std::string_view::npos) {
+            end = smaps.size();
+            break;
+        }
+        end = nl + 1;
+    }
+    return parse_smaps_rollup(smaps.substr(body + 1, end - body - 1));
+}
+
+Result<ProcessMemory> read_own_mapping_memory(Recorder& recorder, std::uintptr_t start, std::vector<LayerId> layers) {
+    engine::Span span(recorder, engine::EventKind::file_read, "read /proc/self/smaps", std::move(layers));
+    const std::string text = read_text("/proc/self/smaps");
+    span.arg("mapping", fmt::format("{:#x}", start)).arg("bytes", std::to_string(text.size()));
+    auto m = parse_smaps_mapping(text, start);
+    span.finish(m ? 0 : -1, m ? 0 : ENOENT);
+    if (!m) return engine::plain_error("read /proc/self/smaps", fmt::format("no mapping starts at {:#x}", start));
+    return *m;
 }
 
 bool wait_until_sleeping(pid_t pid, std::chrono::milliseconds timeout) {

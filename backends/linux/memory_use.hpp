@@ -26,6 +26,13 @@ struct ProcessMemory {  // bytes
 ProcessMemory parse_smaps_rollup(std::string_view text);
 Result<ProcessMemory> read_process_memory(Recorder& recorder, pid_t pid, std::vector<LayerId> layers);
 
+// One mapping of this process — the one that starts at `start` (a VM's
+// guest RAM, say) — from /proc/self/smaps: its RSS and PSS. Recorded as a
+// read of that file; an error when no mapping starts there.
+Result<ProcessMemory> read_own_mapping_memory(Recorder& recorder, std::uintptr_t start, std::vector<LayerId> layers);
+// The block of an smaps text that starts at `start`, parsed like smaps_rollup.
+std::optional<ProcessMemory> parse_smaps_mapping(std::string_view smaps, std::uintptr_t start);
+
 // Waits (polling /proc/<pid>/stat, unrecorded) until the process sleeps in
 // the kernel ('S'): a freshly exec'd program faults its pages in as it
 // starts, so its memory is worth reading only once it is idle. False on

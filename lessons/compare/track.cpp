@@ -15,12 +15,14 @@ engine::Lesson isolation_lesson();
 engine::Lesson patching_lesson();
 engine::Lesson guest_speed_lesson();
 engine::Lesson runtime_lesson();
+engine::Lesson same_image_lesson();
 }  // namespace compare
 
 std::vector<engine::Lesson> compare_track() {
     using namespace compare;
     return {whose_kernel_lesson(), start_time_lesson(), footprint_lesson(),
-            isolation_lesson(),    patching_lesson(),   guest_speed_lesson(), runtime_lesson()};
+            isolation_lesson(),    patching_lesson(),   guest_speed_lesson(), runtime_lesson(),
+            same_image_lesson()};
 }
 
 }  // namespace strata::lessons

@@ -358,8 +358,9 @@ engine::Lesson virtio_lesson() {
         return s;
     };
     const std::vector<L> run = {L::vmm, L::kvm, L::cpu_virt, L::guest_kernel, L::guest_program, L::guest_devices};
+    // The device reads the rings and buffers in guest RAM, the file through the host's VFS.
     const std::vector<L> io = {L::vmm,           L::kvm,           L::cpu_virt, L::guest_kernel,
-                               L::guest_program, L::guest_devices, L::mounts};
+                               L::guest_program, L::guest_devices, L::mounts,   L::ram};
     lesson.step("header", "Read the kernel's setup header", {L::vmm}, read_kernel_header)
         .provides("the kernel image", [](const VirtioState& s) { return !s.image.empty(); });
     lesson.step("lay-out", "Write the kernel, the virtio modules and the ACPI tables", {L::vmm, L::kvm, L::ram, L::mounts}, lay_out)

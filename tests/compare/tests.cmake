@@ -20,3 +20,16 @@ add_dependencies(strata_compare_tests strata strata-idle-vm)
 set_property(TARGET strata_compare_tests PROPERTY CROSSCOMPILING_EMULATOR
              ${PROJECT_SOURCE_DIR}/tests/kvm-in-qemu/run-with-build-tree.sh ${CMAKE_BINARY_DIR} ${STRATA_ASSET_DIR})
 catch_discover_tests(strata_compare_tests PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK host LABELS kvm)
+
+# compare/same-image boots a Linux guest: hardware-assisted KVM, or the QEMU
+# fallback (also on a software-nested /dev/kvm, where a boot would take hours).
+add_executable(strata_same_image_tests ${PROJECT_SOURCE_DIR}/tests/support/requirement_main.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/lesson_run.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/same_image_test.cpp)
+target_compile_definitions(strata_same_image_tests PRIVATE STRATA_TEST_REQUIREMENT="kvm+userns"
+                           STRATA_BINARY="$<TARGET_FILE:strata>")
+target_link_libraries(strata_same_image_tests PRIVATE strata_test_support strata_lessons)
+add_dependencies(strata_same_image_tests strata)
+set_property(TARGET strata_same_image_tests PROPERTY CROSSCOMPILING_EMULATOR
+             ${PROJECT_SOURCE_DIR}/tests/kvm-in-qemu/run-with-build-tree.sh --linux-guest ${CMAKE_BINARY_DIR} ${STRATA_ASSET_DIR})
+catch_discover_tests(strata_same_image_tests PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK host LABELS kvm)

@@ -3,7 +3,11 @@
 # tree's programs (strata, its helpers, the container image, the lesson assets):
 # the compare suite. CTest runs it as the binary's launcher (CROSSCOMPILING_EMULATOR).
 #
-#   run-with-build-tree.sh BUILD_DIR ASSET_DIR BINARY [ARGS...]
+#   run-with-build-tree.sh [--linux-guest] BUILD_DIR ASSET_DIR BINARY [ARGS...]
+#
+# --linux-guest: the cases boot a Linux kernel, which needs hardware-assisted KVM; on
+# a software-nested /dev/kvm (PVM, where guest kernel code is emulated and a boot
+# takes hours) they go to the QEMU fallback too (strata doctor says which kind).
 #
 # Where this machine has a usable /dev/kvm, or when CTest only lists the cases, the
 # binary runs here as it is. Otherwise it runs inside the QEMU fallback
@@ -15,10 +19,16 @@
 # fallback itself); =0 never does.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+linux_guest=0
+[[ "${1:-}" == --linux-guest ]] && { linux_guest=1; shift; }
 build="$1" assets="$2" binary="$3"
 shift 3
 
-usable_kvm() { [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]]; }
+usable_kvm() {
+    [[ -c /dev/kvm && -r /dev/kvm && -w /dev/kvm ]] || return 1
+    [[ $linux_guest -eq 0 ]] && return 0
+    "$build/bin/strata" doctor --json 2>/dev/null | grep -q '"kvm_kind": *"hardware-assisted"'
+}
 listing=0
 for arg in "$@"; do [[ "$arg" == --list* ]] && listing=1; done
 mode="${STRATA_KVM_IN_QEMU:-1}"
@@ -27,7 +37,11 @@ if [[ $listing -eq 1 || $mode == 0 ]] || { usable_kvm && [[ $mode != force ]]; }
     exec "$binary" "$@"
 fi
 
-echo "No usable /dev/kvm on this machine: running this case inside a QEMU VM whose kernel has a real /dev/kvm."
+if [[ $linux_guest -eq 1 ]] && [[ -c /dev/kvm ]]; then
+    echo "This /dev/kvm is not hardware-assisted: running this Linux-guest case inside a QEMU VM whose kernel has a real /dev/kvm."
+else
+    echo "No usable /dev/kvm on this machine: running this case inside a QEMU VM whose kernel has a real /dev/kvm."
+fi
 with=()
 for program in strata strata-idle-vm strata-container-timer strata-raw-container strata-raw-vm-hello; do
     [[ -x "$build/bin/$program" ]] && with+=(--with "$build/bin/$program")
@@ -38,5 +52,7 @@ for peer in unshare crun runc; do
     path="$(command -v "$peer" || true)"
     [[ -n "$path" ]] && with+=(--with "$(realpath "$path")")
 done
-exec "$here/run-in-vm.sh" --timeout 900 --own-paths "${with[@]}" \
-    --file "$build/rootfs" --file "$assets" -- "$binary" "$@"
+# The Linux kernel the build fetched, for the cases that boot it.
+files=(--file "$build/rootfs" --file "$assets")
+[[ $linux_guest -eq 1 && -d "$build/guest-kernel" ]] && files+=(--file "$build/guest-kernel")
+exec "$here/run-in-vm.sh" --timeout 900 --own-paths "${with[@]}" "${files[@]}" -- "$binary" "$@"
