@@ -65,13 +65,13 @@ Result<std::vector<std::uint8_t>> read_stats_bytes(int fd, std::size_t offset, s
     return bytes;
 }
 
-Result<VcpuStats> VcpuStats::open(Recorder& recorder, int kvm_fd, int vcpu_fd) {
+Result<VcpuStats> VcpuStats::open(Recorder& recorder, int kvm_fd, int vcpu_fd, std::string_view of) {
     auto present = traced_ioctl(recorder, kvm_fd, KVM_CHECK_EXTENSION, static_cast<unsigned long>(KVM_CAP_BINARY_STATS_FD),
                                 {{"capability", "KVM_CAP_BINARY_STATS_FD"}});
     if (!present) return std::unexpected(present.error());
     if (*present <= 0)
         return engine::plain_error("KVM_CAP_BINARY_STATS_FD", "this KVM has no binary statistics", kNoStatsHint);
-    auto fd = traced_ioctl(recorder, vcpu_fd, KVM_GET_STATS_FD, 0ul, {{"of", "the vCPU"}});
+    auto fd = traced_ioctl(recorder, vcpu_fd, KVM_GET_STATS_FD, 0ul, {{"of", std::string(of)}});
     if (!fd) return std::unexpected(fd.error());
     sys::Fd stats_fd(*fd);
 

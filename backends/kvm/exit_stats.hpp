@@ -57,7 +57,9 @@ public:
     // KVM_CHECK_EXTENSION(KVM_CAP_BINARY_STATS_FD) on /dev/kvm, then
     // KVM_GET_STATS_FD on the vCPU, both recorded; reads and parses the
     // header and descriptors. An error says why there are no statistics.
-    static Result<VcpuStats> open(Recorder& recorder, int kvm_fd, int vcpu_fd);
+    // A VM's fd works too (its statistics: pages mapped, ...): `of` names
+    // whose they are in the recorded call.
+    static Result<VcpuStats> open(Recorder& recorder, int kvm_fd, int vcpu_fd, std::string_view of = "the vCPU");
 
     // One sample of every statistic's first value (a pread of the data block).
     Result<std::vector<std::uint64_t>> sample() const;

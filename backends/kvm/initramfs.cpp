@@ -15,37 +15,46 @@ namespace strata::kvm {
 
 namespace fs = std::filesystem;
 
-std::string init_script(bool shell) {
-    std::string s = "#!/bin/sh\n"
-                    "# strata's /init for vm/boot-linux: PID 1 of the guest's own kernel.\n"
-                    "export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root\n"
-                    "mount -t proc proc /proc\n"
-                    "mount -t sysfs sysfs /sys\n"
-                    "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n";
+namespace {
+
+// Every /init's start: the kernel's file systems mounted, then the markers
+// that say /init runs and which kernel it runs on.
+std::string script_start(const char* purpose) {
+    std::string s = fmt::format("#!/bin/sh\n"
+                                "# strata's /init for {}\n"
+                                "export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root\n"
+                                "mount -t proc proc /proc\n"
+                                "mount -t sysfs sysfs /sys\n"
+                                "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n",
+                                purpose);
     s += fmt::format("echo \"{}\"\n", kInitMarker);
     s += fmt::format("echo \"{}$(uname -r)\"\n", kGuestUnameMarker);
+    return s;
+}
+
+// Every /init's end: reboot -f once the console has sent everything (stty
+// waits, TCSADRAIN).
+std::string script_end() {
+    return fmt::format("echo \"{}reboot -f\"\n"
+                       "stty -F /dev/console opost 2>/dev/null\n"
+                       "reboot -f\n"
+                       "sleep 5\n",
+                       kPowerOffMarker);
+}
+
+}  // namespace
+
+std::string init_script(bool shell) {
+    std::string s = script_start("vm/boot-linux: PID 1 of the guest's own kernel.");
     if (shell)
         s += fmt::format("echo \"{}the guest's own shell; exit it to power the VM off\"\n"
                          "setsid cttyhack sh -l || sh\n",
                          kShellMarker);
-    // stty waits (TCSADRAIN) until the serial line has sent everything.
-    s += fmt::format("echo \"{}reboot -f\"\n"
-                     "stty -F /dev/console opost 2>/dev/null\n"
-                     "reboot -f\n"
-                     "sleep 5\n",
-                     kPowerOffMarker);
-    return s;
+    return s + script_end();
 }
 
 std::string virtio_init_script(const std::vector<std::string>& modules, const std::string& line) {
-    std::string s = "#!/bin/sh\n"
-                    "# strata's /init for vm/virtio: the virtio drivers, then one read and one write.\n"
-                    "export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root\n"
-                    "mount -t proc proc /proc\n"
-                    "mount -t sysfs sysfs /sys\n"
-                    "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n";
-    s += fmt::format("echo \"{}\"\n", kInitMarker);
-    s += fmt::format("echo \"{}$(uname -r)\"\n", kGuestUnameMarker);
+    std::string s = script_start("vm/virtio: the virtio drivers, then one read and one write.");
     for (const auto& m : modules) s += fmt::format("insmod {} || echo \"{}insmod {}\"\n", m, kVirtioFailedMarker, m);
     // The driver's probe adds the disk; devtmpfs makes its node a moment later.
     s += "i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do usleep 20000; i=$((i+1)); done\n";
@@ -60,12 +69,7 @@ std::string virtio_init_script(const std::vector<std::string>& modules, const st
     s += fmt::format("echo \"{}\" | dd of=/dev/vda bs=512 seek=1 count=1 conv=sync,notrunc,fsync 2>/dev/null\n"
                      "echo \"{}sector 1\"\n",
                      line, kDiskWrittenMarker);
-    s += fmt::format("echo \"{}reboot -f\"\n"
-                     "stty -F /dev/console opost 2>/dev/null\n"
-                     "reboot -f\n"
-                     "sleep 5\n",
-                     kPowerOffMarker);
-    return s;
+    return s + script_end();
 }
 
 engine::Result<Initramfs> build_initramfs(const fs::path& image_root, std::string_view init,

@@ -81,7 +81,7 @@ Result<StepOutcome> start_as_container(Context& ctx, State& s) {
 // What KVM's page tables map of the guest's memory, from the VM's own
 // statistics (KVM_GET_STATS_FD on the VM: pages_4k, pages_2m, pages_1g).
 std::optional<std::uint64_t> kvm_mapped_bytes(Context& ctx, State& s, std::string& why) {
-    auto stats = kvm::VcpuStats::open(ctx.recorder(), s.machine.kvm->fd(), s.machine.vm->fd());
+    auto stats = kvm::VcpuStats::open(ctx.recorder(), s.machine.kvm->fd(), s.machine.vm->fd(), "the VM");
     if (!stats) {
         why = stats.error().describe();
         return std::nullopt;
