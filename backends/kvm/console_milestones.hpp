@@ -46,7 +46,7 @@ public:
     struct Seen {
         Milestone milestone;
         std::string line;
-        std::uint64_t at_byte;  // console bytes before it
+        std::uint64_t at_byte;  // console bytes up to the end of its line
     };
     const std::vector<Seen>& seen() const { return seen_; }
     const Seen* find(Milestone m) const;

@@ -52,6 +52,14 @@ private:
     bool active_ = false;
 };
 
+// The guest has printed something after /init's "starting a shell" line:
+// the shell's prompt, so it is reading its terminal.
+bool shell_is_listening(const BootLinuxState& s) {
+    const auto* offered = s.milestones->find(Milestone::shell_offered);
+    // at_byte counts the console's bytes up to the end of the marker's line.
+    return offered && s.uart->bytes_sent() > offered->at_byte;
+}
+
 // --shell: the lesson's VM is off, so boot the same kernel once more with an
 // /init that starts a shell on the console, and connect it to the user's
 // terminal: typed bytes go into the UART's receive FIFO (IRQ 4 tells the
@@ -94,9 +102,12 @@ Result<int> shell(Context& ctx, BootLinuxState& s) {
             else input_closed = true;  // end of input: like typing Ctrl-D at the prompt
             if (input_closed) typed += '\x04';
         }
-        // Held back until /init starts the shell: the kernel's serial driver
-        // empties the UART's FIFO when it opens the console at boot.
-        if (!typed.empty() && s.milestones->find(Milestone::shell_offered)) typed.erase(0, s.uart->receive(typed));
+        // Held back until the guest's shell is there: the kernel's serial
+        // driver empties the UART's FIFO when it opens the console at boot,
+        // and bytes that arrive while /init is still starting the shell can
+        // be lost with the tty's settings. The shell says it is ready by
+        // printing after /init's marker line (its prompt).
+        if (!typed.empty() && shell_is_listening(s)) typed.erase(0, s.uart->receive(typed));
     }
     return 0;
 }

@@ -115,7 +115,7 @@ GUEST
 # would be hidden there by the guest's own tmpfs on /tmp.
 guest_kernel="/strata/$(basename "$kernel")"
 status=0
-"$here/run-in-vm.sh" --timeout 280 --with "$strata" \
+"$here/run-in-vm.sh" --timeout 500 --with "$strata" \
     --file "$build/rootfs:/var/lib/strata/rootfs" --file "$kernel:$guest_kernel" --file "$checks:/strata/boot-linux-checks.sh" \
     -- /bin/busybox sh /strata/boot-linux-checks.sh "$guest_kernel" "$(uname -r)" || status=$?
 case "$status" in

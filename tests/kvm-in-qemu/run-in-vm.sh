@@ -276,7 +276,10 @@ fi
 mount -t sysfs sysfs /sys
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
+# A fresh /tmp, unless files were put there (--own-paths or --file of a build tree
+# under /tmp): a tmpfs mounted over them would hide them, and the root is a tmpfs
+# already.
+[ -n "$(ls -A /tmp 2>/dev/null)" ] || mount -t tmpfs tmpfs /tmp
 exec </dev/null >/dev/console 2>&1
 mark() { echo "$*"; echo "$*" > /dev/ttyS3; }   # console for people, ttyS3 for the host
 now_up() { cut -d' ' -f1 /proc/uptime; }
