@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
+#include <type_traits>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -24,10 +26,24 @@ std::unexpected<ProgressError> malformed(const std::string& where, const std::st
 }
 
 // Reads `key` of `object` as T when present; a wrong type is an error naming it.
+// Whether a JSON number fits an integer field. nlohmann's get<int>() casts
+// whatever number it holds, and a float out of range (4.1e97, or an integer
+// literal too long for 64 bits, which parses as one) makes that cast undefined.
+template <class T>
+bool fits_integer(const json& value) {
+    if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max());
+    if (!value.is_number_integer()) return false;
+    const auto v = value.get<std::int64_t>();
+    return v >= std::int64_t(std::numeric_limits<T>::min()) &&
+           (v < 0 || std::uint64_t(v) <= std::uint64_t(std::numeric_limits<T>::max()));
+}
+
 template <class T>
 std::optional<std::string> read(const json& object, const char* key, T& out, const std::string& where) {
     auto it = object.find(key);
     if (it == object.end()) return std::nullopt;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>)
+        if (!fits_integer<T>(*it)) return where + "." + key + " is not a whole number in range";
     try {
         out = it->template get<T>();
     } catch (const json::exception&) {
@@ -121,7 +137,7 @@ std::expected<Progress, ProgressError> progress_from_json(const json& j) {
     const auto format = j.find("format");  // end() for anything but an object
     if (format == j.end() || !format->is_string() || *format != "strata-progress")
         return malformed("the file", "is not a strata progress file");
-    if (!j.contains("version") || !j["version"].is_number_integer()) return malformed("version", "is missing");
+    if (!j.contains("version") || !fits_integer<int>(j["version"])) return malformed("version", "is missing or not a whole number");
     const int version = j["version"].get<int>();
     if (version > kProgressVersion)
         return std::unexpected(ProgressError{

@@ -145,6 +145,12 @@ TEST_CASE("A file strata cannot read is moved aside and reported, never overwrit
         Row{"[1, 2, 3]", "progress.json.corrupt-", "not a strata progress file"},
         // Found by fuzz_progress_file: a format that is a number once threw out of the reader.
         Row{"{\"format\": 2}", "progress.json.corrupt-", "not a strata progress file"},
+        // Found by fuzz_progress_file: a step number too large for an int (a long
+        // integer literal parses as a float) was cast, which is undefined.
+        Row{"{\"format\": \"strata-progress\", \"version\": 1, \"last_step\": 41111111111111111111111111}",
+            "progress.json.corrupt-", "last_step is not a whole number in range"},
+        Row{"{\"format\": \"strata-progress\", \"version\": 1, \"last_step\": 2.5}", "progress.json.corrupt-",
+            "last_step is not a whole number in range"},
         Row{"{\"format\": \"strata-progress\", \"version\": 99}", "progress.json.newer-", "format version 99"},
     }));
     CAPTURE(content);
