@@ -63,6 +63,8 @@ std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind)
 
 std::string ms(double ns) { return fmt::format("{:.2f} ms", ns / 1e6); }
 
+std::string mib(std::uint64_t bytes) { return fmt::format("{:.2f} MiB", double(bytes) / (1024.0 * 1024)); }
+
 double median(std::vector<double> sample) {
     if (sample.empty()) return 0;
     std::sort(sample.begin(), sample.end());

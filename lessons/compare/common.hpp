@@ -45,6 +45,8 @@ std::size_t count_events(Context& ctx, std::size_t from, engine::EventKind kind)
 
 // "1.23 ms" for a duration in nanoseconds.
 std::string ms(double ns);
+// "1.23 MiB" for a size in bytes.
+std::string mib(std::uint64_t bytes);
 // The median of a sample (the mean of the middle two for an even count), 0 when empty.
 double median(std::vector<double> sample);
 

@@ -25,7 +25,6 @@ struct State final : engine::LessonState {
     std::optional<measure::FleetMemory> container, vm;
 };
 
-std::string mib(std::uint64_t bytes) { return fmt::format("{:.2f} MiB", double(bytes) / (1024.0 * 1024)); }
 std::string kib(std::uint64_t bytes) { return fmt::format("{} KiB", bytes / 1024); }
 
 // One fleet's numbers as table rows and values.

@@ -28,7 +28,7 @@ const std::string kId = "compare/same-image";
 using Clock = std::chrono::steady_clock;
 
 struct Start {
-    double ms = 0;                 // until it answered uname -r
+    double ns = 0;                 // until it answered uname -r
     std::string release;           // its answer
     std::uint64_t pss = 0, rss = 0;
     std::string memory_note;       // what the memory figure counts
@@ -41,7 +41,7 @@ struct State final : vm::LinuxGuest {
     Start as_container, as_vm;
 };
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+double ns_since(Clock::time_point t0) { return std::chrono::duration<double, std::nano>(Clock::now() - t0).count(); }
 
 std::set<LayerId> layers_since(Context& ctx, std::size_t from) {
     std::set<LayerId> out;
@@ -51,8 +51,6 @@ std::set<LayerId> layers_since(Context& ctx, std::size_t from) {
     return out;
 }
 
-std::string mib(std::uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
-
 Result<StepOutcome> start_as_container(Context& ctx, State& s) {
     s.image = STRATA_TRY(linux::find_rootfs());
     const auto from = ctx.recorder().size();
@@ -60,7 +58,7 @@ Result<StepOutcome> start_as_container(Context& ctx, State& s) {
     auto box = STRATA_TRY(start_full_container(ctx, "same-image"));
     s.box.emplace(std::move(box));
     auto reply = STRATA_TRY(s.box->uname({LayerId::container, LayerId::namespaces}));
-    s.as_container.ms = ms_since(t0);
+    s.as_container.ns = ns_since(t0);
     s.as_container.release = linux::parse_uname(reply.out).release;
     s.as_container.layers = layers_since(ctx, from);
     auto memory = STRATA_TRY(linux::read_process_memory(ctx.recorder(), s.box->pid(), {LayerId::runtime, LayerId::processes}));
@@ -69,13 +67,13 @@ Result<StepOutcome> start_as_container(Context& ctx, State& s) {
     s.as_container.memory_note = "PSS of its one process (busybox's pages shared with any other user of the image)";
     ctx.console_write(fmt::format("container$ uname -r\n{}\n", s.as_container.release));
     ctx.facts().set_value("image", s.image);
-    ctx.facts().set_value("container: ready to answer", fmt::format("{:.1f} ms", s.as_container.ms));
+    ctx.facts().set_value("container: ready to answer", ms(s.as_container.ns));
     ctx.facts().set_value("container: uname -r", s.as_container.release);
     ctx.facts().set_value("container: PSS", mib(s.as_container.pss));
     ctx.facts().set_value("container: RSS", mib(s.as_container.rss));
     return StepOutcome{fmt::format("{} as a container's root: namespaces, a bind mount and a pivot, then uname -r "
-                                   "answered \"{}\" after {:.1f} ms; its process holds {} (PSS)",
-                                   s.image, s.as_container.release, s.as_container.ms, mib(s.as_container.pss))};
+                                   "answered \"{}\" after {}; its process holds {} (PSS)",
+                                   s.image, s.as_container.release, ms(s.as_container.ns), mib(s.as_container.pss))};
 }
 
 // What KVM's page tables map of the guest's memory, from the VM's own
@@ -122,7 +120,7 @@ Result<StepOutcome> start_as_vm(Context& ctx, State& s) {
     if (!uname)
         return engine::plain_error(kId, fmt::format("the VM did not reach /init's uname -r: {}: {}",
                                                     kvm::run_stop_name(report.stop), report.description));
-    s.as_vm.ms = ms_since(t0);
+    s.as_vm.ns = ns_since(t0);
     s.as_vm.release = vm::after_marker(*uname, kvm::kGuestUnameMarker);
     s.as_vm.layers = layers_since(ctx, from);
     auto ram = STRATA_TRY(linux::read_own_mapping_memory(ctx.recorder(), s.ram->host_base(), {LayerId::vmm, LayerId::ram}));
@@ -132,17 +130,17 @@ Result<StepOutcome> start_as_vm(Context& ctx, State& s) {
     s.as_vm.pss = ram.pss;
     s.as_vm.memory_note = fmt::format("PSS of the guest's {} MiB of RAM in strata's VMM (pages the guest has touched)",
                                         s.plan.ram_size >> 20);
-    ctx.facts().set_value("VM: ready to answer", fmt::format("{:.1f} ms", s.as_vm.ms));
+    ctx.facts().set_value("VM: ready to answer", ms(s.as_vm.ns));
     ctx.facts().set_value("VM: uname -r", s.as_vm.release);
     ctx.facts().set_value("VM: guest RAM PSS", mib(ram.pss));
     ctx.facts().set_value("VM: guest RAM RSS", mib(ram.rss));
     ctx.facts().set_value("VM: guest memory KVM's page tables map", mapped ? mib(*mapped) : "not known: " + why);
     ctx.facts().set_value("VM start / container start",
-                          s.as_container.ms > 0 ? fmt::format("{:.1f}x", s.as_vm.ms / s.as_container.ms) : "-");
+                          s.as_container.ns > 0 ? fmt::format("{:.1f}x", s.as_vm.ns / s.as_container.ns) : "-");
     return StepOutcome{fmt::format("the same image as a VM's initramfs: strata loaded Linux {}, which booted and ran "
-                                   "/init, whose uname -r answered \"{}\" after {:.1f} ms; the guest's RAM holds {} "
+                                   "/init, whose uname -r answered \"{}\" after {}; the guest's RAM holds {} "
                                    "(PSS){}",
-                                   s.header.release(), s.as_vm.release, s.as_vm.ms, mib(ram.pss),
+                                   s.header.release(), s.as_vm.release, ms(s.as_vm.ns), mib(ram.pss),
                                    mapped ? ", and KVM maps " + mib(*mapped) + " of it" : "")};
 }
 
@@ -170,7 +168,7 @@ Result<StepOutcome> side_by_side(Context& ctx, State& s) {
          v.release + (v.release == c.release ? " (the guest's own: the same release, a second copy of that kernel "
                                                "running for itself)"
                                              : " (the guest's own)")},
-        {"start until uname -r answered", fmt::format("{:.1f} ms", c.ms), fmt::format("{:.1f} ms", v.ms)},
+        {"start until uname -r answered", ms(c.ns), ms(v.ns)},
         {"memory (PSS)", mib(c.pss), mib(v.pss)},
         {"what that counts", c.memory_note, v.memory_note},
         {"layers crossed only by it", only_container.empty() ? "-" : layer_list(only_container),
@@ -180,10 +178,10 @@ Result<StepOutcome> side_by_side(Context& ctx, State& s) {
     ctx.facts().set_table(std::move(t));
     ctx.facts().set_value("VM memory / container memory", c.pss > 0 ? fmt::format("{:.1f}x", double(v.pss) / c.pss) : "-");
     ctx.facts().set_value("same kernel release", c.release == v.release ? "yes" : "no");
-    return StepOutcome{fmt::format("the same files: the container answered from the host's kernel ({}) in {:.1f} ms "
-                                   "holding {}; the VM answered from its own ({}) in {:.1f} ms holding {} — {:.0f} "
+    return StepOutcome{fmt::format("the same files: the container answered from the host's kernel ({}) in {} "
+                                   "holding {}; the VM answered from its own ({}) in {} holding {} — {:.0f} "
                                    "times longer, crossing {} as well",
-                                   c.release, c.ms, mib(c.pss), v.release, v.ms, mib(v.pss), c.ms > 0 ? v.ms / c.ms : 0,
+                                   c.release, ms(c.ns), mib(c.pss), v.release, ms(v.ns), mib(v.pss), c.ns > 0 ? v.ns / c.ns : 0,
                                    only_vm.empty() ? "nothing more" : layer_list(only_vm))};
 }
 

@@ -23,7 +23,7 @@ TEST_CASE("compare/same-image: one image as a container and as a Linux VM, side 
     CHECK_THAT(run.value("container: ready to answer"), Catch::EndsWith(" ms"));
     CHECK_THAT(run.value("VM: ready to answer"), Catch::EndsWith(" ms"));
     CHECK_THAT(run.value("VM: guest RAM PSS"), Catch::EndsWith(" MiB"));
-    CHECK(run.value("VM: guest RAM PSS") != "0.0 MiB");  // a booted kernel has touched its RAM
+    CHECK(run.value("VM: guest RAM PSS") != "0.00 MiB");  // a booted kernel has touched its RAM
     // The side-by-side table names the same image twice.
     const auto* table = run.table("one image, two ways");
     REQUIRE(table);
