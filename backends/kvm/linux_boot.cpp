@@ -126,4 +126,20 @@ engine::Result<void> start(Vcpu& vcpu, const BootPlan& plan) {
     return vcpu.set_registers(*regs);
 }
 
+engine::Result<void> prepare_vm(Vm& vm) {
+    if (auto r = vm.create_irqchip(); !r) return r;
+    if (auto r = vm.create_pit2(true); !r) return r;
+    return reserve_vmx_pages(vm);
+}
+
+engine::Result<std::size_t> prepare_vcpu(Kvm& kvm, Vcpu& vcpu, const BootPlan& plan) {
+    auto cpuid = supported_cpuid(kvm);
+    if (!cpuid) return std::unexpected(cpuid.error());
+    const auto entries = cpuid_for_linux(std::move(*cpuid));
+    if (auto r = set_cpuid(vcpu, entries); !r) return std::unexpected(r.error());
+    if (auto r = vcpu.route_pic_through_lapic(); !r) return std::unexpected(r.error());
+    if (auto r = start(vcpu, plan); !r) return std::unexpected(r.error());
+    return entries.size();
+}
+
 }  // namespace strata::kvm::linux_guest

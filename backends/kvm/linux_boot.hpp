@@ -18,6 +18,7 @@
 #include "backends/kvm/cpuid.hpp"
 #include "backends/kvm/guest_memory.hpp"
 #include "backends/kvm/long_mode.hpp"
+#include "backends/kvm/system.hpp"
 #include "backends/kvm/vcpu.hpp"
 #include "backends/kvm/vm.hpp"
 
@@ -82,5 +83,13 @@ std::vector<CpuidEntry> cpuid_for_linux(std::vector<CpuidEntry> supported);
 
 // KVM_SET_SREGS + KVM_SET_REGS: long mode, RIP = plan.entry, RSI = the zero page.
 engine::Result<void> start(Vcpu& vcpu, const BootPlan& plan);
+
+// The VM before its vCPU: KVM's PIC, IOAPIC and PIT, with the PIT's port
+// 0x61 (Linux calibrates its clocks against it), and the pages VT-x needs.
+engine::Result<void> prepare_vm(Vm& vm);
+// The vCPU, ready at the kernel's entry: the CPUID cpuid_for_linux gives,
+// the LAPIC's LINT0 routed to the PIC, start(). Returns how many CPUID
+// entries it was given.
+engine::Result<std::size_t> prepare_vcpu(Kvm& kvm, Vcpu& vcpu, const BootPlan& plan);
 
 }  // namespace strata::kvm::linux_guest

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "backends/kvm/cpuid.hpp"
+#include "backends/kvm/lap_timer.hpp"
 #include "backends/kvm/memory_flags.hpp"
 
 namespace strata::kvm {
@@ -12,14 +13,6 @@ namespace strata::kvm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The time since `mark`, and `mark` moved to now.
-std::chrono::nanoseconds lap(Clock::time_point& mark) {
-    const auto now = Clock::now();
-    const auto d = std::chrono::duration_cast<std::chrono::nanoseconds>(now - mark);
-    mark = now;
-    return d;
-}
 
 }  // namespace
 

@@ -116,7 +116,7 @@ Result<StepOutcome> start_as_vm(Context& ctx, State& s) {
     s.started = Clock::now();
     s.first_run_event = ctx.recorder().size();
     auto report = STRATA_TRY(vm::run_until(ctx, s, "boot", kvm::Milestone::guest_uname, vm::kLinuxBootTimeout));
-    const auto* uname = s.milestones->find(kvm::Milestone::guest_uname);
+    const auto* uname = s.pc->milestones().find(kvm::Milestone::guest_uname);
     if (!uname)
         return engine::plain_error(kId, fmt::format("the VM did not reach /init's uname -r: {}: {}",
                                                     kvm::run_stop_name(report.stop), report.description));

@@ -55,9 +55,9 @@ private:
 // The guest has printed something after /init's "starting a shell" line:
 // the shell's prompt, so it is reading its terminal.
 bool shell_is_listening(const BootLinuxState& s) {
-    const auto* offered = s.milestones->find(Milestone::shell_offered);
+    const auto* offered = s.pc->milestones().find(Milestone::shell_offered);
     // at_byte counts the console's bytes up to the end of the marker's line.
-    return offered && s.uart->bytes_sent() > offered->at_byte;
+    return offered && s.pc->uart().bytes_sent() > offered->at_byte;
 }
 
 // --shell: the lesson's VM is off, so boot the same kernel once more with an
@@ -107,7 +107,7 @@ Result<int> shell(Context& ctx, BootLinuxState& s) {
         // and bytes that arrive while /init is still starting the shell can
         // be lost with the tty's settings. The shell says it is ready by
         // printing after /init's marker line (its prompt).
-        if (!typed.empty() && shell_is_listening(s)) typed.erase(0, s.uart->receive(typed));
+        if (!typed.empty() && shell_is_listening(s)) typed.erase(0, s.pc->uart().receive(typed));
     }
     return 0;
 }

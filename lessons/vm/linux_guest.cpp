@@ -8,8 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "backends/kvm/cpuid.hpp"
-#include "backends/kvm/long_mode.hpp"
 #include "backends/kvm/tinyos.hpp"
 #include "backends/linux/rootfs.hpp"
 #include "backends/probe/guest_kernel.hpp"
@@ -26,8 +24,6 @@ namespace linux_guest = kvm::linux_guest;
 
 namespace {
 
-constexpr std::uint16_t kCom1 = 0x3f8;
-constexpr std::uint32_t kCom1Irq = 4;
 constexpr std::uint64_t kMaxExits = 5'000'000;
 
 // One run of the vCPU; after every exit COM1's interrupt line follows the
@@ -36,7 +32,7 @@ Result<kvm::RunReport> run_with_lines(Context& ctx, LinuxGuest& s, const std::st
     std::optional<engine::Error> line_failed;
     auto report = s.machine.run(ctx, label, limits, [&] {
         if (line_failed) return;
-        if (auto r = s.com1_irq->set(s.uart->interrupt_asserted()); !r) line_failed = r.error();
+        if (auto r = s.pc->sync_lines(); !r) line_failed = r.error();
         else if (s.after_exit)
             if (auto extra = s.after_exit(); !extra) line_failed = extra.error();
     });
@@ -194,63 +190,39 @@ Result<StepOutcome> enter_kernel(Context& ctx, LinuxGuest& s) {
         if (!check.present) return engine::plain_error(s.lesson, "Linux needs a PC's timer and interrupt controllers: " +
                                                                      check.skip_message());
     }
-    STRATA_TRY(m.vm->create_irqchip());
-    STRATA_TRY(m.vm->create_pit2(true));
-    STRATA_TRY(linux_guest::reserve_vmx_pages(*m.vm));
+    STRATA_TRY(linux_guest::prepare_vm(*m.vm));
     STRATA_TRY(m.create_vcpu());
-    auto cpuid = STRATA_TRY(kvm::supported_cpuid(*m.kvm));
-    cpuid = linux_guest::cpuid_for_linux(std::move(cpuid));
-    STRATA_TRY(kvm::set_cpuid(*m.vcpu, cpuid));
-    STRATA_TRY(m.vcpu->route_pic_through_lapic());
-    STRATA_TRY(linux_guest::start(*m.vcpu, s.plan));
-
-    s.milestones = std::make_unique<kvm::ConsoleMilestones>(&ctx.recorder(), m.devices);
-    s.uart = std::make_unique<kvm::Uart16550>(&ctx.recorder(), [&ctx, &s](std::string_view t) {
+    const auto cpuid_entries = STRATA_TRY(linux_guest::prepare_vcpu(*m.kvm, *m.vcpu, s.plan));
+    auto pc = STRATA_TRY(kvm::LinuxPc::attach(&ctx.recorder(), *m.vm, m.devices, [&ctx, &s](std::string_view t) {
         ctx.console_write(t);
-        s.milestones->feed(t);
         if (s.console_echo_fd >= 0) (void)!::write(s.console_echo_fd, t.data(), t.size());
-    });
-    s.com1_irq = std::make_unique<kvm::IrqLine>(*m.vm, kCom1Irq);
-    s.cmos = std::make_unique<kvm::CmosRtc>();
-    s.pci = std::make_unique<kvm::AbsentPciConfig>();
-    s.post = std::make_unique<kvm::PostCodePort>();
-    s.i8042 = std::make_unique<kvm::I8042>(m.devices);
-    STRATA_TRY(m.devices.pio.attach(kCom1, 8, *s.uart));
-    STRATA_TRY(m.devices.pio.attach(kvm::CmosRtc::kPort, 2, *s.cmos));
-    STRATA_TRY(m.devices.pio.attach(kvm::AbsentPciConfig::kPort, 8, *s.pci));
-    STRATA_TRY(m.devices.pio.attach(kvm::PostCodePort::kPort, 1, *s.post));
-    STRATA_TRY(m.devices.pio.attach(kvm::I8042::kDataPort, 1, *s.i8042));
-    STRATA_TRY(m.devices.pio.attach(kvm::I8042::kCommandPort, 1, s.i8042->command_port()));
+    }));
+    s.pc = std::move(pc);
     s.entered = true;
-    ctx.facts().set_value("CPUID entries given to the vCPU", std::to_string(cpuid.size()));
+    ctx.facts().set_value("CPUID entries given to the vCPU", std::to_string(cpuid_entries));
     ctx.facts().set_value("entry point", fmt::format("{:#x} (load address + 0x200: startup_64)", s.plan.entry));
     return StepOutcome{fmt::format("KVM's PIC, IOAPIC, LAPIC and PIT exist, the vCPU has the {} CPUID leaves KVM "
                                    "supports here and will start in 64-bit mode at {:#x} with RSI = {:#x}; COM1 "
                                    "(IRQ 4), CMOS, PCI config, port 0x80 and the i8042 are strata's; KVM answers the PIC, the PIT and its port 0x61",
-                                   cpuid.size(), s.plan.entry, linux_guest::kBootParams)};
+                                   cpuid_entries, s.plan.entry, linux_guest::kBootParams)};
 }
 
 
 Result<kvm::RunReport> run_until(Context& ctx, LinuxGuest& s, const std::string& label, Milestone milestone,
                                  std::chrono::milliseconds timeout) {
     if (s.powered_off) return engine::plain_error(s.lesson, "the VM is already off");
-    if (s.milestones->find(milestone)) {
+    if (s.pc->milestones().find(milestone)) {
         kvm::RunReport already;
         already.stop = kvm::RunStop::paused;
         already.checkpoint = static_cast<std::uint32_t>(milestone);
         return already;
     }
-    s.milestones->stop_at(milestone);
-    std::optional<engine::Error> irq_failed;
+    s.pc->milestones().stop_at(milestone);
     auto report = run_with_lines(ctx, s, label, kvm::RunLimits{timeout, kMaxExits});
     if (!report) return std::unexpected(report.error());
-    if (report->stop == kvm::RunStop::paused && report->checkpoint == kvm::I8042::kResetCheckpoint) {
+    if (auto reset = kvm::linux_reset_cause(*report)) {
         s.powered_off = true;
-        s.power_off_how = "the guest wrote 0xfe to port 0x64: the i8042's command to pulse the CPU's reset line";
-    } else if (report->stop == kvm::RunStop::stopped && report->last_exit &&
-               std::holds_alternative<kvm::ShutdownExit>(*report->last_exit)) {
-        s.powered_off = true;
-        s.power_off_how = "the vCPU triple-faulted on purpose (reboot=t): KVM_EXIT_SHUTDOWN";
+        s.power_off_how = *reset;
     }
     return report;
 }
@@ -264,21 +236,21 @@ Result<StepOutcome> boot_to_init(Context& ctx, LinuxGuest& s) {
     auto report = STRATA_TRY(run_until(ctx, s, "boot", until, kLinuxBootTimeout));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
     if (report.stop != kvm::RunStop::paused || report.checkpoint != static_cast<std::uint32_t>(until)) {
-        const auto* panic = s.milestones->find(Milestone::kernel_panic);
+        const auto* panic = s.pc->milestones().find(Milestone::kernel_panic);
         return engine::plain_error(s.lesson,
                                    fmt::format("Linux did not reach /init: {}: {}{}", kvm::run_stop_name(report.stop),
                                                report.description, panic ? " — " + panic->line : ""),
                                    "the console above shows how far it got");
     }
     engine::TableView seen{"what Linux said, and when", {"milestone", "console line"}, {}, {true, true}};
-    for (const auto& m : s.milestones->seen()) seen.rows.push_back({std::string(kvm::milestone_name(m.milestone)), m.line});
+    for (const auto& m : s.pc->milestones().seen()) seen.rows.push_back({std::string(kvm::milestone_name(m.milestone)), m.line});
     ctx.facts().set_table(std::move(seen));
     const auto devices = exits_by_device(ctx, s.first_run_event);
     for (const auto& [device, n] : devices) ctx.facts().set_value("boot: exits to " + device, std::to_string(n));
     ctx.facts().set_value("boot: wall time to /init", fmt::format("{:.2f} s", seconds));
-    ctx.facts().set_value("console lines", std::to_string(s.milestones->lines()));
-    ctx.facts().set_value("COM1 interrupts raised (KVM_IRQ_LINE)", std::to_string(s.com1_irq->raised()));
-    const auto* version = s.milestones->find(Milestone::kernel_version);
+    ctx.facts().set_value("console lines", std::to_string(s.pc->milestones().lines()));
+    ctx.facts().set_value("COM1 interrupts raised (KVM_IRQ_LINE)", std::to_string(s.pc->com1_irq().raised()));
+    const auto* version = s.pc->milestones().find(Milestone::kernel_version);
     return StepOutcome{fmt::format("Linux {} booted in {:.2f} s to /init{}{}; {}", s.header.release(), seconds,
                                    version ? " (\"" + version->line.substr(0, 60) + "…\")" : "",
                                    s.quiet ? ", printing only its errors (log=quiet): strata saw it work through "
@@ -290,7 +262,7 @@ Result<StepOutcome> boot_to_init(Context& ctx, LinuxGuest& s) {
 
 Result<StepOutcome> compare_uname(Context& ctx, LinuxGuest& s) {
     auto report = STRATA_TRY(run_until(ctx, s, "init", Milestone::guest_uname, kLinuxInitTimeout));
-    const auto* uname = s.milestones->find(Milestone::guest_uname);
+    const auto* uname = s.pc->milestones().find(Milestone::guest_uname);
     if (!uname)
         return engine::plain_error(s.lesson, fmt::format("/init did not print the guest's uname: {}: {}",
                                                         kvm::run_stop_name(report.stop), report.description));
@@ -328,7 +300,7 @@ Result<StepOutcome> power_off(Context& ctx, LinuxGuest& s) {
     ctx.facts().set_table(std::move(t));
     for (const auto& [device, n] : devices) ctx.facts().set_value("exits to " + device, std::to_string(n));
     ctx.facts().set_value("how the VMM learned of the power-off", s.power_off_how);
-    ctx.facts().set_value("serial bytes from the guest", std::to_string(s.uart->bytes_sent()));
+    ctx.facts().set_value("serial bytes from the guest", std::to_string(s.pc->uart().bytes_sent()));
     return StepOutcome{"/init ran reboot -f; Linux reset the machine the PC way and strata saw it: " + s.power_off_how +
                        ". The VM is off; strata releases it"};
 }
@@ -341,13 +313,7 @@ Result<kvm::RunReport> run_slice(Context& ctx, LinuxGuest& s, const std::string&
 
 void release_machine(LinuxGuest& s) {
     // The devices first, then the VM and its memory.
-    s.uart.reset();
-    s.milestones.reset();
-    s.com1_irq.reset();
-    s.cmos.reset();
-    s.pci.reset();
-    s.post.reset();
-    s.i8042.reset();
+    s.pc.reset();
     s.machine.vcpu.reset();
     s.machine.vm.reset();
     s.machine.memory.clear();

@@ -24,10 +24,8 @@
 #include "backends/kvm/bzimage.hpp"
 #include "backends/kvm/console_milestones.hpp"
 #include "backends/kvm/initramfs.hpp"
-#include "backends/kvm/irq_line.hpp"
 #include "backends/kvm/linux_boot.hpp"
-#include "backends/kvm/pc_ports.hpp"
-#include "backends/kvm/uart16550.hpp"
+#include "backends/kvm/linux_pc.hpp"
 #include "engine/lesson.hpp"
 #include "lessons/vm/machine.hpp"
 
@@ -57,14 +55,8 @@ struct LinuxGuest : engine::LessonState {
     kvm::linux_guest::BootPlan plan;
     Machine machine;
     kvm::GuestMemory* ram = nullptr;
-    // Devices after the machine: destroyed first.
-    std::unique_ptr<kvm::Uart16550> uart;
-    std::unique_ptr<kvm::ConsoleMilestones> milestones;
-    std::unique_ptr<kvm::IrqLine> com1_irq;
-    std::unique_ptr<kvm::CmosRtc> cmos;
-    std::unique_ptr<kvm::AbsentPciConfig> pci;
-    std::unique_ptr<kvm::PostCodePort> post;
-    std::unique_ptr<kvm::I8042> i8042;
+    // The PC's devices, after the machine: destroyed first.
+    std::unique_ptr<kvm::LinuxPc> pc;
     std::size_t first_run_event = 0;
     std::chrono::steady_clock::time_point started;
     bool entered = false, powered_off = false;

@@ -163,12 +163,12 @@ Result<StepOutcome> enter(Context& ctx, VirtioState& s) {
 Result<void> run_to(Context& ctx, VirtioState& s, const std::string& label, Milestone milestone) {
     s.step_from = ctx.recorder().size();
     auto report = STRATA_TRY(run_until(ctx, s, label, milestone, kLinuxInitTimeout));
-    if (const auto* failed = s.milestones->find(Milestone::virtio_failed))
+    if (const auto* failed = s.pc->milestones().find(Milestone::virtio_failed))
         return engine::plain_error(s.lesson, "the guest could not use the disk: " +
                                                  after_marker(*failed, kvm::kVirtioFailedMarker));
     if (s.transport->failure())
         return engine::plain_error(s.lesson, "the virtio device stopped: " + *s.transport->failure());
-    if (!s.milestones->find(milestone))
+    if (!s.pc->milestones().find(milestone))
         return engine::plain_error(s.lesson, fmt::format("the guest did not get to \"{}\": {}: {}",
                                                          kvm::milestone_name(milestone),
                                                          kvm::run_stop_name(report.stop), report.description));
@@ -278,7 +278,7 @@ Result<StepOutcome> read_sector(Context& ctx, VirtioState& s) {
     const auto before = served(s);
     STRATA_TRY(run_to(ctx, s, "read", Milestone::disk_read));
     const auto after = served(s);
-    const std::string text = after_marker(*s.milestones->find(Milestone::disk_read), kvm::kDiskReadMarker);
+    const std::string text = after_marker(*s.pc->milestones().find(Milestone::disk_read), kvm::kDiskReadMarker);
     show_chain(ctx, s);
     show_requests(ctx, s, 4);
     show_rings(ctx, s);
