@@ -19,6 +19,7 @@ MachineLine machine_line() {
     probe::MachineReport report;
     probe::probe_kvm(report, "/dev/kvm");
     m.kvm_kind = std::string(probe::kvm_kind_key(report.facts.kvm_kind));
+    m.emulated = report.facts.emulated_machine();
     std::ifstream load("/proc/loadavg");
     std::getline(load, m.load_average);
     m.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
@@ -33,11 +34,14 @@ std::optional<std::string> kvm_missing() {
 }
 
 std::string MachineLine::text() const {
-    return fmt::format("Linux {}, KVM: {}, {} CPUs, load average at start: {}", kernel, kvm_kind, cpus, load_average);
+    return fmt::format("Linux {}, KVM: {}{}, {} CPUs, load average at start: {}", kernel, kvm_kind,
+                       emulated ? " inside a machine QEMU emulates (TCG): nested-TCG figures, not hardware's" : "",
+                       cpus, load_average);
 }
 
 nlohmann::json MachineLine::json() const {
-    return {{"kernel", kernel}, {"kvm_kind", kvm_kind}, {"cpus", cpus}, {"loadavg", load_average}};
+    return {{"kernel", kernel}, {"kvm_kind", kvm_kind}, {"emulated_machine", emulated}, {"cpus", cpus},
+            {"loadavg", load_average}};
 }
 
 void print_timings(const std::vector<TimingRow>& rows, double baseline_median, const std::string& ratio_title) {

@@ -14,9 +14,11 @@
 
 namespace strata::bench {
 
-// Kernel release, virtualization kind (doctor's verdict), CPUs, load average.
+// Kernel release, virtualization kind (doctor's verdict), whether this
+// machine is itself emulated (the QEMU fallback), CPUs, load average.
 struct MachineLine {
     std::string kernel, kvm_kind, load_average;
+    bool emulated = false;
     int cpus = 0;
     std::string text() const;
     nlohmann::json json() const;

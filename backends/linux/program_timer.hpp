@@ -3,6 +3,7 @@
 // exit, so every row of a comparison pays for the same things.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,13 @@ std::string find_program(const std::string& name);
 // process event (with the median) touching `layers`.
 Result<std::vector<double>> time_program(Recorder& recorder, const std::vector<std::string>& argv, int runs,
                                          std::vector<LayerId> layers, int expected_status = 0);
+
+// Like time_program, but each run is timed from posix_spawn until the
+// program has printed `marker` on its stdout (a guest's console, say),
+// then the program is killed: a run that ends, or is still silent after
+// `timeout`, first ends it with an error quoting its last line.
+Result<std::vector<double>> time_program_to_output(Recorder& recorder, const std::vector<std::string>& argv,
+                                                   const std::string& marker, std::chrono::milliseconds timeout,
+                                                   int runs, std::vector<LayerId> layers);
 
 }  // namespace strata::linux

@@ -18,6 +18,7 @@
 #include "backends/linux/sweep.hpp"
 #include "backends/linux/temp_dir.hpp"
 #include "backends/measure/oci_bundle.hpp"
+#include "backends/measure/start_time.hpp"
 #include "engine/install_layout.hpp"
 #include "engine/stop_request.hpp"
 
@@ -172,6 +173,40 @@ std::vector<PeerResult> vm_start_peers(engine::Recorder& recorder, int runs) {
         if (!rows.back().ran()) rows.back().note += " (QEMU could not use KVM here, or lacks this machine type)";
     }
     return rows;
+}
+
+PeerResult qemu_microvm_linux(engine::Recorder& recorder, const LinuxBootInputs& inputs, int runs) {
+    PeerResult peer{"qemu -M microvm, KVM, the same Linux to /init", "", {}, {}};
+    const std::string qemu = linux::find_program("qemu-system-x86_64");
+    if (qemu.empty()) {
+        peer.note = "not installed (apt install qemu-system-x86)";
+        return peer;
+    }
+    peer.command = qemu;
+    auto dir = linux::TempDir::create("qemu-linux-peer");
+    if (!dir) {
+        peer.note = "skipped: " + dir.error().describe();
+        return peer;
+    }
+    const auto initramfs = (dir->path() / "initramfs.cpio").string();
+    std::ofstream(initramfs, std::ios::binary)
+        .write(reinterpret_cast<const char*>(inputs.initramfs.data()), std::streamsize(inputs.initramfs.size()));
+    // The same RAM, command line and devices Linux finds under strata
+    // (COM1, the PIC, the PIT); no BIOS: QEMU's small firmware loads the
+    // kernel as strata does. stdout is the console strata watches.
+    auto sample = linux::time_program_to_output(
+        recorder,
+        {qemu, "-accel", "kvm", "-M", "microvm", "-cpu", "host", "-m", fmt::format("{}M", inputs.ram_size >> 20),
+         "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot", "-kernel",
+         inputs.kernel_path, "-initrd", initramfs, "-append", inputs.cmdline},
+        inputs.marker, kLinuxStartTimeout, runs, kPeerLayers);
+    if (sample) {
+        peer.samples = std::move(*sample);
+        peer.note = "start to the same line on its serial console; QEMU is then killed";
+    } else {
+        peer.note = "failed: " + sample.error().message;
+    }
+    return peer;
 }
 
 std::vector<PeerResult> container_start_peers(engine::Recorder& recorder, const std::string& rootfs, int runs) {

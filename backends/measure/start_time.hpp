@@ -1,15 +1,18 @@
 // How long things take to start, phase by phase, measured with strata's
 // own backends: a container (linux::run_container_once), the smallest VM
-// (the hello guest, to its HLT) and tinyos to its first user instruction.
+// (the hello guest, to its HLT), tinyos to its first user instruction and
+// a stock Linux kernel to its /init.
 // compare/start-time shows them as histograms; `strata bench start` prints
 // them as a table. Both call these, so both measure the same thing.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "backends/measure/linux_boot_inputs.hpp"
 #include "engine/error.hpp"
 #include "engine/recorder.hpp"
 
@@ -40,5 +43,12 @@ engine::Result<StartSeries> whole_container_starts(engine::Recorder& recorder, c
                                                    const RunOptions& options);
 engine::Result<StartSeries> hello_vm_starts(engine::Recorder& recorder, const RunOptions& options);
 engine::Result<StartSeries> tinyos_starts(engine::Recorder& recorder, const RunOptions& options);
+
+// A stock Linux kernel under strata's VMM (kvm::LinuxVm), from opening
+// /dev/kvm to its /init's first line. Each boot is bounded by
+// kLinuxStartTimeout (nested under QEMU's emulation a boot takes seconds).
+inline constexpr std::chrono::milliseconds kLinuxStartTimeout{240'000};
+engine::Result<StartSeries> linux_vm_starts(engine::Recorder& recorder, const LinuxBootInputs& inputs,
+                                            const RunOptions& options);
 
 }  // namespace strata::measure

@@ -2,31 +2,13 @@
 // measured. (Numbers are not asserted: benchmarks are not timed tests.)
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "backends/linux/temp_dir.hpp"
-#include "tests/support/shell_run.hpp"
+#include "tests/compare/bench_run.hpp"
 
-namespace {
-
-// JSON on stdout; what strata says on stderr is kept apart and shown
-// with a failure, so a bench that stopped early says why.
-strata::tests::ShellRun strata_bench(const std::string& args) {
-    auto dir = strata::linux::TempDir::create("bench-stderr");
-    REQUIRE(dir);
-    const auto err = dir->path() / "stderr";
-    auto run = strata::tests::run_shell(std::string(STRATA_BINARY) + " " + args + " 2>'" + err.string() + "' </dev/null");
-    std::ostringstream said;
-    said << std::ifstream(err).rdbuf();
-    UNSCOPED_INFO("strata " << args << " said on stderr:\n" << said.str());
-    return run;
-}
-
-}  // namespace
+using strata::tests::strata_bench;
 
 TEST_CASE("strata bench guest-speed --json: four places, each with the right answer", "[kvm][userns]") {
     const auto run = strata_bench("bench guest-speed -n 1 --json");

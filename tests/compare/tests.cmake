@@ -12,6 +12,7 @@ add_executable(strata_compare_tests ${PROJECT_SOURCE_DIR}/tests/support/requirem
   ${CMAKE_CURRENT_LIST_DIR}/isolation_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/patching_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/guest_speed_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bench_run.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bench_cli_test.cpp)
 target_compile_definitions(strata_compare_tests PRIVATE STRATA_TEST_REQUIREMENT="kvm+userns"
                            STRATA_BINARY="$<TARGET_FILE:strata>")
@@ -21,11 +22,14 @@ set_property(TARGET strata_compare_tests PROPERTY CROSSCOMPILING_EMULATOR
              ${PROJECT_SOURCE_DIR}/tests/kvm-in-qemu/run-with-build-tree.sh ${CMAKE_BINARY_DIR} ${STRATA_ASSET_DIR})
 catch_discover_tests(strata_compare_tests PROPERTIES SKIP_RETURN_CODE 77 RESOURCE_LOCK host LABELS kvm)
 
-# compare/same-image boots a Linux guest: hardware-assisted KVM, or the QEMU
-# fallback (also on a software-nested /dev/kvm, where a boot would take hours).
+# compare/same-image and `strata bench start`'s Linux row boot a Linux guest:
+# hardware-assisted KVM, or the QEMU fallback (also on a software-nested
+# /dev/kvm, where a boot would take hours).
 add_executable(strata_same_image_tests ${PROJECT_SOURCE_DIR}/tests/support/requirement_main.cpp
   ${CMAKE_CURRENT_LIST_DIR}/lesson_run.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/same_image_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/same_image_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/bench_run.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/linux_start_test.cpp)
 target_compile_definitions(strata_same_image_tests PRIVATE STRATA_TEST_REQUIREMENT="kvm+userns"
                            STRATA_BINARY="$<TARGET_FILE:strata>")
 target_link_libraries(strata_same_image_tests PRIVATE strata_test_support strata_lessons)

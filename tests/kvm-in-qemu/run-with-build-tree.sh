@@ -46,13 +46,17 @@ with=()
 for program in strata strata-idle-vm strata-container-timer strata-raw-container strata-raw-vm-hello; do
     [[ -x "$build/bin/$program" ]] && with+=(--with "$build/bin/$program")
 done
-# Peers strata measures itself against, where this machine has them (QEMU itself
-# is left out: the guest has no room for it, and its row says it is absent).
+# Peers strata measures itself against, where this machine has them.
 for peer in unshare crun runc; do
     path="$(command -v "$peer" || true)"
     [[ -n "$path" ]] && with+=(--with "$(realpath "$path")")
 done
-# The Linux kernel the build fetched, for the cases that boot it.
+# The Linux kernel the build fetched, for the cases that boot it; and QEMU with
+# its firmware, which boots the same kernel as their peer (about 8 MB more).
 files=(--file "$build/rootfs" --file "$assets")
-[[ $linux_guest -eq 1 && -d "$build/guest-kernel" ]] && files+=(--file "$build/guest-kernel")
+if [[ $linux_guest -eq 1 ]]; then
+    [[ -d "$build/guest-kernel" ]] && files+=(--file "$build/guest-kernel")
+    with+=(--with "$(realpath "$(command -v qemu-system-x86_64)")")
+    [[ -d /usr/share/qemu ]] && files+=(--file /usr/share/qemu)
+fi
 exec "$here/run-in-vm.sh" --timeout 900 --own-paths "${with[@]}" "${files[@]}" -- "$binary" "$@"
