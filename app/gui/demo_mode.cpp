@@ -18,7 +18,7 @@ bool step_failed(const engine::Snapshot& snap) {
 
 }  // namespace
 
-DemoLayout demo_layout(ImVec2 display, float font, bool notes) {
+DemoLayout demo_layout(ImVec2 display, float font, bool notes, float outcome_height, float title_height) {
     DemoLayout l;
     const float w = std::max(display.x, 1.0f), h = std::max(display.y, 1.0f);
     const float pad = std::max(2.0f, font * 0.3f);
@@ -27,16 +27,25 @@ DemoLayout demo_layout(ImVec2 display, float font, bool notes) {
     const float bar_h = std::min(h, font * 1.8f + 2 * pad);
     l.bar = ImRect(0, 0, w, bar_h);
     float rest = h - bar_h;
-    // The step's title (heading size) over two lines of its outcome (body
-    // size), when there is room for a diagram three times its height; less, then
-    // nothing, as the window shrinks. Longer outcomes scroll.
-    const float lines = (kHeadingScale + 2.0f) * font * 1.2f;
-    float caption_h = std::min(lines + 2 * pad, rest / 4);
-    if (caption_h < font * 1.2f + 2 * pad) caption_h = 0;
-    l.caption = ImRect(0, h - caption_h, w, h);
-    const float top = bar_h, bottom = h - caption_h;
+    // The step's title (one line at heading size, or the height it asks
+    // for) over its outcome (two lines at body size, or the height it asks
+    // for), when there is room for a diagram
+    // three times its height; less, then nothing, as the window shrinks.
     // Notes take at most a third of the width, never more than the diagram.
     const float notes_w = notes && w > font * 20 ? std::min(w / 3, std::max(font * 14, w * 0.3f)) : 0;
+    const float title_h = std::max(title_height, kHeadingScale * font * 1.2f);
+    const float usual = 2.0f * font * 1.2f;
+    const float outcome = std::max(outcome_height, usual);
+    // A longer outcome may take up to two fifths of the room, as long as
+    // the diagram keeps 45% of the screen beside the notes.
+    const float keep_diagram = rest - 0.45f * w * h / std::max(w - notes_w, 1.0f);
+    const float longest = std::clamp(keep_diagram, rest / 4, rest * 0.4f);
+    const bool longer = outcome > usual || title_h > kHeadingScale * font * 1.2f;
+    float caption_h = std::min(title_h + outcome + 2 * pad, longer ? longest : rest / 4);
+    if (caption_h < font * 1.2f + 2 * pad) caption_h = 0;
+    l.caption = ImRect(0, h - caption_h, w, h);
+    l.outcome_room = std::max(caption_h - title_h - 2 * pad, 0.0f);
+    const float top = bar_h, bottom = h - caption_h;
     l.diagram = ImRect(0, top, w - notes_w, std::max(top, bottom));
     l.notes = notes_w > 0 ? ImRect(w - notes_w, top, w, std::max(top, bottom)) : ImRect(0, 0, 0, 0);
     return l;

@@ -28,8 +28,12 @@ struct DemoLayout {
     ImRect diagram;  // the layer diagram
     ImRect caption;  // the current step's title, outcome or error, across the bottom
     ImRect notes;    // speaker notes, right of the diagram (empty when hidden)
+    float outcome_room = 0;  // the caption's height below the title, for the outcome
 };
-DemoLayout demo_layout(ImVec2 display, float font_size, bool notes);
+// `outcome_height`, `title_height`: the pixels the current step's outcome
+// and title take across the whole width (0, or two lines' and one line's
+// worth or less: the usual caption).
+DemoLayout demo_layout(ImVec2 display, float font_size, bool notes, float outcome_height = 0, float title_height = 0);
 
 // What the presenter's keys ask for this frame (ignored while a text field
 // has focus). Right / PageDown / Space next step, Left / PageUp step back,

@@ -2,6 +2,8 @@
 // control bar across the top, the layer diagram below it and biggest, a
 // caption with the current step, and the speaker notes when toggled. No
 // menu and no modal dialog: an error is drawn on the diagram itself.
+#include <cmath>
+
 #include <fmt/format.h>
 #include <imgui.h>
 
@@ -60,6 +62,29 @@ std::string as_paragraph(const std::string& text) {
     return text.substr(0, dot) + "\\" + text.substr(dot);
 }
 
+// The height `text` takes in `font` wrapped to `width`, a little short of
+// it: the Markdown renderer wraps at words, a few pixels before the edge,
+// and may need a line more than ImGui's own wrapping.
+float wrapped_height(const std::string& text, ImFont* font, float width) {
+    if (text.empty()) return 0;
+    ImGui::PushFont(font);
+    const float wrap = std::max(width * 0.95f, 1.0f);
+    const float lines = std::ceil(ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap).y /
+                                  std::max(ImGui::GetTextLineHeight(), 1.0f));
+    const float height = lines * ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PopFont();
+    return height;
+}
+
+// The caption's title: the current step, the next one, or how to pick a lesson.
+std::string caption_title(const engine::Snapshot* snap) {
+    if (!snap || !snap->lesson)
+        return "No lesson: Esc, pick one on the left, View > Demo mode (or strata gui --demo --lesson ID)";
+    if (snap->current_step < 0) return fmt::format("Next: 1. {}", snap->lesson->steps.front().title);
+    const auto& step = snap->lesson->steps[static_cast<std::size_t>(snap->current_step)];
+    return fmt::format("{}. {}", snap->current_step + 1, step.title);
+}
+
 }  // namespace
 
 FrameOutcome AppShell::demo_frame(double now) {
@@ -74,11 +99,28 @@ FrameOutcome AppShell::demo_frame(double now) {
     narrative_banner_.reset();
 
     if (!blank_) {
-        const DemoLayout layout = demo_layout(display, ImGui::GetFontSize(), settings_.demo.notes);
-        demo_frame_.layout = layout;
+        const auto* record = current_record(snap);
+        const std::string outcome =
+            record && record->status == engine::StepStatus::done ? "✓ " + record->summary : std::string();
+        // The caption keeps its usual height while the outcome fits at the
+        // body size, or else at the caption size (the diagram keeps its size
+        // from step to step); only an outcome too long for either makes it
+        // grow.
+        const float caption_width = display.x - 2 * ImGui::GetStyle().WindowPadding.x;
         const bool have_lesson = snap && snap->lesson;
         const int total = have_lesson ? static_cast<int>(snap->lesson->steps.size()) : 0;
-        const auto* record = current_record(snap);
+        demo_frame_.caption = caption_title(snap);
+        ImFont* title_font = fonts_.or_regular(fonts_.heading);
+        const float title_height = wrapped_height(demo_frame_.caption, title_font, caption_width);
+        const float body_height = wrapped_height(outcome, fonts_.regular, caption_width);
+        DemoLayout layout = demo_layout(display, ImGui::GetFontSize(), settings_.demo.notes, 0, title_height);
+        ImFont* outcome_font = fonts_.regular;
+        if (body_height > layout.outcome_room) {
+            outcome_font = fonts_.or_regular(fonts_.caption);
+            if (const float smaller = wrapped_height(outcome, outcome_font, caption_width); smaller > layout.outcome_room)
+                layout = demo_layout(display, ImGui::GetFontSize(), settings_.demo.notes, smaller, title_height);
+        }
+        demo_frame_.layout = layout;
         const bool stuck = record && record->status != engine::StepStatus::done && record->status != engine::StepStatus::running;
 
         // 1. The bar: back, next, where we are; the keys in the tooltips.
@@ -141,26 +183,24 @@ FrameOutcome AppShell::demo_frame(double now) {
         ImGui::End();
 
         // 3. The caption: the step, and its outcome.
-        if (layout.caption.GetHeight() > 0 && begin_area("##demo-caption", layout.caption)) {
-            if (!have_lesson) {
-                demo_frame_.caption = "No lesson: Esc, pick one on the left, View > Demo mode (or strata gui --demo --lesson ID)";
-            } else if (snap->current_step < 0) {
-                demo_frame_.caption = fmt::format("Next: 1. {}", snap->lesson->steps.front().title);
-            } else {
-                const auto& step = snap->lesson->steps[static_cast<std::size_t>(snap->current_step)];
-                demo_frame_.caption = fmt::format("{}. {}", snap->current_step + 1, step.title);
-            }
+        if (layout.caption.GetHeight() > 0 &&
+            begin_area("##demo-caption", layout.caption, ImGuiWindowFlags_NoScrollWithMouse)) {
             // The type scale: the title at heading size, the outcome at body
             // size, wrapped; both Markdown, as the narrative writes them.
             FontSet title_fonts = fonts_;
-            title_fonts.regular = title_fonts.bold = fonts_.or_regular(fonts_.heading);
+            title_fonts.regular = title_fonts.bold = title_font;
             ImGui::PushFont(title_fonts.regular);
             draw_markdown(parse_markdown(as_paragraph(demo_frame_.caption)), title_fonts, theme_.palette, nullptr);
             ImGui::PopFont();
-            if (record && record->status == engine::StepStatus::done) {
+            if (!outcome.empty()) {
+                FontSet outcome_fonts = fonts_;
+                if (outcome_font != fonts_.regular)
+                    outcome_fonts.regular = outcome_fonts.bold = outcome_fonts.italic = outcome_font;
+                ImGui::PushFont(outcome_fonts.regular);
                 ImGui::PushStyleColor(ImGuiCol_Text, theme_.palette.path_vm_entry);
-                draw_markdown(parse_markdown("✓ " + record->summary), fonts_, theme_.palette, nullptr);
+                draw_markdown(parse_markdown(outcome), outcome_fonts, theme_.palette, nullptr);
                 ImGui::PopStyleColor();
+                ImGui::PopFont();
             } else if (busy) {
                 ImGui::TextDisabled("running… (Esc cancels)");
             }

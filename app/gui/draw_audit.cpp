@@ -33,12 +33,14 @@ bool in_triangle(ImVec2 p, const Fill& t) {
 
 bool in_clip(ImVec2 p, const ImVec4& clip) { return p.x >= clip.x && p.x < clip.z && p.y >= clip.y && p.y < clip.w; }
 
-// Whether the window that drew `list` scrolls up and down (ImGui keeps one
-// draw list per window).
+// Whether the window that drew `list` scrolls up and down where a reader
+// can see it does: its content is taller than it and it shows a scrollbar
+// (ImGui keeps one draw list per window). A window without one — demo
+// mode's panels — only hides what runs past its bottom.
 bool scrolls_vertically(const ImDrawList* list) {
     if (const ImGuiContext* g = ImGui::GetCurrentContext())
         for (const ImGuiWindow* w : g->Windows)
-            if (w->DrawList == list) return w->ScrollMax.y > 0;
+            if (w->DrawList == list) return w->ScrollMax.y > 0 && w->ScrollbarY;
     return false;
 }
 

@@ -130,9 +130,11 @@ TEST_CASE("Demo layout: the diagram is biggest and nothing overlaps the controls
     const auto size = GENERATE(table<float, float>({{1920, 1080}, {1280, 800}, {800, 600}, {400, 300}, {160, 90}, {40, 20}}));
     const float font = GENERATE(17.0f, 34.0f, 60.0f);
     const bool notes = GENERATE(false, true);
+    // The step's outcome: none, two lines, or so long it asks for most of the screen.
+    const float outcome_lines = GENERATE(0.0f, 2.0f, 30.0f);
     const ImVec2 display(std::get<0>(size), std::get<1>(size));
-    CAPTURE(display.x, display.y, font, notes);
-    const auto l = gui::demo_layout(display, font, notes);
+    CAPTURE(display.x, display.y, font, notes, outcome_lines);
+    const auto l = gui::demo_layout(display, font, notes, outcome_lines * font * 1.2f);
     const ImRect screen(0, 0, display.x, display.y);
     for (const ImRect& r : {l.bar, l.diagram, l.caption, l.notes}) {
         if (area(r) == 0) continue;
@@ -152,6 +154,11 @@ TEST_CASE("Demo layout: the diagram is biggest and nothing overlaps the controls
         CHECK(area(l.diagram) >= 0.4 * area(screen));
     }
     if (!notes) CHECK(area(l.notes) == 0);
+    CHECK(l.outcome_room <= l.caption.GetHeight());
+    // A long outcome gets a taller caption than a short one, never taller than two fifths of the screen.
+    const auto usual = gui::demo_layout(display, font, notes);
+    CHECK(l.caption.GetHeight() >= usual.caption.GetHeight());
+    CHECK(l.caption.GetHeight() <= 0.4f * display.y + 0.5f);
 }
 
 TEST_CASE("Auto-advance steps after the delay and loops back to the start", "[gui][demo]") {
