@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "backends/kvm/lap_timer.hpp"
+#include "engine/last_line.hpp"
 
 namespace strata::kvm {
 
@@ -77,7 +78,7 @@ Result<RunReport> LinuxVm::run_to(Milestone milestone, std::chrono::milliseconds
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0)
             return engine::plain_error(what, fmt::format("not reached within {} s", timeout.count() / 1000.0),
-                                       "the console shows how far the guest got");
+                                       last_console_line());
         if (cancelled && cancelled()) return engine::plain_error(what, "cancelled");
         VcpuRunner runner(*vcpu_, devices_);
         std::optional<engine::Error> line_failed;
@@ -94,9 +95,16 @@ Result<RunReport> LinuxVm::run_to(Milestone milestone, std::chrono::milliseconds
         const auto* panic = pc_->milestones().find(Milestone::kernel_panic);
         const std::string said = panic ? " — " + panic->line : "";
         if (auto reset = linux_reset_cause(*report))
-            return engine::plain_error(what, "the guest reset the machine first: " + *reset + said);
-        return engine::plain_error(what, fmt::format("{}: {}{}", run_stop_name(report->stop), report->description, said));
+            return engine::plain_error(what, "the guest reset the machine first: " + *reset + said, last_console_line());
+        return engine::plain_error(what, fmt::format("{}: {}{}", run_stop_name(report->stop), report->description, said),
+                                   last_console_line());
     }
+}
+
+std::string LinuxVm::last_console_line() const {
+    const auto line = engine::last_line(pc_->uart().output());
+    return line.empty() ? "the guest printed nothing on its console"
+                        : "the guest's last console line: " + std::string(line);
 }
 
 }  // namespace strata::kvm

@@ -63,6 +63,8 @@ public:
 
 private:
     explicit LinuxVm(Kvm kvm) : kvm_(std::move(kvm)) {}
+    // How far the guest got, for an error's hint.
+    std::string last_console_line() const;
     Result<void> build(std::span<const std::uint8_t> image, const SetupHeader& header,
                        std::span<const std::uint8_t> initrd, Uart16550::Sink console, LinuxBuildTimes& times);
 

@@ -16,6 +16,7 @@
 
 #include "backends/linux/child_process.hpp"
 #include "backends/sys/fd.hpp"
+#include "engine/last_line.hpp"
 #include "engine/stop_request.hpp"
 
 extern char** environ;
@@ -94,12 +95,10 @@ Result<std::vector<double>> time_runs(Recorder& recorder, const std::vector<std:
 
 double ns_since(Clock::time_point t0) { return std::chrono::duration<double, std::nano>(Clock::now() - t0).count(); }
 
-// The last line of `text` that has something on it, for an error.
-std::string last_line(const std::string& text) {
-    auto end = text.find_last_not_of("\r\n");
-    if (end == std::string::npos) return "(it printed nothing)";
-    const auto begin = text.find_last_of('\n', end);
-    return "its last line: " + text.substr(begin == std::string::npos ? 0 : begin + 1, end + 1 - (begin == std::string::npos ? 0 : begin + 1));
+// How far the program got, for an error.
+std::string last_line_of(const std::string& text) {
+    const auto line = engine::last_line(text);
+    return line.empty() ? "it printed nothing" : "its last line: " + std::string(line);
 }
 
 }  // namespace
@@ -157,7 +156,7 @@ Result<std::vector<double>> time_program_to_output(Recorder& recorder, const std
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
             if (left <= 0)
                 return std::unexpected(RunFailure{ETIMEDOUT, fmt::format("{} did not print \"{}\" within {} s; {}", argv[0],
-                                                                        marker, timeout.count() / 1000.0, last_line(text))});
+                                                                        marker, timeout.count() / 1000.0, last_line_of(text))});
             pollfd wait_for[2] = {{from_child.get(), POLLIN, 0}, {engine::stop_fd(), POLLIN, 0}};
             if (::poll(wait_for, 2, int(std::min<long long>(left, 1000))) < 0 && errno != EINTR)
                 return std::unexpected(RunFailure{errno, "poll failed"});
@@ -168,7 +167,7 @@ Result<std::vector<double>> time_program_to_output(Recorder& recorder, const std
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0)
                 return std::unexpected(RunFailure{0, fmt::format("{} {} before it printed \"{}\"; {}", argv[0],
-                                                                 describe_wait_status(child.wait()), marker, last_line(text))});
+                                                                 describe_wait_status(child.wait()), marker, last_line_of(text))});
             text.append(buf, std::size_t(n));
         }
     });
