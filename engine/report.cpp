@@ -60,7 +60,7 @@ ReportLesson lesson_entry(const std::string& id, const CourseLesson* course, con
                                                  interpolate_without_run(e.prompt, bindings), done(e.id)));
     if (progress)
         for (const auto& [ex, attempts] : progress->exercises)
-            if (std::none_of(l.exercises.begin(), l.exercises.end(), [&](const auto& e) { return e.id == ex; }))
+            if (std::none_of(l.exercises.begin(), l.exercises.end(), [&, ex = ex](const auto& e) { return e.id == ex; }))
                 l.exercises.push_back(exercise_entry(ex, "", "", &attempts));
     return l;
 }
@@ -100,7 +100,7 @@ LabReport build_report(const Progress& progress, std::span<const CourseLesson> c
             lesson_entry(c.lesson->id, &c, it == progress.lessons.end() ? nullptr : &it->second, bindings));
     }
     for (const auto& [id, lesson] : progress.lessons)
-        if (std::none_of(course.begin(), course.end(), [&](const auto& c) { return c.lesson->id == id; }))
+        if (std::none_of(course.begin(), course.end(), [&, id = id](const auto& c) { return c.lesson->id == id; }))
             r.lessons.push_back(lesson_entry(id, nullptr, &lesson, bindings));
     return r;
 }

@@ -10,6 +10,7 @@
 // clone of a possibly multi-threaded process and avoids the allocator.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace strata::linux::wire {
