@@ -1,4 +1,5 @@
-// `strata list`: every lesson, with whether it can run live here.
+// `strata list`: every lesson, with whether it can run live here; or, with
+// --outline, every lesson's outline (engine/lesson_outline.hpp).
 #include <algorithm>
 #include <cstdio>
 
@@ -8,6 +9,7 @@
 #include "app/cli/cli.hpp"
 #include "app/cli/commands.hpp"
 #include "backends/probe/machine_report.hpp"
+#include "engine/lesson_outline.hpp"
 #include "lessons/availability.hpp"
 #include "lessons/catalogue.hpp"
 
@@ -15,9 +17,18 @@ namespace strata::cli {
 
 Command add_list(CLI::App& app) {
     auto json = std::make_shared<bool>(false);
+    auto outline = std::make_shared<bool>(false);
     auto* sub = app.add_subcommand("list", "List the lessons and whether each can run live on this machine");
     sub->add_flag("--json", *json, "Print JSON");
-    return [json]() {
+    sub->add_flag("--outline", *outline,
+                  "Print every lesson's outline as JSON (steps, layers, options; no machine probe): what a build "
+                  "without backends replays from")
+        ->excludes("--json");
+    return [json, outline]() {
+        if (*outline) {
+            std::printf("%s\n", engine::lessons_to_outline(lessons::catalogue().lessons()).dump(1).c_str());
+            return static_cast<int>(exit_ok);
+        }
         const auto report = probe::probe_machine();
         nlohmann::json out = nlohmann::json::array();
         std::string track;
