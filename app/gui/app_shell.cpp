@@ -79,6 +79,7 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
     if (layout) layout_ = std::move(*layout);
     else layout_problem_ = layout.error().describe();
 
+    if (options_.replay_only && !options_.chooser) options_.chooser = replay_chooser();
     controller_ = std::make_unique<Controller>(catalogue_, wake, options_.chooser);
     // Where the learner left off, unless told otherwise.
     const std::string first = !options_.lesson.empty() ? options_.lesson : progress_.progress().last_lesson;
@@ -86,7 +87,9 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
         current_lesson_ = first;
         controller_->submit({CommandKind::select_lesson, first});
     }
-    if (options_.probe_machine) {
+    if (options_.replay_only) {
+        availability_ = replay_availability(catalogue_);
+    } else if (options_.probe_machine) {
         probe_ = std::thread([this, wake] {
             // Measured once per launch, off the UI thread: opening /dev/kvm and
             // forking throwaway namespace children takes a moment.

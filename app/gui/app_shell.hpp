@@ -38,6 +38,7 @@ struct ShellOptions {
     std::filesystem::path config_dir;     // settings + imgui.ini; empty: remember nothing
     std::filesystem::path state_dir;      // the learner's progress; empty: kept in memory only
     bool probe_machine = true;            // tests skip the (forking) machine probe
+    bool replay_only = false;             // every lesson replays its shipped recording, no probe (--replay)
     bool loop_animation = false;          // the benchmark keeps the diagram moving
     Chooser chooser;                      // live or replay; empty: measured on this machine
     bool demo = false;                    // start in demo mode (strata --demo)

@@ -1,5 +1,6 @@
 #include "app/gui/lesson_choice.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -38,6 +39,14 @@ Chooser live_chooser() {
     };
 }
 
+Chooser replay_chooser(double speed) {
+    return [speed](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
+        auto chosen = lessons::choose_playable(lesson, probe::MachineReport{}, /*force_replay=*/true, std::nullopt, speed);
+        if (!chosen) return std::unexpected(chosen.error().error);
+        return std::move(*chosen);
+    };
+}
+
 const lessons::Availability* LessonAvailability::find(const std::string& id) const {
     auto it = lessons.find(id);
     return it == lessons.end() ? nullptr : &it->second;
@@ -47,6 +56,25 @@ LessonAvailability availability_of(const engine::Catalogue& catalogue, const pro
     LessonAvailability result;
     result.probed = true;
     for (const auto& lesson : catalogue.lessons()) result.lessons[lesson.id] = lessons::availability(lesson, report);
+    return result;
+}
+
+LessonAvailability replay_availability(const engine::Catalogue& catalogue) {
+    LessonAvailability result;
+    result.probed = true;
+    for (const auto& lesson : catalogue.lessons()) {
+        lessons::Availability a;
+        const auto shipped = lessons::variant_recording_path(lesson, lesson.resolve_options({}).value_or(engine::LessonOptions{}));
+        std::error_code ec;
+        if (std::filesystem::exists(shipped, ec)) {
+            a.mode = lessons::Mode::replay;
+            a.recording = shipped;
+            a.why = "every lesson plays the recording of a real run here (strata gui --replay)";
+        } else {
+            a.why = "no recording of this lesson ships with strata, and this window only replays";
+        }
+        result.lessons[lesson.id] = std::move(a);
+    }
     return result;
 }
 

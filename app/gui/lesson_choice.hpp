@@ -22,6 +22,10 @@ using Chooser = std::function<engine::Result<lessons::Playable>(const engine::Le
 Chooser machine_chooser();
 // Always the lesson itself: for tests whose fixture lessons need nothing.
 Chooser live_chooser();
+// Always the replay of the lesson's shipped recording, whatever this
+// machine can do, paced as it was recorded (`speed` 0: no waiting): what
+// `strata gui --replay` and the browser edition open.
+Chooser replay_chooser(double speed = 1.0);
 
 // Per lesson id, live / replay / unavailable and why, for the navigator.
 struct LessonAvailability {
@@ -33,5 +37,8 @@ struct LessonAvailability {
 };
 
 LessonAvailability availability_of(const engine::Catalogue& catalogue, const probe::MachineReport& report);
+// Without probing: each lesson a replay where it ships a recording, else
+// unavailable; `why` says these are replays of real runs, by choice.
+LessonAvailability replay_availability(const engine::Catalogue& catalogue);
 
 }  // namespace strata::gui

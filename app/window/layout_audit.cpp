@@ -19,14 +19,7 @@ using nlohmann::json;
 
 // The shipped recordings, played fast: the audit is about how steps look,
 // and a recording draws what a live run drew, on any machine.
-Chooser fast_replay() {
-    return [](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
-        auto chosen = lessons::choose_playable(lesson, probe::MachineReport{}, /*force_replay=*/true, std::nullopt,
-                                               /*replay_speed=*/1000.0);
-        if (!chosen) return std::unexpected(chosen.error().error);
-        return std::move(*chosen);
-    };
-}
+Chooser fast_replay() { return replay_chooser(/*speed=*/1000.0); }
 
 struct Totals {
     json counts = json::object();

@@ -27,6 +27,7 @@ struct GuiArgs {
     float font_scale = 0;
     std::string size;
     bool demo = false;
+    bool replay = false;
     double auto_advance = 0;
     int bench_frames = 0;
     double bench_idle = 0;
@@ -79,6 +80,7 @@ std::unique_ptr<platform::Gui> open_gui(const GuiArgs& args, ShellOptions shell,
     }
     shell.lesson = args.lesson;
     shell.demo = args.demo || args.auto_advance > 0;
+    shell.replay_only = shell.replay_only || args.replay;
     shell.auto_advance = args.auto_advance;
     if (!args.theme.empty()) shell.theme = args.theme;
     if (args.font_scale > 0) shell.font_scale = args.font_scale;
@@ -184,6 +186,8 @@ cli::Command add_gui(CLI::App& app) {
     add_common(sub, *args);
     add_auto_advance(sub, *args);
     sub->add_option("--lesson", args->lesson, "open this lesson, e.g. container/uts");
+    sub->add_flag("--replay", args->replay,
+                  "every lesson plays the shipped recording of a real run, whatever this machine can do (no probe)");
     sub->add_option("--bench-frames", args->bench_frames, "measure: draw N animated frames, print fps, CPU, memory")
         ->check(CLI::Range(1, 100000));
     sub->add_option("--bench-idle", args->bench_idle, "with --bench-frames: also measure S seconds idle")

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 
 #include "app/gui/app_shell.hpp"
 #include "app/gui/navigator_view.hpp"
@@ -124,4 +125,37 @@ TEST_CASE("Every step of a replay shows its label over the diagram and the narra
         for (const auto& [layer, rect] : shell.last_diagram().nodes) CHECK(rect.Min.y >= banner->Max.y);
     }
     CHECK(shell.controller().snapshot()->finished);
+}
+
+TEST_CASE("strata gui --replay: every lesson is the replay of its recording, without a machine probe",
+          "[gui][replay]") {
+    const auto availability = gui::replay_availability(lessons::catalogue());
+    CHECK(availability.probed);
+    for (const auto& lesson : lessons::catalogue().lessons()) {
+        CAPTURE(lesson.id);
+        const auto* a = availability.find(lesson.id);
+        REQUIRE(a);
+        CHECK(a->mode == lessons::Mode::replay);  // every lesson ships one (shipped_recordings_test)
+        REQUIRE(a->recording);
+        CHECK(std::filesystem::exists(*a->recording));
+        CHECK_THAT(a->why, Catch::Contains("recording of a real run"));
+    }
+
+    // The shell opens a lesson this machine may well run live as its replay.
+    tests::HeadlessImGui imgui(1280, 800);
+    gui::ShellOptions o;
+    o.replay_only = true;
+    o.lesson = "container/uts";
+    o.chooser = gui::replay_chooser(0);  // no recorded waits in a test
+    gui::AppShell shell(lessons::catalogue(), o, nullptr);
+    CHECK(shell.availability_ready());  // nothing to wait for: no probe ran
+    REQUIRE(shell.controller().wait_idle(30s));
+    shell.controller().submit({gui::CommandKind::run_to_end});
+    REQUIRE(shell.controller().wait_idle(60s));
+    const auto snap = shell.controller().snapshot();
+    REQUIRE(snap);
+    REQUIRE(snap->replay_label);
+    CHECK(snap->finished);
+    REQUIRE_FALSE(snap->events.empty());
+    for (const auto& e : snap->events) CHECK(e.replayed);
 }
