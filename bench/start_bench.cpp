@@ -46,9 +46,7 @@ int add_linux_rows(std::vector<TimingRow>& rows, engine::Recorder& recorder, con
     }
     const auto kernel = probe::find_guest_kernel();
     if (kernel.path.empty()) {
-        std::string why;
-        for (const auto& r : kernel.refused) why += (why.empty() ? "" : "; ") + r;
-        rows.push_back({kLinuxRow, {}, "not measured: no Linux kernel to boot (" + why + ")", 0});
+        rows.push_back({kLinuxRow, {}, "not measured: no Linux kernel to boot (" + kernel.why_none() + ")", 0});
         return 3;
     }
     auto inputs = measure::linux_boot_inputs(kernel.path, rootfs);

@@ -11,6 +11,12 @@ namespace strata::probe {
 
 namespace fs = std::filesystem;
 
+std::string GuestKernel::why_none() const {
+    std::string why;
+    for (const auto& r : refused) why += (why.empty() ? "" : "; ") + r;
+    return why;
+}
+
 GuestKernel find_guest_kernel() {
     GuestKernel k;
     utsname u{};

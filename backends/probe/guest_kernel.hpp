@@ -16,6 +16,9 @@ struct GuestKernel {
     std::string path;                  // empty: none found
     std::string source;                // "the host's own kernel", ...
     std::vector<std::string> refused;  // candidates looked at and why not
+
+    // The candidates and why each was refused, "; "-joined: why there is none.
+    std::string why_none() const;
 };
 
 GuestKernel find_guest_kernel();

@@ -82,7 +82,7 @@ Check guest_kernel_check(KvmKind kind) {
     if (kernel.path.empty()) {
         c.status = Status::info;
         c.detail = "no kernel found";
-        for (const auto& r : kernel.refused) c.detail += "; " + r;
+        if (const auto why = kernel.why_none(); !why.empty()) c.detail += "; " + why;
         c.fix = "rebuild strata online (it fetches Debian's kernel), or run the lesson with --set kernel=PATH";
         return c;
     }

@@ -65,9 +65,7 @@ Result<StepOutcome> read_kernel_header(Context& ctx, LinuxGuest& s) {
     if (s.kernel_path.empty()) {
         const auto found = probe::find_guest_kernel();
         if (found.path.empty()) {
-            std::string why;
-            for (const auto& r : found.refused) why += (why.empty() ? "" : "; ") + r;
-            return engine::plain_error(s.lesson, "no Linux kernel to boot: " + why,
+            return engine::plain_error(s.lesson, "no Linux kernel to boot: " + found.why_none(),
                                        "name one with --set kernel=PATH (any x86-64 bzImage, e.g. a copy of "
                                        "/boot/vmlinuz-*), or rebuild strata so it fetches Debian's");
         }
