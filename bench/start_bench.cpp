@@ -108,7 +108,6 @@ BenchOutcome start_bench(int runs, bool text) {
         }
     }
     const auto missing = kvm_missing();
-    const bool vms_measurable = !missing;
     if (missing) {
         rows.push_back({"VMs (strata)", {}, "not measured: " + *missing, 0});
         out.status = 3;
@@ -123,7 +122,7 @@ BenchOutcome start_bench(int runs, bool text) {
         }
     }
     add_peers(rows, measure::vm_start_peers(recorder, runs));
-    if (vms_measurable)
+    if (!missing)
         if (const int linux_status = add_linux_rows(rows, recorder, *rootfs, machine, runs, options);
             linux_status == 1 || (linux_status == 3 && out.status == 0))
             out.status = linux_status;

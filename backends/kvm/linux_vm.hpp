@@ -57,10 +57,6 @@ public:
     Result<RunReport> run_to(Milestone milestone, std::chrono::milliseconds timeout,
                              const std::function<bool()>& cancelled = {});
 
-    const linux_guest::BootPlan& plan() const { return plan_; }
-    LinuxPc& pc() { return *pc_; }
-    Vm& vm() { return *vm_; }
-
 private:
     explicit LinuxVm(Kvm kvm) : kvm_(std::move(kvm)) {}
     // How far the guest got, for an error's hint.

@@ -22,7 +22,6 @@ engine::Result<LinuxBootInputs> linux_boot_inputs(const std::string& kernel_path
     if (!initramfs) return std::unexpected(initramfs.error());
     in.initramfs = std::move(initramfs->archive);
     in.cmdline = kvm::linux_guest::default_cmdline(true);
-    in.ram_size = kvm::linux_guest::kDefaultRamSize;
     in.marker = kvm::kInitMarker;
     return in;
 }

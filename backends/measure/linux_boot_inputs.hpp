@@ -2,7 +2,7 @@
 // and its peer (QEMU -M microvm) boot exactly the same thing: the kernel,
 // the initramfs strata makes from the container image (busybox + the
 // /init of vm/boot-linux, which prints its marker first), and one command
-// line.
+// line; both in linux_guest::kDefaultRamSize of RAM.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,6 @@ struct LinuxBootInputs {
     kvm::SetupHeader header;
     std::vector<std::uint8_t> initramfs;
     std::string cmdline;
-    std::uint64_t ram_size = 0;
     std::string marker;  // the console line that says /init runs
 };
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "assets/guests/images.hpp"
+#include "backends/kvm/linux_boot.hpp"
 #include "backends/linux/child_process.hpp"
 #include "backends/linux/helper_process.hpp"
 #include "backends/linux/program_timer.hpp"
@@ -196,7 +197,7 @@ PeerResult qemu_microvm_linux(engine::Recorder& recorder, const LinuxBootInputs&
     // kernel as strata does. stdout is the console strata watches.
     auto sample = linux::time_program_to_output(
         recorder,
-        {qemu, "-accel", "kvm", "-M", "microvm", "-cpu", "host", "-m", fmt::format("{}M", inputs.ram_size >> 20),
+        {qemu, "-accel", "kvm", "-M", "microvm", "-cpu", "host", "-m", fmt::format("{}M", kvm::linux_guest::kDefaultRamSize >> 20),
          "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot", "-kernel",
          inputs.kernel_path, "-initrd", initramfs, "-append", inputs.cmdline},
         inputs.marker, kLinuxStartTimeout, runs, kPeerLayers);
