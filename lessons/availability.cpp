@@ -22,11 +22,16 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson) {
 
 probe::MachineReport probe_for_every_lesson() { return probe::probe_machine(); }
 
+std::optional<std::filesystem::path> shipped_recording(const engine::Lesson& lesson) {
+    auto shipped = replay::shipped_recording_path(engine::asset_dir(), lesson.id);
+    std::error_code ec;
+    if (!std::filesystem::exists(shipped, ec)) return std::nullopt;
+    return shipped;
+}
+
 Availability availability(const engine::Lesson& lesson, const probe::MachineReport& report) {
     Availability a;
-    const auto shipped = replay::shipped_recording_path(engine::asset_dir(), lesson.id);
-    std::error_code ec;
-    if (std::filesystem::exists(shipped, ec)) a.recording = shipped;
+    a.recording = shipped_recording(lesson);
     for (auto r : lesson.requirements)
         if (auto why = report.missing(r)) {
             a.why = *why;

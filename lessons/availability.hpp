@@ -24,6 +24,8 @@ struct Availability {
 
 // `report` must come from a probe that covered the lesson's requirements.
 Availability availability(const engine::Lesson& lesson, const probe::MachineReport& report);
+// The lesson's shipped recording (of the lesson as taught), if it has one.
+std::optional<std::filesystem::path> shipped_recording(const engine::Lesson& lesson);
 
 // The options of `resolved` that differ from the lesson's defaults, as
 // "key=value" joined by ',' in key order: "guest=loop". Empty for the

@@ -1,6 +1,5 @@
 #include "app/gui/lesson_choice.hpp"
 
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -64,11 +63,9 @@ LessonAvailability replay_availability(const engine::Catalogue& catalogue) {
     result.probed = true;
     for (const auto& lesson : catalogue.lessons()) {
         lessons::Availability a;
-        const auto shipped = lessons::variant_recording_path(lesson, lesson.resolve_options({}).value_or(engine::LessonOptions{}));
-        std::error_code ec;
-        if (std::filesystem::exists(shipped, ec)) {
+        a.recording = lessons::shipped_recording(lesson);
+        if (a.recording) {
             a.mode = lessons::Mode::replay;
-            a.recording = shipped;
             a.why = "every lesson plays the recording of a real run here (strata gui --replay)";
         } else {
             a.why = "no recording of this lesson ships with strata, and this window only replays";

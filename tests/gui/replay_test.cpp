@@ -22,12 +22,9 @@ const char* kVmLesson = "vm/hello-kvm";
 // Plays the shipped recording whatever this machine can do, without the
 // recorded waits: the tests must not depend on /dev/kvm being absent.
 // Other lessons open as themselves.
-gui::Chooser replay_chooser() {
+gui::Chooser vm_lesson_replayed() {
     return [](const engine::Lesson& lesson) {
-        if (lesson.id != kVmLesson) return gui::live_chooser()(lesson);
-        auto chosen = lessons::choose_playable(lesson, probe::MachineReport{}, /*force_replay=*/true, std::nullopt, 0.0);
-        if (!chosen) return engine::Result<lessons::Playable>(std::unexpected(chosen.error().error));
-        return engine::Result<lessons::Playable>(std::move(*chosen));
+        return lesson.id == kVmLesson ? gui::replay_chooser(0)(lesson) : gui::live_chooser()(lesson);
     };
 }
 
@@ -35,7 +32,7 @@ gui::Chooser replay_chooser() {
 
 TEST_CASE("A lesson that cannot run live opens as the replay of its recording", "[gui][replay]") {
     REQUIRE(lessons::catalogue().find(kVmLesson));
-    gui::Controller controller(lessons::catalogue(), nullptr, replay_chooser());
+    gui::Controller controller(lessons::catalogue(), nullptr, vm_lesson_replayed());
     controller.submit({gui::CommandKind::select_lesson, kVmLesson});
     REQUIRE(controller.wait_idle(30s));
     auto before = controller.snapshot();
@@ -102,7 +99,7 @@ TEST_CASE("Every step of a replay shows its label over the diagram and the narra
     gui::ShellOptions options;
     options.lesson = kVmLesson;
     options.probe_machine = false;
-    options.chooser = replay_chooser();
+    options.chooser = vm_lesson_replayed();
     gui::AppShell shell(lessons::catalogue(), options, nullptr);
     shell.load_fonts();
     unsigned char* pixels = nullptr;
