@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/json_integer.hpp"
+
 namespace strata::engine {
 
 using nlohmann::json;
@@ -68,16 +70,16 @@ Result<Facts> facts_from_json(const json& j) {
         for (const auto& view : j.at("registers")) {
             RegisterView r{view.at("title").get<std::string>(), {}};
             for (const auto& pair : view.at("registers"))
-                r.registers.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::uint64_t>());
+                r.registers.emplace_back(pair.at(0).get<std::string>(), integer<std::uint64_t>(pair.at(1)));
             f.registers.push_back(std::move(r));
         }
         for (const auto& view : j.at("memory")) {
             // Recordings made before memory views had a kind are data.
             const auto kind = memory_kind_from_key(view.value("kind", std::string("data")));
             if (!kind) return plain_error("facts", "a memory view of an unknown kind");
-            f.memory.push_back({view.at("title").get<std::string>(), view.at("guest_physical").get<std::uint64_t>(),
-                                view.at("host_virtual").get<std::uint64_t>(),
-                                view.at("bytes").get<std::vector<std::uint8_t>>(), *kind});
+            f.memory.push_back({view.at("title").get<std::string>(), integer<std::uint64_t>(view.at("guest_physical")),
+                                integer<std::uint64_t>(view.at("host_virtual")),
+                                integers<std::uint8_t>(view.at("bytes")), *kind});
         }
         for (const auto& t : j.at("tables"))
             f.tables.push_back({t.at("title").get<std::string>(), t.at("columns").get<std::vector<std::string>>(),

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/json_integer.hpp"
+
 namespace strata::engine {
 
 namespace {
@@ -154,7 +156,7 @@ nlohmann::json lessons_to_outline(std::span<const Lesson> lessons) {
 Result<std::vector<Lesson>> lessons_from_outline(const nlohmann::json& outline) {
     if (!outline.is_object() || outline.value("format", "") != kFormat)
         return fail("", fmt::format("not a lesson outline (its \"format\" is not \"{}\")", kFormat));
-    if (!outline.contains("version") || !outline["version"].is_number_integer())
+    if (!outline.contains("version") || !fits_integer<int>(outline["version"]))
         return fail("", "\"version\" is missing or not an integer");
     if (const int version = outline["version"].get<int>(); version != kLessonOutlineVersion)
         return fail("", fmt::format("version {} (this strata reads version {}{})", version, kLessonOutlineVersion,

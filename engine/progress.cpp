@@ -13,6 +13,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "engine/json_integer.hpp"
+
 namespace strata::engine {
 
 namespace {
@@ -26,18 +28,6 @@ std::unexpected<ProgressError> malformed(const std::string& where, const std::st
 }
 
 // Reads `key` of `object` as T when present; a wrong type is an error naming it.
-// Whether a JSON number fits an integer field. nlohmann's get<int>() casts
-// whatever number it holds, and a float out of range (4.1e97, or an integer
-// literal too long for 64 bits, which parses as one) makes that cast undefined.
-template <class T>
-bool fits_integer(const json& value) {
-    if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max());
-    if (!value.is_number_integer()) return false;
-    const auto v = value.get<std::int64_t>();
-    return v >= std::int64_t(std::numeric_limits<T>::min()) &&
-           (v < 0 || std::uint64_t(v) <= std::uint64_t(std::numeric_limits<T>::max()));
-}
-
 template <class T>
 std::optional<std::string> read(const json& object, const char* key, T& out, const std::string& where) {
     auto it = object.find(key);

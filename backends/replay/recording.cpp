@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/facts_json.hpp"
+#include "engine/json_integer.hpp"
 #include "engine/trace_json.hpp"
 
 namespace strata::replay {
@@ -126,7 +127,7 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
     try {
         if (!j.is_object() || j.value("format", "") != "strata-recording")
             return bad("not a strata recording (no \"format\": \"strata-recording\")");
-        const int version = j.at("version").get<int>();
+        const int version = engine::integer<int>(j.at("version"));
         if (version > kRecordingVersion)
             return engine::plain_error("recording",
                                        fmt::format("made by a newer strata (format version {}; this strata reads "
@@ -161,14 +162,14 @@ engine::Result<Recording> recording_from_json(const json& j, const engine::Lesso
             if (!status) return std::unexpected(status.error());
             step.status = *status;
             step.summary = s.at("summary").get<std::string>();
-            step.duration = std::chrono::nanoseconds(s.at("duration_ns").get<std::int64_t>());
+            step.duration = std::chrono::nanoseconds(engine::integer<std::int64_t>(s.at("duration_ns")));
             if (step.duration.count() < 0) return bad(fmt::format("step {} has a negative duration", step.id));
             auto facts = engine::facts_from_json(s.at("facts"));
             if (!facts) return std::unexpected(facts.error().with_context(fmt::format("step {}", step.id)));
             step.facts = std::move(*facts);
             step.console = s.at("console").get<std::string>();
             if (auto it = s.find("error"); it != s.end())
-                step.error = engine::Error{it->at("operation").get<std::string>(), it->at("errno").get<int>(),
+                step.error = engine::Error{it->at("operation").get<std::string>(), engine::integer<int>(it->at("errno")),
                                            it->at("message").get<std::string>(), it->at("hint").get<std::string>()};
             r.steps.push_back(std::move(step));
         }

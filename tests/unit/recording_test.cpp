@@ -121,6 +121,10 @@ TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
         Case{"negative step duration", "negative duration"},
         Case{"more steps than the lesson", "it has 3 steps; the lesson has 2"},
         Case{"no events", "malformed"},
+        // Numbers a float cannot be cast to without undefined behaviour (found by fuzz_recording_loader).
+        Case{"duration too large for 64 bits", "expected a whole number in range"},
+        Case{"version a float", "expected a whole number in range"},
+        Case{"memory byte out of range", "expected a whole number in range"},
     }));
     CAPTURE(what);
     auto json = good;
@@ -141,6 +145,11 @@ TEST_CASE("Bad recordings are refused with what is wrong", "[unit][replay]") {
     if (what == "negative step duration") json["steps"][1]["duration_ns"] = -5;
     if (what == "more steps than the lesson") json["steps"].push_back(json["steps"][0]);
     if (what == "no events") json.erase("events");
+    if (what == "duration too large for 64 bits") json["steps"][0]["duration_ns"] = 6.358477777777777e87;
+    if (what == "version a float") json["version"] = 1e300;
+    if (what == "memory byte out of range")
+        json["steps"][0]["facts"]["memory"] = nlohmann::json::parse(
+            R"([{"title": "RAM", "guest_physical": 4096, "host_virtual": 0, "bytes": [1, 300.5], "kind": "data"}])");
     auto result = replay::recording_from_json(json, lesson);
     REQUIRE_FALSE(result);
     CHECK(result.error().describe().find(expected) != std::string::npos);
