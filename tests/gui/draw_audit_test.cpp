@@ -68,7 +68,7 @@ TEST_CASE("The text audit measures contrast against what is drawn under the text
     CHECK(audit.lowest_contrast < 1.5);
 }
 
-TEST_CASE("A line half scrolled out of a panel that scrolls is scrolling; one squeezed where nothing scrolls is cut",
+TEST_CASE("A line half scrolled out of a panel that scrolls is scrolling, one squeezed where nothing scrolls is cut",
           "[gui][audit]") {
     tests::HeadlessImGui imgui;
     auto scrolled_list = [] {

@@ -17,7 +17,7 @@ gui::Palette palette() {
 
 }  // namespace
 
-TEST_CASE("A histogram fact is drawn as bars; an empty one says so", "[gui][inspectors]") {
+TEST_CASE("A histogram fact is drawn as bars, and an empty one says so", "[gui][inspectors]") {
     tests::HeadlessImGui imgui;
     const auto p = palette();
     const engine::HistogramView view{"containers: start to ready", "ms", {1.5, 1.6, 1.6, 1.7, 3.0, 1.55}};

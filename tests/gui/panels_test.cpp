@@ -117,7 +117,7 @@ TEST_CASE("Panel splits and demo settings are saved and read back", "[gui][panel
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("Clicking a narrative link asks to open it; only web links open, through xdg-open", "[gui][narrative][links]") {
+TEST_CASE("Clicking a narrative link asks to open it: only web links open, through xdg-open", "[gui][narrative][links]") {
     tests::HeadlessImGui imgui;
     const auto blocks = gui::parse_markdown("See [the KVM API](https://docs.kernel.org/virt/kvm/api.html) here.");
     gui::FontSet fonts;

@@ -34,7 +34,7 @@ TEST_CASE("Real-mode instructions assemble to the bytes GNU as makes", "[unit][a
     CHECK(out->bytes == expected);
 }
 
-TEST_CASE("Statements split at newlines and ';', comments and labels are understood", "[unit][asm]") {
+TEST_CASE("Statements split at newlines and semicolons, comments and labels are understood", "[unit][asm]") {
     const std::string program =
         "start:  mov $msg, %si      # the string\n"
         "        mov $0x3f8, %dx\n"

@@ -272,7 +272,7 @@ TEST_CASE("Mistakes in front matter name the file, the line and the problem", "[
     CHECK_THAT(out.error().message, Catch::Contains(message));
 }
 
-TEST_CASE("An unclosed front matter is an error naming line 1; the narrative keeps the text", "[unit][exercise]") {
+TEST_CASE("An unclosed front matter is an error naming line 1, and the narrative keeps the text", "[unit][exercise]") {
     const std::string text = "---\nexercises: []\n# Title\n";
     auto out = engine::parse_exercises(text, "f.md", tests::exercise_fixture_lesson());
     REQUIRE_FALSE(out);

@@ -30,7 +30,7 @@ TEST_CASE("A VM without virtualization extensions is told to ask its host for ne
     CHECK_FALSE(says(found.fix, "enable VT-x"));
 }
 
-TEST_CASE("Bare metal without extensions is told about the firmware; with them, the right module", "[unit][doctor]") {
+TEST_CASE("Bare metal without extensions is told about the firmware, with them the right module", "[unit][doctor]") {
     CHECK(says(missing_kvm_device({}).fix, "firmware"));
     const auto intel = missing_kvm_device({.vmx = true});
     CHECK(says(intel.fix, "modprobe kvm_intel"));

@@ -47,7 +47,7 @@ TEST_CASE("a checkpoint pauses the run with the guest's number", "[run_decision]
     CHECK(d.why == "the guest reported checkpoint 7");
 }
 
-TEST_CASE("an exit the guest cannot go on from stops it; a debug exit is told apart", "[run_decision]") {
+TEST_CASE("an exit the guest cannot go on from stops it, and a debug exit is told apart", "[run_decision]") {
     const auto shutdown = outcome(ExitAction::stop, ShutdownExit{});
     const auto failed = decide_run(exited(shutdown), RunLimits{});
     REQUIRE(failed.stop == RunStop::stopped);
@@ -82,7 +82,7 @@ TEST_CASE("a kick cancels before entry and when KVM_RUN is interrupted", "[run_d
     CHECK(decide_run(interrupted(5s, true), RunLimits{}).stop == RunStop::cancelled);
 }
 
-TEST_CASE("the watchdog stops a run past its timeout; a stray signal before it does not", "[run_decision]") {
+TEST_CASE("the watchdog stops a run past its timeout, and a stray signal before it does not", "[run_decision]") {
     RunLimits limits;
     limits.timeout = 100ms;
     CHECK(decide_run(interrupted(99ms), limits).keep_running());

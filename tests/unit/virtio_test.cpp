@@ -52,10 +52,10 @@ bool contains(std::span<const std::uint8_t> hay, std::initializer_list<std::uint
 }
 
 // Guest RAM (64 KiB at guest-physical 0), a 64 KiB memfd disk, the device
-// and its transport, and a queue of 8 laid out as Linux's driver would.
+// and its transport, and a queue of 16 laid out as Linux's driver would.
 struct Bench {
     static constexpr std::uint64_t kDesc = 0x1000, kAvail = 0x2000, kUsed = 0x3000, kBuffers = 0x4000;
-    static constexpr std::uint16_t kQueue = 8;
+    static constexpr std::uint16_t kQueue = 16;
     strata::engine::Recorder recorder;
     kvm::GuestMemory ram = *kvm::GuestMemory::allocate(recorder, 0, 64 << 10);
     strata::sys::Fd disk{::memfd_create("virtio-test", MFD_CLOEXEC)};
@@ -248,7 +248,7 @@ TEST_CASE("A read request: pread into the guest's buffer, used ring, interrupt, 
     CHECK(b.dev.last_chain()->descriptors.size() == 3);
 }
 
-TEST_CASE("A write request lands in the file; a flush is accepted; past the end is an I/O error", "[unit][virtio]") {
+TEST_CASE("A write request lands in the file, a flush is accepted, past the end is an I/O error", "[unit][virtio]") {
     Bench b;
     b.handshake();
     const std::string text = "written by the guest";
@@ -259,6 +259,7 @@ TEST_CASE("A write request lands in the file; a flush is accepted; past the end 
     const auto beyond = b.request(0, 200, 512);
     b.offer(beyond.head);
     set(b.dev, R::queue_notify, 0);
+    CHECK(b.dev.failure().value_or("") == "");
     CHECK(b.dev.requests() == 3);
     std::array<char, 32> file{};
     REQUIRE(::pread(b.disk.get(), file.data(), file.size(), 5 * 512) == 32);
