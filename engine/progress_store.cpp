@@ -28,18 +28,6 @@ Result<sys::Fd> lock_dir(const std::filesystem::path& dir) {
     return fd;
 }
 
-// "progress.json.corrupt-20261124T103105Z", with "-2", "-3" if taken.
-std::filesystem::path aside_name(const std::filesystem::path& file, const std::string& why) {
-    std::string stamp = utc_now();
-    std::erase(stamp, ':');
-    std::erase(stamp, '-');
-    const std::string base = file.string() + "." + why + "-" + stamp;
-    std::filesystem::path candidate = base;
-    std::error_code ec;
-    for (int n = 2; std::filesystem::exists(candidate, ec); ++n) candidate = base + "-" + std::to_string(n);
-    return candidate;
-}
-
 Result<void> write_all(int fd, const std::string& text, const std::string& path) {
     std::size_t done = 0;
     while (done < text.size()) {
@@ -61,6 +49,17 @@ std::filesystem::path state_dir() {
 }
 
 ProgressStore::ProgressStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+std::filesystem::path ProgressStore::aside_path(const std::string& why) const {
+    std::string stamp = utc_now();
+    std::erase(stamp, ':');
+    std::erase(stamp, '-');
+    const std::string base = file().string() + "." + why + "-" + stamp;
+    std::filesystem::path candidate = base;
+    std::error_code ec;
+    for (int n = 2; std::filesystem::exists(candidate, ec); ++n) candidate = base + "-" + std::to_string(n);
+    return candidate;
+}
 
 Result<ProgressStore::Loaded> ProgressStore::load() const {
     std::error_code ec;
@@ -103,7 +102,7 @@ Result<ProgressStore::Loaded> ProgressStore::load_unlocked() const {
     // Keep the file whatever is wrong with it: a newer strata can still read
     // it, and a broken one may still be mended by hand.
     const bool newer = parsed.error().problem == ProgressProblem::future_version;
-    const auto aside = aside_name(path, newer ? "newer" : "corrupt");
+    const auto aside = aside_path(newer ? "newer" : "corrupt");
     std::filesystem::rename(path, aside, ec);
     if (ec)
         return errno_error("rename " + path.string(), ec.value(),

@@ -39,6 +39,10 @@ public:
     // saving in between. Returns what was saved.
     Result<Loaded> update(const std::function<void(Progress&)>& change) const;
 
+    // A free name beside the progress file for something kept aside:
+    // "progress.json.<why>-20261124T103105Z", "-2", "-3" if taken.
+    std::filesystem::path aside_path(const std::string& why) const;
+
 private:
     Result<Loaded> load_unlocked() const;
     Result<void> save_unlocked(const Progress& progress) const;

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
+#ifndef __EMSCRIPTEN__
+#include <sys/eventfd.h>
+#endif
 
 namespace strata::engine {
 
@@ -19,8 +21,14 @@ namespace {
 std::atomic<int> requested_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "request_stop runs in a signal handler");
 
-// Made before main, so it is there before any handler or test looks.
+// Made before main, so it is there before any handler or test looks. The
+// browser edition has neither signals nor eventfd: -1, as when the kernel
+// refuses one.
+#ifdef __EMSCRIPTEN__
+const int event_fd = -1;
+#else
 const int event_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+#endif
 
 struct Hooks {
     std::mutex mutex;

@@ -20,8 +20,6 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson) {
     return options;
 }
 
-probe::MachineReport probe_for_every_lesson() { return probe::probe_machine(); }
-
 std::optional<std::filesystem::path> shipped_recording(const engine::Lesson& lesson) {
     auto shipped = replay::shipped_recording_path(engine::asset_dir(), lesson.id);
     std::error_code ec;

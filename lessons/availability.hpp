@@ -66,7 +66,10 @@ probe::ProbeOptions probe_options_for(const engine::Lesson& lesson);
 
 // This machine, probed for everything any lesson may need: the GUI marks
 // each lesson live, replay or unavailable from it, and asks it here, of
-// the lessons, instead of reaching into the backends itself.
+// the lessons, instead of reaching into the backends itself. (In
+// lessons/machine_probe.cpp: the one function here that touches the
+// machine, so a build with no machine to probe, the browser's, leaves it
+// out.)
 probe::MachineReport probe_for_every_lesson();
 
 }  // namespace strata::lessons

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "app/gui/inspector_view.hpp"
+#include "app/gui/machine_choice.hpp"
 #include "app/gui/replay_banner.hpp"
 #include "app/gui/text_fit.hpp"
 #include "engine/trace_json.hpp"
@@ -80,7 +81,7 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
     else layout_problem_ = layout.error().describe();
 
     if (options_.replay_only && !options_.chooser) options_.chooser = replay_chooser();
-    controller_ = std::make_unique<Controller>(catalogue_, wake, options_.chooser);
+    controller_ = std::make_unique<Controller>(catalogue_, wake, options_.chooser, options_.stepping);
     // Where the learner left off, unless told otherwise.
     const std::string first = !options_.lesson.empty() ? options_.lesson : progress_.progress().last_lesson;
     if (!first.empty() && catalogue_.find(first)) {
@@ -88,12 +89,12 @@ AppShell::AppShell(const engine::Catalogue& catalogue, ShellOptions options, Con
         controller_->submit({CommandKind::select_lesson, first});
     }
     if (options_.replay_only) {
-        availability_ = replay_availability(catalogue_);
+        availability_ = replay_availability(catalogue_, options_.replay_why);
     } else if (options_.probe_machine) {
         probe_ = std::thread([this, wake] {
             // Measured once per launch, off the UI thread: opening /dev/kvm and
             // forking throwaway namespace children takes a moment.
-            auto result = availability_of(catalogue_, lessons::probe_for_every_lesson());
+            auto result = machine_availability(catalogue_);
             {
                 std::lock_guard lock(availability_mutex_);
                 availability_ = std::move(result);
@@ -199,8 +200,10 @@ void AppShell::apply(const Command& c, const engine::Snapshot* snapshot) {
             if (!snapshot || !snapshot->lesson) break;
             std::ofstream out(c.text);
             out << engine::to_chrome_trace(snapshot->events, *snapshot->lesson).dump(1) << '\n';
+            out.close();
             timeline_.export_message = out ? fmt::format("saved {} events to {}", snapshot->events.size(), c.text)
                                            : fmt::format("could not write {}", c.text);
+            if (out && options_.offer_file) options_.offer_file(c.text);
             break;
         }
         case CommandKind::font_bigger:
@@ -270,6 +273,7 @@ void AppShell::menu_bar() {
 }
 
 FrameOutcome AppShell::frame(double now) {
+    controller_->pump();  // Stepping::frame_loop: the queued command runs here
     track_snapshot(controller_->snapshot());
     if (controller_->busy()) idle_since_ = now;
     FrameOutcome outcome = demo_ ? demo_frame(now) : normal_frame(now);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,12 +40,19 @@ struct ShellOptions {
     std::filesystem::path state_dir;      // the learner's progress; empty: kept in memory only
     bool probe_machine = true;            // tests skip the (forking) machine probe
     bool replay_only = false;             // every lesson replays its shipped recording, no probe (--replay)
+    // Why, in the navigator's words, when replay_only.
+    std::string replay_why = "every lesson plays the recording of a real run here (strata gui --replay)";
+    Stepping stepping = Stepping::worker_thread;  // frame_loop where there are no threads (the browser)
     bool loop_animation = false;          // the benchmark keeps the diagram moving
     Chooser chooser;                      // live or replay; empty: measured on this machine
     bool demo = false;                    // start in demo mode (strata --demo)
     double auto_advance = 0;              // demo mode: seconds between steps, looping (0: off)
     bool allow_fullscreen = true;         // false: demo mode stays windowed (screenshots, tests)
     LinkOpener open_link;                 // empty: xdg-open
+    // Called with a file the learner asked to save once it is written (a
+    // Chrome trace): the browser edition hands it over as a download.
+    // Empty: the file stays where it was written, as the message says.
+    std::function<void(const std::filesystem::path&)> offer_file;
 };
 
 // What demo mode drew this frame, for tests and screenshots.
@@ -91,6 +99,8 @@ public:
     const TimelineViewState& timeline() const { return timeline_; }
     const Settings& settings() const { return settings_; }
     const GuiProgress& progress() const { return progress_; }
+    // Progress exported elsewhere, merged in (GuiProgress::import_text).
+    std::string import_progress(std::string_view text) { return progress_.import_text(text); }
     const ExercisePanel& exercises() const { return exercises_.panel(); }
     const ExerciseEditState& exercise_edits() const { return exercise_edits_; }
     const InspectorTabs& inspector_tabs() const { return inspector_tabs_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/gui/machine_choice.hpp"
 #include "engine/shell_io.hpp"
 
 namespace strata::gui {
@@ -17,11 +18,13 @@ std::int64_t steady_ns() {
 
 }  // namespace
 
-Controller::Controller(const engine::Catalogue& catalogue, Wake wake, Chooser chooser)
+Controller::Controller(const engine::Catalogue& catalogue, Wake wake, Chooser chooser, Stepping stepping)
     : catalogue_(catalogue),
       wake_(std::move(wake)),
       chooser_(chooser ? std::move(chooser) : machine_chooser()),
-      worker_([this] { worker_loop(); }) {}
+      stepping_(stepping) {
+    if (stepping_ == Stepping::worker_thread) worker_ = std::thread([this] { worker_loop(); });
+}
 
 std::shared_ptr<const engine::Snapshot> Controller::take_snapshot(const engine::Session& session,
                                                                   const std::shared_ptr<const engine::Lesson>& owned) {
@@ -46,7 +49,7 @@ Controller::~Controller() {
     if (session) session->cancel();
     end_shell();
     changed_.notify_all();
-    worker_.join();
+    if (worker_.joinable()) worker_.join();
 }
 
 void Controller::submit(const Command& command) {
@@ -112,7 +115,28 @@ bool Controller::busy() const {
     return running_command_ || !queue_.empty();
 }
 
-bool Controller::wait_idle(std::chrono::milliseconds timeout) const {
+void Controller::pump() {
+    if (stepping_ != Stepping::frame_loop) return;
+    std::unique_lock lock(mutex_);
+    // Not again from inside a command (a wake that draws a frame).
+    if (running_command_ || stopping_ || queue_.empty()) return;
+    Command command = queue_.front();
+    queue_.pop_front();
+    running_command_ = true;
+    lock.unlock();
+    execute(command);
+    publish();
+    lock.lock();
+    running_command_ = false;
+    changed_.notify_all();
+}
+
+bool Controller::wait_idle(std::chrono::milliseconds timeout) {
+    if (stepping_ == Stepping::frame_loop) {
+        // Nothing else runs the queue: run it now, as the frames would.
+        while (busy()) pump();
+        return true;
+    }
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, timeout, [this] { return !running_command_ && queue_.empty(); });
 }

@@ -11,6 +11,12 @@
 // Threads: submit(), cancel(), snapshot(), busy() are for the UI thread;
 // the worker runs one lesson command at a time, publishes a Snapshot after
 // each step and calls `wake` so a window waiting for events redraws.
+//
+// Where there are no threads (the browser edition: WebAssembly without
+// SharedArrayBuffer), Stepping::frame_loop runs the same commands on the
+// UI thread instead, one per pump(), which the shell calls once a frame.
+// Only replays that never wait (speed 0) belong there: a live step or a
+// paced replay would freeze the page while it runs.
 #pragma once
 
 #include <atomic>
@@ -39,12 +45,15 @@ struct ShellState {
     std::string problem;             // why it could not start or failed
 };
 
+enum class Stepping { worker_thread, frame_loop };
+
 class Controller {
 public:
     using Wake = std::function<void()>;
 
     // An empty `chooser` means machine_chooser(): live or replay, measured.
-    Controller(const engine::Catalogue& catalogue, Wake wake, Chooser chooser = {});
+    Controller(const engine::Catalogue& catalogue, Wake wake, Chooser chooser = {},
+               Stepping stepping = Stepping::worker_thread);
     ~Controller();  // cancels the running step and joins the worker
     Controller(const Controller&) = delete;
     Controller& operator=(const Controller&) = delete;
@@ -63,9 +72,13 @@ public:
     std::uint64_t generation() const;
     // A command is running or queued.
     bool busy() const;
+    // Stepping::frame_loop: runs the next queued command, here and now
+    // (a no-op with a worker thread, which runs them itself).
+    void pump();
     // Blocks until the queue is empty and nothing runs (for screenshots
-    // and tests), at most `timeout`. Returns false on timeout.
-    bool wait_idle(std::chrono::milliseconds timeout) const;
+    // and tests), at most `timeout`. Returns false on timeout. With
+    // Stepping::frame_loop it runs the queue itself, to the end.
+    bool wait_idle(std::chrono::milliseconds timeout);
     // The error of the last failed command that was not a step failure
     // (unknown lesson, ...), for the status line.
     std::string last_problem() const;
@@ -87,6 +100,7 @@ private:
     const engine::Catalogue& catalogue_;
     Wake wake_;
     Chooser chooser_;
+    Stepping stepping_;
 
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
@@ -107,7 +121,9 @@ private:
     mutable std::uint64_t live_seen_ = 0;
     std::atomic<std::int64_t> last_wake_ns_{0};
 
-    std::thread worker_;  // last: started after every member above exists
+    // Stepping::worker_thread only. Last: started after every member above
+    // exists.
+    std::thread worker_;
 };
 
 }  // namespace strata::gui

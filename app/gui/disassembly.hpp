@@ -1,4 +1,5 @@
-// Disassembly of guest code bytes (a MemoryView) with Zydis.
+// Disassembly of guest code bytes (a MemoryView): Zydis decodes them
+// (app/gui/zydis_disassembly.cpp) where the build has it.
 //
 // Which mode to decode in, by a simple documented rule: from the snapshot's
 // registers, EFER.LMA set -> 64-bit; else CR0.PE set -> 32-bit; else

@@ -84,6 +84,7 @@ void prediction(const engine::Snapshot& snap, const ExercisePanel& panel, const 
             // wrapped, and answers clicks too.
             ImGui::PushID(i);
             if (ImGui::RadioButton("##choice", selected == i)) selected = i;
+            edits.choice_buttons[e.id].emplace_back(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
             ImGui::PopID();
             ImGui::SameLine();
             prose(engine::interpolate(e.choices[static_cast<std::size_t>(i)].text, {snap, -1, panel.bindings}), fonts, palette);
@@ -200,6 +201,7 @@ Commands exercise_view(const engine::Snapshot* snapshot, const ExercisePanel& pa
     for (const auto* p : asking)
         if (!p->locked) unlocked.push_back(p);
     edits.lock_in_buttons.clear();
+    edits.choice_buttons.clear();
 
     // As tall as its content was last frame, leaving the narrative a few
     // lines (it scrolls on its own) and the buttons their row; what does

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 #include <imgui_internal.h>  // ImRect
@@ -29,6 +30,9 @@ struct ExerciseEditState {
     // drawn below the scrolling part, so a long list of choices never
     // pushes them out of sight; tests check they lie inside the panel.
     std::map<std::string, ImRect> lock_in_buttons;
+    // Where each unlocked prediction's choices were drawn, in order (the
+    // browser edition's tests click them).
+    std::map<std::string, std::vector<ImRect>> choice_buttons;
 };
 
 // Draws the panel; nothing at all when the lesson has no exercises and

@@ -1,5 +1,9 @@
 #include "app/gui/gui_progress.hpp"
 
+#include <fstream>
+
+#include <fmt/format.h>
+
 namespace strata::gui {
 
 GuiProgress::GuiProgress(std::filesystem::path dir) {
@@ -61,6 +65,25 @@ void GuiProgress::migrate(const std::map<std::string, int>& steps_completed, con
         }
         if (p.last_lesson.empty()) p.last_lesson = last_lesson;
     });
+}
+
+std::string GuiProgress::import_text(std::string_view text) {
+    auto theirs = engine::progress_from_text(text);
+    if (!theirs) {
+        const bool newer = theirs.error().problem == engine::ProgressProblem::future_version;
+        const engine::Error& why = theirs.error().error;
+        std::string message = "not imported: " + why.message + (why.hint.empty() ? "" : " (" + why.hint + ")");
+        if (store_) {
+            const auto aside = store_->aside_path(newer ? "newer" : "corrupt");
+            std::ofstream out(aside, std::ios::binary);
+            out << text;
+            if (out.flush()) message += "; kept as " + aside.string();
+        }
+        return message + "; your progress is unchanged";
+    }
+    engine::MergeCounts counts;
+    change([&](engine::Progress& mine) { counts = engine::merge_progress(mine, *theirs); });
+    return fmt::format("imported: {} new step(s) and {} new attempt(s) merged", counts.steps, counts.attempts);
 }
 
 }  // namespace strata::gui

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/catalogue.hpp"
 #include "engine/progress_store.hpp"
@@ -35,6 +36,14 @@ public:
     // each lesson), when the progress knows nothing of that lesson yet.
     void migrate(const std::map<std::string, int>& steps_completed, const std::string& last_lesson,
                  const engine::Catalogue& catalogue);
+
+    // Merges progress exported elsewhere (`strata progress export`, the
+    // browser edition's Export) into this one, and says what happened in a
+    // sentence for the learner. Text that cannot be read as progress
+    // (broken, or written by a newer strata) changes nothing; with a store
+    // it is kept beside the progress file, named as a bad progress file is
+    // (".newer-<time>", ".corrupt-<time>"), so nothing brought in is lost.
+    std::string import_text(std::string_view text);
 
 private:
     void change(const std::function<void(engine::Progress&)>& apply);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "engine/catalogue.hpp"
 #include "lessons/availability.hpp"
@@ -15,11 +16,9 @@
 namespace strata::gui {
 
 // Called on the controller's worker thread (probing may fork children).
+// machine_chooser() (app/gui/machine_choice.hpp) is the one that probes.
 using Chooser = std::function<engine::Result<lessons::Playable>(const engine::Lesson&)>;
 
-// Probes the machine for what the lesson needs (once per kind of
-// requirement, then cached) and picks live or replay.
-Chooser machine_chooser();
 // Always the lesson itself: for tests whose fixture lessons need nothing.
 Chooser live_chooser();
 // Always the replay of the lesson's shipped recording, whatever this
@@ -31,6 +30,9 @@ Chooser replay_chooser(double speed = 1.0);
 struct LessonAvailability {
     bool probed = false;   // false while the machine probe still runs
     bool skipped = false;  // not checked at all (tests): claim nothing
+    // Every lesson replays by choice (--replay, the browser edition): the
+    // list says "replay" alone, and why only on hover.
+    bool all_replays = false;
     std::map<std::string, lessons::Availability> lessons;
 
     const lessons::Availability* find(const std::string& id) const;
@@ -38,7 +40,7 @@ struct LessonAvailability {
 
 LessonAvailability availability_of(const engine::Catalogue& catalogue, const probe::MachineReport& report);
 // Without probing: each lesson a replay where it ships a recording, else
-// unavailable; `why` says these are replays of real runs, by choice.
-LessonAvailability replay_availability(const engine::Catalogue& catalogue);
+// unavailable; `why_replay` says why this window only replays.
+LessonAvailability replay_availability(const engine::Catalogue& catalogue, std::string_view why_replay);
 
 }  // namespace strata::gui

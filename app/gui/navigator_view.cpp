@@ -97,7 +97,8 @@ Commands navigator_view(const engine::Catalogue& catalogue, const LessonAvailabi
             // are in the tooltip, so the list stays a list.
             std::string first = a->why.substr(0, a->why.find_first_of("(:\n"));
             while (!first.empty() && first.back() == ' ') first.pop_back();
-            if (replay) ImGui::TextWrapped("replay (not live here: %s)", first.c_str());
+            if (replay && availability.all_replays) ImGui::TextUnformatted("replay");
+            else if (replay) ImGui::TextWrapped("replay (not live here: %s)", first.c_str());
             else ImGui::TextWrapped("not here: %s", first.c_str());
             ImGui::PopStyleColor();
             if (ImGui::IsItemHovered()) {

@@ -83,6 +83,8 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
     const bool can_export = snapshot && !snapshot->events.empty();
     if (!can_export) ImGui::BeginDisabled();
     if (ImGui::Button("Export…")) ImGui::OpenPopup("export-trace");
+    state.export_button = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    state.save_button.reset();
     if (!can_export) ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Save the run as a Chrome trace-event JSON file (opens in ui.perfetto.dev).\n"
@@ -95,6 +97,7 @@ Commands toolbar(const engine::Snapshot* snapshot, TimelineViewState& state, con
             commands.push_back({CommandKind::export_trace, state.export_path});
             ImGui::CloseCurrentPopup();
         }
+        state.save_button = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
         ImGui::EndPopup();
     }
     if (!state.export_message.empty()) {

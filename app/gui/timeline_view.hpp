@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include <imgui_internal.h>  // ImRect
+
 #include "app/gui/command.hpp"
 #include "app/gui/theme.hpp"
 #include "app/gui/timeline_filter.hpp"
@@ -46,6 +48,10 @@ struct TimelineViewState {
     // its path, whichever step it belongs to.
     std::optional<std::uint64_t> hovered;
     TimelineLines lines;
+    // Where this frame drew "Export…" and, while its popup is open, "Save"
+    // (the browser edition's tests click them).
+    std::optional<ImRect> export_button;
+    std::optional<ImRect> save_button;
 };
 
 Commands timeline_view(const engine::Snapshot* snapshot, const Palette& palette, TimelineViewState& state);

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "app/gui/app_shell.hpp"
+#include "app/gui/machine_choice.hpp"
 #include "app/gui/navigator_view.hpp"
 #include "lessons/catalogue.hpp"
 #include "tests/gui/headless.hpp"
@@ -126,7 +127,7 @@ TEST_CASE("Every step of a replay shows its label over the diagram and the narra
 
 TEST_CASE("strata gui --replay: every lesson is the replay of its recording, without a machine probe",
           "[gui][replay]") {
-    const auto availability = gui::replay_availability(lessons::catalogue());
+    const auto availability = gui::replay_availability(lessons::catalogue(), gui::ShellOptions{}.replay_why);
     CHECK(availability.probed);
     for (const auto& lesson : lessons::catalogue().lessons()) {
         CAPTURE(lesson.id);

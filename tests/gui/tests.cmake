@@ -13,7 +13,7 @@ if(TARGET strata_window)
   add_executable(strata_gui_view_tests gui/diagram_test.cpp gui/diagram_routes_test.cpp gui/draw_audit_test.cpp gui/timeline_test.cpp gui/controls_test.cpp gui/inspector_plots_test.cpp
                  gui/content_test.cpp gui/shell_test.cpp gui/replay_test.cpp
                  gui/console_test.cpp gui/exercise_test.cpp
-                 gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp gui/fit_test.cpp gui/navigator_test.cpp gui/inspector_tabs_test.cpp gui/contrast_test.cpp gui/demo_fit_test.cpp)
+                 gui/demo_test.cpp gui/panels_test.cpp gui/terminal_text_test.cpp gui/fit_test.cpp gui/navigator_test.cpp gui/inspector_tabs_test.cpp gui/contrast_test.cpp gui/demo_fit_test.cpp gui/browser_edition_test.cpp)
   target_link_libraries(strata_gui_view_tests PRIVATE Catch2::Catch2WithMain strata_gui_test_support)
   catch_discover_tests(strata_gui_view_tests PROPERTIES LABELS gui)
 
