@@ -120,6 +120,10 @@ void Controller::pump() {
     std::unique_lock lock(mutex_);
     // Not again from inside a command (a wake that draws a frame).
     if (running_command_ || stopping_ || queue_.empty()) return;
+    run_next(lock);
+}
+
+void Controller::run_next(std::unique_lock<std::mutex>& lock) {
     Command command = queue_.front();
     queue_.pop_front();
     running_command_ = true;
@@ -207,15 +211,7 @@ void Controller::worker_loop() {
     for (;;) {
         changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
         if (stopping_) return;
-        Command command = queue_.front();
-        queue_.pop_front();
-        running_command_ = true;
-        lock.unlock();
-        execute(command);
-        publish();
-        lock.lock();
-        running_command_ = false;
-        changed_.notify_all();
+        run_next(lock);
     }
 }
 

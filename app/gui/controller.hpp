@@ -86,6 +86,9 @@ public:
 
 private:
     void worker_loop();
+    // Takes the first queued command and runs it; `lock` (on mutex_) is
+    // held on entry and on return, not while the command runs.
+    void run_next(std::unique_lock<std::mutex>& lock);
     void execute(const Command& command);
     void publish();
     // Runs steps of `session` up to index `last`, publishing after each.

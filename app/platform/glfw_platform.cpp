@@ -9,6 +9,7 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include "app/platform/gl_check.hpp"
+#include "app/platform/glfw_keys.hpp"
 #include "app/platform/glx_copy.hpp"
 #include "app/platform/platform.hpp"
 
@@ -84,14 +85,7 @@ public:
         glfwGetWindowContentScale(window_, &x, &y);
         return x > 0 ? x : 1.0f;
     }
-    gui::KeyMap key_map() const override {
-        gui::KeyMap keys{GLFW_KEY_P, GLFW_KEY_R, GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD, GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT};
-        keys.blank = GLFW_KEY_B;
-        keys.fullscreen = GLFW_KEY_F;
-        keys.notes = GLFW_KEY_N;
-        for (int d = 0; d <= 9; ++d) keys.digits[d] = GLFW_KEY_0 + d;
-        return keys;
-    }
+    gui::KeyMap key_map() const override { return platform::glfw_key_map(); }
     void set_fullscreen(bool on) override {
         if (on == fullscreen()) return;
         if (on) {
@@ -120,7 +114,7 @@ public:
 
     // Through the same callbacks GLFW calls for real input.
     void inject_key(TestKey key, bool down) override {
-        ImGui_ImplGlfw_KeyCallback(window_, glfw_key(key), 0, down ? GLFW_PRESS : GLFW_RELEASE, 0);
+        ImGui_ImplGlfw_KeyCallback(window_, platform::glfw_key(key), 0, down ? GLFW_PRESS : GLFW_RELEASE, 0);
     }
     void inject_mouse(float x, float y, TestMouse action) override {
         glfwSetCursorPos(window_, x, y);
@@ -131,26 +125,6 @@ public:
     }
 
 private:
-    static int glfw_key(TestKey key) {
-        switch (key) {
-            case TestKey::space: return GLFW_KEY_SPACE;
-            case TestKey::right: return GLFW_KEY_RIGHT;
-            case TestKey::left: return GLFW_KEY_LEFT;
-            case TestKey::end: return GLFW_KEY_END;
-            case TestKey::home: return GLFW_KEY_HOME;
-            case TestKey::escape: return GLFW_KEY_ESCAPE;
-            case TestKey::p: return GLFW_KEY_P;
-            case TestKey::page_down: return GLFW_KEY_PAGE_DOWN;
-            case TestKey::page_up: return GLFW_KEY_PAGE_UP;
-            case TestKey::b: return GLFW_KEY_B;
-            case TestKey::f: return GLFW_KEY_F;
-            case TestKey::n: return GLFW_KEY_N;
-            case TestKey::digit_2: return GLFW_KEY_2;
-            case TestKey::plus: return GLFW_KEY_EQUAL;
-            case TestKey::minus: return GLFW_KEY_MINUS;
-        }
-        return GLFW_KEY_UNKNOWN;
-    }
     GLFWwindow* window_;
     int windowed_[4] = {0, 0, 1280, 800};  // x, y, width, height before full screen
 };
