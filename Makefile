@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-sanitize package clean
+.PHONY: all deps build run test test-sanitize package web clean
 
 all: build
 
@@ -24,6 +24,7 @@ run: deps $(BUILD_DIR)/build.ninja
 
 test: DEPS_FLAGS = --test
 test: build
+	@scripts/build-web.sh $(BUILD_DIR)
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # The same suites built with AddressSanitizer and UBSan, in a build
@@ -31,9 +32,10 @@ test: build
 # there is no /dev/kvm, as in `make test`). Any report fails its test:
 # UBSan halts on the first, LeakSanitizer's reports are real leaks except
 # the libraries' own listed in tests/sanitize/lsan.supp. Not run again:
-# the fuzz smoke (the fuzzers are sanitizer builds already) and the package
-# test (a .deb of a sanitizer build is nothing anyone installs). Warnings
-# are not errors here: the instrumentation makes GCC 12's flow analysis
+# the fuzz smoke (the fuzzers are sanitizer builds already), the package
+# test (a .deb of a sanitizer build is nothing anyone installs) and the
+# browser edition's (Emscripten builds that page, not this build).
+# Warnings are not errors here: the instrumentation makes GCC 12's flow analysis
 # misfire (-Wmaybe-uninitialized inside std::regex), and `make test`
 # holds the same code to -Werror without it.
 SANITIZE_BUILD_DIR ?= build-sanitize
@@ -45,7 +47,15 @@ test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DSTRATA_SANITIZE=ON -DSTRATA_WERROR=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
 	@cd $(SANITIZE_BUILD_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) \
-		-E '^(fuzz_smoke|package_installs_and_runs)$$'
+		-E '^(fuzz_smoke|package_installs_and_runs|web: .*)$$'
+
+# The browser edition (docs/WEB.md): $(BUILD_DIR)/web, static files that
+# replay every lesson in any browser. Needs the native strata (for the
+# course outline) and Debian's Emscripten.
+web: DEPS_FLAGS = --web
+web: deps $(BUILD_DIR)/build.ninja
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target strata
+	@scripts/build-web.sh $(BUILD_DIR)
 
 # The Debian package for lab machines (docs/INSTRUCTOR.md):
 # $(BUILD_DIR)/strata_<version>_<arch>.deb

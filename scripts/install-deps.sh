@@ -21,6 +21,10 @@ packages=(
 # rsvg-convert for the launcher's PNG icons, desktop-file-validate.
 packaging=(dpkg-dev librsvg2-bin desktop-file-utils)
 [[ "${1:-}" == "--package" ]] && packages+=("${packaging[@]}")
+# `make web`: Debian's Emscripten, acorn for its optimiser, and dpkg-dev
+# for `apt-get source` (scripts/web-sources.sh).
+web=(emscripten node-acorn dpkg-dev)
+[[ "${1:-}" == "--web" ]] && packages+=("${web[@]}")
 # Extra packages only the test suite needs (peers, nested-KVM runner).
 if [[ "${1:-}" == "--test" ]]; then
   packages+=("${packaging[@]}")
@@ -30,6 +34,10 @@ if [[ "${1:-}" == "--test" ]]; then
   # The fuzz smoke run (fuzz/run-fuzz.sh): libFuzzer from clang 16, the
   # first Debian clang whose C++20 support covers libstdc++'s std::expected.
   packages+=(clang-16 libclang-rt-16-dev)
+  # The browser edition and its test (tests/web): the page built with
+  # Emscripten, driven in Debian's Chromium by playwright-core from npm.
+  packages+=("${web[@]}" chromium curl)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
