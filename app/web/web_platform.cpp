@@ -41,9 +41,29 @@ EM_JS(int, canvas_is_fullscreen, (), { return document.fullscreenElement === Mod
 // whenever the size equals the screen's, as a canvas in full screen does.)
 EM_JS(void, set_drawing_buffer_size, (int width, int height), { Browser.setCanvasSize(width, height); });
 
+// The canvas keeps its pixels between frames (WebGL's
+// preserveDrawingBuffer), so a frame redraws only what changed, as the
+// desktop does on a software renderer (app/platform/frame_renderer.hpp):
+// in a browser without a GPU, shading the whole canvas every frame is
+// most of a frame's time. Emscripten's GLFW offers no hint for it, so the
+// attribute is added where it makes the context.
+EM_JS(void, keep_drawing_buffer, (), {
+    var create = Browser.createContext;
+    Browser.createContext = function(canvas, useWebGL, setInModule, attributes) {
+        attributes = attributes || {};
+        attributes.preserveDrawingBuffer = true;
+        return create.call(Browser, canvas, useWebGL, setInModule, attributes);
+    };
+});
+
 class WebPlatform final : public platform::Platform {
 public:
-    explicit WebPlatform(GLFWwindow* window) : window_(window) { follow_canvas_box(); }
+    explicit WebPlatform(GLFWwindow* window) : window_(window) {
+        follow_canvas_box();
+        // The browser shows the whole drawing buffer after each frame: a
+        // partial frame needs no copying of its own.
+        renderer_.enable_partial_frames({[](int, int, int, int) {}, [this] { return framebuffer_size(); }});
+    }
     ~WebPlatform() override {
         ImGui_ImplOpenGL3_Shutdown();
         ImGui_ImplGlfw_Shutdown();
@@ -134,6 +154,7 @@ std::unique_ptr<platform::Platform> open_canvas(platform::OpenFailure& failure) 
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    keep_drawing_buffer();
     GLFWwindow* window = glfwCreateWindow(1280, 800, "strata", nullptr, nullptr);
     if (!window) {
         glfwTerminate();

@@ -14,13 +14,10 @@
 // frames per second while the diagram animates at 1280x800) for
 // docs/WEB.md; only the transfer, which does not depend on the machine's
 // speed, is held to its budget here.
-import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
-import zlib from "node:zlib";
 
-const require = createRequire(process.env.STRATA_WEB_TEST_MODULES + "/");
-const { chromium } = require("playwright-core");
+import { chromium, launchArgs, openPage, state, started, settled, press, animationFps, transfer } from "./strata_page.mjs";
 
 const [url, webDir, shots] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
@@ -30,61 +27,6 @@ let failures = 0;
 function check(ok, what) {
   console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
   if (!ok) failures++;
-}
-
-// As the machine notes say: headless, no sandbox (root), and nothing that
-// reaches for the network this machine does not have.
-const launchArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--use-gl=angle",
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
-
-async function openPage(browser, fragment, { viewport = { width: 1280, height: 860 }, expectErrors = false, route } = {}) {
-  const context = browser.contexts()[0] ?? await browser.newContext();
-  const page = await context.newPage();
-  await page.setViewportSize(viewport);
-  page.errors = [];
-  page.on("console", (m) => { if (m.type() === "error") page.errors.push(m.text() + " at " + m.location().url + ":" + m.location().lineNumber); });
-  page.on("pageerror", (e) => page.errors.push(e.message));
-  page.responses = [];
-  page.on("response", (r) => page.responses.push(r.url()));
-  if (route) await page.route(route.pattern, route.handler);
-  // When the first frame was drawn, in ms since navigation started.
-  await page.addInitScript(() => {
-    function watch() {
-      try {
-        if (window.Module && Module._strata_test_state &&
-            JSON.parse(Module.ccall("strata_test_state", "string", [], [])).frames >= 1) {
-          window.firstFrameAt = performance.now();
-          return;
-        }
-      } catch (e) { /* not started yet */ }
-      requestAnimationFrame(watch);
-    }
-    requestAnimationFrame(watch);
-  });
-  await page.goto(url + "/index.html" + (fragment ? "#" + fragment : ""));
-  page.expectErrors = expectErrors;
-  return page;
-}
-
-async function state(page) {
-  return JSON.parse(await page.evaluate(() => Module.ccall("strata_test_state", "string", [], [])));
-}
-
-async function started(page) {
-  await page.waitForFunction(() => window.firstFrameAt !== undefined, null, { timeout: 60000 });
-}
-
-// Idle, the animation over, and a few frames drawn since.
-async function settled(page) {
-  await page.waitForFunction(() => {
-    const s = JSON.parse(Module.ccall("strata_test_state", "string", [], []));
-    if (s.busy || s.animating) { window.quietSince = undefined; return false; }
-    if (window.quietSince === undefined) window.quietSince = s.frames;
-    return s.frames - window.quietSince >= 3;
-  }, null, { timeout: 60000, polling: "raf" });
-  await page.evaluate(() => { window.quietSince = undefined; });
-  return state(page);
 }
 
 async function canvasBox(page) {
@@ -141,17 +83,6 @@ async function checkLitNodes(page, s, name) {
   }
 }
 
-// A key held for two of strata's frames, as a hand holds it: a press and
-// release inside one frame is shorter than any person's.
-async function press(page, key) {
-  const frames = async () => (await state(page)).frames;
-  const down = await frames();
-  await page.keyboard.down(key);
-  await page.waitForFunction((n) => JSON.parse(Module.ccall("strata_test_state", "string", [], [])).frames >= n,
-    down + 2, { polling: "raf" });
-  await page.keyboard.up(key);
-}
-
 async function clickCanvas(page, rect) {
   const box = await canvasBox(page);
   const ratio = await page.evaluate(() => window.devicePixelRatio || 1);
@@ -166,7 +97,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 const context = await browser.newContext({ acceptDownloads: true });
 try {
   // --- vm/hello-kvm: keys, pixels, a prediction, progress out ---
-  const vm = await openPage(browser, "lesson=vm/hello-kvm");
+  const vm = await openPage(browser, url, "lesson=vm/hello-kvm");
   await started(vm);
   const firstFrame = await vm.evaluate(() => window.firstFrameAt);
   let s = await settled(vm);
@@ -235,7 +166,7 @@ try {
   noErrors(vm, "vm/hello-kvm");
 
   // --- container/uts, in a new page of the same browser profile ---
-  const uts = await openPage(browser, "lesson=container/uts");
+  const uts = await openPage(browser, url, "lesson=container/uts");
   await started(uts);
   s = await settled(uts);
   check(s.steps_done["vm/hello-kvm"] === 6, "progress survives a reload (kept in the browser's storage)");
@@ -274,32 +205,13 @@ try {
   await press(uts, "Home");
   await settled(uts);
   await press(uts, "Space");
-  const samples = await uts.evaluate(() => new Promise((resolve) => {
-    const out = [];
-    function tick(t) {
-      const s = JSON.parse(Module.ccall("strata_test_state", "string", [], []));
-      out.push([t, s.frames, s.animating]);
-      if (out.length < 2 || (s.animating || s.busy) && t - out[0][0] < 5000) requestAnimationFrame(tick);
-      else resolve(out);
-    }
-    requestAnimationFrame(tick);
-  }));
-  const moving = samples.filter((x) => x[2]);
-  const fps = moving.length > 1 ? (moving.at(-1)[1] - moving[0][1]) * 1000 / (moving.at(-1)[0] - moving[0][0]) : 0;
-  check(moving.length > 1, `the diagram animated after the step (${moving.length} frames seen)`);
+  const { fps, frames: moving } = await animationFps(uts);
+  check(moving > 1, `the diagram animated after the step (${moving} frames seen)`);
   noErrors(uts, "container/uts");
 
   // What the page cost to load: every file it fetched, gzip-compressed as
   // a static server or CDN would send it.
-  let raw = 0, gz = 0;
-  const fetched = [...new Set(vm.responses.filter((u) => u.startsWith(url)).map((u) => new URL(u).pathname.slice(1)))];
-  for (const name of fetched) {
-    const file = path.join(webDir, name || "index.html");
-    if (!fs.existsSync(file)) continue;
-    const bytes = fs.readFileSync(file);
-    raw += bytes.length;
-    gz += zlib.gzipSync(bytes, { level: 9 }).length;
-  }
+  const { files: fetched, raw, gz } = transfer(vm, url, webDir);
   check(fetched.some((n) => n === "strata.data") && fetched.some((n) => n === "strata.wasm"), `the page fetched ${fetched.join(", ")}`);
   check(gz <= kTransferBudget, `transfer ${(gz / 1048576).toFixed(2)} MB gzip (${(raw / 1048576).toFixed(2)} MB raw), budget 8 MB`);
   console.log(`measured: first frame ${(firstFrame / 1000).toFixed(2)} s after navigation; ` +
@@ -309,7 +221,7 @@ try {
   await uts.close();
 
   // Demo mode for a projector, straight from a course page's link.
-  const demo = await openPage(browser, "lesson=container/uts&demo=1");
+  const demo = await openPage(browser, url, "lesson=container/uts&demo=1");
   await started(demo);
   await demo.focus("#canvas");
   await press(demo, "Space");
@@ -329,7 +241,7 @@ try {
     const data = fs.readFileSync(path.join(webDir, "strata.data"));
     const broken = Buffer.from(data);
     broken.fill(0x7b, Number(entry[1]) + 10, Number(entry[2]) - 10);  // "{{{{..." : not JSON any more
-    const corrupt = await openPage(browser, "lesson=container/uts", {
+    const corrupt = await openPage(browser, url, "lesson=container/uts", {
       route: { pattern: "**/strata.data", handler: (r) => r.fulfill({ body: broken, contentType: "application/octet-stream" }) },
     });
     await started(corrupt);
@@ -341,7 +253,7 @@ try {
     await corrupt.close();
   }
   // The data file missing from the server: said on the page.
-  const missing = await openPage(browser, "", {
+  const missing = await openPage(browser, url, "", {
     expectErrors: true,
     route: { pattern: "**/strata.data", handler: (r) => r.fulfill({ status: 404, body: "not found" }) },
   });
