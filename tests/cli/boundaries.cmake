@@ -21,7 +21,8 @@ forbid("${core_sources}" "#include *[<\"](imgui|GLFW|SDL)" "UI header outside ap
 # replay's headers are visible to the GUI through lessons; it still asks
 # the lessons, never a backend directly. (<backends/imgui_impl_*.h> are
 # ImGui's own platform glue, not strata's.)
-file(GLOB_RECURSE window_sources ${SOURCE_DIR}/app/gui/* ${SOURCE_DIR}/app/platform/* ${SOURCE_DIR}/app/window/*)
+file(GLOB_RECURSE window_sources ${SOURCE_DIR}/app/gui/* ${SOURCE_DIR}/app/platform/* ${SOURCE_DIR}/app/window/*
+     ${SOURCE_DIR}/app/web/*)
 forbid("${window_sources}" "#include *\"backends/" "a backend header in the GUI (ask lessons/ or engine/)")
 file(GLOB_RECURSE all_sources ${SOURCE_DIR}/engine/* ${SOURCE_DIR}/backends/* ${SOURCE_DIR}/lessons/*
      ${SOURCE_DIR}/app/* ${SOURCE_DIR}/tests/*.cpp ${SOURCE_DIR}/tests/*.hpp)
