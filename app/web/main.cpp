@@ -48,13 +48,22 @@ EM_JS(void, announce_ready, (), {
 // "#lesson=vm/hello-kvm&demo=1": a course page can link straight to a
 // lesson, or open it for the projector.
 EM_JS(char*, page_fragment, (), {
-    var text = decodeURIComponent(location.hash.replace(/^#/, ""));
+    var text = location.hash.replace(/^#/, "");
+    try {
+        text = decodeURIComponent(text);
+    } catch (e) {
+        // A mangled link: read it as it is; an unknown lesson is said below.
+    }
     var size = lengthBytesUTF8(text) + 1;
     var out = _malloc(size);
     stringToUTF8(text, out, size);
     return out;
 });
 EM_JS(void, open_in_new_tab, (const char* url), { window.open(UTF8ToString(url), "_blank", "noopener"); });
+EM_JS(void, say_on_page, (const char* text), {
+    var box = document.getElementById("page-message");
+    if (box) box.textContent = UTF8ToString(text);
+});
 
 std::string fragment_value(const std::string& fragment, const std::string& key) {
     const std::string wanted = key + "=";
@@ -125,6 +134,11 @@ void start() {
 
     gui::ShellOptions shell;
     shell.lesson = fragment_value(fragment, "lesson");
+    if (!shell.lesson.empty() && !app->catalogue.find(shell.lesson)) {
+        // As `strata run` answers an unknown id: say so, and open the course.
+        say_on_page(("no lesson \"" + shell.lesson + "\" in this course (its ids are those of strata list)").c_str());
+        shell.lesson.clear();
+    }
     shell.demo = fragment_value(fragment, "demo") == "1";
     shell.dpi_scale = app->platform->dpi_scale();
     shell.keys = app->platform->key_map();

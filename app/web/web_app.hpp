@@ -3,6 +3,7 @@
 // controls (app/web/page_api.cpp) reach the shell through it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "app/gui/app_shell.hpp"

@@ -115,8 +115,10 @@ try {
   check(s.current_step === 0, "Space runs step 1");
   await checkLitNodes(vm, s, "vm-hello-kvm-1");
   for (const key of ["ArrowRight", "Space", "ArrowRight", "Space"]) {
+    const from = s.current_step;
     await press(vm, key);
-    await settled(vm);
+    s = await settled(vm);
+    check(s.current_step === from + 1, `${key} runs step ${from + 2} (at step ${s.current_step + 1}, frame ${s.frames})`);
   }
   s = await settled(vm);
   check(s.current_step === 4, `four more key presses run steps 2-5 (at step ${s.current_step + 1})`);
@@ -252,6 +254,15 @@ try {
     noErrors(corrupt, "corrupt recording");
     await corrupt.close();
   }
+  // A link to a lesson the course does not have: said, and the course opens.
+  const unknown = await openPage(browser, url, "lesson=vm/no-such-lesson");
+  await started(unknown);
+  await settled(unknown);
+  said = await unknown.textContent("#page-message");
+  check(/^no lesson "vm\/no-such-lesson" in this course/.test(said), `an unknown lesson in the link is said: "${said}"`);
+  noErrors(unknown, "unknown lesson");
+  await unknown.close();
+
   // The data file missing from the server: said on the page.
   const missing = await openPage(browser, url, "", {
     expectErrors: true,

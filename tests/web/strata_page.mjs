@@ -65,14 +65,18 @@ export async function settled(page) {
   return state(page);
 }
 
-// A key held for two of strata's frames, as a hand holds it: a press and
-// release inside one frame is shorter than any person's.
+// A key held as a hand holds it: at least 80 ms and two of strata's
+// frames (a press and release inside one frame is shorter than any
+// person's, and ImGui 1.86 reads keys once a frame).
 export async function press(page, key) {
   const frames = async () => (await state(page)).frames;
   const down = await frames();
+  const since = Date.now();
   await page.keyboard.down(key);
   await page.waitForFunction((n) => JSON.parse(Module.ccall("strata_test_state", "string", [], [])).frames >= n,
     down + 2, { polling: "raf" });
+  const held = Date.now() - since;
+  if (held < 80) await page.waitForTimeout(80 - held);
   await page.keyboard.up(key);
 }
 
