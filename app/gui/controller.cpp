@@ -258,18 +258,14 @@ void Controller::execute(const Command& command) {
             problem_ = "unknown lesson " + command.text;
             return;
         }
-        // Live, or the replay of a real run when this machine cannot run it.
-        auto playable = chooser_(*lesson);
+        // Live, or the replay of a real run when this machine cannot run it:
+        // for a challenge's options, the recording of that very run.
+        const bool with_options = command.kind == CommandKind::run_with_options;
+        auto playable = chooser_(*lesson, with_options ? command.options : engine::LessonOptions{});
         if (!playable) {
             std::lock_guard lock(mutex_);
             problem_ = playable.error().describe();
             if (!playable.error().hint.empty()) problem_ += " (" + playable.error().hint + ")";
-            return;
-        }
-        const bool with_options = command.kind == CommandKind::run_with_options;
-        if (with_options && playable->replay) {
-            std::lock_guard lock(mutex_);
-            problem_ = lesson->id + " plays a recording here: it cannot run again with other options";
             return;
         }
         engine::LessonOptions options;

@@ -5,7 +5,7 @@
 namespace strata::gui {
 
 Chooser live_chooser() {
-    return [](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
+    return [](const engine::Lesson& lesson, const engine::LessonOptions&) -> engine::Result<lessons::Playable> {
         lessons::Playable p;
         p.lesson = &lesson;
         return p;
@@ -13,8 +13,9 @@ Chooser live_chooser() {
 }
 
 Chooser replay_chooser(double speed) {
-    return [speed](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
-        auto chosen = lessons::choose_playable(lesson, probe::MachineReport{}, /*force_replay=*/true, std::nullopt, speed);
+    return [speed](const engine::Lesson& lesson, const engine::LessonOptions& given) -> engine::Result<lessons::Playable> {
+        auto chosen =
+            lessons::choose_playable(lesson, probe::MachineReport{}, /*force_replay=*/true, std::nullopt, speed, given);
         if (!chosen) return std::unexpected(chosen.error().error);
         return std::move(*chosen);
     };

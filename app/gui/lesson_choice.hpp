@@ -17,7 +17,11 @@ namespace strata::gui {
 
 // Called on the controller's worker thread (probing may fork children).
 // machine_chooser() (app/gui/machine_choice.hpp) is the one that probes.
-using Chooser = std::function<engine::Result<lessons::Playable>(const engine::Lesson&)>;
+// `given`: the options a run asks for (a challenge's), empty for the lesson
+// as taught; a replay then plays the recording of exactly that run, or is
+// refused saying it needs a live one (lessons::choose_playable).
+using Chooser =
+    std::function<engine::Result<lessons::Playable>(const engine::Lesson&, const engine::LessonOptions& given)>;
 
 // Always the lesson itself: for tests whose fixture lessons need nothing.
 Chooser live_chooser();

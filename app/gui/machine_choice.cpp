@@ -15,7 +15,7 @@ Chooser machine_chooser() {
         std::map<std::pair<bool, bool>, probe::MachineReport> reports;
     };
     auto cache = std::make_shared<Cache>();
-    return [cache](const engine::Lesson& lesson) -> engine::Result<lessons::Playable> {
+    return [cache](const engine::Lesson& lesson, const engine::LessonOptions& given) -> engine::Result<lessons::Playable> {
         const auto options = lessons::probe_options_for(lesson);
         probe::MachineReport report;
         {
@@ -25,7 +25,7 @@ Chooser machine_chooser() {
             if (it == cache->reports.end()) it = cache->reports.emplace(key, probe::probe_machine(options)).first;
             report = it->second;
         }
-        auto chosen = lessons::choose_playable(lesson, report, /*force_replay=*/false, std::nullopt);
+        auto chosen = lessons::choose_playable(lesson, report, /*force_replay=*/false, std::nullopt, 1.0, given);
         if (!chosen) return std::unexpected(chosen.error().error);
         return std::move(*chosen);
     };

@@ -97,3 +97,29 @@ TEST_CASE("Imported progress merges, and a newer strata's file is refused and ke
 
     CHECK_THAT(mine.import_text("{not json"), Catch::StartsWith("not imported: "));
 }
+
+TEST_CASE("A challenge replays the recording of its own run, or says it needs a live one", "[gui][web][replay]") {
+    gui::Controller controller(lessons::catalogue(), nullptr, gui::replay_chooser(0), gui::Stepping::frame_loop);
+    // container/cgroups ships the run its challenge starts from: memory-limit=512.
+    gui::Command recorded{gui::CommandKind::run_with_options, "container/cgroups"};
+    recorded.options = {{"memory-limit", "512"}};
+    controller.submit(recorded);
+    REQUIRE(controller.wait_idle(1s));
+    CHECK(controller.last_problem().empty());
+    auto run = controller.snapshot();
+    REQUIRE(run);
+    CHECK(run->finished);
+    REQUIRE(run->replay_label);
+    CHECK(run->events.size() > 0);
+
+    // No recording of this value ships: refused, saying why, nothing played.
+    gui::Command unrecorded{gui::CommandKind::run_with_options, "container/cgroups"};
+    unrecorded.options = {{"memory-limit", "100"}};
+    controller.submit(unrecorded);
+    REQUIRE(controller.wait_idle(1s));
+    CHECK_THAT(controller.last_problem(), Catch::Contains("memory-limit=100") && Catch::Contains("needs a live run"));
+    const auto after = controller.snapshot();
+    REQUIRE(after);
+    CHECK(after->run == run->run);  // still the recorded run, unchanged
+    CHECK(after->events.size() == run->events.size());
+}

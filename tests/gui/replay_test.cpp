@@ -24,8 +24,8 @@ const char* kVmLesson = "vm/hello-kvm";
 // recorded waits: the tests must not depend on /dev/kvm being absent.
 // Other lessons open as themselves.
 gui::Chooser vm_lesson_replayed() {
-    return [](const engine::Lesson& lesson) {
-        return lesson.id == kVmLesson ? gui::replay_chooser(0)(lesson) : gui::live_chooser()(lesson);
+    return [](const engine::Lesson& lesson, const engine::LessonOptions& given) {
+        return lesson.id == kVmLesson ? gui::replay_chooser(0)(lesson, given) : gui::live_chooser()(lesson, given);
     };
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("The machine chooser decides as lessons::availability does", "[gui][re
     const engine::Lesson* lesson = lessons::catalogue().find(kVmLesson);
     REQUIRE(lesson);
     const auto expected = lessons::availability(*lesson, probe::probe_machine(lessons::probe_options_for(*lesson)));
-    auto chosen = gui::machine_chooser()(*lesson);
+    auto chosen = gui::machine_chooser()(*lesson, {});
     CAPTURE(expected.why);
     if (expected.mode == lessons::Mode::unavailable) {
         CHECK_FALSE(chosen);
